@@ -1,0 +1,215 @@
+"""From a clip's landmarks to per-rep verdicts: the pure core pipeline.
+
+``PoseSequence`` → :func:`hinge_features` → :func:`smooth` →
+:func:`segment_reps` → one :data:`RULES` entry per fault, per rep. No cv2,
+no mediapipe: the same function serves ``analyze``, ``score`` and
+``live``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .config import Thresholds
+from .faults import FAULTS
+from .geometry import HingeFeatures, hinge_features
+from .landmarks import SIDES, PoseSequence
+from .reps import Rep, segment_reps, smooth
+from .rules import RULES, Finding, RepSignals
+
+
+@dataclass
+class RepVerdict:
+    """The judgement of one rep.
+
+    ``cant_judge`` maps a fault id (or ``"*"`` for every fault) to the
+    reason it could not be judged in this rep.
+    """
+
+    rep: Rep
+    findings: list[Finding] = field(default_factory=list)
+    cant_judge: dict[str, str] = field(default_factory=dict)
+    metrics: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def judged(self) -> bool:
+        return "*" not in self.cant_judge
+
+    @property
+    def faults(self) -> list[str]:
+        return [f.fault for f in self.findings]
+
+    def as_dict(self) -> dict:
+        return {**self.rep.as_dict(), "judged": self.judged,
+                "faults": [f.as_dict() for f in self.findings],
+                "cant_judge": dict(self.cant_judge),
+                "metrics": {k: (round(v, 3) if np.isfinite(v) else None) for k, v in self.metrics.items()}}
+
+
+@dataclass
+class Analysis:
+    exercise: str
+    timestamps: np.ndarray
+    frame_size: tuple[int, int]
+    side: str
+    facing: float
+    view: str                 # "side", "oblique", "front" or "unknown"
+    side_on: float            # median shoulder width / torso length
+    detected_fraction: float
+    signals: RepSignals
+    reps: list[RepVerdict]
+
+    @property
+    def fps(self) -> float:
+        t = self.timestamps
+        return float(1.0 / np.median(np.diff(t))) if t.size > 1 else float("nan")
+
+    @property
+    def rep_count(self) -> int:
+        return sum(1 for r in self.reps if r.rep.complete)
+
+    def clip_faults(self, min_share: float = 0.5) -> list[str]:
+        """Faults flagged on at least ``min_share`` of the judged whole reps;
+        for a clip with no whole rep, faults flagged in any judged movement."""
+        whole = [r for r in self.reps if r.rep.complete]
+        pool = whole if whole else self.reps
+        out = []
+        for fault in FAULTS:
+            judged = [r for r in pool if r.judged and fault not in r.cant_judge]
+            if not judged:
+                continue
+            hits = sum(fault in r.faults for r in judged)
+            if (whole and hits >= min_share * len(judged) and hits > 0) or (not whole and hits > 0):
+                out.append(fault)
+        return out
+
+    def summary(self) -> dict:
+        counts = Counter(f for r in self.reps if r.rep.complete for f in r.faults)
+        judged = [r for r in self.reps if r.rep.complete and r.judged]
+        common = counts.most_common(1)
+        top = None
+        if common:
+            fid, n = common[0]
+            top = {"fault": fid, "reps": n, "cue": FAULTS[fid].cue, "drill": FAULTS[fid].drill}
+        return {
+            "reps": self.rep_count,
+            "judged_reps": len(judged),
+            "clean_reps": sum(1 for r in judged if not r.findings),
+            "fault_counts": dict(counts),
+            "clip_faults": self.clip_faults(),
+            "most_common": top,
+            "view": self.view,
+        }
+
+    def to_dict(self) -> dict:
+        return {
+            "exercise": self.exercise,
+            "frames": int(self.timestamps.size),
+            "duration_s": round(float(self.timestamps[-1]), 3) if self.timestamps.size else 0.0,
+            "fps": round(self.fps, 2) if np.isfinite(self.fps) else None,
+            "frame_size": list(self.frame_size),
+            "side": self.side, "facing": "right" if self.facing > 0 else "left",
+            "view": self.view, "side_on_ratio": round(self.side_on, 3) if np.isfinite(self.side_on) else None,
+            "person_detected_fraction": round(self.detected_fraction, 3),
+            "summary": self.summary(),
+            "reps": [r.as_dict() for r in self.reps],
+        }
+
+
+def smooth_features(feat: HingeFeatures, fps: float, cutoff_hz: float,
+                    back_curvature: np.ndarray | None, timestamps: np.ndarray) -> RepSignals:
+    """Gap-fill and low-pass every feature (see :func:`hingecheck.reps.smooth`)."""
+    def sm(x):
+        return smooth(x, fps, cutoff_hz)
+    return RepSignals(
+        hip_flexion=sm(feat.hip_flexion), knee_flexion=sm(feat.knee_flexion),
+        shin_angle=sm(feat.shin_angle), trunk_angle=sm(feat.trunk_angle),
+        neck_angle=sm(feat.neck_angle), spine_alignment=sm(feat.spine_alignment),
+        hip_x=sm(feat.hip_x), knee_x=sm(feat.knee_x),
+        back_curvature=None if back_curvature is None else sm(back_curvature),
+        timestamps=np.asarray(timestamps, float))
+
+
+def classify_view(side_on: float, th: Thresholds) -> str:
+    if not np.isfinite(side_on):
+        return "unknown"
+    if side_on > th.front_on_min:
+        return "front"
+    return "oblique" if side_on > th.side_on_max else "side"
+
+
+def _cut_off(pose: PoseSequence, side_name: str, lo: int, hi: int) -> bool:
+    """True if the head or the feet leave the frame in over 20% of the frames."""
+    side = next(s for s in SIDES if s.name == side_name)
+    w, h = pose.frame_size
+    pts = pose.image[lo:hi + 1][:, [side.ear, side.ankle, side.hip]]
+    vis = pose.visibility[lo:hi + 1][:, [side.ear, side.ankle, side.hip]]
+    with np.errstate(invalid="ignore"):
+        outside = (pts[..., 0] < 0) | (pts[..., 0] > w) | (pts[..., 1] < 0) | (pts[..., 1] > h) | (vis < 0.2)
+    present = np.isfinite(pts[..., 0]).any(axis=1)
+    if not present.any():
+        return False
+    return bool(outside[present].any(axis=1).mean() > 0.2)
+
+
+def judge_rep(rep: Rep, sig: RepSignals, feat: HingeFeatures, pose: PoseSequence,
+              th: Thresholds) -> RepVerdict:
+    """Run every rule on one rep, or say why it cannot be judged."""
+    lo, hi = rep.start, rep.end
+    v = RepVerdict(rep)
+    side_on = float(np.nanmedian(feat.side_on[lo:hi + 1])) if np.isfinite(feat.side_on[lo:hi + 1]).any() else np.nan
+    key = np.stack([feat.hip_angle[lo:hi + 1], feat.knee_angle[lo:hi + 1], feat.trunk_angle[lo:hi + 1]])
+    missing = float(np.isnan(key).any(axis=0).mean())
+    rel = float(np.nanmedian(feat.reliability[lo:hi + 1]))
+    b = rep.bottom
+    v.metrics = {
+        "hip_flexion_bottom": float(sig.hip_flexion[b]), "knee_flexion_bottom": float(sig.knee_flexion[b]),
+        "shin_angle_bottom": float(sig.shin_angle[b]), "trunk_angle_bottom": float(sig.trunk_angle[b]),
+        "neck_angle_bottom": float(sig.neck_angle[b]), "spine_alignment_bottom": float(sig.spine_alignment[b]),
+        "side_on_ratio": side_on, "reliability": rel, "missing_fraction": missing,
+    }
+    if sig.back_curvature is not None:
+        v.metrics["back_curvature_bottom"] = float(sig.back_curvature[b])
+    if missing > th.max_missing_fraction:
+        v.cant_judge["*"] = f"landmarks missing in {missing:.0%} of the rep's frames"
+    elif rel < th.min_reliability:
+        v.cant_judge["*"] = f"landmarks unreliable (median visibility {rel:.2f})"
+    elif _cut_off(pose, feat.side, lo, hi):
+        v.cant_judge["*"] = "body cut off at the frame's edge: step back so head and feet are in view"
+    elif np.isfinite(side_on) and side_on > th.front_on_min:
+        v.cant_judge["*"] = f"facing the camera (side-on ratio {side_on:.2f}): turn side-on"
+    if not v.judged:
+        return v
+    if not np.isfinite(side_on) or side_on > th.side_on_max:
+        for fid, info in FAULTS.items():
+            if info.side_view_only:
+                v.cant_judge[fid] = f"camera not side-on (side-on ratio {side_on:.2f} > {th.side_on_max})"
+    for fid, fn in RULES.items():
+        if fid in v.cant_judge:
+            continue
+        finding = fn(sig, rep, th)
+        if finding is not None:
+            v.findings.append(finding)
+    return v
+
+
+def analyze_pose(pose: PoseSequence, exercise: str, th: Thresholds) -> Analysis:
+    """The whole core pipeline on one clip's landmarks."""
+    feat = hinge_features(pose)
+    fps = pose.fps if np.isfinite(pose.fps) else 30.0
+    sig = smooth_features(feat, fps, th.smooth_cutoff_hz, pose.back_curvature, pose.timestamps)
+    reps = segment_reps(sig.hip_flexion, pose.timestamps, th.rep_params()) if len(pose) else []
+    has_whole = any(r.complete for r in reps)
+    verdicts = []
+    for r in reps:
+        if has_whole and not r.complete:  # set-up or put-down at the clip's edge
+            verdicts.append(RepVerdict(r, cant_judge={"*": "partial movement at the clip's edge (set-up or put-down)"}))
+        else:
+            verdicts.append(judge_rep(r, sig, feat, pose, th))
+    side_on = float(np.nanmedian(feat.side_on)) if np.isfinite(feat.side_on).any() else float("nan")
+    return Analysis(exercise, pose.timestamps, pose.frame_size, feat.side, feat.facing,
+                    classify_view(side_on, th), side_on, float(pose.detected.mean()) if len(pose) else 0.0,
+                    sig, verdicts)

@@ -1,0 +1,111 @@
+"""The ``hingecheck`` command line. Every user-facing failure is one line."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from . import __version__
+from .config import EXERCISES
+from .errors import HingecheckError
+
+
+def _add_model_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", default="full",
+                   help="lite, full (default) or heavy (downloaded once), or a path to a .task bundle")
+    p.add_argument("--config", help="TOML file overriding rule thresholds")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hingecheck", description="Rep-by-rep hip-hinge form feedback.")
+    parser.add_argument("--version", action="version", version=f"hingecheck {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    a = sub.add_parser("analyze", help="analyse a recorded video: per-rep verdicts, JSON report, annotated video")
+    a.add_argument("video")
+    a.add_argument("--exercise", default="hip_hinge", choices=EXERCISES)
+    _add_model_args(a)
+    a.add_argument("--json", metavar="OUT", help="JSON report path (default: <video name>.hingecheck.json here)")
+    a.add_argument("--video", dest="video_out", metavar="OUT",
+                   help="annotated video path (default: <video name>.annotated.mp4 here)")
+    a.add_argument("--no-video", action="store_true", help="do not write an annotated video")
+    a.add_argument("--no-segmentation", action="store_true",
+                   help="skip the person mask (faster; back shape from landmarks only)")
+    a.add_argument("--quiet", action="store_true", help="no progress bar")
+    return parser
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from .analysis import analyze_pose
+    from .atomic import check_writable
+    from .config import load_config
+    from .models import resolve_model
+    from .report import report_dict, rep_table, summary_text, write_json
+    from .video import probe
+
+    video = Path(args.video)
+    th = load_config(args.config).for_exercise(args.exercise)
+    stem = video.stem
+    json_out = Path(args.json) if args.json else Path(f"{stem}.hingecheck.json")
+    video_out = None if args.no_video else Path(args.video_out) if args.video_out else Path(f"{stem}.annotated.mp4")
+    for out in (json_out, video_out):
+        if out is not None:
+            check_writable(out)
+            if out.resolve() == video.resolve():
+                raise HingecheckError(f"output {out} would overwrite the input video")
+    probe(video)  # fail fast on a missing or unreadable file
+    model = resolve_model(args.model, progress=not args.quiet)
+
+    from .pipeline import check_complete, extract_pose
+
+    t0 = time.perf_counter()
+    run = extract_pose(video, model, segmentation=not args.no_segmentation, progress=not args.quiet)
+    check_complete(run, video)
+    t_pose = time.perf_counter() - t0
+    analysis = analyze_pose(run.pose, args.exercise, th)
+    t_rules = time.perf_counter() - t0 - t_pose
+    if video_out is not None:
+        from .render import render_annotated
+        render_annotated(video, run.pose, analysis, video_out, progress=not args.quiet)
+    total = time.perf_counter() - t0
+    n = len(run.pose)
+    timing = {"timing": {"frames": n, "pose_s": round(t_pose, 3), "analysis_s": round(t_rules, 4),
+                         "total_s": round(total, 3), "fps": round(n / total, 1) if total > 0 else None}}
+    write_json(json_out, report_dict(analysis, str(video), str(model), timing))
+    print(f"{video.name}: {args.exercise}, {n} frames at {analysis.fps:.0f} fps")
+    print(rep_table(analysis))
+    print()
+    print(summary_text(analysis))
+    print()
+    print(f"report: {json_out}" + (f"   annotated video: {video_out}" if video_out else "")
+          + f"   ({n / total:.0f} frames/s)")
+    return 0
+
+
+COMMANDS = {"analyze": cmd_analyze}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except HingecheckError as exc:
+        print(f"hingecheck: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("hingecheck: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: still one line, the trace only on request
+        if os.environ.get("HINGECHECK_DEBUG"):
+            raise
+        print(f"hingecheck: internal error: {type(exc).__name__}: {exc} (set HINGECHECK_DEBUG=1 for details)",
+              file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

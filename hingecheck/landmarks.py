@@ -1,0 +1,228 @@
+"""Named MediaPipe Pose landmark indices and a validated keypoint container.
+
+The core never uses bare landmark numbers: every index comes from
+:class:`Landmark`. :class:`PoseSequence` holds one video's landmarks as
+``(frames, keypoints, dims)`` arrays, in the style of
+``neuroinformatics-unit/movement``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+import numpy as np
+
+NUM_LANDMARKS = 33
+
+
+class Landmark(IntEnum):
+    """The 33 BlazePose landmarks, in MediaPipe's order."""
+
+    NOSE = 0
+    LEFT_EYE_INNER = 1
+    LEFT_EYE = 2
+    LEFT_EYE_OUTER = 3
+    RIGHT_EYE_INNER = 4
+    RIGHT_EYE = 5
+    RIGHT_EYE_OUTER = 6
+    LEFT_EAR = 7
+    RIGHT_EAR = 8
+    MOUTH_LEFT = 9
+    MOUTH_RIGHT = 10
+    LEFT_SHOULDER = 11
+    RIGHT_SHOULDER = 12
+    LEFT_ELBOW = 13
+    RIGHT_ELBOW = 14
+    LEFT_WRIST = 15
+    RIGHT_WRIST = 16
+    LEFT_PINKY = 17
+    RIGHT_PINKY = 18
+    LEFT_INDEX = 19
+    RIGHT_INDEX = 20
+    LEFT_THUMB = 21
+    RIGHT_THUMB = 22
+    LEFT_HIP = 23
+    RIGHT_HIP = 24
+    LEFT_KNEE = 25
+    RIGHT_KNEE = 26
+    LEFT_ANKLE = 27
+    RIGHT_ANKLE = 28
+    LEFT_HEEL = 29
+    RIGHT_HEEL = 30
+    LEFT_FOOT_INDEX = 31
+    RIGHT_FOOT_INDEX = 32
+
+
+@dataclass(frozen=True)
+class BodySide:
+    """Landmark indices of one side of the body (a sagittal chain)."""
+
+    name: str
+    ear: Landmark
+    shoulder: Landmark
+    elbow: Landmark
+    wrist: Landmark
+    hip: Landmark
+    knee: Landmark
+    ankle: Landmark
+    heel: Landmark
+    foot_index: Landmark
+
+
+LEFT = BodySide(
+    "left",
+    Landmark.LEFT_EAR,
+    Landmark.LEFT_SHOULDER,
+    Landmark.LEFT_ELBOW,
+    Landmark.LEFT_WRIST,
+    Landmark.LEFT_HIP,
+    Landmark.LEFT_KNEE,
+    Landmark.LEFT_ANKLE,
+    Landmark.LEFT_HEEL,
+    Landmark.LEFT_FOOT_INDEX,
+)
+RIGHT = BodySide(
+    "right",
+    Landmark.RIGHT_EAR,
+    Landmark.RIGHT_SHOULDER,
+    Landmark.RIGHT_ELBOW,
+    Landmark.RIGHT_WRIST,
+    Landmark.RIGHT_HIP,
+    Landmark.RIGHT_KNEE,
+    Landmark.RIGHT_ANKLE,
+    Landmark.RIGHT_HEEL,
+    Landmark.RIGHT_FOOT_INDEX,
+)
+SIDES = (LEFT, RIGHT)
+
+#: Bones drawn by the annotator, as pairs of named landmarks.
+SKELETON: tuple[tuple[Landmark, Landmark], ...] = (
+    (Landmark.LEFT_EAR, Landmark.LEFT_SHOULDER),
+    (Landmark.RIGHT_EAR, Landmark.RIGHT_SHOULDER),
+    (Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER),
+    (Landmark.LEFT_SHOULDER, Landmark.LEFT_ELBOW),
+    (Landmark.LEFT_ELBOW, Landmark.LEFT_WRIST),
+    (Landmark.RIGHT_SHOULDER, Landmark.RIGHT_ELBOW),
+    (Landmark.RIGHT_ELBOW, Landmark.RIGHT_WRIST),
+    (Landmark.LEFT_SHOULDER, Landmark.LEFT_HIP),
+    (Landmark.RIGHT_SHOULDER, Landmark.RIGHT_HIP),
+    (Landmark.LEFT_HIP, Landmark.RIGHT_HIP),
+    (Landmark.LEFT_HIP, Landmark.LEFT_KNEE),
+    (Landmark.LEFT_KNEE, Landmark.LEFT_ANKLE),
+    (Landmark.LEFT_ANKLE, Landmark.LEFT_HEEL),
+    (Landmark.LEFT_HEEL, Landmark.LEFT_FOOT_INDEX),
+    (Landmark.LEFT_ANKLE, Landmark.LEFT_FOOT_INDEX),
+    (Landmark.RIGHT_HIP, Landmark.RIGHT_KNEE),
+    (Landmark.RIGHT_KNEE, Landmark.RIGHT_ANKLE),
+    (Landmark.RIGHT_ANKLE, Landmark.RIGHT_HEEL),
+    (Landmark.RIGHT_HEEL, Landmark.RIGHT_FOOT_INDEX),
+    (Landmark.RIGHT_ANKLE, Landmark.RIGHT_FOOT_INDEX),
+)
+
+
+def _check_shape(name: str, arr: np.ndarray, shape: tuple[int | None, ...]) -> None:
+    if arr.ndim != len(shape) or any(
+        want is not None and got != want for got, want in zip(arr.shape, shape)
+    ):
+        raise ValueError(f"{name} has shape {arr.shape}, expected {shape}")
+
+
+@dataclass
+class PoseSequence:
+    """One video's pose landmarks, frame by frame.
+
+    Attributes
+    ----------
+    image : (F, 33, 2) float array
+        Image landmarks in **pixels** (x right, y down) of the upright frame.
+        Pixels, not MediaPipe's normalised [0, 1] units, so angles are not
+        distorted on non-square frames. A frame with no person is all NaN.
+    world : (F, 33, 3) float array
+        MediaPipe world landmarks in metres, hip-centred. NaN where no person.
+    visibility, presence : (F, 33) float arrays
+        MediaPipe per-landmark scores in [0, 1]; NaN where no person.
+    timestamps : (F,) float array
+        Seconds from the start of the video, strictly increasing.
+    frame_size : (width, height) in pixels.
+    back_curvature : (F,) float array, optional
+        Signed deviation of the back contour from the shoulder-hip chord,
+        as a fraction of the chord length, from the segmentation mask
+        (positive = convex hump, negative = concave); NaN where not measured.
+    """
+
+    image: np.ndarray
+    world: np.ndarray
+    visibility: np.ndarray
+    presence: np.ndarray
+    timestamps: np.ndarray
+    frame_size: tuple[int, int]
+    back_curvature: np.ndarray | None = field(default=None)
+
+    def __post_init__(self) -> None:
+        self.image = np.asarray(self.image, dtype=float)
+        self.world = np.asarray(self.world, dtype=float)
+        self.visibility = np.asarray(self.visibility, dtype=float)
+        self.presence = np.asarray(self.presence, dtype=float)
+        self.timestamps = np.asarray(self.timestamps, dtype=float)
+        n = self.image.shape[0] if self.image.ndim else 0
+        _check_shape("image", self.image, (n, NUM_LANDMARKS, 2))
+        _check_shape("world", self.world, (n, NUM_LANDMARKS, 3))
+        _check_shape("visibility", self.visibility, (n, NUM_LANDMARKS))
+        _check_shape("presence", self.presence, (n, NUM_LANDMARKS))
+        _check_shape("timestamps", self.timestamps, (n,))
+        if n > 1 and not np.all(np.diff(self.timestamps) > 0):
+            raise ValueError("timestamps must be strictly increasing")
+        if self.back_curvature is not None:
+            self.back_curvature = np.asarray(self.back_curvature, dtype=float)
+            _check_shape("back_curvature", self.back_curvature, (n,))
+        w, h = self.frame_size
+        if w <= 0 or h <= 0:
+            raise ValueError(f"frame_size must be positive, got {self.frame_size}")
+        self.frame_size = (int(w), int(h))
+
+    def __len__(self) -> int:
+        return int(self.image.shape[0])
+
+    @property
+    def fps(self) -> float:
+        """Median frame rate in frames per second (NaN with < 2 frames)."""
+        if len(self) < 2:
+            return float("nan")
+        return float(1.0 / np.median(np.diff(self.timestamps)))
+
+    @property
+    def detected(self) -> np.ndarray:
+        """(F,) bool: a person was found in the frame."""
+        return ~np.isnan(self.image[:, :, 0]).all(axis=1)
+
+    @classmethod
+    def empty(cls, frame_size: tuple[int, int]) -> "PoseSequence":
+        return cls(
+            image=np.zeros((0, NUM_LANDMARKS, 2)),
+            world=np.zeros((0, NUM_LANDMARKS, 3)),
+            visibility=np.zeros((0, NUM_LANDMARKS)),
+            presence=np.zeros((0, NUM_LANDMARKS)),
+            timestamps=np.zeros(0),
+            frame_size=frame_size,
+        )
+
+    def to_npz_dict(self) -> dict[str, np.ndarray]:
+        d = {
+            "image": self.image,
+            "world": self.world,
+            "visibility": self.visibility,
+            "presence": self.presence,
+            "timestamps": self.timestamps,
+            "frame_size": np.asarray(self.frame_size),
+        }
+        if self.back_curvature is not None:
+            d["back_curvature"] = self.back_curvature
+        return d
+
+    @classmethod
+    def from_npz_dict(cls, d) -> "PoseSequence":
+        bc = d["back_curvature"] if "back_curvature" in d else None
+        fs = tuple(int(v) for v in d["frame_size"])
+        return cls(d["image"], d["world"], d["visibility"], d["presence"],
+                   d["timestamps"], (fs[0], fs[1]), bc)

@@ -1,0 +1,222 @@
+"""Smoothing and rep segmentation: pure numpy/scipy, no cv2 or mediapipe.
+
+A rep is found on the smoothed hip-flexion signal with hysteresis: the
+lifter is *up* below ``up_deg`` and *down* above ``down_deg`` (both above
+the standing baseline); between the two the previous state holds, so
+wobble at the top or bottom never makes a rep. The states form a sequence
+like ``up, down, up, down, up``. A clip that starts *up* counts
+up→down→up cycles (an RDL, swing or good morning from standing); a clip
+that starts *down* counts down→up→down cycles (a deadlift set up on the
+floor). A cycle shorter than ``min_rep_s`` or shallower than
+``min_depth_deg`` is not a rep.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.signal import butter, sosfiltfilt
+
+
+def fill_gaps(x: np.ndarray, max_gap: int) -> np.ndarray:
+    """Linearly interpolate runs of NaN no longer than ``max_gap`` samples.
+
+    Runs touching either end, and longer runs, stay NaN. Returns a copy.
+    """
+    x = np.asarray(x, dtype=float).copy()
+    n = x.size
+    bad = np.isnan(x)
+    if not bad.any() or bad.all():
+        return x
+    idx = np.arange(n)
+    good = ~bad
+    # run boundaries of NaN stretches
+    edges = np.diff(np.concatenate([[0], bad.astype(np.int8), [0]]))
+    starts = np.flatnonzero(edges == 1)
+    ends = np.flatnonzero(edges == -1)  # exclusive
+    interp = np.interp(idx, idx[good], x[good])
+    for s, e in zip(starts, ends):
+        if s > 0 and e < n and (e - s) <= max_gap:
+            x[s:e] = interp[s:e]
+    return x
+
+
+def lowpass(x: np.ndarray, fps: float, cutoff_hz: float, order: int = 2) -> np.ndarray:
+    """Zero-phase Butterworth low-pass of each finite run of ``x``.
+
+    Units are kept. NaN samples stay NaN; runs too short to filter are
+    returned unfiltered. ``cutoff_hz`` at or above Nyquist returns a copy.
+    """
+    x = np.asarray(x, dtype=float)
+    out = x.copy()
+    nyq = 0.5 * fps
+    if not np.isfinite(fps) or cutoff_hz >= nyq:
+        return out
+    sos = butter(order, cutoff_hz / nyq, output="sos")
+    finite = np.isfinite(x)
+    edges = np.diff(np.concatenate([[0], finite.astype(np.int8), [0]]))
+    for s, e in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)):
+        padlen = 3 * (2 * len(sos) + 1)
+        if e - s > padlen:
+            out[s:e] = sosfiltfilt(sos, x[s:e], padlen=padlen)
+    return out
+
+
+def smooth(x: np.ndarray, fps: float, cutoff_hz: float = 4.0, max_gap_s: float = 0.3) -> np.ndarray:
+    """Fill gaps up to ``max_gap_s`` seconds, then low-pass at ``cutoff_hz``."""
+    gap = max(1, int(round(max_gap_s * fps))) if np.isfinite(fps) else 1
+    return lowpass(fill_gaps(x, gap), fps, cutoff_hz)
+
+
+@dataclass(frozen=True)
+class RepParams:
+    """Hysteresis and validity bounds for rep segmentation (degrees, seconds)."""
+
+    up_deg: float = 25.0        # hip flexion above baseline below which the lifter is up
+    down_deg: float = 45.0      # ... above which the lifter is down
+    min_depth_deg: float = 45.0  # a rep must reach this hip flexion above baseline
+    min_rep_s: float = 0.6
+    max_rep_s: float = 20.0
+    baseline_max_deg: float = 20.0  # the standing baseline is the clip's min, capped here
+
+
+@dataclass(frozen=True)
+class Rep:
+    """One repetition; frame indices into the clip.
+
+    ``start``/``end`` bound the rep; ``bottom`` is the frame of greatest hip
+    flexion, ``top`` the lockout frame (least flexion) of the rep.
+    ``kind`` is ``"up-down-up"`` or ``"down-up-down"`` (from the floor).
+    ``complete`` is False for a partial movement at the clip's edge (judged
+    for faults, not counted).
+    """
+
+    index: int
+    start: int
+    bottom: int
+    top: int
+    end: int
+    depth_deg: float
+    down_s: float
+    up_s: float
+    kind: str
+    complete: bool = True
+
+    @property
+    def frames(self) -> slice:
+        return slice(self.start, self.end + 1)
+
+    def as_dict(self) -> dict:
+        return {
+            "index": self.index, "start": self.start, "bottom": self.bottom, "top": self.top,
+            "end": self.end, "depth_deg": round(self.depth_deg, 1),
+            "down_s": round(self.down_s, 2), "up_s": round(self.up_s, 2),
+            "kind": self.kind, "complete": self.complete,
+        }
+
+
+@dataclass(frozen=True)
+class Phase:
+    state: str  # "up" or "down"
+    start: int
+    end: int    # inclusive
+    extreme: int  # frame of least (up) or greatest (down) flexion
+
+
+def hysteresis_phases(flex: np.ndarray, params: RepParams) -> list[Phase]:
+    """Split a smoothed hip-flexion signal (degrees) into up/down phases.
+
+    NaN frames keep the current state. Returns consecutive phases covering
+    every frame from the first finite sample to the last.
+    """
+    flex = np.asarray(flex, dtype=float)
+    finite = np.isfinite(flex)
+    if not finite.any():
+        return []
+    base = min(float(np.nanmin(flex)), params.baseline_max_deg)
+    up_thr = base + params.up_deg
+    down_thr = base + params.down_deg
+    first = int(np.flatnonzero(finite)[0])
+    last = int(np.flatnonzero(finite)[-1])
+    state = "down" if flex[first] >= down_thr else "up"
+    # hysteresis via forward fill of the decided states
+    decided = np.where(flex >= down_thr, 1, np.where(flex <= up_thr, 0, -1))
+    decided[~finite] = -1
+    decided[first] = 1 if state == "down" else 0
+    seg = decided[first:last + 1]
+    idx = np.where(seg >= 0, np.arange(seg.size), 0)
+    np.maximum.accumulate(idx, out=idx)
+    states = seg[idx]
+    change = np.flatnonzero(np.diff(states)) + 1
+    bounds = np.concatenate([[0], change, [states.size]])
+    phases = []
+    for s, e in zip(bounds[:-1], bounds[1:]):
+        s_abs, e_abs = first + int(s), first + int(e) - 1
+        st = "down" if states[s] == 1 else "up"
+        window = flex[s_abs:e_abs + 1]
+        ext = int(np.nanargmax(window) if st == "down" else np.nanargmin(window))
+        phases.append(Phase(st, s_abs, e_abs, s_abs + ext))
+    return phases
+
+
+def segment_reps(flex: np.ndarray, timestamps: np.ndarray, params: RepParams = RepParams()) -> list[Rep]:
+    """Find reps in a smoothed hip-flexion signal (degrees) with timestamps (s).
+
+    Returns complete reps, then (flagged ``complete=False``) a partial
+    movement at either edge of the clip when it goes deep enough, so a clip
+    with no whole rep can still be judged.
+    """
+    flex = np.asarray(flex, dtype=float)
+    t = np.asarray(timestamps, dtype=float)
+    phases = hysteresis_phases(flex, params)
+    if not phases:
+        return []
+    base = min(float(np.nanmin(flex)), params.baseline_max_deg)
+    from_floor = phases[0].state == "down"
+    reps: list[Rep] = []
+    partial: list[Rep] = []
+    mid_state = "up" if from_floor else "down"
+    kind = "down-up-down" if from_floor else "up-down-up"
+    for i, ph in enumerate(phases):
+        if ph.state != mid_state:
+            continue
+        prev = phases[i - 1] if i > 0 else None
+        nxt = phases[i + 1] if i + 1 < len(phases) else None
+        if from_floor:
+            start = prev.extreme if prev else ph.start
+            end = nxt.extreme if nxt else ph.end
+            top = ph.extreme
+            bottom = start if prev else int(start + np.nanargmax(flex[start:end + 1]))
+            depth = float(np.nanmax(flex[start:end + 1]) - base)
+            up_s, down_s = t[top] - t[start], t[end] - t[top]
+        else:
+            start = prev.extreme if prev else ph.start
+            end = nxt.extreme if nxt else ph.end
+            bottom = ph.extreme
+            top = end
+            depth = float(flex[bottom] - base)
+            down_s, up_s = t[bottom] - t[start], t[end] - t[bottom]
+        dur = t[end] - t[start]
+        rep = Rep(0, start, bottom, top, end, depth, float(down_s), float(up_s), kind,
+                  complete=prev is not None and nxt is not None)
+        if depth < params.min_depth_deg or dur > params.max_rep_s:
+            continue
+        if rep.complete and dur >= params.min_rep_s:
+            reps.append(rep)
+        elif not rep.complete:
+            partial.append(rep)
+    # a clip with a down phase but no rep of its own kind: judge the movement
+    if not reps and not partial:
+        for i, ph in enumerate(phases):
+            if ph.state == "down" and float(flex[ph.extreme] - base) >= params.min_depth_deg:
+                s = phases[i - 1].extreme if i > 0 else ph.start
+                e = phases[i + 1].extreme if i + 1 < len(phases) else ph.end
+                partial.append(Rep(0, s, ph.extreme, e, e, float(flex[ph.extreme] - base),
+                                   float(t[ph.extreme] - t[s]), float(t[e] - t[ph.extreme]),
+                                   "partial", complete=False))
+    out = []
+    for k, r in enumerate(reps + partial):
+        out.append(Rep(k + 1 if r.complete else 0, r.start, r.bottom, r.top, r.end, r.depth_deg,
+                       r.down_s, r.up_s, r.kind, r.complete))
+    return out

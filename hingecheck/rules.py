@@ -1,0 +1,291 @@
+"""One rule per fault. Pure numpy; no cv2 or mediapipe.
+
+Each rule looks at one rep of smoothed features and returns a
+:class:`Finding` (the fault, where, how bad, the evidence) or ``None``.
+Rules are registered in :data:`RULES` by fault id; the catalogue in
+:mod:`hingecheck.faults` supplies the cue and the drill.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from .config import Thresholds
+from .faults import FAULTS
+from .reps import Rep
+
+
+@dataclass
+class RepSignals:
+    """Smoothed per-frame signals of a whole clip (degrees unless noted)."""
+
+    hip_flexion: np.ndarray
+    knee_flexion: np.ndarray
+    shin_angle: np.ndarray
+    trunk_angle: np.ndarray
+    neck_angle: np.ndarray
+    spine_alignment: np.ndarray   # fraction of ear-hip length
+    hip_x: np.ndarray             # thigh lengths
+    knee_x: np.ndarray
+    back_curvature: np.ndarray | None = None  # chord fractions, from the mask
+    timestamps: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+
+@dataclass
+class Evidence:
+    metric: str
+    value: float
+    threshold: float
+    comparison: str  # ">" or "<": the fault is flagged when value <comparison> threshold
+    unit: str
+
+    def as_dict(self) -> dict:
+        return {"metric": self.metric, "value": round(float(self.value), 3),
+                "threshold": round(float(self.threshold), 3),
+                "comparison": self.comparison, "unit": self.unit}
+
+
+@dataclass
+class Finding:
+    fault: str
+    frames: tuple[int, int]
+    severity: float  # 0 (at the threshold) .. 1 (far past it)
+    evidence: list[Evidence]
+
+    @property
+    def severity_label(self) -> str:
+        return "mild" if self.severity < 0.34 else "moderate" if self.severity < 0.67 else "severe"
+
+    def as_dict(self) -> dict:
+        info = FAULTS[self.fault]
+        return {"fault": self.fault, "frames": [int(self.frames[0]), int(self.frames[1])],
+                "severity": round(self.severity, 2), "severity_label": self.severity_label,
+                "evidence": [e.as_dict() for e in self.evidence],
+                "cue": info.cue, "drill": info.drill}
+
+
+def _severity(value: float, threshold: float, scale: float) -> float:
+    return float(np.clip(abs(value - threshold) / scale, 0.0, 1.0))
+
+
+def _run_around(cond: np.ndarray, idx: int, offset: int) -> tuple[int, int]:
+    """The run of True in ``cond`` containing ``idx`` (absolute frames)."""
+    i = idx - offset
+    if i < 0 or i >= cond.size or not cond[i]:
+        return idx, idx
+    lo = i
+    while lo > 0 and cond[lo - 1]:
+        lo -= 1
+    hi = i
+    while hi + 1 < cond.size and cond[hi + 1]:
+        hi += 1
+    return offset + lo, offset + hi
+
+
+def _at(a: np.ndarray, i: int) -> float:
+    return float(a[i]) if 0 <= i < a.size else float("nan")
+
+
+def _top_frame(rep: Rep) -> int:
+    """The standing (lockout) frame the rep's depth is measured from."""
+    return rep.start if rep.kind == "up-down-up" else rep.top
+
+
+def ascent(rep: Rep) -> tuple[int, int]:
+    """(first, last) frame of the rep's way up."""
+    if rep.kind == "down-up-down":
+        return rep.start, rep.top
+    return rep.bottom, rep.end
+
+
+def lockout_window(rep: Rep) -> tuple[int, int]:
+    """(first, last) frame in which the rep's lockout happens."""
+    if rep.kind == "down-up-down":
+        return rep.start, rep.end
+    return rep.bottom, rep.end
+
+
+# --------------------------------------------------------------------------- rules
+
+Rule = Callable[[RepSignals, Rep, Thresholds], "Finding | None"]
+RULES: dict[str, Rule] = {}
+
+
+def rule(fault: str):
+    def register(fn: Rule) -> Rule:
+        assert fault in FAULTS, fault
+        RULES[fault] = fn
+        return fn
+    return register
+
+
+@rule("squatting")
+def squatting(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | None:
+    """Knees forward, shins angled, torso upright.
+
+    Flags when, from standing to the bottom, the hips flexed less than
+    ``squat_ratio_max`` times as much as the knees (a hinge moves mostly at
+    the hips), or when at the bottom the trunk is more upright than
+    ``squat_trunk_max_deg`` while the shins lean past ``squat_shin_min_deg``.
+    """
+    b, top = rep.bottom, _top_frame(rep)
+    d_hip = _at(s.hip_flexion, b) - _at(s.hip_flexion, top)
+    d_knee = _at(s.knee_flexion, b) - _at(s.knee_flexion, top)
+    if not (np.isfinite(d_hip) and np.isfinite(d_knee)):
+        return None
+    ratio = d_hip / max(d_knee, 1.0)
+    trunk, shin = _at(s.trunk_angle, b), _at(s.shin_angle, b)
+    ev = []
+    sev = 0.0
+    if ratio < th.squat_ratio_max:
+        ev.append(Evidence("hip/knee flexion ratio", ratio, th.squat_ratio_max, "<", "ratio"))
+        sev = max(sev, _severity(ratio, th.squat_ratio_max, 0.5))
+    if trunk < th.squat_trunk_max_deg and shin > th.squat_shin_min_deg:
+        ev.append(Evidence("trunk inclination at bottom", trunk, th.squat_trunk_max_deg, "<", "deg"))
+        ev.append(Evidence("shin angle at bottom", shin, th.squat_shin_min_deg, ">", "deg"))
+        sev = max(sev, _severity(trunk, th.squat_trunk_max_deg, 25.0))
+    if not ev:
+        return None
+    lo, hi = rep.start, rep.end
+    cond = s.shin_angle[lo:hi + 1] > th.squat_shin_min_deg * 0.66
+    return Finding("squatting", _run_around(cond, b, lo), sev, ev)
+
+
+@rule("excess_knee_bend")
+def excess_knee_bend(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | None:
+    """Knee flexion at the bottom beyond ``excess_knee_flexion_deg`` while
+    the trunk still tips forward past ``squat_trunk_max_deg`` (an upright
+    trunk with bent knees is squatting instead)."""
+    b = rep.bottom
+    knee, trunk = _at(s.knee_flexion, b), _at(s.trunk_angle, b)
+    if not (knee > th.excess_knee_flexion_deg and trunk >= th.squat_trunk_max_deg):
+        return None
+    lo, hi = rep.start, rep.end
+    cond = s.knee_flexion[lo:hi + 1] > th.excess_knee_flexion_deg
+    return Finding("excess_knee_bend", _run_around(cond, b, lo),
+                   _severity(knee, th.excess_knee_flexion_deg, 30.0),
+                   [Evidence("knee flexion at bottom", knee, th.excess_knee_flexion_deg, ">", "deg")])
+
+
+@rule("rounded_back")
+def rounded_back(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | None:
+    """The back rounds.
+
+    Landmark check (the dowel's three points): at the bottom the shoulder
+    sits off the ear-hip line by more than ``rounded_spine_offset`` of its
+    length, on the back's side, with the shoulder-ear line flexed at least
+    ``rounded_neck_min_deg`` against the trunk. Mask check, when the
+    segmentation mask was measured: the back's silhouette humps above its
+    chord by more than ``rounded_mask_curvature`` anywhere in the rep.
+    """
+    b, lo, hi = rep.bottom, rep.start, rep.end
+    ev = []
+    sev = 0.0
+    frames = (b, b)
+    spine, neck = _at(s.spine_alignment, b), _at(s.neck_angle, b)
+    if spine > th.rounded_spine_offset and neck > th.rounded_neck_min_deg:
+        ev.append(Evidence("shoulder offset from ear-hip line", spine, th.rounded_spine_offset, ">", "fraction"))
+        sev = _severity(spine, th.rounded_spine_offset, 0.08)
+        cond = s.spine_alignment[lo:hi + 1] > th.rounded_spine_offset
+        frames = _run_around(cond, b, lo)
+    if s.back_curvature is not None:
+        w = s.back_curvature[lo:hi + 1]
+        if np.isfinite(w).any() and np.nanmax(w) > th.rounded_mask_curvature:
+            k = int(np.nanargmax(w))
+            ev.append(Evidence("back silhouette hump", float(w[k]), th.rounded_mask_curvature, ">", "fraction"))
+            sev = max(sev, _severity(float(w[k]), th.rounded_mask_curvature, 0.06))
+            if not frames[1] > frames[0]:
+                frames = _run_around(w > th.rounded_mask_curvature, lo + k, lo)
+    return Finding("rounded_back", frames, sev, ev) if ev else None
+
+
+@rule("dropped_head")
+def dropped_head(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | None:
+    """At the bottom the head (shoulder→ear) is flexed more than
+    ``dropped_head_deg`` against the trunk line (hip→shoulder)."""
+    b, lo, hi = rep.bottom, rep.start, rep.end
+    neck = _at(s.neck_angle, b)
+    if not neck > th.dropped_head_deg:
+        return None
+    cond = s.neck_angle[lo:hi + 1] > th.dropped_head_deg
+    return Finding("dropped_head", _run_around(cond, b, lo),
+                   _severity(neck, th.dropped_head_deg, 20.0),
+                   [Evidence("neck flexion vs trunk at bottom", neck, th.dropped_head_deg, ">", "deg")])
+
+
+@rule("hyperextension")
+def hyperextension(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | None:
+    """Leaning back at lockout: the trunk goes more than ``lean_back_deg``
+    behind vertical. With a mask: a hollow (concave) back contour deeper
+    than ``hollow_mask_curvature``."""
+    lo, hi = lockout_window(rep)
+    w = s.trunk_angle[lo:hi + 1]
+    ev = []
+    frames = (lo, lo)
+    sev = 0.0
+    if np.isfinite(w).any() and np.nanmin(w) < -th.lean_back_deg:
+        k = int(np.nanargmin(w))
+        ev.append(Evidence("trunk lean back at lockout", float(w[k]), -th.lean_back_deg, "<", "deg"))
+        sev = _severity(float(w[k]), -th.lean_back_deg, 15.0)
+        frames = _run_around(w < -th.lean_back_deg, lo + k, lo)
+    if s.back_curvature is not None:
+        c = s.back_curvature[lo:hi + 1]
+        if np.isfinite(c).any() and np.nanmin(c) < th.hollow_mask_curvature:
+            k = int(np.nanargmin(c))
+            ev.append(Evidence("back silhouette hollow", float(c[k]), th.hollow_mask_curvature, "<", "fraction"))
+            sev = max(sev, _severity(float(c[k]), th.hollow_mask_curvature, 0.06))
+            if frames == (lo, lo):
+                frames = _run_around(c < th.hollow_mask_curvature, lo + k, lo)
+    return Finding("hyperextension", frames, sev, ev) if ev else None
+
+
+@rule("hips_rise_first")
+def hips_rise_first(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | None:
+    """On the way up the knees straighten before the chest rises.
+
+    When the knees have done ``hips_rise_knee_progress`` of their
+    extension, the trunk must have done at least ``hips_rise_trunk_min``
+    of its rise (a share of the way from its bottom angle to its most
+    upright angle; negative means the trunk tipped further over).
+    """
+    a0, a1 = ascent(rep)
+    if a1 - a0 < 3:
+        return None
+    knee = s.knee_flexion[a0:a1 + 1]
+    trunk = s.trunk_angle[a0:a1 + 1]
+    if not (np.isfinite(knee).all() and np.isfinite(trunk).all()):
+        return None
+    k_range = knee[0] - knee.min()
+    t_range = trunk[0] - trunk.min()
+    if k_range < 10.0 or t_range < 10.0:  # too little movement to tell the order
+        return None
+    k_prog = (knee[0] - knee) / k_range
+    t_prog = (trunk[0] - trunk) / t_range
+    i = int(np.argmax(k_prog >= th.hips_rise_knee_progress))
+    if t_prog[i] >= th.hips_rise_trunk_min:
+        return None
+    return Finding("hips_rise_first", (a0, a0 + i), _severity(float(t_prog[i]), th.hips_rise_trunk_min, 0.5),
+                   [Evidence(f"trunk rise done at {th.hips_rise_knee_progress:.0%} knee extension",
+                             float(t_prog[i]), th.hips_rise_trunk_min, "<", "fraction")])
+
+
+@rule("incomplete_lockout")
+def incomplete_lockout(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | None:
+    """The least hip flexion reached in the lockout window stays above
+    ``lockout_hip_flexion_deg``. Not judged when the clip ends before
+    the lifter could lock out."""
+    lo, hi = lockout_window(rep)
+    if hi >= s.hip_flexion.size - 1 and not rep.complete:
+        return None
+    w = s.hip_flexion[lo:hi + 1]
+    if not np.isfinite(w).any():
+        return None
+    k = int(np.nanargmin(w))
+    least = float(w[k])
+    if least <= th.lockout_hip_flexion_deg:
+        return None
+    return Finding("incomplete_lockout", (lo + k, lo + k), _severity(least, th.lockout_hip_flexion_deg, 20.0),
+                   [Evidence("hip flexion at lockout", least, th.lockout_hip_flexion_deg, ">", "deg")])

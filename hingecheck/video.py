@@ -1,0 +1,194 @@
+"""Video input and output (OpenCV), kept at the edge of the package.
+
+Frames are decoded on a background thread into a small bounded queue so
+decoding overlaps inference; frames come out upright (OpenCV applies the
+container's rotation metadata). The writer encodes on its own thread and
+writes atomically.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from . import _quiet  # noqa: F401  (before cv2)
+import cv2
+import numpy as np
+
+from .atomic import atomic_path
+from .errors import HingecheckError
+
+_END = object()
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    path: str
+    width: int
+    height: int
+    fps: float
+    frame_count: int  # as the container reports it; may be approximate
+
+
+def _open(path: str | Path) -> cv2.VideoCapture:
+    p = Path(path)
+    if not p.exists():
+        raise HingecheckError(f"video not found: {p}")
+    if p.is_dir():
+        raise HingecheckError(f"expected a video file, got a directory: {p}")
+    cap = cv2.VideoCapture(str(p))
+    if not cap.isOpened():
+        raise HingecheckError(f"cannot open video {p}: not a readable video file")
+    cap.set(cv2.CAP_PROP_ORIENTATION_AUTO, 1)
+    return cap
+
+
+def probe(path: str | Path) -> VideoInfo:
+    """Open ``path``, decode its first frame, and describe it.
+
+    Raises :class:`HingecheckError` for a missing, unreadable or empty file.
+    """
+    cap = _open(path)
+    try:
+        ok, frame = cap.read()
+        if not ok or frame is None:
+            raise HingecheckError(f"cannot read video {path}: no decodable frame (corrupt or empty file)")
+        fps = cap.get(cv2.CAP_PROP_FPS)
+        if not np.isfinite(fps) or fps <= 1 or fps > 1000:
+            fps = 30.0
+        return VideoInfo(str(path), frame.shape[1], frame.shape[0], float(fps),
+                         int(cap.get(cv2.CAP_PROP_FRAME_COUNT)))
+    finally:
+        cap.release()
+
+
+@dataclass
+class Frame:
+    index: int
+    timestamp: float  # seconds, strictly increasing
+    bgr: np.ndarray
+
+
+class FrameReader:
+    """Iterate a video's frames, decoded on a background thread.
+
+    Timestamps come from the container (``CAP_PROP_POS_MSEC``) when they
+    increase, else from the frame rate. A decode error midway (truncated
+    file) ends the stream; :attr:`error` then says why, and
+    :attr:`frames_read` how far it got.
+    """
+
+    def __init__(self, path: str | Path, queue_size: int = 8):
+        self.info = probe(path)
+        self._cap = _open(path)
+        self._q: queue.Queue = queue.Queue(maxsize=queue_size)
+        self._stop = threading.Event()
+        self.frames_read = 0
+        self.error: str | None = None
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        period = 1.0 / self.info.fps
+        last_t = -np.inf
+        idx = 0
+        try:
+            while not self._stop.is_set():
+                ok, frame = self._cap.read()
+                if not ok or frame is None:
+                    break
+                t = self._cap.get(cv2.CAP_PROP_POS_MSEC) / 1000.0
+                if not np.isfinite(t) or t <= last_t:
+                    t = 0.0 if idx == 0 else last_t + period
+                last_t = t
+                self._put(Frame(idx, t, frame))
+                idx += 1
+        except Exception as exc:  # decoder failure: report, don't crash the consumer
+            self.error = str(exc)
+        finally:
+            self.frames_read = idx
+            self._cap.release()
+            self._put(_END)
+
+    def _put(self, item) -> None:
+        while not self._stop.is_set():
+            try:
+                self._q.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def __iter__(self) -> Iterator[Frame]:
+        while True:
+            item = self._q.get()
+            if item is _END:
+                return
+            yield item
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=2)
+
+    def __enter__(self) -> "FrameReader":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class VideoWriter:
+    """Write BGR frames to an mp4 on a background thread, atomically.
+
+    Use as a context manager: the file appears at ``path`` only when the
+    block ends without error; otherwise nothing is left behind.
+    """
+
+    def __init__(self, path: str | Path, fps: float, size: tuple[int, int], queue_size: int = 16):
+        self.path = Path(path)
+        self.fps = fps
+        self.size = size
+        self._ctx = atomic_path(self.path)
+        self._q: queue.Queue = queue.Queue(maxsize=queue_size)
+        self._thread: threading.Thread | None = None
+        self.error: str | None = None
+
+    def __enter__(self) -> "VideoWriter":
+        tmp = self._ctx.__enter__()
+        fourcc = cv2.VideoWriter_fourcc(*"mp4v")
+        self._writer = cv2.VideoWriter(str(tmp), fourcc, self.fps, self.size)
+        if not self._writer.isOpened():
+            self._ctx.__exit__(HingecheckError, None, None)
+            raise HingecheckError(f"cannot write video {self.path}: no encoder for this format")
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        while True:
+            item = self._q.get()
+            if item is _END:
+                return
+            try:
+                self._writer.write(item)
+            except Exception as exc:  # pragma: no cover - encoder failure
+                self.error = str(exc)
+
+    def write(self, frame_bgr: np.ndarray) -> None:
+        if self.error:
+            raise HingecheckError(f"cannot write video {self.path}: {self.error}")
+        self._q.put(frame_bgr)
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        self._q.put(_END)
+        if self._thread is not None:
+            self._thread.join()
+        self._writer.release()
+        if exc_type is None and self.error:
+            exc_type = HingecheckError
+            exc = HingecheckError(f"cannot write video {self.path}: {self.error}")
+            self._ctx.__exit__(exc_type, exc, None)
+            raise exc
+        return bool(self._ctx.__exit__(exc_type, exc, tb))
