@@ -179,8 +179,10 @@ class HingeFeatures:
     poorly seen (see :func:`hinge_features`).
 
     hip_angle
-        Shoulder-hip-knee interior angle; 180 standing straight, smaller
-        when the hips flex.
+        Shoulder-hip-knee angle; 180 standing straight, smaller when the
+        hips flex, above 180 when the hip extends past straight (the trunk
+        leaning back over the thigh). ``180 - hip_angle`` is the signed
+        angle from the thigh line (knee→hip) to the trunk (hip→shoulder).
     knee_angle
         Hip-knee-ankle interior angle; 180 straight.
     hip_flexion, knee_flexion
@@ -271,7 +273,7 @@ def hinge_features(pose: PoseSequence, min_visibility: float = 0.3,
     with np.errstate(invalid="ignore"):
         reliability = np.min(np.where(np.isnan(vis[:, idx]), 0.0, vis[:, idx]), axis=1)
     return HingeFeatures(
-        hip_angle=joint_angle(sh, hip, knee),
+        hip_angle=180.0 - signed_angle_between(hip - knee, sh - hip, facing),
         knee_angle=joint_angle(hip, knee, ankle),
         shin_angle=inclination_from_vertical(ankle, knee, facing),
         trunk_angle=inclination_from_vertical(hip, sh, facing),

@@ -78,7 +78,7 @@ class RepParams:
     min_depth_deg: float = 45.0  # a rep must reach this hip flexion above baseline
     min_rep_s: float = 0.6
     max_rep_s: float = 20.0
-    baseline_max_deg: float = 20.0  # the standing baseline is the clip's min, capped here
+    baseline_max_deg: float = 20.0  # the standing baseline is the clip's min, clipped to [0, this]
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,7 @@ def hysteresis_phases(flex: np.ndarray, params: RepParams) -> list[Phase]:
     finite = np.isfinite(flex)
     if not finite.any():
         return []
-    base = min(float(np.nanmin(flex)), params.baseline_max_deg)
+    base = float(np.clip(np.nanmin(flex), 0.0, params.baseline_max_deg))
     up_thr = base + params.up_deg
     down_thr = base + params.down_deg
     first = int(np.flatnonzero(finite)[0])
@@ -172,7 +172,7 @@ def segment_reps(flex: np.ndarray, timestamps: np.ndarray, params: RepParams = R
     phases = hysteresis_phases(flex, params)
     if not phases:
         return []
-    base = min(float(np.nanmin(flex)), params.baseline_max_deg)
+    base = float(np.clip(np.nanmin(flex), 0.0, params.baseline_max_deg))
     from_floor = phases[0].state == "down"
     reps: list[Rep] = []
     partial: list[Rep] = []
