@@ -78,6 +78,7 @@ class RepParams:
     min_depth_deg: float = 45.0  # a rep must reach this hip flexion above baseline
     min_rep_s: float = 0.6
     max_rep_s: float = 20.0
+    still_speed_frac: float = 0.07  # slower than this share of a movement's top speed = holding
     baseline_max_deg: float = 20.0  # the standing baseline is the clip's min, clipped to [0, this]
 
 
@@ -85,8 +86,9 @@ class RepParams:
 class Rep:
     """One repetition; frame indices into the clip.
 
-    ``start``/``end`` bound the rep; ``bottom`` is the frame of greatest hip
-    flexion, ``top`` the lockout frame (least flexion) of the rep.
+    ``start``/``end`` bound the movement (holds excluded); ``bottom`` is the
+    frame of greatest hip flexion, ``top`` the frame the lifter reaches
+    lockout (for an up-down-up rep, ``end``).
     ``kind`` is ``"up-down-up"`` or ``"down-up-down"`` (from the floor).
     ``complete`` is False for a partial movement at the clip's edge (judged
     for faults, not counted).
@@ -160,18 +162,57 @@ def hysteresis_phases(flex: np.ndarray, params: RepParams) -> list[Phase]:
     return phases
 
 
+def _speed(flex: np.ndarray, t: np.ndarray, a: int, b: int, sign: float) -> np.ndarray:
+    """Signed speed (deg/s) of ``flex`` over frames a..b, positive in the
+    direction ``sign`` (+1 flexing, -1 extending); NaN as 0."""
+    seg = flex[a:b + 1]
+    if seg.size < 2:
+        return np.zeros(seg.size)
+    v = np.gradient(seg, t[a:b + 1]) * sign
+    return np.nan_to_num(v)
+
+
+def _movement_start(flex, t, a: int, b: int, sign: float, frac: float) -> int:
+    """Where a movement from frame ``a`` (a hold's extreme) to ``b`` begins:
+    the last frame before its fastest point moving slower than ``frac`` of
+    that top speed."""
+    v = _speed(flex, t, a, b, sign)
+    if v.size < 2:
+        return a
+    p = int(np.argmax(v))
+    slow = np.flatnonzero(v[:p + 1] < frac * v[p])
+    return a + int(slow[-1]) if slow.size else a
+
+
+def _movement_end(flex, t, a: int, b: int, sign: float, frac: float) -> int:
+    """Where a movement from frame ``a`` to ``b`` (a hold's extreme) ends:
+    the first frame after its fastest point moving slower than ``frac`` of
+    that top speed."""
+    v = _speed(flex, t, a, b, sign)
+    if v.size < 2:
+        return b
+    p = int(np.argmax(v))
+    slow = np.flatnonzero(v[p:] < frac * v[p])
+    return a + p + int(slow[0]) if slow.size else b
+
+
 def segment_reps(flex: np.ndarray, timestamps: np.ndarray, params: RepParams = RepParams()) -> list[Rep]:
     """Find reps in a smoothed hip-flexion signal (degrees) with timestamps (s).
 
-    Returns complete reps, then (flagged ``complete=False``) a partial
-    movement at either edge of the clip when it goes deep enough, so a clip
-    with no whole rep can still be judged.
+    A rep runs from where the lifter starts moving out of the hold before
+    it to where they stop in the hold after it (speed below
+    ``still_speed_frac`` of the movement's top speed), so tempo and
+    duration exclude pauses. Returns complete reps,
+    then (flagged ``complete=False``) a partial movement at either edge of
+    the clip when it goes deep enough, so a clip with no whole rep can still
+    be judged.
     """
     flex = np.asarray(flex, dtype=float)
     t = np.asarray(timestamps, dtype=float)
     phases = hysteresis_phases(flex, params)
     if not phases:
         return []
+    frac = params.still_speed_frac
     base = float(np.clip(np.nanmin(flex), 0.0, params.baseline_max_deg))
     from_floor = phases[0].state == "down"
     reps: list[Rep] = []
@@ -183,16 +224,15 @@ def segment_reps(flex: np.ndarray, timestamps: np.ndarray, params: RepParams = R
             continue
         prev = phases[i - 1] if i > 0 else None
         nxt = phases[i + 1] if i + 1 < len(phases) else None
+        sign = -1.0 if from_floor else 1.0  # the first movement: up from the floor, or down
+        start = _movement_start(flex, t, prev.extreme, ph.extreme, sign, frac) if prev else ph.start
+        end = _movement_end(flex, t, ph.extreme, nxt.extreme, -sign, frac) if nxt else ph.end
         if from_floor:
-            start = prev.extreme if prev else ph.start
-            end = nxt.extreme if nxt else ph.end
             top = ph.extreme
-            bottom = start if prev else int(start + np.nanargmax(flex[start:end + 1]))
+            bottom = start
             depth = float(np.nanmax(flex[start:end + 1]) - base)
             up_s, down_s = t[top] - t[start], t[end] - t[top]
         else:
-            start = prev.extreme if prev else ph.start
-            end = nxt.extreme if nxt else ph.end
             bottom = ph.extreme
             top = end
             depth = float(flex[bottom] - base)
@@ -200,18 +240,16 @@ def segment_reps(flex: np.ndarray, timestamps: np.ndarray, params: RepParams = R
         dur = t[end] - t[start]
         rep = Rep(0, start, bottom, top, end, depth, float(down_s), float(up_s), kind,
                   complete=prev is not None and nxt is not None)
-        if depth < params.min_depth_deg or dur > params.max_rep_s:
+        if depth < params.min_depth_deg or dur > params.max_rep_s or dur < params.min_rep_s:
             continue
-        if rep.complete and dur >= params.min_rep_s:
-            reps.append(rep)
-        elif not rep.complete:
-            partial.append(rep)
+        (reps if rep.complete else partial).append(rep)
     # a clip with a down phase but no rep of its own kind: judge the movement
     if not reps and not partial:
         for i, ph in enumerate(phases):
             if ph.state == "down" and float(flex[ph.extreme] - base) >= params.min_depth_deg:
-                s = phases[i - 1].extreme if i > 0 else ph.start
-                e = phases[i + 1].extreme if i + 1 < len(phases) else ph.end
+                s = _movement_start(flex, t, phases[i - 1].extreme, ph.extreme, 1.0, frac) if i > 0 else ph.start
+                e = (_movement_end(flex, t, ph.extreme, phases[i + 1].extreme, -1.0, frac)
+                     if i + 1 < len(phases) else ph.end)
                 partial.append(Rep(0, s, ph.extreme, e, e, float(flex[ph.extreme] - base),
                                    float(t[ph.extreme] - t[s]), float(t[e] - t[ph.extreme]),
                                    "partial", complete=False))

@@ -101,11 +101,20 @@ def ascent(rep: Rep) -> tuple[int, int]:
     return rep.bottom, rep.end
 
 
-def lockout_window(rep: Rep) -> tuple[int, int]:
-    """(first, last) frame in which the rep's lockout happens."""
+#: how long after reaching the top the lockout is still watched, in seconds
+LOCKOUT_HOLD_S = 0.5
+
+
+def lockout_window(rep: Rep, timestamps: np.ndarray) -> tuple[int, int]:
+    """(first, last) frame in which the rep's lockout happens: from the
+    bottom to :data:`LOCKOUT_HOLD_S` after the lifter reaches the top."""
     if rep.kind == "down-up-down":
         return rep.start, rep.end
-    return rep.bottom, rep.end
+    t = np.asarray(timestamps)
+    last = rep.end
+    if t.size > rep.end:
+        last = int(np.searchsorted(t, t[rep.end] + LOCKOUT_HOLD_S, side="right")) - 1
+    return rep.bottom, max(rep.end, min(last, t.size - 1))
 
 
 # --------------------------------------------------------------------------- rules
@@ -221,7 +230,7 @@ def hyperextension(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | None:
     """Leaning back at lockout: the trunk goes more than ``lean_back_deg``
     behind vertical. With a mask: a hollow (concave) back contour deeper
     than ``hollow_mask_curvature``."""
-    lo, hi = lockout_window(rep)
+    lo, hi = lockout_window(rep, s.timestamps)
     w = s.trunk_angle[lo:hi + 1]
     ev = []
     frames = (lo, lo)
@@ -277,7 +286,7 @@ def incomplete_lockout(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | Non
     """The least hip flexion reached in the lockout window stays above
     ``lockout_hip_flexion_deg``. Not judged when the clip ends before
     the lifter could lock out."""
-    lo, hi = lockout_window(rep)
+    lo, hi = lockout_window(rep, s.timestamps)
     if hi >= s.hip_flexion.size - 1 and not rep.complete:
         return None
     w = s.hip_flexion[lo:hi + 1]

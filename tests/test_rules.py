@@ -8,6 +8,7 @@ import pytest
 from synthetic import make_hinge
 from hingecheck.analysis import analyze_pose
 from hingecheck.config import load_config
+from hingecheck.rules import lockout_window
 
 FAULT_IDS = ["squatting", "rounded_back", "hyperextension", "dropped_head", "hips_rise_first",
              "excess_knee_bend", "incomplete_lockout"]
@@ -47,7 +48,8 @@ def test_findings_carry_cue_drill_and_evidence(fault):
     for e in d["evidence"]:  # the evidence really is past its threshold
         assert (e["value"] > e["threshold"]) if e["comparison"] == ">" else (e["value"] < e["threshold"])
     r = next(r for r in a.reps if fault in r.faults).rep
-    assert r.start <= f.frames[0] <= f.frames[1] <= r.end
+    lo, hi = lockout_window(r, a.timestamps)
+    assert r.start <= f.frames[0] <= f.frames[1] <= max(r.end, hi)
 
 
 @pytest.mark.parametrize("fault", ["squatting", "dropped_head", "excess_knee_bend", "incomplete_lockout"])
@@ -88,13 +90,14 @@ def test_deadlift_profile_allows_more_knee_bend():
     assert "excess_knee_bend" not in dl.clip_faults()
 
 
-def test_missing_landmarks_mean_cant_judge():
+def test_poorly_seen_landmarks_mean_cant_judge():
     pose, _ = make_hinge(n_reps=3)
     a0 = analyze_pose(pose, "rdl", load_config().for_exercise("rdl"))
     r = a0.reps[1].rep
     vis = pose.visibility.copy()
-    vis[r.start:r.end + 1] = 0.1   # the whole second rep poorly seen
+    vis[r.start:r.end + 1] = 0.4   # the whole second rep poorly seen (usable, not trusted)
     pose.visibility = vis
     a = analyze_pose(pose, "rdl", load_config().for_exercise("rdl"))
     judged = [v.judged for v in a.reps if v.rep.complete]
-    assert judged.count(False) >= 1 and judged.count(True) >= 1
+    assert judged == [True, False, True]
+    assert "unreliable" in a.reps[1].cant_judge["*"]
