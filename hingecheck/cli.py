@@ -35,6 +35,18 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--no-segmentation", action="store_true",
                    help="skip the person mask (faster; back shape from landmarks only)")
     a.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    s = sub.add_parser("score", help="score many clips: against a labels CSV (metrics), or every video in a folder")
+    s.add_argument("source", metavar="LABELS.csv|DIR",
+                   help="labels CSV (clip,exercise,view,reps,faults,optional_faults) or a folder of videos")
+    s.add_argument("--out", default="hingecheck_scores", metavar="DIR",
+                   help="output folder (default: ./hingecheck_scores); the per-clip cache lives in DIR/cache")
+    s.add_argument("--workers", type=int, default=None, metavar="N",
+                   help="parallel worker processes (default: the number of CPUs)")
+    s.add_argument("--exercise", default="hip_hinge", choices=EXERCISES,
+                   help="exercise of every clip when scoring a folder (a labels CSV names its own)")
+    _add_model_args(s)
+    s.add_argument("--quiet", action="store_true", help="no progress bar, no per-clip lines")
     return parser
 
 
@@ -85,7 +97,45 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"analyze": cmd_analyze}
+def cmd_score(args: argparse.Namespace) -> int:
+    from .config import load_config
+    from .metrics import metrics_table
+    from .score import find_videos, read_labels, score_batch
+
+    src = Path(args.source)
+    if args.workers is not None and args.workers < 1:
+        raise HingecheckError(f"--workers must be at least 1, got {args.workers}")
+    config = load_config(args.config)
+    if src.is_dir():
+        jobs, labelled = find_videos(src, args.exercise), False
+    elif src.is_file():
+        jobs, labelled = read_labels(src), True
+    else:
+        raise HingecheckError(f"{src} is neither a labels CSV nor a folder of videos")
+    out = Path(args.out)
+    doc = score_batch(jobs, out, model=args.model, config=config, workers=args.workers,
+                      progress=not args.quiet, labelled=labelled, source=str(src))
+    if not args.quiet:
+        for c in doc["clips"]:
+            if c.get("error"):
+                line = f"error: {c['error']}"
+            else:
+                r = c["result"]
+                verdict = ", ".join(r["clip_faults"]) or ("can't judge" if r["cant_judge"] else "no fault")
+                line = f"{r['rep_count']} reps, {r['judged_reps']}/{r['reps_found']} judged: {verdict}" + (
+                    " (cached)" if c.get("cached") else "")
+            print(f"{c['clip']}: {line}")
+        print()
+    if "metrics" in doc:
+        print(metrics_table(doc["metrics"]))
+        print()
+    print(f"{doc['clips_total']} clips ({doc['clips_cached']} from cache, {doc['clips_failed']} failed) "
+          f"in {doc['wall_s']:.1f} s; results in {out}/ (scores.json, scores.csv"
+          + (", metrics.json" if "metrics" in doc else "") + ", report.html)")
+    return 0
+
+
+COMMANDS = {"analyze": cmd_analyze, "score": cmd_score}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,503 @@
+"""Batch scoring: run the checker over many clips, compare with labels, report.
+
+``score_batch`` reads a labels CSV (:func:`read_labels`) or lists the videos
+of a folder (:func:`find_videos`), runs each clip in a worker process
+(:func:`process_clip`: extract_pose → check_complete → analyze_pose), caches
+each clip's result in ``OUT/cache/<key>.json`` the moment it is done, and
+writes ``scores.json``, ``scores.csv``, ``metrics.json`` (with labels) and
+``report.html`` into ``OUT``, every file atomically.
+
+The cache key hashes the clip's bytes, the model's bytes, the exercise's
+thresholds, the exercise and the hingecheck version: change any of them and
+the clip is run again; change none and a rerun does no inference at all.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import dataclasses
+import hashlib
+import io
+import json
+import math
+import os
+import time
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import __version__
+from .atomic import write_text_atomic
+from .config import EXERCISES, Config
+from .errors import HingecheckError
+from .faults import FAULTS
+from .metrics import Label, Prediction, compute_metrics, parse_fault_list
+
+VIDEO_EXTS = (".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".mpg", ".mpeg", ".wmv")
+REQUIRED_COLUMNS = ("clip", "exercise", "view", "reps", "faults")
+OPTIONAL_COLUMNS = ("optional_faults",)
+VIEWS = ("side", "oblique", "front", "")
+SIGNALS = ("hip_flexion", "knee_flexion", "trunk_angle")
+SIGNAL_STEP = 2          # keep every 2nd frame of the signals in the cache
+CACHE_FORMAT = 1
+
+
+@dataclass
+class ClipJob:
+    clip: str                 # as written in the CSV (or the file name)
+    path: Path
+    exercise: str
+    label: Label | None = None
+
+
+# --------------------------------------------------------------------- inputs
+
+def read_labels(csv_path: str | os.PathLike) -> list[ClipJob]:
+    """Parse and validate a labels CSV; clip paths are relative to the CSV.
+
+    Raises HingecheckError (one line, with the line number) for a missing
+    column, an unknown exercise, view or fault id, a bad rep count, or a
+    duplicate clip. A clip file that does not exist is *not* an error here:
+    it is reported as that clip's error in the results.
+    """
+    p = Path(csv_path)
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise HingecheckError(f"labels file not found: {p}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise HingecheckError(f"cannot read labels {p}: {exc}") from None
+    reader = csv.DictReader(io.StringIO(text))
+    cols = [c.strip() for c in (reader.fieldnames or [])]
+    reader.fieldnames = cols
+    missing = [c for c in REQUIRED_COLUMNS if c not in cols]
+    if missing:
+        raise HingecheckError(f"labels {p}: missing column(s) {', '.join(missing)}; "
+                              f"expected header: {','.join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)}")
+    jobs: list[ClipJob] = []
+    seen: set[str] = set()
+    for row in reader:
+        line = reader.line_num
+        where = f"labels {p} line {line}"
+        row = {k: (v or "").strip() for k, v in row.items() if k is not None}
+        if not any(row.values()):
+            continue
+        clip = row["clip"]
+        if not clip:
+            raise HingecheckError(f"{where}: empty clip")
+        if clip in seen:
+            raise HingecheckError(f"{where}: clip {clip!r} listed twice")
+        seen.add(clip)
+        ex = row["exercise"]
+        if ex not in EXERCISES:
+            raise HingecheckError(f"{where}: unknown exercise {ex!r}; choose one of: {', '.join(EXERCISES)}")
+        view = row["view"]
+        if view not in VIEWS:
+            raise HingecheckError(f"{where}: unknown view {view!r}; use side, oblique or front")
+        reps_txt = row["reps"]
+        if reps_txt:
+            try:
+                reps = int(reps_txt)
+            except ValueError:
+                reps = -1
+            if reps < 0:
+                raise HingecheckError(f"{where}: reps must be a whole number >= 0 or empty, got {reps_txt!r}")
+        else:
+            reps = None
+        faults, any_fault = parse_fault_list(row["faults"], f"{where}: faults")
+        optional, _ = parse_fault_list(row.get("optional_faults", ""), f"{where}: optional_faults",
+                                       allow_special=False)
+        label = Label(clip, ex, view, reps, faults, any_fault, optional)
+        path = Path(clip) if Path(clip).is_absolute() else p.parent / clip
+        jobs.append(ClipJob(clip, path, ex, label))
+    if not jobs:
+        raise HingecheckError(f"labels {p}: no clips listed")
+    return jobs
+
+
+def find_videos(folder: str | os.PathLike, exercise: str = "hip_hinge") -> list[ClipJob]:
+    """Every video file directly in ``folder`` (no labels)."""
+    d = Path(folder)
+    if not d.is_dir():
+        raise HingecheckError(f"not a folder: {d}")
+    files = sorted(f for f in d.iterdir() if f.is_file() and f.suffix.lower() in VIDEO_EXTS
+                   and not f.name.startswith("."))
+    if not files:
+        raise HingecheckError(f"no video files in {d} (looked for {', '.join(VIDEO_EXTS)})")
+    return [ClipJob(f.name, f, exercise) for f in files]
+
+
+# ---------------------------------------------------------------------- cache
+
+def file_sha256(path: str | os.PathLike) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def cache_key(clip_hash: str, model_hash: str, thresholds, exercise: str) -> str:
+    th = dataclasses.asdict(thresholds) if dataclasses.is_dataclass(thresholds) else dict(thresholds)
+    blob = json.dumps({"clip": clip_hash, "model": model_hash, "thresholds": th, "exercise": exercise,
+                       "version": __version__, "format": CACHE_FORMAT, "segmentation": True},
+                      sort_keys=True)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def read_cache(path: Path) -> dict | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT or "result" not in data:
+        return None
+    return data
+
+
+def _clean(o):
+    """JSON-safe: numpy scalars to Python, non-finite floats to None."""
+    if isinstance(o, dict):
+        return {str(k): _clean(v) for k, v in o.items()}
+    if isinstance(o, (list, tuple)):
+        return [_clean(v) for v in o]
+    if hasattr(o, "item") and not isinstance(o, (str, bytes)):
+        try:
+            o = o.item()
+        except (TypeError, ValueError):
+            pass
+    if isinstance(o, float) and not math.isfinite(o):
+        return None
+    return o
+
+
+def _dump(data: dict) -> str:
+    return json.dumps(_clean(data), indent=1, allow_nan=False) + "\n"
+
+
+# --------------------------------------------------------------------- worker
+
+def _rounded(values, step: int) -> list:
+    out = []
+    for v in list(values)[::step]:
+        v = float(v)
+        out.append(round(v, 1) if math.isfinite(v) else None)
+    return out
+
+
+def result_record(analysis) -> dict:
+    """What a clip's cache entry keeps of an Analysis: verdicts and thin signals."""
+    t = analysis.timestamps
+    reps = []
+    for v in analysis.reps:
+        r = v.rep
+        reps.append({
+            "index": r.index, "complete": r.complete, "judged": v.judged,
+            "start": r.start, "end": r.end, "bottom": r.bottom,
+            "t_start": round(float(t[r.start]), 3), "t_end": round(float(t[r.end]), 3),
+            "depth_deg": round(float(r.depth_deg), 1),
+            "faults": v.faults,
+            "fault_spans": [{"fault": f.fault, "t0": round(float(t[f.frames[0]]), 3),
+                             "t1": round(float(t[f.frames[1]]), 3), "severity": round(f.severity, 2)}
+                            for f in v.findings],
+            "cant_judge": dict(v.cant_judge),
+        })
+    judged = sum(1 for v in analysis.reps if v.judged)
+    sig = analysis.signals
+    return {
+        "frames": int(t.size),
+        "duration_s": round(float(t[-1]), 3) if t.size else 0.0,
+        "fps": round(analysis.fps, 2),
+        "view": analysis.view, "side": analysis.side,
+        "side_on_ratio": round(analysis.side_on, 3),
+        "person_detected_fraction": round(analysis.detected_fraction, 3),
+        "rep_count": analysis.rep_count,
+        "reps_found": len(analysis.reps),
+        "judged_reps": judged,
+        "cant_judge": judged == 0,
+        "clip_faults": analysis.clip_faults(),
+        "reps": reps,
+        "signals": {"step": SIGNAL_STEP, "t": [round(float(x), 3) for x in t[::SIGNAL_STEP]],
+                    **{name: _rounded(getattr(sig, name), SIGNAL_STEP) for name in SIGNALS}},
+    }
+
+
+def process_clip(path: str, exercise: str, thresholds: dict, model: str, cache_file: str | None,
+                 meta: dict | None = None) -> dict:
+    """Run one clip (in a worker process); never raises.
+
+    Returns ``{"result": ..., "timing": ...}`` or ``{"error": "<one line>"}``;
+    a result is also written atomically to ``cache_file``.
+    """
+    import warnings
+    warnings.filterwarnings("ignore")
+    t0 = time.perf_counter()
+    try:
+        from .analysis import analyze_pose
+        from .config import Thresholds
+        from .models import resolve_model
+        from .pipeline import check_complete, extract_pose
+
+        th = Thresholds(**thresholds)
+        model_path = resolve_model(model, download=False, progress=False)
+        run = extract_pose(path, model_path, progress=False)
+        check_complete(run, path)
+        t_pose = time.perf_counter() - t0
+        analysis = analyze_pose(run.pose, exercise, th)
+        t_an = time.perf_counter() - t0 - t_pose
+        rec = {"format": CACHE_FORMAT, **(meta or {}),
+               "result": result_record(analysis),
+               "timing": {"pose_s": round(t_pose, 3), "analysis_s": round(t_an, 4),
+                          "total_s": round(time.perf_counter() - t0, 3),
+                          "fps": round(len(run.pose) / max(time.perf_counter() - t0, 1e-9), 1)}}
+        if cache_file:
+            write_text_atomic(cache_file, _dump(rec))
+        return _clean(rec)
+    except HingecheckError as exc:
+        return {"error": " ".join(str(exc).split())}
+    except BaseException as exc:  # noqa: BLE001 - a worker never takes the batch down
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        return {"error": " ".join(f"internal error: {type(exc).__name__}: {exc}".split())}
+
+
+# ---------------------------------------------------------------------- batch
+
+def _prediction(job: ClipJob, rec: dict) -> Prediction:
+    if rec.get("error"):
+        return Prediction(job.clip, error=rec["error"])
+    r = rec["result"]
+    return Prediction(job.clip, frozenset(r["clip_faults"]), r["rep_count"], r["judged_reps"], r["reps_found"])
+
+
+def score_batch(jobs: list[ClipJob], out_dir: str | os.PathLike, *, model: str = "full",
+                config: Config | None = None, workers: int | None = None, progress: bool = True,
+                labelled: bool = True, source: str | None = None) -> dict:
+    """Score ``jobs``; write every output into ``out_dir``; return the scores document."""
+    from tqdm import tqdm
+
+    from .models import resolve_model
+
+    config = config or Config()
+    out = Path(out_dir)
+    cache = out / "cache"
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise HingecheckError(f"cannot create {cache}: {exc.strerror}") from None
+    model_path = resolve_model(model, progress=progress)
+    model_hash = file_sha256(model_path)
+    t_start = time.perf_counter()
+
+    records: dict[int, dict] = {}
+    todo: list[tuple[int, str, str]] = []   # (job index, key, cache file)
+    for i, job in enumerate(jobs):
+        th = config.for_exercise(job.exercise)
+        base = {"clip": job.clip, "path": str(job.path), "exercise": job.exercise}
+        if not job.path.is_file():
+            records[i] = {**base, "cached": False, "error": f"clip file not found: {job.path}"}
+            continue
+        try:
+            key = cache_key(file_sha256(job.path), model_hash, th, job.exercise)
+        except OSError as exc:
+            records[i] = {**base, "cached": False, "error": f"cannot read clip {job.path}: {exc.strerror}"}
+            continue
+        hit = read_cache(cache / f"{key}.json")
+        if hit is not None:
+            records[i] = {**base, "key": key, "cached": True, "result": hit["result"], "timing": hit["timing"]}
+        else:
+            todo.append((i, key, str(cache / f"{key}.json")))
+
+    bar = tqdm(total=len(jobs), initial=len(records), unit="clip", desc="scoring",
+               disable=None if progress else True, dynamic_ncols=True)
+    try:
+        if todo:
+            n_workers = max(1, min(workers or os.cpu_count() or 1, len(todo)))
+            import multiprocessing as mp
+            ctx = mp.get_context("spawn")  # mediapipe and fork do not mix
+            with ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx) as pool:
+                futs = {}
+                for i, key, cfile in todo:
+                    job = jobs[i]
+                    th = dataclasses.asdict(config.for_exercise(job.exercise))
+                    meta = {"clip": job.clip, "exercise": job.exercise, "key": key}
+                    futs[pool.submit(process_clip, str(job.path), job.exercise, th, str(model_path),
+                                     cfile, meta)] = (i, key)
+                pending = set(futs)
+                while pending:
+                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for f in done:
+                        i, key = futs[f]
+                        job = jobs[i]
+                        base = {"clip": job.clip, "path": str(job.path), "exercise": job.exercise,
+                                "key": key, "cached": False}
+                        try:
+                            rec = f.result()
+                        except Exception as exc:  # a worker died (e.g. killed, out of memory)
+                            rec = {"error": f"worker failed: {type(exc).__name__}: {exc}"}
+                        if rec.get("error"):
+                            records[i] = {**base, "error": rec["error"]}
+                        else:
+                            records[i] = {**base, "result": rec["result"], "timing": rec["timing"]}
+                        bar.update(1)
+    finally:
+        bar.close()
+
+    wall = time.perf_counter() - t_start
+    clips = []
+    for i, job in enumerate(jobs):
+        rec = records[i]
+        entry = {k: v for k, v in rec.items() if k != "result"}
+        entry["error"] = rec.get("error")
+        if "result" in rec:
+            entry["result"] = {k: v for k, v in rec["result"].items() if k != "signals"}
+        if job.label is not None:
+            lab = job.label
+            entry["label"] = {"reps": lab.reps,
+                              "faults": None if lab.faults is None else ("any" if lab.any_fault else sorted(lab.faults)),
+                              "optional_faults": sorted(lab.optional), "view": lab.view}
+        clips.append(entry)
+    doc = {"tool": "hingecheck", "version": __version__, "source": source, "model": str(model_path),
+           "model_sha256": model_hash, "wall_s": round(wall, 3),
+           "clips_total": len(jobs), "clips_cached": sum(1 for r in records.values() if r.get("cached")),
+           "clips_failed": sum(1 for r in records.values() if r.get("error")), "clips": clips}
+    metrics = None
+    if labelled:
+        preds = {jobs[i].clip: _prediction(jobs[i], records[i]) for i in range(len(jobs))}
+        metrics = compute_metrics(preds, [j.label for j in jobs if j.label is not None])
+        doc["metrics"] = metrics
+    write_text_atomic(out / "scores.json", _dump(doc))
+    write_text_atomic(out / "scores.csv", scores_csv(jobs, records))
+    if metrics is not None:
+        write_text_atomic(out / "metrics.json", _dump({"tool": "hingecheck", "version": __version__,
+                                                       "source": source, "model": str(model_path),
+                                                       **metrics}))
+    write_text_atomic(out / "report.html", html_report(jobs, records, metrics, source, str(model_path)))
+    return doc
+
+
+def scores_csv(jobs: list[ClipJob], records: dict[int, dict]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["clip", "exercise", "status", "cached", "reps_found", "reps_label", "clip_faults",
+                "label_faults", "optional_faults", "judged_reps", "cant_judge", "view", "total_s", "error"])
+    for i, job in enumerate(jobs):
+        rec = records[i]
+        r = rec.get("result") or {}
+        lab = job.label
+        lf = "" if lab is None else "?" if lab.faults is None else "any" if lab.any_fault else \
+            ";".join(sorted(lab.faults)) or "none"
+        w.writerow([job.clip, job.exercise, "error" if rec.get("error") else "ok",
+                    "yes" if rec.get("cached") else "no", r.get("rep_count", ""),
+                    "" if lab is None or lab.reps is None else lab.reps,
+                    ";".join(r.get("clip_faults", [])) if r else "", lf,
+                    "" if lab is None else ";".join(sorted(lab.optional)),
+                    r.get("judged_reps", ""), ("yes" if r.get("cant_judge") else "no") if r else "",
+                    r.get("view", ""), (rec.get("timing") or {}).get("total_s", ""),
+                    rec.get("error") or ""])
+    return buf.getvalue()
+
+
+# --------------------------------------------------------------------- report
+
+FAULT_COLORS = {"squatting": "#e41a1c", "rounded_back": "#377eb8", "hyperextension": "#4daf4a",
+                "dropped_head": "#984ea3", "hips_rise_first": "#ff7f00", "excess_knee_bend": "#a65628",
+                "incomplete_lockout": "#f781bf"}
+
+
+def angle_plot_png(result: dict, title: str) -> bytes:
+    """Hip flexion, knee flexion and trunk angle over time; fault spans shaded."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
+
+    sig = result.get("signals") or {}
+    t = sig.get("t", [])
+    fig = Figure(figsize=(9.5, 2.6), dpi=90)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot(111)
+    nan = float("nan")
+    for name, color in zip(SIGNALS, ("#1b9e77", "#d95f02", "#7570b3")):
+        ys = [nan if v is None else v for v in sig.get(name, [])]
+        if ys:
+            ax.plot(t[:len(ys)], ys, color=color, lw=1.3, label=name.replace("_", " "))
+    seen = set()
+    for rep in result.get("reps", []):
+        if not rep["judged"]:
+            ax.axvspan(rep["t_start"], rep["t_end"], color="#bbbbbb", alpha=0.25, lw=0)
+            seen.add("can't judge")
+        for span in rep["fault_spans"]:
+            ax.axvspan(span["t0"], max(span["t1"], span["t0"] + 0.02), color=FAULT_COLORS.get(span["fault"], "k"),
+                       alpha=0.22, lw=0)
+            seen.add(span["fault"])
+        ax.axvline(rep["t_start"], color="#999999", lw=0.5, ls=":")
+    handles, _ = ax.get_legend_handles_labels()
+    for k in sorted(seen):
+        handles.append(Patch(color="#bbbbbb" if k == "can't judge" else FAULT_COLORS.get(k, "k"), alpha=0.4, label=k))
+    if handles:
+        ax.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), framealpha=0.7)
+    ax.set_xlabel("time (s)", fontsize=8)
+    ax.set_ylabel("degrees", fontsize=8)
+    ax.tick_params(labelsize=7)
+    ax.set_title(title, fontsize=9)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()
+
+
+def _esc(s) -> str:
+    import html
+    return html.escape(str(s))
+
+
+def html_report(jobs: list[ClipJob], records: dict[int, dict], metrics: dict | None,
+                source: str | None, model: str) -> str:
+    from .metrics import metrics_table
+    parts = ["<!doctype html><html><head><meta charset='utf-8'><title>hingecheck scores</title>",
+             "<style>body{font-family:sans-serif;margin:1.5em;max-width:1000px}"
+             "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;font-size:13px}"
+             ".err{color:#b00}.ok{color:#070}.miss{color:#b60}pre{background:#f6f6f6;padding:.6em}</style>",
+             "</head><body>",
+             f"<h1>hingecheck scores</h1><p>source: {_esc(source or '')}<br>model: {_esc(model)}<br>"
+             f"hingecheck {_esc(__version__)}</p>"]
+    if metrics is not None:
+        parts.append(f"<h2>Metrics</h2><pre>{_esc(metrics_table(metrics))}</pre>")
+    parts.append("<h2>Clips</h2>")
+    for i, job in enumerate(jobs):
+        rec = records[i]
+        parts.append(f"<h3 id='clip{i}'>{_esc(job.clip)} <small>({_esc(job.exercise)})</small></h3>")
+        lab = job.label
+        if lab is not None:
+            lf = "?" if lab.faults is None else "any" if lab.any_fault else ", ".join(sorted(lab.faults)) or "none"
+            parts.append(f"<p>label: reps {lab.reps if lab.reps is not None else '--'}, faults {_esc(lf)}"
+                         + (f", optional {_esc(', '.join(sorted(lab.optional)))}" if lab.optional else "") + "</p>")
+        if rec.get("error"):
+            parts.append(f"<p class='err'>error: {_esc(rec['error'])}</p>")
+            continue
+        r = rec["result"]
+        verdict = ", ".join(r["clip_faults"]) or ("can't judge" if r["cant_judge"] else "no fault")
+        parts.append(f"<p>verdict: <b>{_esc(verdict)}</b>; {r['rep_count']} whole reps, {r['reps_found']} movements, "
+                     f"{r['judged_reps']} judged; view {_esc(r['view'])}"
+                     f"{' (cached)' if rec.get('cached') else ''}</p>")
+        if r["reps"]:
+            parts.append("<table><tr><th>rep</th><th>time</th><th>faults</th><th>can't judge</th></tr>")
+            for rp in r["reps"]:
+                name = rp["index"] if rp["complete"] else "part"
+                cj = "; ".join(f"{k}: {v}" for k, v in rp["cant_judge"].items())
+                parts.append(f"<tr><td>{name}</td><td>{rp['t_start']:.1f}-{rp['t_end']:.1f}s</td>"
+                             f"<td>{_esc(', '.join(rp['faults']))}</td><td>{_esc(cj)}</td></tr>")
+            parts.append("</table>")
+        try:
+            png = angle_plot_png(r, job.clip)
+            parts.append(f"<p><img alt='angles of {_esc(job.clip)}' "
+                         f"src='data:image/png;base64,{base64.b64encode(png).decode()}'></p>")
+        except Exception as exc:  # noqa: BLE001 - a plot never sinks the report
+            parts.append(f"<p class='err'>plot failed: {_esc(type(exc).__name__)}: {_esc(exc)}</p>")
+    parts.append("</body></html>\n")
+    return "\n".join(parts)
+
+
+__all__ = ["ClipJob", "read_labels", "find_videos", "score_batch", "process_clip", "cache_key",
+           "file_sha256", "html_report", "scores_csv", "FAULTS"]

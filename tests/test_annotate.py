@@ -1,0 +1,274 @@
+"""Annotators draw in place, where the body is, and never crash on missing data."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+import assets  # noqa: F401  (puts this checkout on sys.path if hingecheck is not installed)
+from hingecheck.annotate import (
+    LEVEL_COLOURS,
+    OverlayState,
+    draw_angle_labels,
+    draw_banner,
+    draw_hud,
+    draw_overlay,
+    draw_skeleton,
+    fault_highlights,
+)
+from hingecheck.faults import FAULTS
+from hingecheck.landmarks import LEFT, NUM_LANDMARKS, RIGHT, Landmark
+
+SIZES = [(640, 360), (720, 1280)]  # (height, width): portrait 360x640 and landscape 1280x720
+
+#: A standing lifter seen from the left, facing image-right, in units of leg
+#: length (x right, y up from the ankle).
+STANDING = {
+    "EAR": (0.04, 1.62), "SHOULDER": (0.02, 1.45), "ELBOW": (0.02, 1.17), "WRIST": (0.04, 0.92),
+    "HIP": (0.0, 0.9), "KNEE": (0.01, 0.45), "ANKLE": (0.0, 0.0), "HEEL": (-0.06, -0.04),
+    "FOOT_INDEX": (0.16, -0.05),
+}
+
+
+def standing_figure(h: int, w: int) -> np.ndarray:
+    """(33, 2) pixel landmarks of a standing figure filling most of the frame height."""
+    lm = np.full((NUM_LANDMARKS, 2), np.nan)
+    unit = h * 0.5
+    cx, floor = w * 0.5, h * 0.9
+    for side, dx in (("LEFT", 0.0), ("RIGHT", -0.04)):
+        for part, (x, y) in STANDING.items():
+            lm[Landmark[f"{side}_{part}"]] = (cx + (x + dx) * unit, floor - y * unit)
+    lm[Landmark.NOSE] = lm[Landmark.LEFT_EAR] + (0.08 * unit, 0.02 * unit)
+    return lm
+
+
+def full_state(h: int, w: int, **kw) -> OverlayState:
+    d = dict(landmarks=standing_figure(h, w), visibility=np.ones(NUM_LANDMARKS), side="left",
+             angles={"hip": 175.0, "knee": 178.0, "trunk": 3.0, "neck": float("nan")},
+             rep_count=12, phase="standing", active_faults=["squatting", "rounded_back"],
+             banner="Rep 12: Squatting the hinge - push the hips back first; keep the shins "
+                    "near vertical", banner_level="bad", status="turn side-on to the camera")
+    d.update(kw)
+    return OverlayState(**d)
+
+
+def _changed(frame: np.ndarray, y: float, x: float, r: int = 2) -> bool:
+    yi, xi = int(round(y)), int(round(x))
+    return bool(frame[max(0, yi - r):yi + r + 1, max(0, xi - r):xi + r + 1].any())
+
+
+@pytest.mark.parametrize("h,w", SIZES)
+def test_skeleton_draws_on_the_bones_in_place(h, w):
+    frame = np.zeros((h, w, 3), np.uint8)
+    lm = standing_figure(h, w)
+    out = draw_skeleton(frame, lm, np.ones(NUM_LANDMARKS), side="left")
+    assert out is frame and out.shape == (h, w, 3) and out.dtype == np.uint8
+    for a, b in ((Landmark.LEFT_SHOULDER, Landmark.LEFT_HIP),
+                 (Landmark.LEFT_HIP, Landmark.LEFT_KNEE),
+                 (Landmark.LEFT_KNEE, Landmark.LEFT_ANKLE)):
+        mid = (lm[a] + lm[b]) / 2
+        assert _changed(frame, mid[1], mid[0]), (a.name, b.name)
+    for j in (Landmark.LEFT_HIP, Landmark.LEFT_KNEE, Landmark.LEFT_ANKLE, Landmark.LEFT_EAR):
+        assert _changed(frame, lm[j, 1], lm[j, 0], 0), j.name
+    # far from the body (a top corner) nothing is drawn
+    assert not frame[: h // 10, : w // 10].any()
+
+
+def test_near_side_is_brighter_than_far_side():
+    h, w = 720, 1280
+    lm = standing_figure(h, w)
+    lm[[s.hip for s in (LEFT, RIGHT)], 0] = (500.0, 800.0)  # pull the thighs apart
+    lm[[s.knee for s in (LEFT, RIGHT)], 0] = (500.0, 800.0)
+    frame = np.zeros((h, w, 3), np.uint8)
+    draw_skeleton(frame, lm, None, side="left")
+    y = int((lm[LEFT.hip, 1] + lm[LEFT.knee, 1]) / 2)
+    near = frame[y - 3:y + 4, 490:511].max()
+    far = frame[y - 3:y + 4, 790:811].max()
+    near_w = (frame[y, 470:530].max(axis=1) > 100).sum()
+    far_w = (frame[y, 770:830].max(axis=1) > 100).sum()
+    assert near > far and near_w > far_w
+
+
+def test_fault_highlights_the_matching_parts():
+    joints, bones = fault_highlights(["squatting"], "left")
+    assert Landmark.LEFT_KNEE in joints and (Landmark.LEFT_KNEE, Landmark.LEFT_ANKLE) in bones
+    joints, bones = fault_highlights(["rounded_back", "dropped_head"], "right")
+    assert (Landmark.RIGHT_SHOULDER, Landmark.RIGHT_HIP) in bones
+    assert (Landmark.RIGHT_EAR, Landmark.RIGHT_SHOULDER) in bones and not joints
+    assert fault_highlights(["hips_rise_first"], LEFT)[0] == {int(Landmark.LEFT_HIP)}
+    assert fault_highlights(["incomplete_lockout"], "left")[0] == {int(Landmark.LEFT_HIP)}
+    assert fault_highlights(["excess_knee_bend"], "left")[0] == {int(Landmark.LEFT_KNEE)}
+    assert fault_highlights(["not_a_fault"], "left") == (set(), set())
+
+    # drawn red: the trunk bone for a rounded back
+    h, w = 720, 1280
+    lm = standing_figure(h, w)
+    frame = np.zeros((h, w, 3), np.uint8)
+    draw_overlay(frame, OverlayState(lm, None, active_faults=["rounded_back"]))
+    # (between the joints: the elbow dot sits on the trunk's midpoint)
+    on = (0.3 * lm[LEFT.shoulder] + 0.7 * lm[LEFT.hip]).round().astype(int)
+    px = frame[on[1], on[0]].astype(int)
+    assert px[2] > 180 and px[0] < 100 and px[1] < 100  # red (BGR)
+
+
+@pytest.mark.parametrize("h,w", SIZES)
+@pytest.mark.parametrize("level", sorted(LEVEL_COLOURS))
+def test_banner_has_the_level_colour(h, w, level):
+    frame = np.zeros((h, w, 3), np.uint8)
+    out = draw_banner(frame, "Rep 3: squatting - push the hips back first", level)
+    assert out is frame
+    colour = np.array(LEVEL_COLOURS[level], float)
+    # the bottom rows, left edge (inside the band, outside the text margin)
+    patch = frame[h - 4:h, 2:6].reshape(-1, 3).astype(float)
+    pix = patch.mean(axis=0)
+    # the band is the level colour blended over the (black) frame: same hue
+    alpha = float(pix @ colour / (colour @ colour))
+    assert alpha > 0.7 and np.abs(pix - alpha * colour).max() < 3
+    # the band spans the width, and the top of the frame is untouched
+    assert np.abs(frame[h - 3, w - 3].astype(float) - pix).max() < 3
+    assert not frame[: h // 2].any()
+    # text was written inside the band
+    band = frame[int(h * 0.85):]
+    assert len(np.unique(band.reshape(-1, 3), axis=0)) > 10
+
+
+def test_banner_wraps_long_text_and_skips_empty():
+    h, w = 640, 360
+    short, long = np.zeros((h, w, 3), np.uint8), np.zeros((h, w, 3), np.uint8)
+    draw_banner(short, "Rep 1: good hinge", "good")
+    draw_banner(long, "Rep 4: Too much knee bend (+2 more) - soft knees, then send the hips "
+                      "back; the knees stay where they are", "warn")
+
+    def band_rows(f):
+        return int(f.any(axis=(1, 2)).sum())
+
+    assert band_rows(long) > band_rows(short) > 0
+    assert band_rows(long) < h // 2
+    empty = np.zeros((h, w, 3), np.uint8)
+    for text in (None, "", "   "):
+        assert draw_banner(empty, text, "bad") is empty
+    assert not empty.any()
+
+
+@pytest.mark.parametrize("h,w", SIZES)
+def test_overlay_full_state_in_place(h, w):
+    frame = np.zeros((h, w, 3), np.uint8)
+    out = draw_overlay(frame, full_state(h, w))
+    assert out is frame and frame.shape == (h, w, 3) and frame.dtype == np.uint8
+    assert frame.any()
+    # HUD panel in the top-left holds the (bright) rep counter
+    assert frame[: h // 4, : w // 3].max() > 200
+    # faults are listed in red somewhere in the top half
+    top = frame[: h // 2].reshape(-1, 3).astype(int)
+    assert ((top[:, 2] > 180) & (top[:, 0] < 120) & (top[:, 1] < 120)).any()
+
+
+@pytest.mark.parametrize("h,w", SIZES)
+def test_missing_data_never_crashes(h, w):
+    lm = standing_figure(h, w)
+    nan_rows = lm.copy()
+    nan_rows[[LEFT.knee, LEFT.hip, RIGHT.shoulder]] = np.nan
+    half_nan = lm.copy()
+    half_nan[LEFT.ankle, 0] = np.nan
+    wild = lm.copy()
+    wild[LEFT.wrist] = (1e12, -1e12)
+    wild[LEFT.foot_index] = (np.inf, 5.0)
+    vis_nan = np.ones(NUM_LANDMARKS)
+    vis_nan[LEFT.knee] = np.nan
+    cases = [
+        (None, None),
+        (np.full((NUM_LANDMARKS, 2), np.nan), np.full(NUM_LANDMARKS, np.nan)),
+        (nan_rows, np.ones(NUM_LANDMARKS)),
+        (half_nan, None),
+        (wild, np.ones(NUM_LANDMARKS)),
+        (lm, vis_nan),
+        (lm, np.zeros(NUM_LANDMARKS)),  # nothing visible enough
+    ]
+    with np.errstate(all="raise"):  # no NaN ever reaches an int conversion
+        for landmarks, vis in cases:
+            for side in ("left", "right"):
+                frame = np.zeros((h, w, 3), np.uint8)
+                state = full_state(h, w, landmarks=landmarks, visibility=vis, side=side,
+                                   angles={"hip": float("nan"), "knee": float("inf")},
+                                   active_faults=list(FAULTS), banner=None, status=None)
+                assert draw_overlay(frame, state) is frame
+                assert frame.shape == (h, w, 3) and frame.dtype == np.uint8
+                assert draw_angle_labels(frame, landmarks, side, state.angles) is frame
+
+
+@pytest.mark.parametrize("h,w", [(1, 1), (48, 64), (1080, 1920)])
+def test_any_frame_size_works(h, w):
+    frame = np.zeros((h, w, 3), np.uint8)
+    state = full_state(h, w, banner="a very long banner " * 20)
+    assert draw_overlay(frame, state) is frame and frame.shape == (h, w, 3)
+
+
+def test_none_and_all_nan_landmarks_draw_no_skeleton():
+    h, w = 720, 1280
+    for lm in (None, np.full((NUM_LANDMARKS, 2), np.nan)):
+        frame = np.zeros((h, w, 3), np.uint8)
+        draw_skeleton(frame, lm, None)
+        draw_angle_labels(frame, lm, "left", {"hip": 90.0, "knee": 120.0})
+        assert not frame.any()
+
+
+def test_skipped_landmark_drops_its_bones():
+    h, w = 720, 1280
+    lm = standing_figure(h, w)
+    mid = (lm[LEFT.hip] + lm[LEFT.knee]) / 2  # the near thigh
+    shin = (lm[LEFT.knee] + lm[LEFT.ankle]) / 2
+    vis = np.ones(NUM_LANDMARKS)
+    frame = np.zeros((h, w, 3), np.uint8)
+    draw_skeleton(frame, lm, vis, side="left")
+    assert _changed(frame, mid[1], mid[0], 0) and _changed(frame, shin[1], shin[0], 0)
+
+    vis[LEFT.knee] = 0.1  # below min_visibility
+    frame = np.zeros((h, w, 3), np.uint8)
+    draw_skeleton(frame, lm, vis, side="left")
+    # the near knee, thigh and shin are gone; the far leg is still drawn
+    for p in (mid, shin, lm[LEFT.knee]):
+        assert not _changed(frame, p[1], p[0], 0)
+    assert _changed(frame, lm[RIGHT.knee, 1], lm[RIGHT.knee, 0], 0)
+
+
+def test_angle_labels_next_to_near_joints():
+    h, w = 720, 1280
+    lm = standing_figure(h, w)
+    frame = np.zeros((h, w, 3), np.uint8)
+    out = draw_angle_labels(frame, lm, "left", {"hip": 95.0, "knee": 140.0, "trunk": 55.0})
+    assert out is frame
+    ys, xs = np.nonzero(frame.any(axis=2))
+    assert ys.size
+    # every drawn pixel is close to the near hip or knee
+    d = np.minimum(np.hypot(xs - lm[LEFT.hip, 0], ys - lm[LEFT.hip, 1]),
+                   np.hypot(xs - lm[LEFT.knee, 0], ys - lm[LEFT.knee, 1]))
+    assert d.max() < 150
+
+
+def test_hud_only_draws_hud():
+    h, w = 640, 360
+    frame = np.zeros((h, w, 3), np.uint8)
+    out = draw_hud(frame, OverlayState(None, None, rep_count=7, phase="down",
+                                       angles={"hip": 120.0}))
+    assert out is frame and frame[: h // 3].any()
+    assert not frame[h // 2:].any()
+
+
+def test_bad_frame_is_rejected():
+    with pytest.raises(ValueError):
+        draw_banner(np.zeros((10, 10), np.uint8), "x", "info")
+    with pytest.raises(ValueError):
+        draw_overlay(np.zeros((10, 10, 3), np.float32), OverlayState(None, None))
+
+
+def test_draw_time_is_reported():
+    """Not a timed assertion: runs the overlay a few times as a smoke test."""
+    for h, w in SIZES:
+        frame = np.zeros((h, w, 3), np.uint8)
+        state = full_state(h, w)
+        t = time.perf_counter()
+        for _ in range(10):
+            draw_overlay(frame, state)
+        assert time.perf_counter() - t < 5.0  # loose: catches pathological slowness only

@@ -1,0 +1,318 @@
+"""`hingecheck score`: metrics on hand-made inputs, labels CSV validation,
+end-to-end scoring with the cache, and resuming a killed batch."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from assets import REPO_ROOT, require_clips, require_model_dir
+from hingecheck import cli
+from hingecheck.config import Thresholds
+from hingecheck.errors import HingecheckError
+from hingecheck.metrics import Label, Prediction, compute_metrics, metrics_table, parse_fault_list
+from hingecheck.score import cache_key, read_labels
+
+HEADER = "clip,exercise,view,reps,faults,optional_faults\n"
+
+
+def L(clip, faults="none", reps=None, optional="", exercise="hip_hinge"):
+    f, any_ = parse_fault_list(faults)
+    opt, _ = parse_fault_list(optional, allow_special=False)
+    return Label(clip, exercise, "side", reps, f, any_, opt)
+
+
+def P(clip, faults=(), reps=0, judged=1, error=None):
+    return Prediction(clip, frozenset(faults), reps, judged, max(judged, reps), error)
+
+
+# ------------------------------------------------------------------ metrics
+
+def test_metrics_per_fault_counts():
+    labels = [L("a", "squatting"), L("b", "rounded_back;dropped_head"), L("c", "none"), L("d", "squatting")]
+    preds = [P("a", ["squatting"]), P("b", ["rounded_back"]), P("c", ["squatting", "dropped_head"]), P("d")]
+    m = compute_metrics(preds, labels)
+    sq = m["faults"]["squatting"]
+    assert (sq["tp"], sq["fp"], sq["fn"]) == (1, 1, 1)
+    assert sq["precision"] == 0.5 and sq["recall"] == 0.5 and sq["f1"] == 0.5
+    rb = m["faults"]["rounded_back"]
+    assert (rb["tp"], rb["fp"], rb["fn"], rb["precision"], rb["recall"], rb["f1"]) == (1, 0, 0, 1.0, 1.0, 1.0)
+    dh = m["faults"]["dropped_head"]
+    assert (dh["tp"], dh["fp"], dh["fn"]) == (0, 1, 1) and dh["f1"] == 0.0
+    assert dh["fp_clips"] == ["c"] and dh["fn_clips"] == ["b"]
+    hy = m["faults"]["hyperextension"]
+    assert (hy["tp"], hy["fp"], hy["fn"]) == (0, 0, 0)
+    assert hy["precision"] is None and hy["recall"] is None and hy["f1"] is None
+    assert (m["micro"]["tp"], m["micro"]["fp"], m["micro"]["fn"]) == (2, 2, 2)
+    # clip level: a, b, d faulty (a, b found, d missed); c clean but flagged
+    assert (m["any_fault"]["tp"], m["any_fault"]["fp"], m["any_fault"]["fn"], m["any_fault"]["tn"]) == (2, 1, 1, 0)
+    assert m["good_clips"] == {"n": 1, "clean": 0, "clean_pct": 0.0, "flagged_clips": ["c"]}
+    assert set(m["faults"]) == {"squatting", "rounded_back", "hyperextension", "dropped_head",
+                                "hips_rise_first", "excess_knee_bend", "incomplete_lockout"}
+    assert "squatting" in metrics_table(m)
+
+
+def test_metrics_optional_faults_are_right_either_way():
+    labels = [L("a", "rounded_back", optional="dropped_head"), L("b", "rounded_back", optional="dropped_head"),
+              L("c", "none", optional="hyperextension")]
+    preds = [P("a", ["rounded_back", "dropped_head"]), P("b", ["rounded_back"]), P("c", ["hyperextension"])]
+    m = compute_metrics(preds, labels)
+    dh, hy = m["faults"]["dropped_head"], m["faults"]["hyperextension"]
+    assert (dh["tp"], dh["fp"], dh["fn"]) == (0, 0, 0)
+    assert (hy["tp"], hy["fp"], hy["fn"]) == (0, 0, 0)
+    assert m["faults"]["rounded_back"]["tp"] == 2
+    # a good clip flagged only with an optional fault still counts as clean
+    assert m["good_clips"]["clean"] == 1 and m["good_clips"]["clean_pct"] == 100.0
+    assert m["any_fault"]["fp"] == 0 and m["any_fault"]["tn"] == 1
+
+
+def test_metrics_any_and_not_scored():
+    labels = [L("a", "any"), L("b", "any"), L("c", "?", reps=3), L("d", "none")]
+    preds = [P("a", ["hyperextension"]), P("b"), P("c", ["squatting"], reps=3), P("d")]
+    m = compute_metrics(preds, labels)
+    # `any` counts for no single fault; `?` for nothing at all
+    for v in m["faults"].values():
+        assert (v["tp"], v["fp"], v["fn"]) == (0, 0, 0)
+    a = m["any_fault"]
+    assert (a["tp"], a["fp"], a["fn"], a["tn"]) == (1, 0, 1, 1)
+    assert a["fn_clips"] == ["b"]
+    assert m["good_clips"]["n"] == 1 and m["good_clips"]["clean"] == 1
+    assert m["rep_count"]["n"] == 1 and m["rep_count"]["exact"] == 1  # `?` still scores reps
+    assert m["macro_f1"] is None
+
+
+def test_metrics_reps_cant_judge_and_errors():
+    labels = [L("a", reps=10), L("b", reps=5), L("c"), L("d", reps=1), L("e", reps=2)]
+    preds = [P("a", reps=10, judged=10), P("b", reps=3, judged=0), P("c", judged=0),
+             P("d", error="video d is corrupt"), P("e", reps=2, judged=2)]
+    m = compute_metrics(preds, labels)
+    r = m["rep_count"]
+    assert r["n"] == 3 and r["exact"] == 2 and r["exact_pct"] == pytest.approx(66.7)
+    assert r["mae"] == pytest.approx(2 / 3, abs=1e-3)
+    assert r["wrong"] == [{"clip": "b", "label": 5, "found": 3}]
+    assert m["cant_judge"] == {"n": 2, "clips": ["b", "c"]}
+    assert m["errors"] == [{"clip": "d", "error": "video d is corrupt"}]
+    assert m["scored_clips"] == 4 and m["clips"] == 5
+    assert m["good_clips"]["n"] == 4  # the errored clip is left out
+
+
+def test_metrics_empty_is_all_undefined():
+    m = compute_metrics([], [])
+    assert m["rep_count"]["mae"] is None and m["good_clips"]["clean_pct"] is None
+    assert m["micro"]["f1"] is None
+    metrics_table(m)
+
+
+def test_parse_fault_list():
+    assert parse_fault_list("none") == (frozenset(), False)
+    assert parse_fault_list("?") == (None, False)
+    assert parse_fault_list("any") == (frozenset(), True)
+    assert parse_fault_list(" rounded_back ; dropped_head ") == (frozenset({"rounded_back", "dropped_head"}), False)
+    assert parse_fault_list("", allow_special=False) == (frozenset(), False)
+    for bad in ("", "rounding", "none;squatting"):
+        with pytest.raises(HingecheckError):
+            parse_fault_list(bad)
+    with pytest.raises(HingecheckError):
+        parse_fault_list("any", allow_special=False)
+
+
+# ------------------------------------------------------------ CSV validation
+
+def _csv(tmp_path, body, header=HEADER):
+    p = tmp_path / "labels.csv"
+    p.write_text(header + body, encoding="utf-8")
+    return p
+
+
+def test_read_labels_ok(tmp_path):
+    p = _csv(tmp_path, "a.mp4,rdl,side,3,none,\nsub/b.mp4,deadlift,oblique,,rounded_back;dropped_head,hyperextension\n"
+                       "/abs/c.mp4,hip_hinge,,,?,\nd.mp4,good_morning,front,2,any,\n")
+    jobs = read_labels(p)
+    assert [j.clip for j in jobs] == ["a.mp4", "sub/b.mp4", "/abs/c.mp4", "d.mp4"]
+    assert jobs[0].path == tmp_path / "a.mp4" and jobs[2].path == Path("/abs/c.mp4")
+    assert jobs[0].label.reps == 3 and jobs[1].label.reps is None
+    assert jobs[1].label.faults == {"rounded_back", "dropped_head"} and jobs[1].label.optional == {"hyperextension"}
+    assert jobs[2].label.faults is None and jobs[3].label.any_fault
+
+
+def test_read_labels_optional_column_may_be_absent(tmp_path):
+    p = _csv(tmp_path, "a.mp4,rdl,side,3,none\n", header="clip,exercise,view,reps,faults\n")
+    assert read_labels(p)[0].label.optional == frozenset()
+
+
+@pytest.mark.parametrize("header,body,needle", [
+    ("clip,exercise,view,faults\n", "a.mp4,rdl,side,none\n", "missing column(s) reps"),
+    (HEADER, "a.mp4,squat,side,1,none,\n", "line 2: unknown exercise 'squat'"),
+    (HEADER, "a.mp4,rdl,side,1,rounding,\n", "unknown fault id 'rounding'"),
+    (HEADER, "a.mp4,rdl,side,1,none,leaning\n", "optional_faults: unknown fault id 'leaning'"),
+    (HEADER, "a.mp4,rdl,side,two,none,\n", "reps must be a whole number"),
+    (HEADER, "a.mp4,rdl,top,1,none,\n", "unknown view 'top'"),
+    (HEADER, "a.mp4,rdl,side,1,none,\na.mp4,rdl,side,1,none,\n", "listed twice"),
+    (HEADER, "a.mp4,rdl,side,1,,\n", "faults: empty"),
+    (HEADER, "", "no clips listed"),
+])
+def test_read_labels_errors(tmp_path, header, body, needle):
+    p = _csv(tmp_path, body, header)
+    with pytest.raises(HingecheckError) as exc:
+        read_labels(p)
+    msg = str(exc.value)
+    assert needle in msg and "\n" not in msg
+
+
+def test_score_cli_bad_input_is_one_line(tmp_path, capsys):
+    p = _csv(tmp_path, "a.mp4,squat,side,1,none,\n")
+    assert cli.main(["score", str(p), "--out", str(tmp_path / "o"), "--quiet"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("hingecheck: error:") and "unknown exercise" in err and "\n" not in err
+    assert cli.main(["score", str(tmp_path / "nope.csv"), "--quiet"]) == 2
+    assert "neither a labels CSV nor a folder" in capsys.readouterr().err
+    (tmp_path / "empty").mkdir()
+    assert cli.main(["score", str(tmp_path / "empty"), "--quiet"]) == 2
+    assert "no video files" in capsys.readouterr().err
+
+
+def test_cache_key_changes_with_every_input():
+    th = Thresholds()
+    k = cache_key("c", "m", th, "rdl")
+    assert k == cache_key("c", "m", Thresholds(), "rdl")
+    assert len({k, cache_key("c2", "m", th, "rdl"), cache_key("c", "m2", th, "rdl"),
+                cache_key("c", "m", th.replace(rep_min_s=0.7), "rdl"), cache_key("c", "m", th, "deadlift")}) == 5
+
+
+# ------------------------------------------------------------- end to end
+
+def _assets():
+    clips = require_clips()
+    model = require_model_dir("pose_landmarker_lite.task") / "pose_landmarker_lite.task"
+    return clips, model
+
+
+@pytest.mark.clips
+def test_score_end_to_end_and_cache(tmp_path, monkeypatch, capsys):
+    clips, model = _assets()
+    rel11 = os.path.relpath(clips / "clip11.mp4", tmp_path)  # relative to the CSV
+    p = _csv(tmp_path, f"{rel11},deadlift,side,,none,\n{clips / 'clip12.mp4'},deadlift,side,,rounded_back;dropped_head,\n"
+                       "missing.mp4,deadlift,side,1,none,\n")
+    out = tmp_path / "out"
+    args = ["score", str(p), "--out", str(out), "--workers", "2", "--model", str(model), "--quiet"]
+    assert cli.main(args) == 0
+    printed = capsys.readouterr().out
+    assert "squatting" in printed and "good clips" in printed  # the metrics table
+    for name in ("scores.json", "scores.csv", "metrics.json", "report.html"):
+        assert (out / name).is_file(), name
+    doc = json.loads((out / "scores.json").read_text())
+    by = {c["clip"]: c for c in doc["clips"]}
+    assert len(by) == 3
+    assert "clip file not found" in by["missing.mp4"]["error"]
+    for clip in (rel11, str(clips / "clip12.mp4")):
+        c = by[clip]
+        assert c["error"] is None and c["cached"] is False
+        r = c["result"]
+        assert {"rep_count", "reps_found", "clip_faults", "reps", "judged_reps", "cant_judge"} <= set(r)
+        assert "signals" not in r and r["reps_found"] >= 1
+        assert {"faults", "cant_judge", "judged"} <= set(r["reps"][0])
+        assert c["timing"]["pose_s"] > 0
+    m = json.loads((out / "metrics.json").read_text())
+    for key in ("faults", "micro", "macro_f1", "any_fault", "good_clips", "rep_count", "cant_judge", "errors"):
+        assert key in m
+    assert set(m["faults"]["rounded_back"]) >= {"precision", "recall", "f1", "tp", "fp", "fn"}
+    assert m["clips"] == 3 and m["scored_clips"] == 2 and len(m["errors"]) == 1
+    assert "good_clips" in m and m["good_clips"]["n"] == 1
+    csv_rows = (out / "scores.csv").read_text().splitlines()
+    assert len(csv_rows) == 4 and csv_rows[0].startswith("clip,")
+    html = (out / "report.html").read_text()
+    assert html.count("data:image/png;base64,") == 2
+    cache_files = [f for f in (out / "cache").iterdir() if not f.name.startswith(".")]
+    assert len(cache_files) == 2
+    cached = json.loads(cache_files[0].read_text())
+    assert len(cached["result"]["signals"]["hip_flexion"]) == len(cached["result"]["signals"]["t"]) > 5
+
+    # an unchanged rerun does no inference: no worker pool is even started
+    import hingecheck.score as score_mod
+
+    def no_pool(*a, **k):
+        raise AssertionError("a worker pool was started on a fully cached rerun")
+    monkeypatch.setattr(score_mod, "ProcessPoolExecutor", no_pool)
+    t0 = time.perf_counter()
+    assert cli.main(args) == 0
+    assert time.perf_counter() - t0 < 10
+    doc2 = json.loads((out / "scores.json").read_text())
+    by2 = {c["clip"]: c for c in doc2["clips"]}
+    assert by2[rel11]["cached"] is True and by2[str(clips / "clip12.mp4")]["cached"] is True
+    assert by2[rel11]["result"] == by[rel11]["result"]
+    assert doc2["clips_cached"] == 2
+    assert json.loads((out / "metrics.json").read_text())["faults"] == m["faults"]
+
+
+@pytest.mark.clips
+def test_score_resumes_after_kill(tmp_path):
+    clips, model = _assets()
+    p = _csv(tmp_path, "".join(f"{clips / c},deadlift,side,,?,\n" for c in ("clip11.mp4", "clip12.mp4", "clip10.mp4")))
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "hingecheck", "score", str(p), "--out", str(out), "--workers", "1",
+           "--model", str(model), "--quiet"]
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    cache = out / "cache"
+
+    def done_files():
+        return {f.name for f in cache.iterdir() if not f.name.startswith(".")} if cache.is_dir() else set()
+
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    try:
+        deadline = time.monotonic() + 40
+        while not done_files():
+            assert proc.poll() is None, "the batch ended before any clip was cached"
+            assert time.monotonic() < deadline, "no cache file appeared"
+            time.sleep(0.02)
+        os.killpg(proc.pid, signal.SIGKILL)  # the CLI and its worker
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    before = done_files()
+    assert 1 <= len(before) < 3
+    assert not (out / "scores.json").exists()
+
+    r = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr[-2000:]
+    doc = json.loads((out / "scores.json").read_text())
+    assert len(doc["clips"]) == 3
+    assert all(c["error"] is None for c in doc["clips"])
+    cached = {c["key"] + ".json" for c in doc["clips"] if c["cached"]}
+    assert cached == before  # finished before the kill: not recomputed; the rest were
+    assert len(done_files()) == 3
+    assert "metrics" in doc
+
+
+@pytest.mark.clips
+def test_score_folder_gives_verdicts_only(tmp_path, capsys):
+    clips, model = _assets()
+    folder = tmp_path / "videos"
+    folder.mkdir()
+    (folder / "a.mp4").symlink_to(clips / "clip12.mp4")  # a link, never a copy
+    (folder / "notes.txt").write_text("not a video")
+    out = tmp_path / "out"
+    assert cli.main(["score", str(folder), "--out", str(out), "--exercise", "deadlift", "--workers", "1",
+                     "--model", str(model), "--quiet"]) == 0
+    doc = json.loads((out / "scores.json").read_text())
+    assert [c["clip"] for c in doc["clips"]] == ["a.mp4"]
+    assert doc["clips"][0]["exercise"] == "deadlift" and doc["clips"][0]["error"] is None
+    assert "metrics" not in doc and not (out / "metrics.json").exists()
+    assert (out / "scores.csv").is_file() and (out / "report.html").is_file()
+    assert cli.main(["score", str(folder), "--out", str(out), "--workers", "0", "--quiet"]) == 2
+    assert "--workers must be at least 1" in capsys.readouterr().err
+
+
+def test_metrics_module_is_pure():
+    code = "import sys, hingecheck.metrics; print(sorted(m for m in ('cv2', 'mediapipe') if m in sys.modules))"
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                       env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
+    assert r.stdout.strip() == "[]", r.stderr
