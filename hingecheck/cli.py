@@ -42,7 +42,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", default="hingecheck_scores", metavar="DIR",
                    help="output folder (default: ./hingecheck_scores); the per-clip cache lives in DIR/cache")
     s.add_argument("--workers", type=int, default=None, metavar="N",
-                   help="parallel worker processes (default: the number of CPUs)")
+                   help="parallel worker processes (default: the number of CPUs; with --dask local: 2)")
+    s.add_argument("--dask", metavar="ADDRESS|local", default=None,
+                   help="run the clips on Dask: 'local' starts a local cluster of --workers processes, "
+                        "tcp://host:8786 uses a running scheduler (needs: pip install 'hingecheck[dask]')")
     s.add_argument("--exercise", default="hip_hinge", choices=EXERCISES,
                    help="exercise of every clip when scoring a folder (a labels CSV names its own)")
     _add_model_args(s)
@@ -113,8 +116,13 @@ def cmd_score(args: argparse.Namespace) -> int:
     else:
         raise HingecheckError(f"{src} is neither a labels CSV nor a folder of videos")
     out = Path(args.out)
-    doc = score_batch(jobs, out, model=args.model, config=config, workers=args.workers,
-                      progress=not args.quiet, labelled=labelled, source=str(src))
+    if args.dask:
+        from .distributed import score_on_dask
+        doc = score_on_dask(jobs, out, client_or_address=args.dask, model=args.model, config=config,
+                            workers=args.workers, progress=not args.quiet, labelled=labelled, source=str(src))
+    else:
+        doc = score_batch(jobs, out, model=args.model, config=config, workers=args.workers,
+                          progress=not args.quiet, labelled=labelled, source=str(src))
     if not args.quiet:
         for c in doc["clips"]:
             if c.get("error"):

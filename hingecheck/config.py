@@ -39,6 +39,7 @@ class Thresholds:
     squat_ratio_max: float = 1.15          # hip-flexion / knee-flexion change below this ...
     squat_trunk_max_deg: float = 35.0      # ... or trunk this upright ...
     squat_shin_min_deg: float = 30.0       # ... with the shins this far forward
+    squat_start_knee_deg: float = 100.0    # from the floor: knees this bent, then hips rise first
     # --- excess knee bend (trunk still tipped over, not a squat)
     excess_knee_flexion_deg: float = 80.0
     # --- rounded back: shoulder off the ear-hip line (dowel check), or mask hump
@@ -49,7 +50,9 @@ class Thresholds:
     dropped_head_deg: float = 25.0
     # --- hyperextension: leaning back at lockout, or a hollow lower back
     lean_back_deg: float = 10.0
-    hollow_mask_curvature: float = -0.14
+    # the hollow-back measure did not separate clips (good ones reached -0.14),
+    # so by default it is set outside the range seen: effectively off
+    hollow_mask_curvature: float = -0.25
     # --- hips rise first: share of the trunk's rise done when the knees are 60% straight
     hips_rise_knee_progress: float = 0.6
     hips_rise_trunk_min: float = 0.15

@@ -140,8 +140,12 @@ class _Counts:
 
 
 def compute_metrics(predictions: Mapping[str, Prediction] | Iterable[Prediction],
-                    labels: Iterable[Label]) -> dict:
-    """Every score of a labelled batch; see the module docstring. JSON-ready."""
+                    labels: Iterable[Label], *, by_view: bool = True) -> dict:
+    """Every score of a labelled batch; see the module docstring. JSON-ready.
+
+    With ``by_view``, ``result["by_view"][view]`` holds the same scores for
+    the clips of each labelled camera view (``side``, ``oblique``, ...).
+    """
     if not isinstance(predictions, Mapping):
         predictions = {p.clip: p for p in predictions}
     labels = list(labels)
@@ -214,6 +218,10 @@ def compute_metrics(predictions: Mapping[str, Prediction] | Iterable[Prediction]
         "rep_count": {"n": rep_n, "exact": rep_exact, "exact_pct": _pct(rep_exact, rep_n),
                       "mae": round(rep_abs / rep_n, 3) if rep_n else None, "wrong": rep_off},
         "cant_judge": {"n": len(cant), "clips": cant},
+        **({"by_view": {view: compute_metrics(predictions, [lab for lab in labels if lab.view == view],
+                                              by_view=False)
+                        for view in sorted({lab.view for lab in labels if lab.view})}}
+           if by_view else {}),
     }
 
 

@@ -156,6 +156,16 @@ def squatting(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | None:
         ev.append(Evidence("trunk inclination at bottom", trunk, th.squat_trunk_max_deg, "<", "deg"))
         ev.append(Evidence("shin angle at bottom", shin, th.squat_shin_min_deg, ">", "deg"))
         sev = max(sev, _severity(trunk, th.squat_trunk_max_deg, 25.0))
+    knee = _at(s.knee_flexion, b)
+    if rep.kind != "up-down-up" and b == rep.start and knee > th.squat_start_knee_deg:
+        # set up from the floor: hips set as low as a squat and then forced to rise
+        # first, the trunk tipping further over as the knees straighten
+        got = trunk_rise_at_knee_extension(s, rep, th.hips_rise_knee_progress)
+        if got is not None and got[0] < th.hips_rise_trunk_min:
+            ev.append(Evidence("knee flexion at the floor", knee, th.squat_start_knee_deg, ">", "deg"))
+            ev.append(Evidence(f"trunk rise done at {th.hips_rise_knee_progress:.0%} knee extension",
+                               got[0], th.hips_rise_trunk_min, "<", "fraction"))
+            sev = max(sev, _severity(knee, th.squat_start_knee_deg, 40.0))
     if not ev:
         return None
     lo, hi = rep.start, rep.end
@@ -251,14 +261,14 @@ def hyperextension(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | None:
     return Finding("hyperextension", frames, sev, ev) if ev else None
 
 
-@rule("hips_rise_first")
-def hips_rise_first(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | None:
-    """On the way up the knees straighten before the chest rises.
+def trunk_rise_at_knee_extension(s: RepSignals, rep: Rep, knee_share: float) -> tuple[float, int] | None:
+    """How much of its rise the trunk has done when the knees have done
+    ``knee_share`` of their extension, on the way up.
 
-    When the knees have done ``hips_rise_knee_progress`` of their
-    extension, the trunk must have done at least ``hips_rise_trunk_min``
-    of its rise (a share of the way from its bottom angle to its most
-    upright angle; negative means the trunk tipped further over).
+    Returns (share, frame): share is 0 at the trunk's bottom angle, 1 at its
+    most upright, negative when it tipped further over. None when the rep
+    moved too little (< 10 degrees at knee or trunk) to tell the order, or
+    a value is missing.
     """
     a0, a1 = ascent(rep)
     if a1 - a0 < 3:
@@ -269,16 +279,30 @@ def hips_rise_first(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | None:
         return None
     k_range = knee[0] - knee.min()
     t_range = trunk[0] - trunk.min()
-    if k_range < 10.0 or t_range < 10.0:  # too little movement to tell the order
+    if k_range < 10.0 or t_range < 10.0:
         return None
     k_prog = (knee[0] - knee) / k_range
     t_prog = (trunk[0] - trunk) / t_range
-    i = int(np.argmax(k_prog >= th.hips_rise_knee_progress))
-    if t_prog[i] >= th.hips_rise_trunk_min:
+    i = int(np.argmax(k_prog >= knee_share))
+    return float(t_prog[i]), a0 + i
+
+
+@rule("hips_rise_first")
+def hips_rise_first(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | None:
+    """On the way up the knees straighten before the chest rises.
+
+    When the knees have done ``hips_rise_knee_progress`` of their
+    extension, the trunk must have done at least ``hips_rise_trunk_min``
+    of its rise (see :func:`trunk_rise_at_knee_extension`).
+    """
+    got = trunk_rise_at_knee_extension(s, rep, th.hips_rise_knee_progress)
+    if got is None or got[0] >= th.hips_rise_trunk_min:
         return None
-    return Finding("hips_rise_first", (a0, a0 + i), _severity(float(t_prog[i]), th.hips_rise_trunk_min, 0.5),
+    share, frame = got
+    a0 = ascent(rep)[0]
+    return Finding("hips_rise_first", (a0, frame), _severity(share, th.hips_rise_trunk_min, 0.5),
                    [Evidence(f"trunk rise done at {th.hips_rise_knee_progress:.0%} knee extension",
-                             float(t_prog[i]), th.hips_rise_trunk_min, "<", "fraction")])
+                             share, th.hips_rise_trunk_min, "<", "fraction")])
 
 
 @rule("incomplete_lockout")
