@@ -22,6 +22,60 @@ from .rules import RULES, Finding, RepSignals
 
 
 @dataclass
+class Calibration:
+    """The lifter's neutral standing posture, from a still second before the
+    first rep (degrees)."""
+
+    trunk_angle: float
+    neck_angle: float
+    hip_flexion: float
+    frames: tuple[int, int]
+
+    def as_dict(self) -> dict:
+        def r(v):
+            return round(v, 1) if np.isfinite(v) else None
+        return {"trunk_angle": r(self.trunk_angle), "neck_angle": r(self.neck_angle),
+                "hip_flexion": r(self.hip_flexion), "frames": [int(x) for x in self.frames]}
+
+
+#: how long the lifter must stand still to calibrate, and how still (degrees)
+CALIBRATION_S = 1.0
+CALIBRATION_STILL_DEG = 4.0
+
+
+def standing_still(hip_flexion: np.ndarray, trunk: np.ndarray, th: Thresholds) -> bool:
+    """True if every frame of the window is standing (hip flexion at most
+    ``rep_up_deg``) and hip and trunk angles vary by at most
+    :data:`CALIBRATION_STILL_DEG`."""
+    if hip_flexion.size < 2 or not (np.isfinite(hip_flexion).all() and np.isfinite(trunk).all()):
+        return False
+    return bool(np.max(hip_flexion) <= th.rep_up_deg
+                and max(np.ptp(hip_flexion), np.ptp(trunk)) <= CALIBRATION_STILL_DEG)
+
+
+def calibration_from(sig: "RepSignals", lo: int, hi: int) -> Calibration:
+    neck = sig.neck_angle[lo:hi + 1]
+    return Calibration(float(np.median(sig.trunk_angle[lo:hi + 1])),
+                       float(np.nanmedian(neck)) if np.isfinite(neck).any() else float("nan"),
+                       float(np.median(sig.hip_flexion[lo:hi + 1])), (lo, hi))
+
+
+def find_calibration(sig: "RepSignals", th: Thresholds, before: int) -> Calibration | None:
+    """The first :data:`CALIBRATION_S` seconds of standing still that end
+    before frame ``before`` (the first rep's start), or None."""
+    t = sig.timestamps
+    lo = 0
+    for hi in range(min(before, t.size)):
+        while t[hi] - t[lo] > CALIBRATION_S:
+            lo += 1
+        if t[hi] - t[lo] < CALIBRATION_S * 0.9:
+            continue
+        if standing_still(sig.hip_flexion[lo:hi + 1], sig.trunk_angle[lo:hi + 1], th):
+            return calibration_from(sig, lo, hi)
+    return None
+
+
+@dataclass
 class RepVerdict:
     """The judgement of one rep.
 
@@ -61,6 +115,7 @@ class Analysis:
     detected_fraction: float
     signals: RepSignals
     reps: list[RepVerdict]
+    calibration: Calibration | None = None
 
     @property
     def fps(self) -> float:
@@ -114,6 +169,7 @@ class Analysis:
             "side": self.side, "facing": "right" if self.facing > 0 else "left",
             "view": self.view, "side_on_ratio": round(self.side_on, 3) if np.isfinite(self.side_on) else None,
             "person_detected_fraction": round(self.detected_fraction, 3),
+            "calibration": self.calibration.as_dict() if self.calibration else None,
             "summary": self.summary(),
             "reps": [r.as_dict() for r in self.reps],
         }
@@ -202,6 +258,9 @@ def analyze_pose(pose: PoseSequence, exercise: str, th: Thresholds) -> Analysis:
     fps = pose.fps if np.isfinite(pose.fps) else 30.0
     sig = smooth_features(feat, fps, th.smooth_cutoff_hz, pose.back_curvature, pose.timestamps)
     reps = segment_reps(sig.hip_flexion, pose.timestamps, th.rep_params()) if len(pose) else []
+    first = min((r.start for r in reps), default=len(pose))
+    calib = find_calibration(sig, th, first)
+    sig.neutral_trunk = calib.trunk_angle if calib else None
     has_whole = any(r.complete for r in reps)
     verdicts = []
     for r in reps:
@@ -212,4 +271,4 @@ def analyze_pose(pose: PoseSequence, exercise: str, th: Thresholds) -> Analysis:
     side_on = float(np.nanmedian(feat.side_on)) if np.isfinite(feat.side_on).any() else float("nan")
     return Analysis(exercise, pose.timestamps, pose.frame_size, feat.side, feat.facing,
                     classify_view(side_on, th), side_on, float(pose.detected.mean()) if len(pose) else 0.0,
-                    sig, verdicts)
+                    sig, verdicts, calib)

@@ -50,6 +50,7 @@ class Thresholds:
     dropped_head_deg: float = 25.0
     # --- hyperextension: leaning back at lockout, or a hollow lower back
     lean_back_deg: float = 10.0
+    neutral_trunk_max_deg: float = 5.0  # a calibrated upright moves the lean-back limit at most this much
     # the hollow-back measure did not separate clips (good ones reached -0.14),
     # so by default it is set outside the range seen: effectively off
     hollow_mask_curvature: float = -0.25

@@ -255,23 +255,39 @@ def hinge_features(pose: PoseSequence, min_visibility: float = 0.3,
     whole clip unless given. Landmarks whose visibility is below
     ``min_visibility`` are treated as NaN. Vectorised over frames.
     """
-    img = pose.image.copy()
     vis = pose.visibility
     if side is None:
         side = choose_side(vis)
     if facing is None:
-        facing = facing_direction(img, side)
+        facing = facing_direction(pose.image, side)
+    return hinge_features_arrays(pose.image, vis, side, facing, min_visibility)
+
+
+def thigh_length(image: np.ndarray, side: BodySide) -> float:
+    """Median hip-knee distance over frames, in pixels (NaN if never seen)."""
+    img = _as_float(image)
+    thigh = np.linalg.norm(img[:, side.hip] - img[:, side.knee], axis=-1)
+    length = float(np.nanmedian(thigh)) if np.isfinite(thigh).any() else float("nan")
+    return length if length > 0 else float("nan")
+
+
+def hinge_features_arrays(image: np.ndarray, visibility: np.ndarray, side: BodySide, facing: float,
+                          min_visibility: float = 0.3, thigh_len: float | None = None) -> HingeFeatures:
+    """:func:`hinge_features` on bare ``(F, 33, 2)`` pixel and ``(F, 33)``
+    visibility arrays with the side and facing given, so a stream can
+    compute frames one at a time with the values it fixed at the start.
+    ``thigh_len`` (pixels) scales ``hip_x``/``knee_x``; default: the median
+    over these frames.
+    """
+    img = _as_float(image).copy()
+    vis = _as_float(visibility)
     low = ~(vis >= min_visibility)  # NaN visibility counts as low
     img[low] = np.nan
-
     ear, sh, hip, knee, ankle = (img[:, i] for i in (side.ear, side.shoulder, side.hip, side.knee, side.ankle))
-    thigh = np.linalg.norm(hip - knee, axis=-1)
-    thigh_len = np.nanmedian(thigh) if np.isfinite(thigh).any() else np.nan
-    if not thigh_len > 0:
-        thigh_len = np.nan
+    if thigh_len is None:
+        thigh_len = thigh_length(img, side)
     idx = [side.ear, side.shoulder, side.hip, side.knee, side.ankle]
-    with np.errstate(invalid="ignore"):
-        reliability = np.min(np.where(np.isnan(vis[:, idx]), 0.0, vis[:, idx]), axis=1)
+    reliability = np.min(np.where(np.isnan(vis[:, idx]), 0.0, vis[:, idx]), axis=1)
     return HingeFeatures(
         hip_angle=180.0 - signed_angle_between(hip - knee, sh - hip, facing),
         knee_angle=joint_angle(hip, knee, ankle),
@@ -281,7 +297,7 @@ def hinge_features(pose: PoseSequence, min_visibility: float = 0.3,
         spine_alignment=point_line_offset(sh, ear, hip, facing),
         hip_x=hip[:, 0] * facing / thigh_len,
         knee_x=knee[:, 0] * facing / thigh_len,
-        side_on=side_on_ratio(pose.image),
+        side_on=side_on_ratio(image),
         reliability=reliability,
         side=side.name,
         facing=float(facing),

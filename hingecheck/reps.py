@@ -126,22 +126,36 @@ class Phase:
     extreme: int  # frame of least (up) or greatest (down) flexion
 
 
-def hysteresis_phases(flex: np.ndarray, params: RepParams) -> list[Phase]:
+def standing_baseline(flex: np.ndarray, params: RepParams) -> float:
+    """The standing hip flexion the thresholds sit on: the signal's least
+    value, clipped to [0, ``baseline_max_deg``] (degrees)."""
+    flex = np.asarray(flex, dtype=float)
+    if not np.isfinite(flex).any():
+        return 0.0
+    return float(np.clip(np.nanmin(flex), 0.0, params.baseline_max_deg))
+
+
+def hysteresis_phases(flex: np.ndarray, params: RepParams, base: float | None = None,
+                      initial_state: str | None = None) -> list[Phase]:
     """Split a smoothed hip-flexion signal (degrees) into up/down phases.
 
     NaN frames keep the current state. Returns consecutive phases covering
-    every frame from the first finite sample to the last.
+    every frame from the first finite sample to the last. ``base`` (the
+    standing baseline, default :func:`standing_baseline`) and
+    ``initial_state`` let a caller that sees a window of a longer stream
+    keep the stream's own.
     """
     flex = np.asarray(flex, dtype=float)
     finite = np.isfinite(flex)
     if not finite.any():
         return []
-    base = float(np.clip(np.nanmin(flex), 0.0, params.baseline_max_deg))
+    if base is None:
+        base = standing_baseline(flex, params)
     up_thr = base + params.up_deg
     down_thr = base + params.down_deg
     first = int(np.flatnonzero(finite)[0])
     last = int(np.flatnonzero(finite)[-1])
-    state = "down" if flex[first] >= down_thr else "up"
+    state = initial_state or ("down" if flex[first] >= down_thr else "up")
     # hysteresis via forward fill of the decided states
     decided = np.where(flex >= down_thr, 1, np.where(flex <= up_thr, 0, -1))
     decided[~finite] = -1
@@ -196,7 +210,8 @@ def _movement_end(flex, t, a: int, b: int, sign: float, frac: float) -> int:
     return a + p + int(slow[0]) if slow.size else b
 
 
-def segment_reps(flex: np.ndarray, timestamps: np.ndarray, params: RepParams = RepParams()) -> list[Rep]:
+def segment_reps(flex: np.ndarray, timestamps: np.ndarray, params: RepParams = RepParams(),
+                 base: float | None = None, from_floor: bool | None = None) -> list[Rep]:
     """Find reps in a smoothed hip-flexion signal (degrees) with timestamps (s).
 
     A rep runs from where the lifter starts moving out of the hold before
@@ -209,11 +224,13 @@ def segment_reps(flex: np.ndarray, timestamps: np.ndarray, params: RepParams = R
     """
     flex = np.asarray(flex, dtype=float)
     t = np.asarray(timestamps, dtype=float)
-    phases = hysteresis_phases(flex, params)
+    if base is None:
+        base = standing_baseline(flex, params)
+    initial = None if from_floor is None else ("down" if from_floor else "up")
+    phases = hysteresis_phases(flex, params, base, initial)
     if not phases:
         return []
     frac = params.still_speed_frac
-    base = float(np.clip(np.nanmin(flex), 0.0, params.baseline_max_deg))
     from_floor = phases[0].state == "down"
     reps: list[Rep] = []
     partial: list[Rep] = []

@@ -32,6 +32,7 @@ class RepSignals:
     knee_x: np.ndarray
     back_curvature: np.ndarray | None = None  # chord fractions, from the mask
     timestamps: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    neutral_trunk: float | None = None  # trunk angle standing still before the set, if seen
 
 
 @dataclass
@@ -238,18 +239,23 @@ def dropped_head(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | None:
 @rule("hyperextension")
 def hyperextension(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | None:
     """Leaning back at lockout: the trunk goes more than ``lean_back_deg``
-    behind vertical. With a mask: a hollow (concave) back contour deeper
-    than ``hollow_mask_curvature``."""
+    behind the lifter's own upright (the trunk angle while standing still
+    before the set, within ±``neutral_trunk_max_deg`` of vertical; vertical
+    if not seen). With a mask: a hollow (concave) back contour deeper than
+    ``hollow_mask_curvature``."""
     lo, hi = lockout_window(rep, s.timestamps)
     w = s.trunk_angle[lo:hi + 1]
     ev = []
     frames = (lo, lo)
     sev = 0.0
-    if np.isfinite(w).any() and np.nanmin(w) < -th.lean_back_deg:
+    upright = 0.0 if s.neutral_trunk is None else float(np.clip(s.neutral_trunk, -th.neutral_trunk_max_deg,
+                                                                   th.neutral_trunk_max_deg))
+    limit = upright - th.lean_back_deg
+    if np.isfinite(w).any() and np.nanmin(w) < limit:
         k = int(np.nanargmin(w))
-        ev.append(Evidence("trunk lean back at lockout", float(w[k]), -th.lean_back_deg, "<", "deg"))
-        sev = _severity(float(w[k]), -th.lean_back_deg, 15.0)
-        frames = _run_around(w < -th.lean_back_deg, lo + k, lo)
+        ev.append(Evidence("trunk lean back at lockout", float(w[k]), limit, "<", "deg"))
+        sev = _severity(float(w[k]), limit, 15.0)
+        frames = _run_around(w < limit, lo + k, lo)
     if s.back_curvature is not None:
         c = s.back_curvature[lo:hi + 1]
         if np.isfinite(c).any() and np.nanmin(c) < th.hollow_mask_curvature:
