@@ -13,9 +13,9 @@ from .config import EXERCISES
 from .errors import HingecheckError
 
 
-def _add_model_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--model", default="full",
-                   help="lite, full (default) or heavy (downloaded once), or a path to a .task bundle")
+def _add_model_args(p: argparse.ArgumentParser, default: str = "full") -> None:
+    p.add_argument("--model", default=default,
+                   help=f"lite, full or heavy (downloaded once; default {default}), or a path to a .task bundle")
     p.add_argument("--config", help="TOML file overriding rule thresholds")
 
 
@@ -50,6 +50,20 @@ def build_parser() -> argparse.ArgumentParser:
                    help="exercise of every clip when scoring a folder (a labels CSV names its own)")
     _add_model_args(s)
     s.add_argument("--quiet", action="store_true", help="no progress bar, no per-clip lines")
+
+    lv = sub.add_parser("live", help="coach a set live at the webcam (or a video paced as if live)")
+    src = lv.add_mutually_exclusive_group()
+    src.add_argument("--camera", type=int, default=0, metavar="N", help="camera index (default 0)")
+    src.add_argument("--source", metavar="FILE_OR_URL", help="a video file (paced at real time) or stream URL")
+    lv.add_argument("--exercise", default="hip_hinge", choices=EXERCISES)
+    _add_model_args(lv, default="lite")
+    lv.add_argument("--mute", action="store_true", help="no sound or spoken cues")
+    lv.add_argument("--record", metavar="OUT.mp4", help="also save the annotated video")
+    lv.add_argument("--json", metavar="OUT", help="set report path (default: live-<date-time>.hingecheck.json here)")
+    lv.add_argument("--no-window", action="store_true", help="no window (automatic without a display)")
+    lv.add_argument("--as-fast-as-possible", action="store_true",
+                    help="with --source FILE: do not pace the file at real time")
+    lv.add_argument("--no-segmentation", action="store_true", help="skip the person mask (faster)")
     return parser
 
 
@@ -143,7 +157,53 @@ def cmd_score(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"analyze": cmd_analyze, "score": cmd_score}
+def _has_display() -> bool:
+    if sys.platform.startswith("linux"):
+        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return True
+
+
+def cmd_live(args: argparse.Namespace) -> int:
+    from .atomic import check_writable
+    from .config import load_config
+    from .live import FrameSource, Voice, run_live
+    from .models import resolve_model
+    from .report import rep_table, report_dict, summary_text, write_json
+
+    th = load_config(args.config).for_exercise(args.exercise)
+    json_out = Path(args.json) if args.json else Path(time.strftime("live-%Y%m%d-%H%M%S.hingecheck.json"))
+    record = Path(args.record) if args.record else None
+    for out in (json_out, record):
+        if out is not None:
+            check_writable(out)
+    model = resolve_model(args.model)
+    window = not args.no_window and _has_display()
+    if not args.no_window and not window:
+        print("no display: running without a window (results are printed and saved)", file=sys.stderr)
+    source = FrameSource(camera=args.camera if args.source is None else None, source=args.source,
+                         realtime=not args.as_fast_as_possible)
+    if window:
+        print("keys: q quit, space pause, r reset the set, m mute", file=sys.stderr)
+    result = run_live(source, model, args.exercise, th, window=window, voice=Voice(muted=args.mute),
+                      record=record, segmentation=not args.no_segmentation)
+    a = result.analysis
+    write_json(json_out, report_dict(a, source.name, str(model), {"live": result.stats()}))
+    print(f"{source.name}: {args.exercise}, {result.frames} frames processed, {result.dropped} dropped")
+    print(rep_table(a))
+    print()
+    print(summary_text(a))
+    st = result.stats()
+    print()
+    print(f"set report: {json_out}" + (f"   video: {record}" if record else "")
+          + f"   ({st['processing_fps']} frames/s, latency median {st['latency_ms_median']} ms,"
+            f" 95th percentile {st['latency_ms_p95']} ms)")
+    if result.source_error and not (source.is_file and source.ended and a.timestamps.size):
+        print(f"hingecheck: error: {result.source_error}; the set so far is saved in {json_out}", file=sys.stderr)
+        return 3
+    return 0
+
+
+COMMANDS = {"analyze": cmd_analyze, "live": cmd_live, "score": cmd_score}
 
 
 def main(argv: list[str] | None = None) -> int:
