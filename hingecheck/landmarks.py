@@ -121,6 +121,12 @@ SKELETON: tuple[tuple[Landmark, Landmark], ...] = (
 )
 
 
+def _floats(a) -> np.ndarray:
+    """``a`` as a float array, keeping float32 (long videos) as it is."""
+    a = np.asarray(a)
+    return a if a.dtype in (np.float32, np.float64) else a.astype(float)
+
+
 def _check_shape(name: str, arr: np.ndarray, shape: tuple[int | None, ...]) -> None:
     if arr.ndim != len(shape) or any(
         want is not None and got != want for got, want in zip(arr.shape, shape)
@@ -134,7 +140,7 @@ class PoseSequence:
 
     Attributes
     ----------
-    image : (F, 33, 2) float array
+    image : (F, 33, 2) float array (float64, or float32 as extracted from video)
         Image landmarks in **pixels** (x right, y down) of the upright frame.
         Pixels, not MediaPipe's normalised [0, 1] units, so angles are not
         distorted on non-square frames. A frame with no person is all NaN.
@@ -160,10 +166,10 @@ class PoseSequence:
     back_curvature: np.ndarray | None = field(default=None)
 
     def __post_init__(self) -> None:
-        self.image = np.asarray(self.image, dtype=float)
-        self.world = np.asarray(self.world, dtype=float)
-        self.visibility = np.asarray(self.visibility, dtype=float)
-        self.presence = np.asarray(self.presence, dtype=float)
+        self.image = _floats(self.image)
+        self.world = _floats(self.world)
+        self.visibility = _floats(self.visibility)
+        self.presence = _floats(self.presence)
         self.timestamps = np.asarray(self.timestamps, dtype=float)
         n = self.image.shape[0] if self.image.ndim else 0
         _check_shape("image", self.image, (n, NUM_LANDMARKS, 2))
@@ -174,7 +180,7 @@ class PoseSequence:
         if n > 1 and not np.all(np.diff(self.timestamps) > 0):
             raise ValueError("timestamps must be strictly increasing")
         if self.back_curvature is not None:
-            self.back_curvature = np.asarray(self.back_curvature, dtype=float)
+            self.back_curvature = _floats(self.back_curvature)
             _check_shape("back_curvature", self.back_curvature, (n,))
         w, h = self.frame_size
         if w <= 0 or h <= 0:

@@ -23,11 +23,11 @@ import cv2
 import numpy as np
 
 from .analysis import Analysis
-from .backline import back_curvature
 from .config import Thresholds
 from .errors import HingecheckError
 from .faults import FAULTS
 from .guidance import setup_guidance
+from .pipeline import frame_back_curvature
 from .pose import PoseEstimator
 from .stream import StreamingAnalyzer
 from .timeline import verdict_banner
@@ -164,6 +164,20 @@ class Voice:
             sys.stdout.flush()
 
 
+WINDOW = "hingecheck live"
+#: the window's height on screen, in pixels: big enough to read from 2-3 m
+WINDOW_HEIGHT = 900
+
+
+def _open_window(w: int, h: int) -> None:
+    """A resizable window without toolbar, scaled to :data:`WINDOW_HEIGHT`
+    (the screen scales the picture; nothing is redrawn for it)."""
+    flags = cv2.WINDOW_NORMAL | cv2.WINDOW_KEEPRATIO | getattr(cv2, "WINDOW_GUI_NORMAL", 0)
+    cv2.namedWindow(WINDOW, flags)
+    scale = WINDOW_HEIGHT / h
+    cv2.resizeWindow(WINDOW, int(round(w * scale)), WINDOW_HEIGHT)
+
+
 @dataclass
 class LiveResult:
     analysis: Analysis
@@ -215,6 +229,8 @@ def run_live(source: FrameSource, model_path: str | Path, exercise: str, th: Thr
                 if analyzer is None:
                     h, w = item.bgr.shape[:2]
                     analyzer = StreamingAnalyzer(exercise, th, (w, h))
+                    if window:
+                        _open_window(w, h)
                     if record is not None:
                         writer_ctx = VideoWriter(record, source.fps, (w, h))
                         writer = writer_ctx.__enter__()
@@ -227,10 +243,7 @@ def run_live(source: FrameSource, model_path: str | Path, exercise: str, th: Thr
                         break
                     continue
                 fp = est.detect(item.bgr, item.t)
-                curv = float("nan")
-                if segmentation and fp.mask is not None and analyzer.side is not None and fp.detected:
-                    s = analyzer.side
-                    curv = back_curvature(fp.mask, fp.image[s.shoulder], fp.image[s.hip], analyzer.facing)
+                curv = frame_back_curvature(fp, analyzer.facing) if analyzer.side is not None else float("nan")
                 new = analyzer.push(item.t, fp.image, fp.visibility, curv)
                 for v in new:
                     banner, level = verdict_banner(v)
@@ -257,7 +270,7 @@ def run_live(source: FrameSource, model_path: str | Path, exercise: str, th: Thr
                     if writer is not None:
                         writer.write(frame)
                     if window:
-                        cv2.imshow("hingecheck live", frame)
+                        cv2.imshow(WINDOW, frame)
                         key = cv2.waitKey(1) & 0xFF
                         if key == ord("q"):
                             quit_by_user = True

@@ -17,7 +17,8 @@ import numpy as np
 from .backline import back_curvature
 from .errors import HingecheckError
 from .geometry import choose_side, facing_direction
-from .landmarks import NUM_LANDMARKS, SIDES, PoseSequence
+from .buffers import GrowBuffer
+from .landmarks import NUM_LANDMARKS, Landmark, PoseSequence
 from .pose import FramePose, PoseEstimator
 from .video import FrameReader
 
@@ -30,32 +31,33 @@ class PoseRun:
     decode_error: str | None
 
 
-def _curvatures(fp: FramePose) -> np.ndarray:
-    """(2 sides × 2 facings) back curvature of one frame; NaN if unmeasurable."""
-    out = np.full(4, np.nan)
+def frame_back_curvature(fp: FramePose, facing: float) -> float:
+    """Back curvature (see :mod:`hingecheck.backline`) of one frame, from the
+    mid-shoulder and mid-hip points; NaN without a mask or a person."""
     if fp.mask is None or not fp.detected:
-        return out
-    k = 0
-    for side in SIDES:
-        for facing in (1.0, -1.0):
-            out[k] = back_curvature(fp.mask, fp.image[side.shoulder], fp.image[side.hip], facing)
-            k += 1
-    return out
+        return float("nan")
+    sh = 0.5 * (fp.image[Landmark.LEFT_SHOULDER] + fp.image[Landmark.RIGHT_SHOULDER])
+    hip = 0.5 * (fp.image[Landmark.LEFT_HIP] + fp.image[Landmark.RIGHT_HIP])
+    return back_curvature(fp.mask, sh, hip, facing)
 
 
 def extract_pose(video: str | Path, model_path: str | Path, *, segmentation: bool = True,
                  progress: bool = True, on_frame: Callable[[int], None] | None = None) -> PoseRun:
     """Run the Pose Landmarker over every frame of ``video`` (VIDEO mode).
 
-    A frame with no person is a NaN row. Raises :class:`HingecheckError`
-    for unreadable video or model.
+    A frame with no person is a NaN row. Per-frame numbers are kept in
+    float32 buffers (about 1 KB a frame); frames themselves are not kept.
+    Raises :class:`HingecheckError` for unreadable video or model.
     """
     from tqdm import tqdm
 
+    f32 = np.float32
+    image, world = GrowBuffer((NUM_LANDMARKS, 2), f32), GrowBuffer((NUM_LANDMARKS, 3), f32)
+    vis, pres = GrowBuffer((NUM_LANDMARKS,), f32), GrowBuffer((NUM_LANDMARKS,), f32)
+    ts, curv = GrowBuffer(()), GrowBuffer((2,), f32)
     with FrameReader(video) as reader, PoseEstimator(model_path, segmentation=segmentation) as est:
         info = reader.info
         n_hint = info.frame_count if info.frame_count > 0 else None
-        image, world, vis, pres, ts, curv = [], [], [], [], [], []
         bar = tqdm(total=n_hint, unit="frame", desc=Path(video).name, disable=None if progress else True,
                    leave=False, dynamic_ncols=True)
         try:
@@ -67,23 +69,21 @@ def extract_pose(video: str | Path, model_path: str | Path, *, segmentation: boo
                 pres.append(fp.presence)
                 ts.append(frame.timestamp)
                 if segmentation:
-                    curv.append(_curvatures(fp))
+                    # both facings: which way the lifter faces is known only at the end
+                    curv.append((frame_back_curvature(fp, 1.0), frame_back_curvature(fp, -1.0)))
                 bar.update(1)
                 if on_frame is not None:
                     on_frame(frame.index)
         finally:
             bar.close()
         frames_read, err = reader.frames_read, reader.error
-    n = len(ts)
-    if n == 0:
+    if len(ts) == 0:
         raise HingecheckError(f"cannot read video {video}: no decodable frame")
-    pose = PoseSequence(np.stack(image), np.stack(world), np.stack(vis), np.stack(pres),
-                        np.asarray(ts), (info.width, info.height))
+    pose = PoseSequence(image.data, world.data, vis.data, pres.data, ts.data, (info.width, info.height))
     if segmentation:
         side = choose_side(pose.visibility)
         facing = facing_direction(pose.image, side)
-        col = SIDES.index(side) * 2 + (0 if facing > 0 else 1)
-        pose.back_curvature = np.stack(curv)[:, col]
+        pose.back_curvature = curv.data[:, 0 if facing > 0 else 1]
     return PoseRun(pose, frames_read, info.frame_count, err)
 
 

@@ -15,6 +15,7 @@ import numpy as np
 
 from .analysis import (CALIBRATION_S, Analysis, Calibration, RepVerdict, calibration_from,
                        classify_view, judge_rep, smooth_features, standing_still)
+from .buffers import GrowBuffer
 from .config import Thresholds
 from .geometry import (HingeFeatures, choose_side, facing_direction, hinge_features_arrays,
                        thigh_length)
@@ -30,24 +31,6 @@ JUDGE_MARGIN_S = 1.0
 MAX_WINDOW_S = 30.0
 
 
-class _Grow:
-    """An append-only numpy buffer (amortised O(1) append)."""
-
-    def __init__(self, shape: tuple[int, ...], fill: float = np.nan):
-        self._a = np.full((256, *shape), fill)
-        self.n = 0
-
-    def append(self, row) -> None:
-        if self.n == self._a.shape[0]:
-            self._a = np.concatenate([self._a, np.full_like(self._a, np.nan)])
-        self._a[self.n] = row
-        self.n += 1
-
-    @property
-    def data(self) -> np.ndarray:
-        return self._a[: self.n]
-
-
 class StreamingAnalyzer:
     """Push frames as they come; get each rep's :class:`RepVerdict` when it ends."""
 
@@ -56,11 +39,11 @@ class StreamingAnalyzer:
         self.th = th
         self.frame_size = frame_size
         self.params = th.rep_params()
-        self._image = _Grow((NUM_LANDMARKS, 2))
-        self._vis = _Grow((NUM_LANDMARKS,))
-        self._t = _Grow(())
-        self._curv = _Grow(())
-        self._feat = {k: _Grow(()) for k in HingeFeatures.ANGLE_FIELDS}
+        self._image = GrowBuffer((NUM_LANDMARKS, 2))
+        self._vis = GrowBuffer((NUM_LANDMARKS,))
+        self._t = GrowBuffer(())
+        self._curv = GrowBuffer(())
+        self._feat = {k: GrowBuffer(()) for k in HingeFeatures.ANGLE_FIELDS}
         self.side = None
         self.facing = None
         self._thigh = float("nan")
@@ -107,9 +90,7 @@ class StreamingAnalyzer:
         f = hinge_features_arrays(self._image.data[lo:hi], self._vis.data[lo:hi], self.side, self.facing,
                                   thigh_len=self._thigh)
         for k in HingeFeatures.ANGLE_FIELDS:
-            buf = self._feat[k]
-            for v in getattr(f, k):
-                buf.append(v)
+            self._feat[k].extend(getattr(f, k))
 
     # ------------------------------------------------------------------ reps
     def _window(self) -> tuple[int, int]:
