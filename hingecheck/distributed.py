@@ -27,19 +27,12 @@ when a clip actually has to run: a fully cached rerun starts no cluster.
 
 from __future__ import annotations
 
-import dataclasses
 import os
-import time
 import warnings
-from pathlib import Path
 
-from . import __version__
-from .atomic import write_text_atomic
 from .config import Config
 from .errors import HingecheckError
-from .metrics import compute_metrics
-from .score import (ClipJob, _dump, _prediction, cache_key, file_sha256, html_report, process_clip,
-                    read_cache, scores_csv)
+from .score import ClipJob, plan_batch, process_clip, task_record, write_cache_entry, write_outputs
 
 DASK_MISSING = "the dask extra is not installed: pip install 'hingecheck[dask]'"
 LOCAL = "local"
@@ -113,77 +106,37 @@ def score_on_dask(jobs: list[ClipJob], out_dir: str | os.PathLike, *, client_or_
     and the returned document are those of :func:`hingecheck.score.score_batch`.
     Raises HingecheckError when dask is not installed (only if a clip has to
     run), the scheduler cannot be reached, or a worker cannot see the model.
+
+    Planning (cache scan) and the outputs are :func:`~hingecheck.score.plan_batch`
+    and :func:`~hingecheck.score.write_outputs`, shared with ``score_batch``.
     """
-    from tqdm import tqdm
-
-    from .models import resolve_model
-
     if workers is not None and workers < 1:
         raise HingecheckError(f"workers must be at least 1, got {workers}")
-    config = config or Config()
-    out = Path(out_dir)
-    cache = out / "cache"
-    try:
-        cache.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise HingecheckError(f"cannot create {cache}: {exc.strerror}") from None
-    model_path = resolve_model(model, progress=progress)
-    model_hash = file_sha256(model_path)
-    t_start = time.perf_counter()
-
-    # -- what is cached, what must run: as in score_batch
-    records: dict[int, dict] = {}
-    todo: list[tuple[int, str, str]] = []   # (job index, key, cache file)
-    for i, job in enumerate(jobs):
-        th = config.for_exercise(job.exercise)
-        base = {"clip": job.clip, "path": str(job.path), "exercise": job.exercise}
-        if not job.path.is_file():
-            records[i] = {**base, "cached": False, "error": f"clip file not found: {job.path}"}
-            continue
-        try:
-            key = cache_key(file_sha256(job.path), model_hash, th, job.exercise)
-        except OSError as exc:
-            records[i] = {**base, "cached": False, "error": f"cannot read clip {job.path}: {exc.strerror}"}
-            continue
-        hit = read_cache(cache / f"{key}.json")
-        if hit is not None:
-            records[i] = {**base, "key": key, "cached": True, "result": hit["result"], "timing": hit["timing"]}
-        else:
-            todo.append((i, key, str(cache / f"{key}.json")))
+    plan = plan_batch(jobs, out_dir, model, config, progress)  # what is cached, what must run
+    records = dict(plan.records)
 
     # -- run the rest on the cluster, one task a clip; cache each result as it lands
-    if todo:
+    if plan.todo:
         distributed = _import_distributed()
         client, close = _connect(client_or_address, workers)
-        bar = tqdm(total=len(jobs), initial=len(records), unit="clip", desc="scoring (dask)",
-                   disable=None if progress else True, dynamic_ncols=True)
+        bar = plan.progress_bar("scoring (dask)", progress)
         futs = {}
         try:
-            _check_workers_see(client, str(model_path))
-            for i, key, cfile in todo:
-                job = jobs[i]
-                th = dataclasses.asdict(config.for_exercise(job.exercise))
-                meta = {"clip": job.clip, "exercise": job.exercise, "key": key}
+            _check_workers_see(client, str(plan.model_path))
+            for task in plan.todo:
                 # cache_file=None: the worker may not see OUT; the client writes the entry
-                fut = client.submit(process_clip, str(job.path), job.exercise, th, str(model_path), None, meta,
-                                    pure=False)
-                futs[fut] = (i, key, cfile)
+                futs[client.submit(process_clip, *plan.task_args(task, None), pure=False)] = task
             for fut in distributed.as_completed(list(futs)):
-                i, key, cfile = futs.pop(fut)
-                job = jobs[i]
-                base = {"clip": job.clip, "path": str(job.path), "exercise": job.exercise,
-                        "key": key, "cached": False}
+                task = futs.pop(fut)
                 try:
                     rec = fut.result()
                 except Exception as exc:  # the task was lost: a worker died (killed, out of memory)
                     rec = {"error": " ".join(f"worker failed: {type(exc).__name__}: {exc}".split())}
                 finally:
                     fut.release()
-                if rec.get("error"):
-                    records[i] = {**base, "error": rec["error"]}
-                else:
-                    write_text_atomic(cfile, _dump(rec))  # the same entry process_clip would write
-                    records[i] = {**base, "result": rec["result"], "timing": rec["timing"]}
+                if not rec.get("error"):
+                    write_cache_entry(task.cache_file, rec)  # the same entry process_clip would write
+                records[task.index] = task_record(task, rec)
                 bar.update(1)
         finally:
             bar.close()
@@ -191,44 +144,7 @@ def score_on_dask(jobs: list[ClipJob], out_dir: str | os.PathLike, *, client_or_
                 fut.cancel()
             close()
 
-    # -- the outputs: as in score_batch
-    wall = time.perf_counter() - t_start
-    return _write_outputs(jobs, records, out, model_path, model_hash, wall, labelled, source)
-
-
-def _write_outputs(jobs: list[ClipJob], records: dict[int, dict], out: Path, model_path, model_hash: str,
-                   wall: float, labelled: bool, source: str | None) -> dict:
-    """scores.json, scores.csv, metrics.json, report.html: score_batch's tail, verbatim."""
-    clips = []
-    for i, job in enumerate(jobs):
-        rec = records[i]
-        entry = {k: v for k, v in rec.items() if k != "result"}
-        entry["error"] = rec.get("error")
-        if "result" in rec:
-            entry["result"] = {k: v for k, v in rec["result"].items() if k != "signals"}
-        if job.label is not None:
-            lab = job.label
-            entry["label"] = {"reps": lab.reps,
-                              "faults": None if lab.faults is None else ("any" if lab.any_fault else sorted(lab.faults)),
-                              "optional_faults": sorted(lab.optional), "view": lab.view}
-        clips.append(entry)
-    doc = {"tool": "hingecheck", "version": __version__, "source": source, "model": str(model_path),
-           "model_sha256": model_hash, "wall_s": round(wall, 3),
-           "clips_total": len(jobs), "clips_cached": sum(1 for r in records.values() if r.get("cached")),
-           "clips_failed": sum(1 for r in records.values() if r.get("error")), "clips": clips}
-    metrics = None
-    if labelled:
-        preds = {jobs[i].clip: _prediction(jobs[i], records[i]) for i in range(len(jobs))}
-        metrics = compute_metrics(preds, [j.label for j in jobs if j.label is not None])
-        doc["metrics"] = metrics
-    write_text_atomic(out / "scores.json", _dump(doc))
-    write_text_atomic(out / "scores.csv", scores_csv(jobs, records))
-    if metrics is not None:
-        write_text_atomic(out / "metrics.json", _dump({"tool": "hingecheck", "version": __version__,
-                                                       "source": source, "model": str(model_path),
-                                                       **metrics}))
-    write_text_atomic(out / "report.html", html_report(jobs, records, metrics, source, str(model_path)))
-    return doc
+    return write_outputs(plan, records, wall_s=plan.wall_s(), labelled=labelled, source=source)
 
 
 __all__ = ["score_on_dask", "DASK_MISSING"]

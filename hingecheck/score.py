@@ -7,6 +7,11 @@ each clip's result in ``OUT/cache/<key>.json`` the moment it is done, and
 writes ``scores.json``, ``scores.csv``, ``metrics.json`` (with labels) and
 ``report.html`` into ``OUT``, every file atomically.
 
+It is three steps, which :func:`hingecheck.distributed.score_on_dask` shares:
+:func:`plan_batch` (create ``OUT/cache``, resolve and hash the model, settle
+missing, unreadable and cached clips, list the rest as ClipTask items),
+running the tasks (here: a process pool), and :func:`write_outputs`.
+
 The cache key hashes the clip's bytes, the model's bytes, the exercise's
 thresholds, the exercise and the hingecheck version: change any of them and
 the clip is run again; change none and a rerun does no inference at all.
@@ -252,7 +257,7 @@ def process_clip(path: str, exercise: str, thresholds: dict, model: str, cache_f
                           "total_s": round(time.perf_counter() - t0, 3),
                           "fps": round(len(run.pose) / max(time.perf_counter() - t0, 1e-9), 1)}}
         if cache_file:
-            write_text_atomic(cache_file, _dump(rec))
+            write_cache_entry(cache_file, rec)
         return _clean(rec)
     except HingecheckError as exc:
         return {"error": " ".join(str(exc).split())}
@@ -271,12 +276,68 @@ def _prediction(job: ClipJob, rec: dict) -> Prediction:
     return Prediction(job.clip, frozenset(r["clip_faults"]), r["rep_count"], r["judged_reps"], r["reps_found"])
 
 
-def score_batch(jobs: list[ClipJob], out_dir: str | os.PathLike, *, model: str = "full",
-                config: Config | None = None, workers: int | None = None, progress: bool = True,
-                labelled: bool = True, source: str | None = None) -> dict:
-    """Score ``jobs``; write every output into ``out_dir``; return the scores document."""
-    from tqdm import tqdm
+def write_cache_entry(cache_file: str | os.PathLike, rec: dict) -> None:
+    """Write one clip's cache entry (what :func:`process_clip` returns) atomically."""
+    write_text_atomic(cache_file, _dump(rec))
 
+
+@dataclass
+class ClipTask:
+    """A clip the cache does not hold: it has to run."""
+    index: int                # into BatchPlan.jobs
+    job: ClipJob
+    key: str                  # its cache key
+    cache_file: str           # OUT/cache/<key>.json
+
+
+@dataclass
+class BatchPlan:
+    """What :func:`plan_batch` found: what is settled already and what still has to run."""
+    jobs: list[ClipJob]
+    out: Path
+    config: Config
+    model_path: Path
+    model_hash: str
+    records: dict[int, dict]  # job index -> record, for cached clips and clips that cannot run
+    todo: list[ClipTask]
+    t_start: float            # perf_counter once the model is resolved and hashed
+
+    def task_args(self, task: ClipTask, cache_file: str | None) -> tuple:
+        """The arguments of :func:`process_clip` for ``task`` (``cache_file`` None: the caller caches)."""
+        job = task.job
+        th = dataclasses.asdict(self.config.for_exercise(job.exercise))
+        meta = {"clip": job.clip, "exercise": job.exercise, "key": task.key}
+        return (str(job.path), job.exercise, th, str(self.model_path), cache_file, meta)
+
+    def progress_bar(self, desc: str, progress: bool):
+        from tqdm import tqdm
+        return tqdm(total=len(self.jobs), initial=len(self.records), unit="clip", desc=desc,
+                    disable=None if progress else True, dynamic_ncols=True)
+
+    def wall_s(self) -> float:
+        return time.perf_counter() - self.t_start
+
+
+def _job_base(job: ClipJob) -> dict:
+    return {"clip": job.clip, "path": str(job.path), "exercise": job.exercise}
+
+
+def task_record(task: ClipTask, rec: dict) -> dict:
+    """A run clip's record, from what :func:`process_clip` returned (a result or an error)."""
+    base = {**_job_base(task.job), "key": task.key, "cached": False}
+    if rec.get("error"):
+        return {**base, "error": rec["error"]}
+    return {**base, "result": rec["result"], "timing": rec["timing"]}
+
+
+def plan_batch(jobs: list[ClipJob], out_dir: str | os.PathLike, model: str = "full",
+               config: Config | None = None, progress: bool = True) -> BatchPlan:
+    """Create ``OUT/cache``, resolve and hash the model, and sort ``jobs`` into settled and to-run.
+
+    A clip whose file is missing or unreadable gets its error record, a clip
+    whose cache entry is valid gets its cached record; every other clip is a
+    :class:`ClipTask` with its cache key and cache file.
+    """
     from .models import resolve_model
 
     config = config or Config()
@@ -291,10 +352,10 @@ def score_batch(jobs: list[ClipJob], out_dir: str | os.PathLike, *, model: str =
     t_start = time.perf_counter()
 
     records: dict[int, dict] = {}
-    todo: list[tuple[int, str, str]] = []   # (job index, key, cache file)
+    todo: list[ClipTask] = []
     for i, job in enumerate(jobs):
         th = config.for_exercise(job.exercise)
-        base = {"clip": job.clip, "path": str(job.path), "exercise": job.exercise}
+        base = _job_base(job)
         if not job.path.is_file():
             records[i] = {**base, "cached": False, "error": f"clip file not found: {job.path}"}
             continue
@@ -307,44 +368,58 @@ def score_batch(jobs: list[ClipJob], out_dir: str | os.PathLike, *, model: str =
         if hit is not None:
             records[i] = {**base, "key": key, "cached": True, "result": hit["result"], "timing": hit["timing"]}
         else:
-            todo.append((i, key, str(cache / f"{key}.json")))
+            todo.append(ClipTask(i, job, key, str(cache / f"{key}.json")))
+    return BatchPlan(list(jobs), out, config, model_path, model_hash, records, todo, t_start)
 
-    bar = tqdm(total=len(jobs), initial=len(records), unit="clip", desc="scoring",
-               disable=None if progress else True, dynamic_ncols=True)
+
+def score_batch(jobs: list[ClipJob], out_dir: str | os.PathLike, *, model: str = "full",
+                config: Config | None = None, workers: int | None = None, progress: bool = True,
+                labelled: bool = True, source: str | None = None) -> dict:
+    """Score ``jobs``; write every output into ``out_dir``; return the scores document."""
+    plan = plan_batch(jobs, out_dir, model, config, progress)
+    records = dict(plan.records)
+    bar = plan.progress_bar("scoring", progress)
     try:
-        if todo:
-            n_workers = max(1, min(workers or os.cpu_count() or 1, len(todo)))
+        if plan.todo:
+            n_workers = max(1, min(workers or os.cpu_count() or 1, len(plan.todo)))
             import multiprocessing as mp
             ctx = mp.get_context("spawn")  # mediapipe and fork do not mix
             with ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx) as pool:
-                futs = {}
-                for i, key, cfile in todo:
-                    job = jobs[i]
-                    th = dataclasses.asdict(config.for_exercise(job.exercise))
-                    meta = {"clip": job.clip, "exercise": job.exercise, "key": key}
-                    futs[pool.submit(process_clip, str(job.path), job.exercise, th, str(model_path),
-                                     cfile, meta)] = (i, key)
+                futs = {pool.submit(process_clip, *plan.task_args(task, task.cache_file)): task
+                        for task in plan.todo}
                 pending = set(futs)
                 while pending:
                     done, pending = wait(pending, return_when=FIRST_COMPLETED)
                     for f in done:
-                        i, key = futs[f]
-                        job = jobs[i]
-                        base = {"clip": job.clip, "path": str(job.path), "exercise": job.exercise,
-                                "key": key, "cached": False}
+                        task = futs[f]
                         try:
                             rec = f.result()
                         except Exception as exc:  # a worker died (e.g. killed, out of memory)
                             rec = {"error": f"worker failed: {type(exc).__name__}: {exc}"}
-                        if rec.get("error"):
-                            records[i] = {**base, "error": rec["error"]}
-                        else:
-                            records[i] = {**base, "result": rec["result"], "timing": rec["timing"]}
+                        records[task.index] = task_record(task, rec)
                         bar.update(1)
     finally:
         bar.close()
+    return write_outputs(plan, records, wall_s=plan.wall_s(), labelled=labelled, source=source)
 
-    wall = time.perf_counter() - t_start
+
+def write_outputs(plan_or_jobs: BatchPlan | list[ClipJob], records: dict[int, dict],
+                  out_dir: str | os.PathLike | None = None, model_path=None, model_hash: str | None = None, *,
+                  wall_s: float, labelled: bool, source: str | None) -> dict:
+    """Write scores.json, scores.csv, metrics.json (if ``labelled``) and report.html; return the document.
+
+    ``records`` holds one record per job index. Given a :class:`BatchPlan`,
+    the jobs, output folder and model come from it; given a list of jobs,
+    pass ``out_dir``, ``model_path`` and ``model_hash``. Prints nothing.
+    """
+    if isinstance(plan_or_jobs, BatchPlan):
+        plan = plan_or_jobs
+        jobs, out_dir, model_path, model_hash = plan.jobs, plan.out, plan.model_path, plan.model_hash
+    else:
+        jobs = plan_or_jobs
+        if out_dir is None or model_path is None or model_hash is None:
+            raise TypeError("write_outputs: with a list of jobs, pass out_dir, model_path and model_hash")
+    out = Path(out_dir)
     clips = []
     for i, job in enumerate(jobs):
         rec = records[i]
@@ -359,7 +434,7 @@ def score_batch(jobs: list[ClipJob], out_dir: str | os.PathLike, *, model: str =
                               "optional_faults": sorted(lab.optional), "view": lab.view}
         clips.append(entry)
     doc = {"tool": "hingecheck", "version": __version__, "source": source, "model": str(model_path),
-           "model_sha256": model_hash, "wall_s": round(wall, 3),
+           "model_sha256": model_hash, "wall_s": round(wall_s, 3),
            "clips_total": len(jobs), "clips_cached": sum(1 for r in records.values() if r.get("cached")),
            "clips_failed": sum(1 for r in records.values() if r.get("error")), "clips": clips}
     metrics = None
@@ -499,5 +574,6 @@ def html_report(jobs: list[ClipJob], records: dict[int, dict], metrics: dict | N
     return "\n".join(parts)
 
 
-__all__ = ["ClipJob", "read_labels", "find_videos", "score_batch", "process_clip", "cache_key",
+__all__ = ["ClipJob", "ClipTask", "BatchPlan", "read_labels", "find_videos", "plan_batch", "score_batch",
+           "write_outputs", "task_record", "write_cache_entry", "process_clip", "cache_key",
            "file_sha256", "html_report", "scores_csv", "FAULTS"]

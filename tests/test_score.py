@@ -316,3 +316,48 @@ def test_metrics_module_is_pure():
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
                        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
     assert r.stdout.strip() == "[]", r.stderr
+
+
+def test_plan_batch_and_write_outputs(tmp_path, capsys):
+    """The shared steps of score_batch and score_on_dask: plan (cache scan), then write."""
+    from hingecheck.score import (ClipJob, file_sha256, plan_batch, process_clip, task_record,
+                                  write_cache_entry, write_outputs)
+    from hingecheck.config import Config
+    model = require_model_dir("pose_landmarker_lite.task") / "pose_landmarker_lite.task"
+    a, b = tmp_path / "a.mp4", tmp_path / "b.mp4"
+    a.write_bytes(b"not really a video a")
+    b.write_bytes(b"not really a video b")
+    jobs = [ClipJob("a.mp4", a, "deadlift"), ClipJob("gone.mp4", tmp_path / "gone.mp4", "deadlift"),
+            ClipJob("b.mp4", b, "deadlift")]
+    out = tmp_path / "out"
+    plan = plan_batch(jobs, out, str(model), None, False)
+    assert (out / "cache").is_dir() and plan.model_hash == file_sha256(model)
+    assert set(plan.records) == {1} and "clip file not found" in plan.records[1]["error"]
+    assert [t.index for t in plan.todo] == [0, 2]
+    th = Config().for_exercise("deadlift")
+    for t in plan.todo:
+        assert t.key == cache_key(file_sha256(t.job.path), plan.model_hash, th, "deadlift")
+        assert t.cache_file == str(out / "cache" / f"{t.key}.json")
+    args = plan.task_args(plan.todo[0], None)
+    assert args[0] == str(a) and args[3] == str(model) and args[4] is None
+    assert args[5] == {"clip": "a.mp4", "exercise": "deadlift", "key": plan.todo[0].key}
+
+    # a cache entry for b: the next plan serves it from the cache
+    write_cache_entry(plan.todo[1].cache_file, {"format": 1, "result": {"x": 1}, "timing": {"total_s": 0.5}})
+    plan2 = plan_batch(jobs, out, str(model), None, False)
+    assert [t.index for t in plan2.todo] == [0]
+    assert plan2.records[2]["cached"] is True and plan2.records[2]["key"] == plan.todo[1].key
+
+    # an unreadable clip is an error record, the same as process_clip's, and written as such
+    rec = process_clip(str(a), "deadlift", {}, str(model), None)
+    assert "error" in rec
+    records = {**plan.records, **{t.index: task_record(t, {"error": "boom"}) for t in plan.todo}}
+    doc = write_outputs(plan.jobs, records, out, plan.model_path, plan.model_hash, wall_s=1.23456,
+                        labelled=False, source="src")
+    assert capsys.readouterr().out == ""
+    assert doc["wall_s"] == 1.235 and doc["clips_failed"] == 3 and doc["model"] == str(model)
+    assert [c["error"] for c in doc["clips"]][::2] == ["boom", "boom"]
+    assert doc == json.loads((out / "scores.json").read_text())
+    assert (out / "scores.csv").is_file() and (out / "report.html").is_file()
+    assert not (out / "metrics.json").exists()
+    assert write_outputs(plan, records, wall_s=1.23456, labelled=False, source="src") == doc
