@@ -369,7 +369,19 @@ def plan_batch(jobs: list[ClipJob], out_dir: str | os.PathLike, model: str = "fu
             records[i] = {**base, "key": key, "cached": True, "result": hit["result"], "timing": hit["timing"]}
         else:
             todo.append(ClipTask(i, job, key, str(cache / f"{key}.json")))
+    # longest first: the last clips to start are short ones, so the workers
+    # finish together instead of one waiting on a long tail
+    todo.sort(key=lambda task: -_frame_count(task.job.path))
     return BatchPlan(list(jobs), out, config, model_path, model_hash, records, todo, t_start)
+
+
+def _frame_count(path: Path) -> int:
+    """The container's frame count (0 if unknown): the work a clip will take."""
+    from .video import probe
+    try:
+        return max(probe(path).frame_count, 0)
+    except HingecheckError:
+        return 0
 
 
 def score_batch(jobs: list[ClipJob], out_dir: str | os.PathLike, *, model: str = "full",
