@@ -263,12 +263,17 @@ def hinge_features(pose: PoseSequence, min_visibility: float = 0.3,
     return hinge_features_arrays(pose.image, vis, side, facing, min_visibility)
 
 
+def _median_length(a: np.ndarray, b: np.ndarray) -> float:
+    """Median over frames of |a - b| (NaN if never finite or zero)."""
+    d = np.linalg.norm(a - b, axis=-1)
+    length = float(np.nanmedian(d)) if np.isfinite(d).any() else float("nan")
+    return length if length > 0 else float("nan")
+
+
 def thigh_length(image: np.ndarray, side: BodySide) -> float:
     """Median hip-knee distance over frames, in pixels (NaN if never seen)."""
     img = _as_float(image)
-    thigh = np.linalg.norm(img[:, side.hip] - img[:, side.knee], axis=-1)
-    length = float(np.nanmedian(thigh)) if np.isfinite(thigh).any() else float("nan")
-    return length if length > 0 else float("nan")
+    return _median_length(img[:, side.hip], img[:, side.knee])
 
 
 def hinge_features_arrays(image: np.ndarray, visibility: np.ndarray, side: BodySide, facing: float,
@@ -279,15 +284,14 @@ def hinge_features_arrays(image: np.ndarray, visibility: np.ndarray, side: BodyS
     ``thigh_len`` (pixels) scales ``hip_x``/``knee_x``; default: the median
     over these frames.
     """
-    img = _as_float(image).copy()
-    vis = _as_float(visibility)
-    low = ~(vis >= min_visibility)  # NaN visibility counts as low
-    img[low] = np.nan
-    ear, sh, hip, knee, ankle = (img[:, i] for i in (side.ear, side.shoulder, side.hip, side.knee, side.ankle))
-    if thigh_len is None:
-        thigh_len = thigh_length(img, side)
     idx = [side.ear, side.shoulder, side.hip, side.knee, side.ankle]
-    reliability = np.min(np.where(np.isnan(vis[:, idx]), 0.0, vis[:, idx]), axis=1)
+    img = _as_float(np.asarray(image)[:, idx])   # only the chain's points: (F, 5, 2), a copy
+    vis = _as_float(np.asarray(visibility)[:, idx])
+    img[~(vis >= min_visibility)] = np.nan  # NaN visibility counts as low
+    ear, sh, hip, knee, ankle = (img[:, k] for k in range(len(idx)))
+    if thigh_len is None:
+        thigh_len = _median_length(hip, knee)
+    reliability = np.min(np.where(np.isnan(vis), 0.0, vis), axis=1)
     return HingeFeatures(
         hip_angle=180.0 - signed_angle_between(hip - knee, sh - hip, facing),
         knee_angle=joint_angle(hip, knee, ankle),

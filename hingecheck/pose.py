@@ -93,22 +93,24 @@ def quiet_stderr():
 
 
 class PoseEstimator:
-    """A PoseLandmarker in VIDEO (default) or LIVE_STREAM mode.
+    """A PoseLandmarker in VIDEO mode.
+
+    ``live`` uses VIDEO mode too: its frame source keeps only the newest
+    frame, which gives LIVE_STREAM's dropping of stale frames while results
+    stay synchronous and identical to ``analyze`` on the same frames.
 
     Parameters
     ----------
     model_path : path to a ``.task`` bundle.
     segmentation : also output the person mask (used for back curvature).
-    live : LIVE_STREAM mode; results arrive through ``callback``.
     """
 
     def __init__(self, model_path: str | Path, segmentation: bool = False,
-                 live: bool = False, callback=None,
                  min_detection: float = 0.5, min_presence: float = 0.5,
                  min_tracking: float = 0.5):
         if mp is None:  # pragma: no cover
             raise HingecheckError(f"mediapipe is not installed ({_IMPORT_ERROR}); run: pip install .")
-        mode = mp_vision.RunningMode.LIVE_STREAM if live else mp_vision.RunningMode.VIDEO
+        mode = mp_vision.RunningMode.VIDEO
         opts = mp_vision.PoseLandmarkerOptions(
             base_options=BaseOptions(model_asset_path=str(model_path)),
             running_mode=mode,
@@ -117,7 +119,6 @@ class PoseEstimator:
             min_pose_presence_confidence=min_presence,
             min_tracking_confidence=min_tracking,
             output_segmentation_masks=segmentation,
-            result_callback=callback if live else None,
         )
         try:
             with quiet_stderr():
@@ -150,12 +151,6 @@ class PoseEstimator:
         else:
             result = self._landmarker.detect_for_video(image, ms)
         return result_to_frame_pose(result, frame_bgr.shape[1], frame_bgr.shape[0])
-
-    def detect_async(self, frame_bgr: np.ndarray, t: float) -> int:
-        """Send a frame in LIVE_STREAM mode; returns its timestamp in ms."""
-        ms = self._timestamp_ms(t)
-        self._landmarker.detect_async(self.to_image(frame_bgr), ms)
-        return ms
 
     def close(self) -> None:
         self._landmarker.close()

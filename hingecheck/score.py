@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
-from .atomic import write_text_atomic
+from .atomic import atomic_path, write_text_atomic
 from .config import EXERCISES, Config
 from .errors import HingecheckError
 from .faults import FAULTS
@@ -258,6 +258,8 @@ def process_clip(path: str, exercise: str, thresholds: dict, model: str, cache_f
                           "fps": round(len(run.pose) / max(time.perf_counter() - t0, 1e-9), 1)}}
         if cache_file:
             write_cache_entry(cache_file, rec)
+            # the report's plot, drawn here so that workers draw in parallel
+            write_plot(plot_path(cache_file), rec["result"], (meta or {}).get("clip", Path(path).name))
         return _clean(rec)
     except HingecheckError as exc:
         return {"error": " ".join(str(exc).split())}
@@ -460,7 +462,8 @@ def write_outputs(plan_or_jobs: BatchPlan | list[ClipJob], records: dict[int, di
         write_text_atomic(out / "metrics.json", _dump({"tool": "hingecheck", "version": __version__,
                                                        "source": source, "model": str(model_path),
                                                        **metrics}))
-    write_text_atomic(out / "report.html", html_report(jobs, records, metrics, source, str(model_path)))
+    write_text_atomic(out / "report.html", html_report(jobs, records, metrics, source, str(model_path),
+                                                       out / "cache"))
     return doc
 
 
@@ -534,13 +537,42 @@ def angle_plot_png(result: dict, title: str) -> bytes:
     return buf.getvalue()
 
 
+def plot_path(cache_file: str | os.PathLike) -> Path:
+    """Where the angle plot of a cache entry is kept: beside it, as .png."""
+    return Path(cache_file).with_suffix(".png")
+
+
+def write_plot(path: Path, result: dict, title: str) -> bytes | None:
+    """Draw :func:`angle_plot_png` and keep it at ``path`` (atomically);
+    None if drawing or writing failed (a plot never sinks a clip)."""
+    try:
+        png = angle_plot_png(result, title)
+        with atomic_path(path) as tmp:
+            tmp.write_bytes(png)
+        return png
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _plot_for(rec: dict, title: str, cache_dir: Path | None) -> bytes:
+    """The clip's plot: the one its worker kept in the cache, else drawn now."""
+    if cache_dir is not None and rec.get("key"):
+        kept = plot_path(cache_dir / f"{rec['key']}.json")
+        if kept.is_file():
+            return kept.read_bytes()
+        png = write_plot(kept, rec["result"], title)
+        if png is not None:
+            return png
+    return angle_plot_png(rec["result"], title)
+
+
 def _esc(s) -> str:
     import html
     return html.escape(str(s))
 
 
 def html_report(jobs: list[ClipJob], records: dict[int, dict], metrics: dict | None,
-                source: str | None, model: str) -> str:
+                source: str | None, model: str, cache_dir: Path | None = None) -> str:
     from .metrics import metrics_table
     parts = ["<!doctype html><html><head><meta charset='utf-8'><title>hingecheck scores</title>",
              "<style>body{font-family:sans-serif;margin:1.5em;max-width:1000px}"
@@ -577,7 +609,7 @@ def html_report(jobs: list[ClipJob], records: dict[int, dict], metrics: dict | N
                              f"<td>{_esc(', '.join(rp['faults']))}</td><td>{_esc(cj)}</td></tr>")
             parts.append("</table>")
         try:
-            png = angle_plot_png(r, job.clip)
+            png = _plot_for(rec, job.clip, cache_dir)
             parts.append(f"<p><img alt='angles of {_esc(job.clip)}' "
                          f"src='data:image/png;base64,{base64.b64encode(png).decode()}'></p>")
         except Exception as exc:  # noqa: BLE001 - a plot never sinks the report

@@ -229,8 +229,11 @@ def test_score_end_to_end_and_cache(tmp_path, monkeypatch, capsys):
     assert len(csv_rows) == 4 and csv_rows[0].startswith("clip,")
     html = (out / "report.html").read_text()
     assert html.count("data:image/png;base64,") == 2
-    cache_files = [f for f in (out / "cache").iterdir() if not f.name.startswith(".")]
+    cache_files = [f for f in (out / "cache").glob("*.json") if not f.name.startswith(".")]
     assert len(cache_files) == 2
+    # each worker drew its clip's plot beside the cache entry
+    assert sorted(f.with_suffix(".png").name for f in cache_files) == sorted(
+        f.name for f in (out / "cache").glob("*.png"))
     cached = json.loads(cache_files[0].read_text())
     assert len(cached["result"]["signals"]["hip_flexion"]) == len(cached["result"]["signals"]["t"]) > 5
 
