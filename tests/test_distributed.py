@@ -76,7 +76,7 @@ def _by_clip(doc):
 
 
 def _cache_names(out):
-    return {f.name for f in (out / "cache").iterdir() if not f.name.startswith(".")}
+    return {f.name for f in (out / "cache").glob("*.json") if not f.name.startswith(".")}
 
 
 @pytest.mark.clips

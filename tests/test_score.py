@@ -265,7 +265,7 @@ def test_score_resumes_after_kill(tmp_path):
     cache = out / "cache"
 
     def done_files():
-        return {f.name for f in cache.iterdir() if not f.name.startswith(".")} if cache.is_dir() else set()
+        return {f.name for f in cache.glob("*.json") if not f.name.startswith(".")} if cache.is_dir() else set()
 
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
