@@ -56,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     src.add_argument("--camera", type=int, default=0, metavar="N", help="camera index (default 0)")
     src.add_argument("--source", metavar="FILE_OR_URL", help="a video file (paced at real time) or stream URL")
     lv.add_argument("--exercise", default="hip_hinge", choices=EXERCISES)
-    _add_model_args(lv, default="lite")
+    _add_model_args(lv, default="full")
     lv.add_argument("--mute", action="store_true", help="no sound or spoken cues")
     lv.add_argument("--record", metavar="OUT.mp4", help="also save the annotated video")
     lv.add_argument("--json", metavar="OUT", help="set report path (default: live-<date-time>.hingecheck.json here)")
