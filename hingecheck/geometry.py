@@ -28,6 +28,12 @@ def _as_float(a) -> np.ndarray:
     return np.asarray(a, dtype=float)
 
 
+def _points(arr, idx) -> np.ndarray:
+    """Landmarks ``idx`` of a ``(F, 33, ...)`` array as float64, selecting
+    before converting so a long float32 clip is never copied whole."""
+    return _as_float(np.asarray(arr)[:, list(idx)])
+
+
 def joint_angle(a, b, c) -> np.ndarray:
     """Interior angle ABC at vertex ``b``, in degrees, range [0, 180].
 
@@ -113,8 +119,7 @@ def point_line_offset(p, a, b, facing) -> np.ndarray:
 
 def side_visibility(visibility: np.ndarray, side: BodySide) -> np.ndarray:
     """(F,) mean visibility of a side's shoulder, hip, knee and ankle (NaN-aware)."""
-    idx = [side.shoulder, side.hip, side.knee, side.ankle]
-    v = _as_float(visibility)[:, idx]
+    v = _points(visibility, (side.shoulder, side.hip, side.knee, side.ankle))
     n = np.sum(np.isfinite(v), axis=1)
     total = np.nansum(v, axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -140,9 +145,9 @@ def facing_direction(image: np.ndarray, side: BodySide) -> float:
     x offsets (pixels), so it holds for the whole clip. Returns +1 when
     nothing is known (all NaN).
     """
-    img = _as_float(image)
-    foot = img[:, side.foot_index, 0] - img[:, side.heel, 0]
-    head = img[:, Landmark.NOSE, 0] - img[:, side.ear, 0]
+    x = _points(image, (side.foot_index, side.heel, Landmark.NOSE, side.ear))[..., 0]
+    foot = x[:, 0] - x[:, 1]
+    head = x[:, 2] - x[:, 3]
     votes = np.concatenate([foot[np.isfinite(foot)], head[np.isfinite(head)]])
     if votes.size == 0:
         return 1.0
@@ -156,13 +161,11 @@ def side_on_ratio(image: np.ndarray) -> np.ndarray:
     about 0.6-0.9 face-on. Torso length is the mean of both
     shoulder-to-hip distances. NaN where a point is missing.
     """
-    img = _as_float(image)
-    width = np.linalg.norm(img[:, Landmark.LEFT_SHOULDER] - img[:, Landmark.RIGHT_SHOULDER], axis=-1)
-    hip_w = np.linalg.norm(img[:, Landmark.LEFT_HIP] - img[:, Landmark.RIGHT_HIP], axis=-1)
-    torso = 0.5 * (
-        np.linalg.norm(img[:, Landmark.LEFT_SHOULDER] - img[:, Landmark.LEFT_HIP], axis=-1)
-        + np.linalg.norm(img[:, Landmark.RIGHT_SHOULDER] - img[:, Landmark.RIGHT_HIP], axis=-1)
-    )
+    ls, rs, lh, rh = np.moveaxis(_points(image, (Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER,
+                                                  Landmark.LEFT_HIP, Landmark.RIGHT_HIP)), 1, 0)
+    width = np.linalg.norm(ls - rs, axis=-1)
+    hip_w = np.linalg.norm(lh - rh, axis=-1)
+    torso = 0.5 * (np.linalg.norm(ls - lh, axis=-1) + np.linalg.norm(rs - rh, axis=-1))
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(torso > 0, 0.5 * (width + hip_w) / torso, np.nan)
 
@@ -272,8 +275,8 @@ def _median_length(a: np.ndarray, b: np.ndarray) -> float:
 
 def thigh_length(image: np.ndarray, side: BodySide) -> float:
     """Median hip-knee distance over frames, in pixels (NaN if never seen)."""
-    img = _as_float(image)
-    return _median_length(img[:, side.hip], img[:, side.knee])
+    hip, knee = np.moveaxis(_points(image, (side.hip, side.knee)), 1, 0)
+    return _median_length(hip, knee)
 
 
 def hinge_features_arrays(image: np.ndarray, visibility: np.ndarray, side: BodySide, facing: float,
@@ -285,8 +288,8 @@ def hinge_features_arrays(image: np.ndarray, visibility: np.ndarray, side: BodyS
     over these frames.
     """
     idx = [side.ear, side.shoulder, side.hip, side.knee, side.ankle]
-    img = _as_float(np.asarray(image)[:, idx])   # only the chain's points: (F, 5, 2), a copy
-    vis = _as_float(np.asarray(visibility)[:, idx])
+    img = _points(image, idx)   # only the chain's points: (F, 5, 2), a copy
+    vis = _points(visibility, idx)
     img[~(vis >= min_visibility)] = np.nan  # NaN visibility counts as low
     ear, sh, hip, knee, ankle = (img[:, k] for k in range(len(idx)))
     if thigh_len is None:
