@@ -118,6 +118,19 @@ def lockout_window(rep: Rep, timestamps: np.ndarray) -> tuple[int, int]:
     return rep.bottom, max(rep.end, min(last, t.size - 1))
 
 
+def _over_at_bottom(fault: str, metric: str, signal: np.ndarray, rep: Rep, threshold: float,
+                    scale: float) -> Finding | None:
+    """A finding when ``signal`` (degrees) exceeds ``threshold`` at the rep's
+    bottom, spanning the frames around it that exceed it too; severity 1 at
+    ``scale`` degrees past the threshold."""
+    b, lo, hi = rep.bottom, rep.start, rep.end
+    value = _at(signal, b)
+    if not value > threshold:
+        return None
+    return Finding(fault, _run_around(signal[lo:hi + 1] > threshold, b, lo), _severity(value, threshold, scale),
+                   [Evidence(metric, value, threshold, ">", "deg")])
+
+
 # --------------------------------------------------------------------------- rules
 
 Rule = Callable[[RepSignals, Rep, Thresholds], "Finding | None"]
@@ -179,15 +192,10 @@ def excess_knee_bend(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | None:
     """Knee flexion at the bottom beyond ``excess_knee_flexion_deg`` while
     the trunk still tips forward past ``squat_trunk_max_deg`` (an upright
     trunk with bent knees is squatting instead)."""
-    b = rep.bottom
-    knee, trunk = _at(s.knee_flexion, b), _at(s.trunk_angle, b)
-    if not (knee > th.excess_knee_flexion_deg and trunk >= th.squat_trunk_max_deg):
+    if not _at(s.trunk_angle, rep.bottom) >= th.squat_trunk_max_deg:
         return None
-    lo, hi = rep.start, rep.end
-    cond = s.knee_flexion[lo:hi + 1] > th.excess_knee_flexion_deg
-    return Finding("excess_knee_bend", _run_around(cond, b, lo),
-                   _severity(knee, th.excess_knee_flexion_deg, 30.0),
-                   [Evidence("knee flexion at bottom", knee, th.excess_knee_flexion_deg, ">", "deg")])
+    return _over_at_bottom("excess_knee_bend", "knee flexion at bottom", s.knee_flexion, rep,
+                           th.excess_knee_flexion_deg, 30.0)
 
 
 @rule("rounded_back")
@@ -226,14 +234,8 @@ def rounded_back(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | None:
 def dropped_head(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | None:
     """At the bottom the head (shoulder→ear) is flexed more than
     ``dropped_head_deg`` against the trunk line (hip→shoulder)."""
-    b, lo, hi = rep.bottom, rep.start, rep.end
-    neck = _at(s.neck_angle, b)
-    if not neck > th.dropped_head_deg:
-        return None
-    cond = s.neck_angle[lo:hi + 1] > th.dropped_head_deg
-    return Finding("dropped_head", _run_around(cond, b, lo),
-                   _severity(neck, th.dropped_head_deg, 20.0),
-                   [Evidence("neck flexion vs trunk at bottom", neck, th.dropped_head_deg, ">", "deg")])
+    return _over_at_bottom("dropped_head", "neck flexion vs trunk at bottom", s.neck_angle, rep,
+                           th.dropped_head_deg, 20.0)
 
 
 @rule("hyperextension")
