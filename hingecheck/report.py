@@ -65,7 +65,8 @@ def rep_table(analysis: Analysis) -> str:
         partial_skip = [k for k in v.cant_judge if k != "*"]
         if v.judged and partial_skip:
             verdict += f"  [not judged: {', '.join(partial_skip)}]"
-        lines.append(f"{name:>4} {when:>12} {_fmt(r.down_s, 1):>5} {_fmt(r.up_s, 1):>5} "
+        down, up = (r.down_s, r.up_s) if r.complete else (None, None)  # a partial has no whole tempo
+        lines.append(f"{name:>4} {when:>12} {_fmt(down, 1):>5} {_fmt(up, 1):>5} "
                      f"{_fmt(m.get('hip_flexion_bottom')):>5} {_fmt(m.get('knee_flexion_bottom')):>5} "
                      f"{_fmt(m.get('trunk_angle_bottom')):>5}  {verdict}")
     return "\n".join(lines)
