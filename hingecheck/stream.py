@@ -106,13 +106,20 @@ class StreamingAnalyzer:
         t = self._t.data
         return float(1.0 / np.median(np.diff(t[-120:]))) if t.size > 1 else 30.0
 
+    def _baseline(self) -> float:
+        """The standing baseline so far: the least smoothed hip flexion seen,
+        clipped as :func:`hingecheck.reps.standing_baseline` clips it."""
+        if not np.isfinite(self._base_min):
+            return 0.0
+        return float(np.clip(self._base_min, 0.0, self.params.baseline_max_deg))
+
     def _segment(self) -> tuple[int, list[Rep], np.ndarray]:
         lo, hi = self._window()
         t = self._t.data[lo:hi]
         flex = smooth(180.0 - self._feat["hip_angle"].data[lo:hi], self._fps(), self.th.smooth_cutoff_hz)
         if np.isfinite(flex).any():
             self._base_min = min(self._base_min, float(np.nanmin(flex)))
-        base = float(np.clip(self._base_min, 0.0, self.params.baseline_max_deg)) if np.isfinite(self._base_min) else 0.0
+        base = self._baseline()
         if self._from_floor is None and np.isfinite(flex).any():
             first = flex[np.flatnonzero(np.isfinite(flex))[0]]
             self._from_floor = bool(first >= base + self.params.down_deg)
@@ -163,7 +170,7 @@ class StreamingAnalyzer:
         if self.side is None:
             return "setup"
         x = flex[-1] if flex.size else np.nan
-        base = float(np.clip(self._base_min, 0.0, self.params.baseline_max_deg)) if np.isfinite(self._base_min) else 0.0
+        base = self._baseline()
         if not np.isfinite(x):
             return "no person"
         if x <= base + self.params.up_deg:
