@@ -53,11 +53,12 @@ def standing_still(hip_flexion: np.ndarray, trunk: np.ndarray, th: Thresholds) -
                 and max(np.ptp(hip_flexion), np.ptp(trunk)) <= CALIBRATION_STILL_DEG)
 
 
-def calibration_from(sig: "RepSignals", lo: int, hi: int) -> Calibration:
-    neck = sig.neck_angle[lo:hi + 1]
-    return Calibration(float(np.median(sig.trunk_angle[lo:hi + 1])),
+def calibration_from(hip_flexion: np.ndarray, trunk: np.ndarray, neck: np.ndarray,
+                     frames: tuple[int, int]) -> Calibration:
+    """The medians of a still window's smoothed angles (degrees)."""
+    return Calibration(float(np.median(trunk)),
                        float(np.nanmedian(neck)) if np.isfinite(neck).any() else float("nan"),
-                       float(np.median(sig.hip_flexion[lo:hi + 1])), (lo, hi))
+                       float(np.median(hip_flexion)), frames)
 
 
 def find_calibration(sig: "RepSignals", th: Thresholds, before: int) -> Calibration | None:
@@ -70,8 +71,9 @@ def find_calibration(sig: "RepSignals", th: Thresholds, before: int) -> Calibrat
             lo += 1
         if t[hi] - t[lo] < CALIBRATION_S * 0.9:
             continue
-        if standing_still(sig.hip_flexion[lo:hi + 1], sig.trunk_angle[lo:hi + 1], th):
-            return calibration_from(sig, lo, hi)
+        w = slice(lo, hi + 1)
+        if standing_still(sig.hip_flexion[w], sig.trunk_angle[w], th):
+            return calibration_from(sig.hip_flexion[w], sig.trunk_angle[w], sig.neck_angle[w], (lo, hi))
     return None
 
 

@@ -65,7 +65,6 @@ class FrameSource:
             self.fps = 30.0
         self.realtime = realtime
         self.dropped = 0
-        self.delivered = 0
         self.error: str | None = None
         self.ended = False
         self._item: SourceFrame | None = None
@@ -123,8 +122,6 @@ class FrameSource:
                     return None
                 self._cv.wait(left)
             item, self._item = self._item, None
-            if item is not None:
-                self.delivered += 1
             return item
 
     def close(self) -> None:
@@ -138,13 +135,13 @@ class Voice:
     """Speaks a cue (espeak-ng/espeak/spd-say/say when present) or beeps,
     at most once per ``cooldown_s`` so it does not nag."""
 
-    ENGINES = (("espeak-ng", []), ("espeak", []), ("spd-say", []), ("say", []))
+    ENGINES = ("espeak-ng", "espeak", "spd-say", "say")
 
     def __init__(self, muted: bool = False, cooldown_s: float = 4.0):
         self.muted = muted
         self.cooldown_s = cooldown_s
         self._last = -np.inf
-        self.engine = next((shutil.which(n) for n, _ in self.ENGINES if shutil.which(n)), None)
+        self.engine = next(filter(None, map(shutil.which, self.ENGINES)), None)
         self.spoken: list[str] = []
 
     def say(self, text: str) -> None:

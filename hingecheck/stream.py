@@ -130,7 +130,7 @@ class StreamingAnalyzer:
         lo, reps, flex = self._segment()
         t_all = self._t.data
         now = t_all[-1]
-        self.phase = self._phase_now(flex, lo)
+        self.phase = self._phase_now(flex)
         if self.calibration is None and not self.verdicts and not any(r.complete for r in reps):
             self._try_calibrate()
         out = []
@@ -162,11 +162,9 @@ class StreamingAnalyzer:
         k = lo - ctx
         if standing_still(h[k:], tr[k:], self.th):
             nk = smooth(self._feat["neck_angle"].data[sl], fps, self.th.smooth_cutoff_hz)
-            sig = RepSignals(h, 180.0 - h, tr, tr, nk, nk, h, h, timestamps=t[sl])
-            c = calibration_from(sig, k, n - 1 - ctx)
-            self.calibration = Calibration(c.trunk_angle, c.neck_angle, c.hip_flexion, (lo, n - 1))
+            self.calibration = calibration_from(h[k:], tr[k:], nk[k:], (lo, n - 1))
 
-    def _phase_now(self, flex: np.ndarray, lo: int) -> str:
+    def _phase_now(self, flex: np.ndarray) -> str:
         if self.side is None:
             return "setup"
         x = flex[-1] if flex.size else np.nan
@@ -190,14 +188,19 @@ class StreamingAnalyzer:
                              **{k: self._feat[k].data[lo:hi] for k in HingeFeatures.ANGLE_FIELDS})
         return pose, feat
 
+    def _signals(self, pose: PoseSequence, feat: HingeFeatures) -> RepSignals:
+        """Smoothed signals of a window, as :func:`analyze_pose` makes them."""
+        curv = pose.back_curvature if np.isfinite(pose.back_curvature).any() else None
+        sig = smooth_features(feat, self._fps(), self.th.smooth_cutoff_hz, curv, pose.timestamps)
+        sig.neutral_trunk = self.calibration.trunk_angle if self.calibration else None
+        return sig
+
     def _judge(self, rep: Rep) -> RepVerdict:
         t = self._t.data
         lo = int(np.searchsorted(t, t[rep.start] - JUDGE_MARGIN_S))
         hi = self._t.n
         pose, feat = self._window_inputs(lo, hi)
-        curv = pose.back_curvature if np.isfinite(pose.back_curvature).any() else None
-        sig = smooth_features(feat, self._fps(), self.th.smooth_cutoff_hz, curv, pose.timestamps)
-        sig.neutral_trunk = self.calibration.trunk_angle if self.calibration else None
+        sig = self._signals(pose, feat)
         local = Rep(rep.index, rep.start - lo, rep.bottom - lo, rep.top - lo, rep.end - lo, rep.depth_deg,
                     rep.down_s, rep.up_s, rep.kind, True)
         v = judge_rep(local, sig, feat, pose, self.th)
@@ -238,9 +241,7 @@ class StreamingAnalyzer:
         if n and self._feat["hip_angle"].n:
             self._update(final=True)  # reps whose lockout the stream ended during
         pose, feat = self._window_inputs(0, n)
-        curv = pose.back_curvature if n and np.isfinite(pose.back_curvature).any() else None
-        sig = smooth_features(feat, self._fps() if n > 1 else 30.0, self.th.smooth_cutoff_hz, curv, t)
-        sig.neutral_trunk = self.calibration.trunk_angle if self.calibration else None
+        sig = self._signals(pose, feat)
         so = feat.side_on
         side_on = float(np.nanmedian(so)) if np.isfinite(so).any() else float("nan")
         detected = float(np.isfinite(self._image.data[:, 0, 0]).mean()) if n else 0.0
