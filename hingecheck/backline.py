@@ -93,3 +93,9 @@ def contour_curvature(contour: np.ndarray) -> float:
 def back_curvature(mask, shoulder, hip, facing: float) -> float:
     """:func:`contour_curvature` of :func:`back_contour`; NaN if unmeasurable."""
     return contour_curvature(back_contour(mask, shoulder, hip, facing))
+
+
+def curvatures(contours: np.ndarray) -> np.ndarray:
+    """(F,) :func:`contour_curvature` of each row of an (F, K) contour array."""
+    c = np.asarray(contours, float)
+    return np.array([contour_curvature(row) for row in c.reshape(-1, SAMPLES.size)], dtype=float)

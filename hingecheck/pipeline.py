@@ -14,7 +14,7 @@ from typing import Callable
 
 import numpy as np
 
-from .backline import back_curvature
+from .backline import SAMPLES, back_contour, curvatures
 from .errors import HingecheckError
 from .geometry import choose_side, facing_direction
 from .buffers import GrowBuffer
@@ -29,16 +29,32 @@ class PoseRun:
     frames_read: int
     frame_count: int
     decode_error: str | None
+    duration_s: float | None = None  # the container's presented duration, if known
+    back_contour: np.ndarray | None = None  # (F, K) mask contour of the back, chord lengths
+
+    @property
+    def decoded_s(self) -> float:
+        """Presented time the decoded frames cover: last timestamp plus one frame."""
+        t = self.pose.timestamps
+        if t.size == 0:
+            return 0.0
+        period = float(np.median(np.diff(t))) if t.size > 1 else 0.0
+        return float(t[-1]) + period
+
+
+def frame_back_contour(fp: FramePose, facing: float) -> np.ndarray:
+    """Back contour (see :mod:`hingecheck.backline`) of one frame, from the
+    mid-shoulder and mid-hip points; NaN without a mask or a person."""
+    if fp.mask is None or not fp.detected:
+        return np.full(SAMPLES.size, np.nan)
+    sh = 0.5 * (fp.image[Landmark.LEFT_SHOULDER] + fp.image[Landmark.RIGHT_SHOULDER])
+    hip = 0.5 * (fp.image[Landmark.LEFT_HIP] + fp.image[Landmark.RIGHT_HIP])
+    return back_contour(fp.mask, sh, hip, facing)
 
 
 def frame_back_curvature(fp: FramePose, facing: float) -> float:
-    """Back curvature (see :mod:`hingecheck.backline`) of one frame, from the
-    mid-shoulder and mid-hip points; NaN without a mask or a person."""
-    if fp.mask is None or not fp.detected:
-        return float("nan")
-    sh = 0.5 * (fp.image[Landmark.LEFT_SHOULDER] + fp.image[Landmark.RIGHT_SHOULDER])
-    hip = 0.5 * (fp.image[Landmark.LEFT_HIP] + fp.image[Landmark.RIGHT_HIP])
-    return back_curvature(fp.mask, sh, hip, facing)
+    """The curvature of :func:`frame_back_contour` (NaN if unmeasurable)."""
+    return float(curvatures(frame_back_contour(fp, facing)[None])[0])
 
 
 def extract_pose(video: str | Path, model_path: str | Path, *, segmentation: bool = True,
@@ -54,7 +70,7 @@ def extract_pose(video: str | Path, model_path: str | Path, *, segmentation: boo
     f32 = np.float32
     image, world = GrowBuffer((NUM_LANDMARKS, 2), f32), GrowBuffer((NUM_LANDMARKS, 3), f32)
     vis, pres = GrowBuffer((NUM_LANDMARKS,), f32), GrowBuffer((NUM_LANDMARKS,), f32)
-    ts, curv = GrowBuffer(()), GrowBuffer((2,), f32)
+    ts, contour = GrowBuffer(()), GrowBuffer((2, SAMPLES.size), f32)
     with FrameReader(video) as reader, PoseEstimator(model_path, segmentation=segmentation) as est:
         info = reader.info
         n_hint = info.frame_count if info.frame_count > 0 else None
@@ -70,7 +86,7 @@ def extract_pose(video: str | Path, model_path: str | Path, *, segmentation: boo
                 ts.append(frame.timestamp)
                 if segmentation:
                     # both facings: which way the lifter faces is known only at the end
-                    curv.append((frame_back_curvature(fp, 1.0), frame_back_curvature(fp, -1.0)))
+                    contour.append((frame_back_contour(fp, 1.0), frame_back_contour(fp, -1.0)))
                 bar.update(1)
                 if on_frame is not None:
                     on_frame(frame.index)
@@ -80,18 +96,67 @@ def extract_pose(video: str | Path, model_path: str | Path, *, segmentation: boo
     if len(ts) == 0:
         raise HingecheckError(f"cannot read video {video}: no decodable frame")
     pose = PoseSequence(image.data, world.data, vis.data, pres.data, ts.data, (info.width, info.height))
+    back = None
     if segmentation:
         side = choose_side(pose.visibility)
         facing = facing_direction(pose.image, side)
-        pose.back_curvature = curv.data[:, 0 if facing > 0 else 1]
-    return PoseRun(pose, frames_read, info.frame_count, err)
+        back = np.ascontiguousarray(contour.data[:, 0 if facing > 0 else 1])
+        pose.back_curvature = curvatures(back)
+    return PoseRun(pose, frames_read, info.frame_count, err, info.duration_s, back)
+
+
+#: bump when what :func:`save_pose_run` stores changes
+POSE_CACHE_FORMAT = 1
+
+
+def save_pose_run(path: str | Path, run: PoseRun) -> None:
+    """Keep a clip's landmarks and back contour in a compressed ``.npz``
+    (atomically), so scoring and tuning can re-judge without the pose model."""
+    from .atomic import atomic_path
+
+    p = run.pose
+    arrays = dict(image=p.image, world=p.world, visibility=p.visibility, presence=p.presence,
+                  timestamps=p.timestamps, frame_size=np.asarray(p.frame_size),
+                  counts=np.asarray([run.frames_read, run.frame_count]),
+                  duration_s=np.asarray(np.nan if run.duration_s is None else run.duration_s),
+                  decode_error=np.asarray(run.decode_error or ""),
+                  format=np.asarray(POSE_CACHE_FORMAT))
+    if run.back_contour is not None:
+        arrays["back_contour"] = run.back_contour
+    with atomic_path(path, suffix=".npz") as tmp:
+        with open(tmp, "wb") as fh:
+            np.savez_compressed(fh, **arrays)
+
+
+def load_pose_run(path: str | Path) -> PoseRun | None:
+    """What :func:`save_pose_run` kept, or None if absent, unreadable or of another format."""
+    try:
+        with np.load(path, allow_pickle=False) as d:
+            if int(d["format"]) != POSE_CACHE_FORMAT:
+                return None
+            back = d["back_contour"] if "back_contour" in d else None
+            fs = tuple(int(v) for v in d["frame_size"])
+            pose = PoseSequence(d["image"], d["world"], d["visibility"], d["presence"], d["timestamps"],
+                                (fs[0], fs[1]), None if back is None else curvatures(back))
+            dur = float(d["duration_s"])
+            err = str(d["decode_error"])
+            return PoseRun(pose, int(d["counts"][0]), int(d["counts"][1]), err or None,
+                           dur if np.isfinite(dur) else None, back)
+    except (OSError, ValueError, KeyError, EOFError):
+        return None
 
 
 def check_complete(run: PoseRun, video: str | Path) -> None:
     """Raise if the video looks truncated or if no person was ever seen."""
     if run.decode_error:
         raise HingecheckError(f"video {video} is corrupt: decoding failed after {run.frames_read} frames ({run.decode_error})")
-    if run.frame_count > 10 and run.frames_read < 0.9 * run.frame_count:
+    # the presented duration honours edit lists (a phone's trim): a trimmed
+    # video presents fewer frames than it stores, and is not truncated
+    if run.duration_s is not None and run.duration_s > 0.5:
+        if run.decoded_s < 0.9 * run.duration_s:
+            raise HingecheckError(f"video {video} is truncated or corrupt: decoded {run.decoded_s:.2f} s "
+                                  f"of its {run.duration_s:.2f} s")
+    elif run.frame_count > 10 and run.frames_read < 0.9 * run.frame_count:
         raise HingecheckError(
             f"video {video} is truncated or corrupt: decoded {run.frames_read} of {run.frame_count} frames")
     if not run.pose.detected.any():

@@ -62,9 +62,10 @@ def result_to_frame_pose(result, width: int, height: int) -> FramePose:
         world = np.full((NUM_LANDMARKS, 3), np.nan)
     mask = None
     if result.segmentation_masks:
-        mask = np.asarray(result.segmentation_masks[0].numpy_view(), dtype=np.float32)
-        if mask.ndim == 3:
-            mask = mask[..., 0]
+        # numpy_view() points into memory the result owns and MediaPipe frees:
+        # copy before the array outlives the result
+        view = result.segmentation_masks[0].numpy_view()
+        mask = np.array(view[..., 0] if view.ndim == 3 else view, dtype=np.float32, copy=True)
     return FramePose(image, world, arr[:, 2], arr[:, 3], mask)
 
 

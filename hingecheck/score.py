@@ -151,6 +151,15 @@ def cache_key(clip_hash: str, model_hash: str, thresholds, exercise: str) -> str
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
+def pose_key(clip_hash: str, model_hash: str) -> str:
+    """Key of a clip's landmarks in ``OUT/cache/pose``: the clip, the model and the extraction format
+    (not the thresholds, so re-judging with other thresholds needs no pose model)."""
+    from .pipeline import POSE_CACHE_FORMAT
+    blob = json.dumps({"clip": clip_hash, "model": model_hash, "pose_format": POSE_CACHE_FORMAT,
+                       "segmentation": True}, sort_keys=True)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
 def read_cache(path: Path) -> dict | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -228,12 +237,29 @@ def result_record(analysis) -> dict:
     }
 
 
+def pose_run_for(path: str, model: str, pose_file: str | None):
+    """The clip's landmarks: from ``pose_file`` when it holds them, else from
+    the pose model (and then kept in ``pose_file``)."""
+    from .models import resolve_model
+    from .pipeline import extract_pose, load_pose_run, save_pose_run
+
+    run = load_pose_run(pose_file) if pose_file and Path(pose_file).is_file() else None
+    if run is None:
+        model_path = resolve_model(model, download=False, progress=False)
+        run = extract_pose(path, model_path, progress=False)
+        if pose_file:
+            Path(pose_file).parent.mkdir(parents=True, exist_ok=True)
+            save_pose_run(pose_file, run)
+    return run
+
+
 def process_clip(path: str, exercise: str, thresholds: dict, model: str, cache_file: str | None,
-                 meta: dict | None = None) -> dict:
+                 meta: dict | None = None, pose_file: str | None = None) -> dict:
     """Run one clip (in a worker process); never raises.
 
     Returns ``{"result": ..., "timing": ...}`` or ``{"error": "<one line>"}``;
-    a result is also written atomically to ``cache_file``.
+    a result is also written atomically to ``cache_file``. Landmarks are
+    read from (or kept in) ``pose_file`` when one is given.
     """
     import warnings
     warnings.filterwarnings("ignore")
@@ -241,12 +267,10 @@ def process_clip(path: str, exercise: str, thresholds: dict, model: str, cache_f
     try:
         from .analysis import analyze_pose
         from .config import Thresholds
-        from .models import resolve_model
-        from .pipeline import check_complete, extract_pose
+        from .pipeline import check_complete
 
         th = Thresholds(**thresholds)
-        model_path = resolve_model(model, download=False, progress=False)
-        run = extract_pose(path, model_path, progress=False)
+        run = pose_run_for(path, model, pose_file)
         check_complete(run, path)
         t_pose = time.perf_counter() - t0
         analysis = analyze_pose(run.pose, exercise, th)
@@ -290,6 +314,7 @@ class ClipTask:
     job: ClipJob
     key: str                  # its cache key
     cache_file: str           # OUT/cache/<key>.json
+    pose_file: str = ""       # OUT/cache/pose/<pose key>.npz: its landmarks
 
 
 @dataclass
@@ -309,7 +334,8 @@ class BatchPlan:
         job = task.job
         th = dataclasses.asdict(self.config.for_exercise(job.exercise))
         meta = {"clip": job.clip, "exercise": job.exercise, "key": task.key}
-        return (str(job.path), job.exercise, th, str(self.model_path), cache_file, meta)
+        pose_file = task.pose_file if cache_file is not None and task.pose_file else None
+        return (str(job.path), job.exercise, th, str(self.model_path), cache_file, meta, pose_file)
 
     def progress_bar(self, desc: str, progress: bool):
         from tqdm import tqdm
@@ -362,7 +388,8 @@ def plan_batch(jobs: list[ClipJob], out_dir: str | os.PathLike, model: str = "fu
             records[i] = {**base, "cached": False, "error": f"clip file not found: {job.path}"}
             continue
         try:
-            key = cache_key(file_sha256(job.path), model_hash, th, job.exercise)
+            clip_hash = file_sha256(job.path)
+            key = cache_key(clip_hash, model_hash, th, job.exercise)
         except OSError as exc:
             records[i] = {**base, "cached": False, "error": f"cannot read clip {job.path}: {exc.strerror}"}
             continue
@@ -370,7 +397,8 @@ def plan_batch(jobs: list[ClipJob], out_dir: str | os.PathLike, model: str = "fu
         if hit is not None:
             records[i] = {**base, "key": key, "cached": True, "result": hit["result"], "timing": hit["timing"]}
         else:
-            todo.append(ClipTask(i, job, key, str(cache / f"{key}.json")))
+            todo.append(ClipTask(i, job, key, str(cache / f"{key}.json"),
+                                 str(cache / "pose" / f"{pose_key(clip_hash, model_hash)}.npz")))
     # longest first: the last clips to start are short ones, so the workers
     # finish together instead of one waiting on a long tail
     todo.sort(key=lambda task: -_frame_count(task.job.path))

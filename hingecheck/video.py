@@ -31,6 +31,30 @@ class VideoInfo:
     height: int
     fps: float
     frame_count: int  # as the container reports it; may be approximate
+    duration_s: float | None = None  # presented duration (edit lists honoured), None if unknown
+
+
+def presented_duration(path: str | Path) -> float | None:
+    """The video stream's presented duration in seconds, from PyAV.
+
+    The demuxer applies the container's edit list (a phone's "trim"), so a
+    trimmed video reports the duration a player shows, not the span of
+    every stored sample. None when PyAV is missing or the file gives none.
+    """
+    try:
+        import av
+    except ImportError:  # pragma: no cover - av is a dependency
+        return None
+    try:
+        with av.open(str(path)) as container:
+            stream = container.streams.video[0]
+            if stream.duration and stream.time_base:
+                return float(stream.duration * stream.time_base)
+            if container.duration:
+                return container.duration / 1e6
+    except Exception:  # noqa: BLE001 - metadata only; decoding errors are OpenCV's to report
+        return None
+    return None
 
 
 def _open(path: str | Path) -> cv2.VideoCapture:
@@ -60,7 +84,7 @@ def probe(path: str | Path) -> VideoInfo:
         if not np.isfinite(fps) or fps <= 1 or fps > 1000:
             fps = 30.0
         return VideoInfo(str(path), frame.shape[1], frame.shape[0], float(fps),
-                         int(cap.get(cv2.CAP_PROP_FRAME_COUNT)))
+                         int(cap.get(cv2.CAP_PROP_FRAME_COUNT)), presented_duration(path))
     finally:
         cap.release()
 
