@@ -8,17 +8,19 @@ no mediapipe: the same function serves ``analyze``, ``score`` and
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .config import Thresholds
+from .evidence import chain_reliability
 from .faults import FAULTS
-from .geometry import HingeFeatures, hinge_features
+from .geometry import HingeFeatures, hinge_features, inclination_from_vertical
 from .landmarks import SIDES, PoseSequence
 from .reps import Rep, segment_reps, smooth
-from .rules import RULES, Finding, RepSignals
+from .rules import RULES, CantJudge, Finding, RepSignals, lockout_window
 
 
 @dataclass
@@ -63,7 +65,7 @@ def calibration_from(hip_flexion: np.ndarray, trunk: np.ndarray, neck: np.ndarra
 
 def find_calibration(sig: "RepSignals", th: Thresholds, before: int) -> Calibration | None:
     """The first :data:`CALIBRATION_S` seconds of standing still that end
-    before frame ``before`` (the first rep's start), or None."""
+    before frame ``before`` (the first rep's bottom), or None."""
     t = sig.timestamps
     lo = 0
     for hi in range(min(before, t.size)):
@@ -105,6 +107,22 @@ class RepVerdict:
                 "metrics": {k: (round(v, 3) if np.isfinite(v) else None) for k, v in self.metrics.items()}}
 
 
+def clip_faults(reps: list[RepVerdict], min_share: float = 0.5) -> list[str]:
+    """Faults flagged on at least ``min_share`` of the judged whole reps;
+    for a clip with no whole rep, faults flagged in any judged movement."""
+    whole = [r for r in reps if r.rep.complete]
+    pool = whole if whole else reps
+    out = []
+    for fault in FAULTS:
+        judged = [r for r in pool if r.judged and fault not in r.cant_judge]
+        if not judged:
+            continue
+        hits = sum(fault in r.faults for r in judged)
+        if (whole and hits >= min_share * len(judged) and hits > 0) or (not whole and hits > 0):
+            out.append(fault)
+    return out
+
+
 @dataclass
 class Analysis:
     exercise: str
@@ -118,6 +136,7 @@ class Analysis:
     signals: RepSignals
     reps: list[RepVerdict]
     calibration: Calibration | None = None
+    camera_tilt: float = 0.0  # degrees the image's vertical is off the clip's vertical (see camera_tilt)
 
     @property
     def fps(self) -> float:
@@ -129,19 +148,8 @@ class Analysis:
         return sum(1 for r in self.reps if r.rep.complete)
 
     def clip_faults(self, min_share: float = 0.5) -> list[str]:
-        """Faults flagged on at least ``min_share`` of the judged whole reps;
-        for a clip with no whole rep, faults flagged in any judged movement."""
-        whole = [r for r in self.reps if r.rep.complete]
-        pool = whole if whole else self.reps
-        out = []
-        for fault in FAULTS:
-            judged = [r for r in pool if r.judged and fault not in r.cant_judge]
-            if not judged:
-                continue
-            hits = sum(fault in r.faults for r in judged)
-            if (whole and hits >= min_share * len(judged) and hits > 0) or (not whole and hits > 0):
-                out.append(fault)
-        return out
+        """See :func:`clip_faults`."""
+        return clip_faults(self.reps, min_share)
 
     def summary(self) -> dict:
         counts = Counter(f for r in self.reps if r.rep.complete for f in r.faults)
@@ -172,23 +180,26 @@ class Analysis:
             "view": self.view, "side_on_ratio": round(self.side_on, 3) if np.isfinite(self.side_on) else None,
             "person_detected_fraction": round(self.detected_fraction, 3),
             "calibration": self.calibration.as_dict() if self.calibration else None,
+            "camera_tilt_deg": round(float(self.camera_tilt), 1),
             "summary": self.summary(),
             "reps": [r.as_dict() for r in self.reps],
         }
 
 
 def smooth_features(feat: HingeFeatures, fps: float, cutoff_hz: float,
-                    back_curvature: np.ndarray | None, timestamps: np.ndarray) -> RepSignals:
-    """Gap-fill and low-pass every feature (see :func:`hingecheck.reps.smooth`)."""
+                    back_curvature: np.ndarray | None, timestamps: np.ndarray,
+                    chain_ok: np.ndarray | None = None) -> RepSignals:
+    """Gap-fill and low-pass every feature (see :func:`hingecheck.reps.smooth`);
+    ``chain_ok`` (see :func:`hingecheck.evidence.chain_reliability`) rides along."""
     def sm(x):
         return smooth(x, fps, cutoff_hz)
     return RepSignals(
         hip_flexion=sm(feat.hip_flexion), knee_flexion=sm(feat.knee_flexion),
         shin_angle=sm(feat.shin_angle), trunk_angle=sm(feat.trunk_angle),
         neck_angle=sm(feat.neck_angle), spine_alignment=sm(feat.spine_alignment),
-        hip_x=sm(feat.hip_x), knee_x=sm(feat.knee_x),
+        hip_drive=sm(feat.hip_drive),
         back_curvature=None if back_curvature is None else sm(back_curvature),
-        timestamps=np.asarray(timestamps, float))
+        timestamps=np.asarray(timestamps, float), chain_ok=chain_ok)
 
 
 def classify_view(side_on: float, th: Thresholds) -> str:
@@ -214,8 +225,8 @@ def _cut_off(pose: PoseSequence, side_name: str, lo: int, hi: int) -> bool:
 
 
 def judge_rep(rep: Rep, sig: RepSignals, feat: HingeFeatures, pose: PoseSequence,
-              th: Thresholds) -> RepVerdict:
-    """Run every rule on one rep, or say why it cannot be judged."""
+              th: Thresholds, faults: tuple[str, ...] | None = None) -> RepVerdict:
+    """Run every rule (or those of ``faults``) on one rep, or say why it cannot be judged."""
     lo, hi = rep.start, rep.end
     v = RepVerdict(rep)
     side_on = float(np.nanmedian(feat.side_on[lo:hi + 1])) if np.isfinite(feat.side_on[lo:hi + 1]).any() else np.nan
@@ -246,31 +257,107 @@ def judge_rep(rep: Rep, sig: RepSignals, feat: HingeFeatures, pose: PoseSequence
             if info.side_view_only:
                 v.cant_judge[fid] = f"camera not side-on (side-on ratio {side_on:.2f} > {th.side_on_max})"
     for fid, fn in RULES.items():
-        if fid in v.cant_judge:
+        if fid in v.cant_judge or (faults is not None and fid not in faults):
             continue
         finding = fn(sig, rep, th)
-        if finding is not None:
+        if isinstance(finding, CantJudge):
+            v.cant_judge[fid] = finding.reason
+        elif finding is not None:
             v.findings.append(finding)
     return v
 
 
-def analyze_pose(pose: PoseSequence, exercise: str, th: Thresholds) -> Analysis:
-    """The whole core pipeline on one clip's landmarks."""
+#: the camera's tilt is trusted up to this many degrees; beyond, it is the lifter
+MAX_CAMERA_TILT_DEG = 8.0
+
+
+def camera_tilt(pose: PoseSequence, feat: HingeFeatures, sig: RepSignals, reps: list[Rep]) -> float:
+    """How far the image's vertical is off the true vertical, in degrees.
+
+    A phone leaning on a wall is rarely level. At lockout a lifter's legs
+    (ankle to hip) stand vertical, so the median inclination of that line
+    over every rep's lockout window is the camera's roll as the lifter
+    sees it (positive: the image tips the lifter forward). Clipped to
+    ±:data:`MAX_CAMERA_TILT_DEG`; 0 with no rep or no trusted frame.
+    """
+    side = next(s for s in SIDES if s.name == feat.side)
+    leg = inclination_from_vertical(pose.image[:, side.ankle], pose.image[:, side.hip], feat.facing)
+    ok = sig.ok(("hip", "knee", "ankle"))
+    vals = []
+    for r in reps:
+        lo, hi = lockout_window(r, sig.timestamps, sig.hip_flexion)
+        w = leg[lo:hi + 1][ok[lo:hi + 1]]
+        vals.extend(w[np.isfinite(w)].tolist())
+    if not vals:
+        return 0.0
+    return float(np.clip(np.median(vals), -MAX_CAMERA_TILT_DEG, MAX_CAMERA_TILT_DEG))
+
+
+def level_signals(sig: RepSignals, tilt: float) -> RepSignals:
+    """``sig`` with the inclinations (trunk, shin) measured from the clip's
+    vertical instead of the image's: ``tilt`` degrees (see :func:`camera_tilt`) taken off."""
+    if tilt == 0.0:
+        return sig
+    return dataclasses.replace(sig, trunk_angle=sig.trunk_angle - tilt, shin_angle=sig.shin_angle - tilt)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A clip's analysis up to the rules: what no rule threshold changes.
+
+    :func:`judge_all` runs the rules on it; :func:`hingecheck.tune` re-runs
+    them with many thresholds without recomputing features or reps.
+    """
+
+    exercise: str
+    pose: PoseSequence
+    feat: HingeFeatures
+    sig: RepSignals
+    reps: list[Rep]
+    calibration: Calibration | None
+    tilt: float
+    side_on: float
+    view: str
+
+    def analysis(self, verdicts: list[RepVerdict]) -> Analysis:
+        p = self.pose
+        return Analysis(self.exercise, p.timestamps, p.frame_size, self.feat.side, self.feat.facing, self.view,
+                        self.side_on, float(p.detected.mean()) if len(p) else 0.0, self.sig, verdicts,
+                        self.calibration, self.tilt)
+
+
+def prepare(pose: PoseSequence, exercise: str, th: Thresholds) -> Prepared:
+    """Features, reliability, smoothing, reps, camera tilt and calibration of one clip."""
     feat = hinge_features(pose)
     fps = pose.fps if np.isfinite(pose.fps) else 30.0
-    sig = smooth_features(feat, fps, th.smooth_cutoff_hz, pose.back_curvature, pose.timestamps)
+    side = next(s for s in SIDES if s.name == feat.side)
+    chain_ok = chain_reliability(pose.image, pose.visibility, side, pose.timestamps) if len(pose) else None
+    sig = smooth_features(feat, fps, th.smooth_cutoff_hz, pose.back_curvature, pose.timestamps, chain_ok)
     reps = segment_reps(sig.hip_flexion, pose.timestamps, th.rep_params()) if len(pose) else []
-    first = min((r.start for r in reps), default=len(pose))
+    tilt = camera_tilt(pose, feat, sig, [r for r in reps if r.complete] or reps)
+    sig = level_signals(sig, tilt)
+    # the still test itself keeps movement out, so the window may run into
+    # the first rep's slow start (as the streaming analyzer's does)
+    first = min((r.bottom for r in reps), default=len(pose))
     calib = find_calibration(sig, th, first)
-    sig.neutral_trunk = calib.trunk_angle if calib else None
-    has_whole = any(r.complete for r in reps)
+    sig = dataclasses.replace(sig, neutral_trunk=calib.trunk_angle if calib else None)
+    side_on = float(np.nanmedian(feat.side_on)) if np.isfinite(feat.side_on).any() else float("nan")
+    return Prepared(exercise, pose, feat, sig, reps, calib, tilt, side_on, classify_view(side_on, th))
+
+
+def judge_all(p: Prepared, th: Thresholds, faults: tuple[str, ...] | None = None) -> list[RepVerdict]:
+    """Every rep's verdict; a partial movement at the edge of a clip with whole reps is not judged."""
+    has_whole = any(r.complete for r in p.reps)
     verdicts = []
-    for r in reps:
+    for r in p.reps:
         if has_whole and not r.complete:  # set-up or put-down at the clip's edge
             verdicts.append(RepVerdict(r, cant_judge={"*": "partial movement at the clip's edge (set-up or put-down)"}))
         else:
-            verdicts.append(judge_rep(r, sig, feat, pose, th))
-    side_on = float(np.nanmedian(feat.side_on)) if np.isfinite(feat.side_on).any() else float("nan")
-    return Analysis(exercise, pose.timestamps, pose.frame_size, feat.side, feat.facing,
-                    classify_view(side_on, th), side_on, float(pose.detected.mean()) if len(pose) else 0.0,
-                    sig, verdicts, calib)
+            verdicts.append(judge_rep(r, p.sig, p.feat, p.pose, th, faults))
+    return verdicts
+
+
+def analyze_pose(pose: PoseSequence, exercise: str, th: Thresholds) -> Analysis:
+    """The whole core pipeline on one clip's landmarks."""
+    p = prepare(pose, exercise, th)
+    return p.analysis(judge_all(p, th))

@@ -95,7 +95,37 @@ def back_curvature(mask, shoulder, hip, facing: float) -> float:
     return contour_curvature(back_contour(mask, shoulder, hip, facing))
 
 
+#: a contour whose quadratic fit leaves more than this RMS residual (chord
+#: lengths) is not one smooth curve: an arm, a bar or the background joined it
+MAX_FIT_RMS = 0.025
+#: a step between neighbouring samples larger than this is not the back's edge
+MAX_STEP = 0.08
+
+
 def curvatures(contours: np.ndarray) -> np.ndarray:
-    """(F,) :func:`contour_curvature` of each row of an (F, K) contour array."""
-    c = np.asarray(contours, float)
-    return np.array([contour_curvature(row) for row in c.reshape(-1, SAMPLES.size)], dtype=float)
+    """(F,) sagitta of the back: signed curve of each row of an (F, K) contour.
+
+    Each row (a :func:`back_contour`) is fitted with a quadratic over
+    :data:`SAMPLES`; the value is the fitted curve's height above the chord
+    through its two ends at the middle, in chord lengths: positive for a
+    convex hump, negative for a hollow. Averaging over the fit, it is not
+    thrown by one noisy sample. NaN where under 70% of the samples are
+    finite, where the fit leaves more than :data:`MAX_FIT_RMS` of residual,
+    or where neighbouring samples step by more than :data:`MAX_STEP` (the
+    silhouette there is not the back's single curve). Vectorised.
+    """
+    c = np.asarray(contours, float).reshape(-1, SAMPLES.size)
+    ok = np.isfinite(c)
+    enough = ok.sum(axis=1) >= 0.7 * SAMPLES.size
+    s = SAMPLES - SAMPLES.mean()
+    basis = np.stack([np.ones_like(s), s, s * s], axis=1)            # (K, 3)
+    out = np.full(c.shape[0], np.nan)
+    for i in np.flatnonzero(enough):
+        m = ok[i]
+        coef, *_ = np.linalg.lstsq(basis[m], c[i, m], rcond=None)
+        rms = float(np.sqrt(np.mean((basis[m] @ coef - c[i, m]) ** 2)))
+        steps = np.abs(np.diff(c[i, m]))
+        if rms <= MAX_FIT_RMS and (steps.size == 0 or steps.max() <= MAX_STEP):
+            half = 0.5 * (SAMPLES[-1] - SAMPLES[0])
+            out[i] = -coef[2] * half * half
+    return out

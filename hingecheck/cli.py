@@ -37,8 +37,10 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--quiet", action="store_true", help="no progress bar")
 
     s = sub.add_parser("score", help="score many clips: against a labels CSV (metrics), or every video in a folder")
-    s.add_argument("source", metavar="LABELS.csv|DIR",
-                   help="labels CSV (clip,exercise,view,reps,faults,optional_faults) or a folder of videos")
+    s.add_argument("source", metavar="LABELS.csv|DIR", nargs="+",
+                   help="labels CSV(s) (clip,exercise,view,reps,faults,optional_faults) or one folder of videos")
+    s.add_argument("--sources", metavar="SOURCES.csv",
+                   help="clip,source CSV grouping clips by lifter/camera/publisher: metrics per source too")
     s.add_argument("--out", default="hingecheck_scores", metavar="DIR",
                    help="output folder (default: ./hingecheck_scores); the per-clip cache lives in DIR/cache")
     s.add_argument("--workers", type=int, default=None, metavar="N",
@@ -50,6 +52,21 @@ def build_parser() -> argparse.ArgumentParser:
                    help="exercise of every clip when scoring a folder (a labels CSV names its own)")
     _add_model_args(s)
     s.add_argument("--quiet", action="store_true", help="no progress bar, no per-clip lines")
+
+    t = sub.add_parser("tune", help="fit the thresholds to labelled clips by leave-one-source-out "
+                                    "cross-validation; write them as a --config profile")
+    t.add_argument("labels", metavar="LABELS.csv", nargs="+", help="labels CSV(s), as for score")
+    t.add_argument("--sources", metavar="SOURCES.csv", required=True,
+                   help="clip,source CSV: the clips of one source are held out together")
+    t.add_argument("--out", default="hingecheck_profile.toml", metavar="PROFILE.toml",
+                   help="where the fitted thresholds go (default ./hingecheck_profile.toml)")
+    t.add_argument("--cache", default="hingecheck_scores", metavar="DIR",
+                   help="score's output folder whose DIR/cache/pose holds the clips' landmarks "
+                        "(filled if missing; default ./hingecheck_scores)")
+    t.add_argument("--report", metavar="OUT.json", help="also write the held-out and fitted metrics as JSON")
+    t.add_argument("--workers", type=int, default=None, metavar="N", help="worker processes for missing landmarks")
+    _add_model_args(t)
+    t.add_argument("--quiet", action="store_true", help="no progress bar")
 
     lv = sub.add_parser("live", help="coach a set live at the webcam (or a video paced as if live)")
     src = lv.add_mutually_exclusive_group()
@@ -117,26 +134,29 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 def cmd_score(args: argparse.Namespace) -> int:
     from .config import load_config
     from .metrics import metrics_table
-    from .score import find_videos, read_labels, score_batch
+    from .score import find_videos, read_label_files, read_sources, score_batch
 
-    src = Path(args.source)
     if args.workers is not None and args.workers < 1:
         raise HingecheckError(f"--workers must be at least 1, got {args.workers}")
     config = load_config(args.config)
-    if src.is_dir():
-        jobs, labelled = find_videos(src, args.exercise), False
-    elif src.is_file():
-        jobs, labelled = read_labels(src), True
+    srcs = [Path(x) for x in args.source]
+    if len(srcs) == 1 and srcs[0].is_dir():
+        jobs, labelled = find_videos(srcs[0], args.exercise), False
+    elif len(srcs) == 1 and not srcs[0].is_file():
+        raise HingecheckError(f"{srcs[0]} is neither a labels CSV nor a folder of videos")
     else:
-        raise HingecheckError(f"{src} is neither a labels CSV nor a folder of videos")
+        jobs, labelled = read_label_files(srcs), True
+    src = ", ".join(str(x) for x in srcs)
+    sources = read_sources(args.sources, jobs) if args.sources else None
     out = Path(args.out)
     if args.dask:
         from .distributed import score_on_dask
         doc = score_on_dask(jobs, out, client_or_address=args.dask, model=args.model, config=config,
-                            workers=args.workers, progress=not args.quiet, labelled=labelled, source=str(src))
+                            workers=args.workers, progress=not args.quiet, labelled=labelled, source=src,
+                            sources=sources)
     else:
         doc = score_batch(jobs, out, model=args.model, config=config, workers=args.workers,
-                          progress=not args.quiet, labelled=labelled, source=str(src))
+                          progress=not args.quiet, labelled=labelled, source=src, sources=sources)
     if not args.quiet:
         for c in doc["clips"]:
             if c.get("error"):
@@ -203,7 +223,12 @@ def cmd_live(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"analyze": cmd_analyze, "live": cmd_live, "score": cmd_score}
+def cmd_tune(args: argparse.Namespace) -> int:
+    from .tune_run import run_tune
+    return run_tune(args)
+
+
+COMMANDS = {"analyze": cmd_analyze, "live": cmd_live, "score": cmd_score, "tune": cmd_tune}
 
 
 def main(argv: list[str] | None = None) -> int:

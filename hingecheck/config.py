@@ -33,30 +33,37 @@ EXERCISES = ("hip_hinge", "rdl", "single_leg_rdl", "good_morning",
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Rule thresholds. Angles in degrees, offsets in body-segment fractions."""
+    """Rule thresholds. Angles in degrees, offsets in body-segment fractions.
+
+    The rule thresholds that :mod:`hingecheck.tune` fits are the prior
+    (a coach's starting values, :func:`hingecheck.tune.prior_config`) plus
+    the moves it picked on the labelled clips (:data:`hingecheck.tune.FITTED`).
+    """
 
     # --- squatting: the hinge turned into a squat (all at the bottom)
     squat_ratio_max: float = 1.15          # hip-flexion / knee-flexion change below this ...
     squat_trunk_max_deg: float = 35.0      # ... or trunk this upright ...
     squat_shin_min_deg: float = 30.0       # ... with the shins this far forward
-    squat_start_knee_deg: float = 100.0    # from the floor: knees this bent, then hips rise first
+    squat_start_knee_deg: float = 100.0    # from the floor: knees this bent, then hips rise first ...
+    squat_start_trunk_min: float = 0.15    # ... (trunk rise done at the knees' progress below this)
     # --- excess knee bend (trunk still tipped over, not a squat)
-    excess_knee_flexion_deg: float = 80.0
+    excess_knee_flexion_deg: float = 85.0
     # --- rounded back: shoulder off the ear-hip line (dowel check), or mask hump
     rounded_spine_offset: float = 0.04
     rounded_neck_min_deg: float = 12.0     # and the upper back/neck flexed this much
-    rounded_mask_curvature: float = 0.075  # silhouette hump (chord fractions), if measured
+    rounded_mask_curvature: float = 0.04   # silhouette sagitta (chord fractions), if measured
     # --- dropped head: neck flexion against the trunk at the bottom
     dropped_head_deg: float = 25.0
     # --- hyperextension: leaning back at lockout, or a hollow lower back
     lean_back_deg: float = 10.0
     neutral_trunk_max_deg: float = 5.0  # a calibrated upright moves the lean-back limit at most this much
+    hip_drive_max: float = 0.07    # or the hips held this far forward of the ankle-shoulder line
     # the hollow-back measure did not separate clips (good ones reached -0.14),
     # so by default it is set outside the range seen: effectively off
     hollow_mask_curvature: float = -0.25
     # --- hips rise first: share of the trunk's rise done when the knees are 60% straight
     hips_rise_knee_progress: float = 0.6
-    hips_rise_trunk_min: float = 0.15
+    hips_rise_trunk_min: float = 0.05
     # --- incomplete lockout: hip flexion left at the top
     lockout_hip_flexion_deg: float = 15.0
     # --- judging at all
@@ -83,15 +90,16 @@ class Thresholds:
 PROFILE_OVERRIDES: dict[str, dict[str, float]] = {
     "hip_hinge": {},
     # RDLs keep soft knees and hinge deep: less knee bend allowed
-    "rdl": {"excess_knee_flexion_deg": 50.0},
-    "single_leg_rdl": {"excess_knee_flexion_deg": 50.0, "side_on_max": 0.35},
-    "good_morning": {"excess_knee_flexion_deg": 80.0},
+    "rdl": {"excess_knee_flexion_deg": 55.0},
+    "single_leg_rdl": {"excess_knee_flexion_deg": 55.0, "side_on_max": 0.35},
+    "good_morning": {"excess_knee_flexion_deg": 85.0},
     # a kettlebell between the feet needs more knee bend than an RDL
-    "kettlebell_deadlift": {"excess_knee_flexion_deg": 105.0},
+    "kettlebell_deadlift": {"excess_knee_flexion_deg": 110.0},
     # from the floor the knees bend a lot and the back angle holds in the first pull
-    "deadlift": {"excess_knee_flexion_deg": 135.0, "squat_ratio_max": 0.9,
-                 "squat_trunk_max_deg": 30.0, "hips_rise_trunk_min": -0.1},
-    "kettlebell_swing": {"excess_knee_flexion_deg": 90.0, "lean_back_deg": 12.0},
+    "deadlift": {"excess_knee_flexion_deg": 140.0, "squat_ratio_max": 0.9,
+                 "squat_trunk_max_deg": 30.0, "hips_rise_trunk_min": -0.2,
+                 "squat_start_trunk_min": -0.1},
+    "kettlebell_swing": {"excess_knee_flexion_deg": 95.0, "lean_back_deg": 12.0},
 }
 
 

@@ -95,7 +95,8 @@ def _check_workers_see(client, path: str) -> None:
 
 def score_on_dask(jobs: list[ClipJob], out_dir: str | os.PathLike, *, client_or_address,
                   model: str = "full", config: Config | None = None, workers: int | None = None,
-                  progress: bool = True, labelled: bool = True, source: str | None = None) -> dict:
+                  progress: bool = True, labelled: bool = True, source: str | None = None,
+                  sources: dict[str, str] | None = None) -> dict:
     """Score ``jobs`` on Dask; write every output into ``out_dir``; return the scores document.
 
     ``client_or_address`` is a ``distributed.Client`` (used, not closed), a
@@ -144,7 +145,7 @@ def score_on_dask(jobs: list[ClipJob], out_dir: str | os.PathLike, *, client_or_
                 fut.cancel()
             close()
 
-    return write_outputs(plan, records, wall_s=plan.wall_s(), labelled=labelled, source=source)
+    return write_outputs(plan, records, wall_s=plan.wall_s(), labelled=labelled, source=source, sources=sources)
 
 
 __all__ = ["score_on_dask", "DASK_MISSING"]

@@ -204,6 +204,13 @@ class HingeFeatures:
         ear-hip length: the three-point-contact (dowel) check. Positive =
         shoulders above/behind the line (upper back humped), negative =
         sagging below it.
+    hip_drive
+        How far the hip sits forward of the line from the ankle to the
+        shoulder, as a fraction of that line's length (dimensionless):
+        about 0 standing tall, positive when the hips are pushed forward
+        and the shoulders left behind (leaning back at lockout), negative
+        when the hips are back (a hinge). Made of the lifter's own points,
+        so a tilted camera does not change it.
     hip_x, knee_x
         Horizontal positions of hip and knee in the lifter's frame, in
         thigh lengths (forward positive); differences over a rep give hip
@@ -220,6 +227,7 @@ class HingeFeatures:
     trunk_angle: np.ndarray
     neck_angle: np.ndarray
     spine_alignment: np.ndarray
+    hip_drive: np.ndarray
     hip_x: np.ndarray
     knee_x: np.ndarray
     side_on: np.ndarray
@@ -236,7 +244,7 @@ class HingeFeatures:
         return 180.0 - self.knee_angle
 
     ANGLE_FIELDS = ("hip_angle", "knee_angle", "shin_angle", "trunk_angle", "neck_angle",
-                    "spine_alignment", "hip_x", "knee_x", "side_on", "reliability")
+                    "spine_alignment", "hip_drive", "hip_x", "knee_x", "side_on", "reliability")
 
     def as_dict(self) -> dict[str, np.ndarray]:
         return {k: getattr(self, k) for k in self.ANGLE_FIELDS}
@@ -302,6 +310,7 @@ def hinge_features_arrays(image: np.ndarray, visibility: np.ndarray, side: BodyS
         trunk_angle=inclination_from_vertical(hip, sh, facing),
         neck_angle=signed_angle_between(sh - hip, ear - sh, facing),
         spine_alignment=point_line_offset(sh, ear, hip, facing),
+        hip_drive=point_line_offset(hip, ankle, sh, facing),
         hip_x=hip[:, 0] * facing / thigh_len,
         knee_x=knee[:, 0] * facing / thigh_len,
         side_on=side_on_ratio(image),

@@ -128,7 +128,6 @@ class PoseEstimator:
             msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise HingecheckError(f"cannot load pose model {model_path}: {msg}") from None
         self._last_ms = -1
-        self._warm = False
 
     def _timestamp_ms(self, t: float) -> int:
         ms = int(round(t * 1000.0))
@@ -145,16 +144,16 @@ class PoseEstimator:
     def detect(self, frame_bgr: np.ndarray, t: float) -> FramePose:
         """Landmarks of the frame at ``t`` seconds (VIDEO mode)."""
         image, ms = self.to_image(frame_bgr), self._timestamp_ms(t)
-        if not self._warm:  # the first call logs graph warnings from C++
-            with quiet_stderr():
-                result = self._landmarker.detect_for_video(image, ms)
-            self._warm = True
-        else:
+        # the C++ side logs graph warnings on the first call and, now and
+        # then, a LiteRT note about input alignment: keep them off the tool's
+        # one-line messages (Python-level errors are raised, not printed)
+        with quiet_stderr():
             result = self._landmarker.detect_for_video(image, ms)
         return result_to_frame_pose(result, frame_bgr.shape[1], frame_bgr.shape[0])
 
     def close(self) -> None:
-        self._landmarker.close()
+        with quiet_stderr():  # mediapipe 1.2.3 logs its accelerators' teardown
+            self._landmarker.close()
 
     def __enter__(self) -> "PoseEstimator":
         return self

@@ -14,6 +14,7 @@ from typing import Callable
 import numpy as np
 
 from .config import Thresholds
+from .evidence import MIN_TRUSTED_SHARE, sustained_peak, sustained_trough, trusted, trusted_share
 from .faults import FAULTS
 from .reps import Rep
 
@@ -28,11 +29,22 @@ class RepSignals:
     trunk_angle: np.ndarray
     neck_angle: np.ndarray
     spine_alignment: np.ndarray   # fraction of ear-hip length
-    hip_x: np.ndarray             # thigh lengths
-    knee_x: np.ndarray
+    hip_drive: np.ndarray         # hip forward of the ankle-shoulder line, fraction of its length
     back_curvature: np.ndarray | None = None  # chord fractions, from the mask
     timestamps: np.ndarray = field(default_factory=lambda: np.zeros(0))
     neutral_trunk: float | None = None  # trunk angle standing still before the set, if seen
+    chain_ok: np.ndarray | None = None  # (F, 5) trusted joints, see hingecheck.evidence
+
+    def ok(self, joints: tuple[str, ...]) -> np.ndarray:
+        """(F,) frames where every joint in ``joints`` is trusted."""
+        return trusted(self.chain_ok, joints, self.hip_flexion.size)
+
+
+@dataclass(frozen=True)
+class CantJudge:
+    """What a rule returns when the joints it reads were not trusted in its window."""
+
+    reason: str
 
 
 @dataclass
@@ -86,15 +98,6 @@ def _run_around(cond: np.ndarray, idx: int, offset: int) -> tuple[int, int]:
     return offset + lo, offset + hi
 
 
-def _at(a: np.ndarray, i: int) -> float:
-    return float(a[i]) if 0 <= i < a.size else float("nan")
-
-
-def _top_frame(rep: Rep) -> int:
-    """The standing (lockout) frame the rep's depth is measured from."""
-    return rep.start if rep.kind == "up-down-up" else rep.top
-
-
 def ascent(rep: Rep) -> tuple[int, int]:
     """(first, last) frame of the rep's way up."""
     if rep.kind == "down-up-down":
@@ -106,34 +109,75 @@ def ascent(rep: Rep) -> tuple[int, int]:
 LOCKOUT_HOLD_S = 0.5
 
 
-def lockout_window(rep: Rep, timestamps: np.ndarray) -> tuple[int, int]:
-    """(first, last) frame in which the rep's lockout happens: from the
-    bottom to :data:`LOCKOUT_HOLD_S` after the lifter reaches the top."""
-    if rep.kind == "down-up-down":
+#: the lockout window holds frames within this many degrees of the top's hip flexion
+LOCKOUT_BAND_DEG = 15.0
+#: the bottom window holds frames within this share of the rep's depth of the bottom
+BOTTOM_BAND = 0.2
+
+
+def lockout_window(rep: Rep, timestamps: np.ndarray, hip_flexion: np.ndarray | None = None) -> tuple[int, int]:
+    """(first, last) frame of the rep's lockout: the top of the rep.
+
+    From :data:`LOCKOUT_HOLD_S` before the frame where the lifter is most
+    upright (``rep.top``; for a rep from standing, its end) to
+    :data:`LOCKOUT_HOLD_S` after it, cut to the frames around the top whose
+    hip flexion stays within :data:`LOCKOUT_BAND_DEG` of the top's. For a
+    rep from the floor this is the top of the pull, never the whole rep.
+    """
+    t = np.asarray(timestamps, float)
+    top = rep.top if rep.kind == "down-up-down" else rep.end
+    if t.size <= top:
         return rep.start, rep.end
-    t = np.asarray(timestamps)
-    last = rep.end
-    if t.size > rep.end:
-        last = int(np.searchsorted(t, t[rep.end] + LOCKOUT_HOLD_S, side="right")) - 1
-    return rep.bottom, max(rep.end, min(last, t.size - 1))
+    lo = int(np.searchsorted(t, t[top] - LOCKOUT_HOLD_S, side="left"))
+    hi = int(np.searchsorted(t, t[top] + LOCKOUT_HOLD_S, side="right")) - 1
+    lo, hi = max(lo, rep.bottom if rep.kind != "down-up-down" else rep.start), min(hi, t.size - 1)
+    if hip_flexion is not None and np.isfinite(hip_flexion[top]):
+        near = np.asarray(hip_flexion[lo:hi + 1]) <= hip_flexion[top] + LOCKOUT_BAND_DEG
+        lo, hi = _run_around(near, top, lo)
+    return lo, max(hi, lo)
 
 
-def _over_at_bottom(fault: str, metric: str, signal: np.ndarray, rep: Rep, threshold: float,
-                    scale: float) -> Finding | None:
-    """A finding when ``signal`` (degrees) exceeds ``threshold`` at the rep's
-    bottom, spanning the frames around it that exceed it too; severity 1 at
-    ``scale`` degrees past the threshold."""
+def bottom_window(rep: Rep, hip_flexion: np.ndarray) -> tuple[int, int]:
+    """(first, last) frame of the rep's bottom: the run of frames around
+    ``rep.bottom`` whose hip flexion is within :data:`BOTTOM_BAND` of the
+    rep's depth (at least 10 degrees) of the bottom's."""
     b, lo, hi = rep.bottom, rep.start, rep.end
-    value = _at(signal, b)
+    x = np.asarray(hip_flexion, float)
+    if not np.isfinite(x[b]):
+        return b, b
+    band = max(10.0, BOTTOM_BAND * rep.depth_deg)
+    return _run_around(x[lo:hi + 1] >= x[b] - band, b, lo)
+
+
+def _unseen(s: RepSignals, joints: tuple[str, ...], lo: int, hi: int, where: str) -> CantJudge | None:
+    """A :class:`CantJudge` if under :data:`MIN_TRUSTED_SHARE` of frames lo..hi
+    have every joint in ``joints`` trusted."""
+    share = trusted_share(s.ok(joints), lo, hi)
+    if share >= MIN_TRUSTED_SHARE:
+        return None
+    names = " and ".join(dict.fromkeys(j for j in joints))
+    return CantJudge(f"{names} hidden or mis-tracked at the {where} ({share:.0%} of frames seen)")
+
+
+def _over_at_bottom(fault: str, metric: str, signal: np.ndarray, s: "RepSignals", joints: tuple[str, ...],
+                    rep: Rep, threshold: float, scale: float) -> "Finding | CantJudge | None":
+    """A finding when ``signal`` (degrees) stays above ``threshold`` for a
+    sustained stretch of the rep's bottom window, on frames where
+    ``joints`` are trusted; severity 1 at ``scale`` degrees past it."""
+    lo, hi = bottom_window(rep, s.hip_flexion)
+    unseen = _unseen(s, joints, lo, hi, "bottom of the rep")
+    if unseen:
+        return unseen
+    value = sustained_peak(signal, s.ok(joints), s.timestamps, lo, hi)
     if not value > threshold:
         return None
-    return Finding(fault, _run_around(signal[lo:hi + 1] > threshold, b, lo), _severity(value, threshold, scale),
-                   [Evidence(metric, value, threshold, ">", "deg")])
+    return Finding(fault, _run_around(signal[rep.start:rep.end + 1] > threshold, rep.bottom, rep.start),
+                   _severity(value, threshold, scale), [Evidence(metric, value, threshold, ">", "deg")])
 
 
 # --------------------------------------------------------------------------- rules
 
-Rule = Callable[[RepSignals, Rep, Thresholds], "Finding | None"]
+Rule = Callable[[RepSignals, Rep, Thresholds], "Finding | CantJudge | None"]
 RULES: dict[str, Rule] = {}
 
 
@@ -145,22 +189,44 @@ def rule(fault: str):
     return register
 
 
+#: the joints each rule reads (see :data:`hingecheck.evidence.CHAIN`)
+LEGS = ("shoulder", "hip", "knee", "ankle")
+BACK = ("ear", "shoulder", "hip")
+TRUNK = ("shoulder", "hip")
+LOCKOUT = ("shoulder", "hip", "knee")
+
+
+def _median(x: np.ndarray, ok: np.ndarray, lo: int, hi: int) -> float:
+    """Median of ``x`` over the trusted, finite frames lo..hi (NaN if none)."""
+    w = np.asarray(x, float)[lo:hi + 1]
+    w = w[np.asarray(ok, bool)[lo:hi + 1] & np.isfinite(w)]
+    return float(np.median(w)) if w.size else float("nan")
+
+
 @rule("squatting")
-def squatting(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | None:
+def squatting(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | CantJudge | None:
     """Knees forward, shins angled, torso upright.
 
-    Flags when, from standing to the bottom, the hips flexed less than
-    ``squat_ratio_max`` times as much as the knees (a hinge moves mostly at
-    the hips), or when at the bottom the trunk is more upright than
-    ``squat_trunk_max_deg`` while the shins lean past ``squat_shin_min_deg``.
+    Over the rep's bottom window (medians of trusted frames) against its
+    lockout: flags when the hips flexed less than ``squat_ratio_max`` times
+    as much as the knees (a hinge moves mostly at the hips), or when the
+    trunk is more upright than ``squat_trunk_max_deg`` while the shins lean
+    past ``squat_shin_min_deg``. From the floor: knees bent past
+    ``squat_start_knee_deg`` and then the hips rise first (trunk rise below
+    ``squat_start_trunk_min``).
     """
-    b, top = rep.bottom, _top_frame(rep)
-    d_hip = _at(s.hip_flexion, b) - _at(s.hip_flexion, top)
-    d_knee = _at(s.knee_flexion, b) - _at(s.knee_flexion, top)
+    b0, b1 = bottom_window(rep, s.hip_flexion)
+    t0, t1 = lockout_window(rep, s.timestamps, s.hip_flexion)
+    ok = s.ok(LEGS)
+    unseen = _unseen(s, LEGS, b0, b1, "bottom of the rep")
+    if unseen:
+        return unseen
+    d_hip = _median(s.hip_flexion, ok, b0, b1) - _median(s.hip_flexion, ok, t0, t1)
+    d_knee = _median(s.knee_flexion, ok, b0, b1) - _median(s.knee_flexion, ok, t0, t1)
     if not (np.isfinite(d_hip) and np.isfinite(d_knee)):
         return None
     ratio = d_hip / max(d_knee, 1.0)
-    trunk, shin = _at(s.trunk_angle, b), _at(s.shin_angle, b)
+    trunk, shin = _median(s.trunk_angle, ok, b0, b1), _median(s.shin_angle, ok, b0, b1)
     ev = []
     sev = 0.0
     if ratio < th.squat_ratio_max:
@@ -170,102 +236,136 @@ def squatting(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | None:
         ev.append(Evidence("trunk inclination at bottom", trunk, th.squat_trunk_max_deg, "<", "deg"))
         ev.append(Evidence("shin angle at bottom", shin, th.squat_shin_min_deg, ">", "deg"))
         sev = max(sev, _severity(trunk, th.squat_trunk_max_deg, 25.0))
-    knee = _at(s.knee_flexion, b)
-    if rep.kind != "up-down-up" and b == rep.start and knee > th.squat_start_knee_deg:
+    knee = sustained_peak(s.knee_flexion, ok, s.timestamps, b0, b1)
+    if rep.kind != "up-down-up" and rep.bottom == rep.start and knee > th.squat_start_knee_deg:
         # set up from the floor: hips set as low as a squat and then forced to rise
         # first, the trunk tipping further over as the knees straighten
         got = trunk_rise_at_knee_extension(s, rep, th.hips_rise_knee_progress)
-        if got is not None and got[0] < th.hips_rise_trunk_min:
+        if got is not None and got[0] < th.squat_start_trunk_min:
             ev.append(Evidence("knee flexion at the floor", knee, th.squat_start_knee_deg, ">", "deg"))
             ev.append(Evidence(f"trunk rise done at {th.hips_rise_knee_progress:.0%} knee extension",
-                               got[0], th.hips_rise_trunk_min, "<", "fraction"))
+                               got[0], th.squat_start_trunk_min, "<", "fraction"))
             sev = max(sev, _severity(knee, th.squat_start_knee_deg, 40.0))
     if not ev:
         return None
-    lo, hi = rep.start, rep.end
-    cond = s.shin_angle[lo:hi + 1] > th.squat_shin_min_deg * 0.66
-    return Finding("squatting", _run_around(cond, b, lo), sev, ev)
+    cond = s.shin_angle[rep.start:rep.end + 1] > th.squat_shin_min_deg * 0.66
+    return Finding("squatting", _run_around(cond, rep.bottom, rep.start), sev, ev)
 
 
 @rule("excess_knee_bend")
-def excess_knee_bend(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | None:
-    """Knee flexion at the bottom beyond ``excess_knee_flexion_deg`` while
+def excess_knee_bend(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | CantJudge | None:
+    """Knee flexion held past ``excess_knee_flexion_deg`` at the bottom while
     the trunk still tips forward past ``squat_trunk_max_deg`` (an upright
     trunk with bent knees is squatting instead)."""
-    if not _at(s.trunk_angle, rep.bottom) >= th.squat_trunk_max_deg:
+    b0, b1 = bottom_window(rep, s.hip_flexion)
+    if not _median(s.trunk_angle, s.ok(LEGS), b0, b1) >= th.squat_trunk_max_deg:
         return None
-    return _over_at_bottom("excess_knee_bend", "knee flexion at bottom", s.knee_flexion, rep,
+    return _over_at_bottom("excess_knee_bend", "knee flexion at bottom", s.knee_flexion, s, LEGS, rep,
                            th.excess_knee_flexion_deg, 30.0)
 
 
-@rule("rounded_back")
-def rounded_back(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | None:
-    """The back rounds.
+def _mask_hump(s: RepSignals, rep: Rep, th: Thresholds) -> tuple[float, int] | None:
+    """The back silhouette's sustained hump over the rep's bottom window and
+    the frame where it peaks, when the mask was measured there."""
+    if s.back_curvature is None:
+        return None
+    lo, hi = bottom_window(rep, s.hip_flexion)
+    ok = s.ok(BACK)
+    value = sustained_peak(s.back_curvature, ok, s.timestamps, lo, hi)
+    if not np.isfinite(value):
+        return None
+    w = np.where(ok[lo:hi + 1], s.back_curvature[lo:hi + 1], np.nan)
+    return value, lo + int(np.nanargmax(w))
 
-    Landmark check (the dowel's three points): at the bottom the shoulder
-    sits off the ear-hip line by more than ``rounded_spine_offset`` of its
-    length, on the back's side, with the shoulder-ear line flexed at least
+
+@rule("rounded_back")
+def rounded_back(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | CantJudge | None:
+    """The back rounds, held over the bottom of the rep.
+
+    Landmark check (the dowel's three points): the shoulder stays off the
+    ear-hip line by more than ``rounded_spine_offset`` of its length, on
+    the back's side, with the shoulder-ear line flexed at least
     ``rounded_neck_min_deg`` against the trunk. Mask check, when the
-    segmentation mask was measured: the back's silhouette humps above its
-    chord by more than ``rounded_mask_curvature`` anywhere in the rep.
+    segmentation mask was measured: the back's silhouette, fitted as one
+    smooth curve (see :func:`hingecheck.backline.curvatures`), humps above
+    its chord by more than ``rounded_mask_curvature``.
     """
-    b, lo, hi = rep.bottom, rep.start, rep.end
+    lo, hi = bottom_window(rep, s.hip_flexion)
+    unseen = _unseen(s, BACK, lo, hi, "bottom of the rep")
+    if unseen:
+        return unseen
+    ok = s.ok(BACK)
     ev = []
     sev = 0.0
-    frames = (b, b)
-    spine, neck = _at(s.spine_alignment, b), _at(s.neck_angle, b)
+    frames = (rep.bottom, rep.bottom)
+    spine = sustained_peak(s.spine_alignment, ok, s.timestamps, lo, hi)
+    neck = _median(s.neck_angle, ok, lo, hi)
     if spine > th.rounded_spine_offset and neck > th.rounded_neck_min_deg:
         ev.append(Evidence("shoulder offset from ear-hip line", spine, th.rounded_spine_offset, ">", "fraction"))
         sev = _severity(spine, th.rounded_spine_offset, 0.08)
-        cond = s.spine_alignment[lo:hi + 1] > th.rounded_spine_offset
-        frames = _run_around(cond, b, lo)
-    if s.back_curvature is not None:
-        w = s.back_curvature[lo:hi + 1]
-        if np.isfinite(w).any() and np.nanmax(w) > th.rounded_mask_curvature:
-            k = int(np.nanargmax(w))
-            ev.append(Evidence("back silhouette hump", float(w[k]), th.rounded_mask_curvature, ">", "fraction"))
-            sev = max(sev, _severity(float(w[k]), th.rounded_mask_curvature, 0.06))
-            if not frames[1] > frames[0]:
-                frames = _run_around(w > th.rounded_mask_curvature, lo + k, lo)
+        cond = s.spine_alignment[rep.start:rep.end + 1] > th.rounded_spine_offset
+        frames = _run_around(cond, rep.bottom, rep.start)
+    hump = _mask_hump(s, rep, th)
+    if hump is not None and hump[0] > th.rounded_mask_curvature:
+        ev.append(Evidence("back silhouette hump", hump[0], th.rounded_mask_curvature, ">", "fraction"))
+        sev = max(sev, _severity(hump[0], th.rounded_mask_curvature, 0.06))
+        if not frames[1] > frames[0]:
+            frames = _run_around(s.back_curvature[rep.start:rep.end + 1] > th.rounded_mask_curvature,
+                                 hump[1], rep.start)
     return Finding("rounded_back", frames, sev, ev) if ev else None
 
 
 @rule("dropped_head")
-def dropped_head(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | None:
-    """At the bottom the head (shoulder→ear) is flexed more than
-    ``dropped_head_deg`` against the trunk line (hip→shoulder)."""
-    return _over_at_bottom("dropped_head", "neck flexion vs trunk at bottom", s.neck_angle, rep,
+def dropped_head(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | CantJudge | None:
+    """Over the bottom of the rep the head (shoulder→ear) stays flexed more
+    than ``dropped_head_deg`` against the trunk line (hip→shoulder)."""
+    return _over_at_bottom("dropped_head", "neck flexion vs trunk at bottom", s.neck_angle, s, BACK, rep,
                            th.dropped_head_deg, 20.0)
 
 
 @rule("hyperextension")
-def hyperextension(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | None:
-    """Leaning back at lockout: the trunk goes more than ``lean_back_deg``
-    behind the lifter's own upright (the trunk angle while standing still
-    before the set, within ±``neutral_trunk_max_deg`` of vertical; vertical
-    if not seen). With a mask: a hollow (concave) back contour deeper than
-    ``hollow_mask_curvature``."""
-    lo, hi = lockout_window(rep, s.timestamps)
-    w = s.trunk_angle[lo:hi + 1]
+def hyperextension(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | CantJudge | None:
+    """Leaning back at lockout: over the top of the rep the trunk stays more
+    than ``lean_back_deg`` behind the lifter's own upright (the trunk angle
+    while standing still before the set, within ±``neutral_trunk_max_deg``
+    of the clip's vertical; the vertical if not seen). With a mask: a
+    hollow (concave) back contour deeper than ``hollow_mask_curvature``."""
+    lo, hi = lockout_window(rep, s.timestamps, s.hip_flexion)
+    # the hip between trunk and thigh is only placed right where the legs are
+    # tracked: a plate over the knees drags the hip landmark with it
+    unseen = _unseen(s, LEGS, lo, hi, "top of the rep")
+    if unseen:
+        return unseen
+    ok = s.ok(LEGS)
     ev = []
     frames = (lo, lo)
     sev = 0.0
-    upright = 0.0 if s.neutral_trunk is None else float(np.clip(s.neutral_trunk, -th.neutral_trunk_max_deg,
-                                                                   th.neutral_trunk_max_deg))
-    limit = upright - th.lean_back_deg
-    if np.isfinite(w).any() and np.nanmin(w) < limit:
-        k = int(np.nanargmin(w))
-        ev.append(Evidence("trunk lean back at lockout", float(w[k]), limit, "<", "deg"))
-        sev = _severity(float(w[k]), limit, 15.0)
-        frames = _run_around(w < limit, lo + k, lo)
+    # lean-back is read against the lifter's own calibrated upright only:
+    # MediaPipe sets the shoulder 5-12 degrees behind the hip in a normal
+    # stance, so against the image's vertical good lifters read as leaning back
+    lean, limit = float("nan"), float("nan")
+    if s.neutral_trunk is not None:
+        upright = float(np.clip(s.neutral_trunk, -th.neutral_trunk_max_deg, th.neutral_trunk_max_deg))
+        limit = upright - th.lean_back_deg
+        lean = sustained_trough(s.trunk_angle, ok, s.timestamps, lo, hi)
+    if lean < limit:
+        ev.append(Evidence("trunk lean back at lockout", lean, limit, "<", "deg"))
+        sev = _severity(lean, limit, 15.0)
+        k = lo + int(np.nanargmin(np.where(ok[lo:hi + 1], s.trunk_angle[lo:hi + 1], np.nan)))
+        frames = _run_around(s.trunk_angle[lo:hi + 1] < limit, k, lo)
+    drive = sustained_peak(s.hip_drive, ok, s.timestamps, lo, hi)
+    if drive > th.hip_drive_max:
+        ev.append(Evidence("hips forward of the ankle-shoulder line at lockout", drive, th.hip_drive_max, ">",
+                           "fraction"))
+        sev = max(sev, _severity(drive, th.hip_drive_max, 0.06))
+        if frames == (lo, lo):
+            k = lo + int(np.nanargmax(np.where(ok[lo:hi + 1], s.hip_drive[lo:hi + 1], np.nan)))
+            frames = _run_around(s.hip_drive[lo:hi + 1] > th.hip_drive_max, k, lo)
     if s.back_curvature is not None:
-        c = s.back_curvature[lo:hi + 1]
-        if np.isfinite(c).any() and np.nanmin(c) < th.hollow_mask_curvature:
-            k = int(np.nanargmin(c))
-            ev.append(Evidence("back silhouette hollow", float(c[k]), th.hollow_mask_curvature, "<", "fraction"))
-            sev = max(sev, _severity(float(c[k]), th.hollow_mask_curvature, 0.06))
-            if frames == (lo, lo):
-                frames = _run_around(c < th.hollow_mask_curvature, lo + k, lo)
+        hollow = sustained_trough(s.back_curvature, s.ok(BACK), s.timestamps, lo, hi)
+        if hollow < th.hollow_mask_curvature:
+            ev.append(Evidence("back silhouette hollow", hollow, th.hollow_mask_curvature, "<", "fraction"))
+            sev = max(sev, _severity(hollow, th.hollow_mask_curvature, 0.06))
     return Finding("hyperextension", frames, sev, ev) if ev else None
 
 
@@ -296,37 +396,44 @@ def trunk_rise_at_knee_extension(s: RepSignals, rep: Rep, knee_share: float) -> 
 
 
 @rule("hips_rise_first")
-def hips_rise_first(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | None:
+def hips_rise_first(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | CantJudge | None:
     """On the way up the knees straighten before the chest rises.
 
     When the knees have done ``hips_rise_knee_progress`` of their
     extension, the trunk must have done at least ``hips_rise_trunk_min``
     of its rise (see :func:`trunk_rise_at_knee_extension`).
     """
+    a0, a1 = ascent(rep)
+    unseen = _unseen(s, LEGS, a0, a1, "way up")
+    if unseen:
+        return unseen
     got = trunk_rise_at_knee_extension(s, rep, th.hips_rise_knee_progress)
     if got is None or got[0] >= th.hips_rise_trunk_min:
         return None
     share, frame = got
-    a0 = ascent(rep)[0]
     return Finding("hips_rise_first", (a0, frame), _severity(share, th.hips_rise_trunk_min, 0.5),
                    [Evidence(f"trunk rise done at {th.hips_rise_knee_progress:.0%} knee extension",
                              share, th.hips_rise_trunk_min, "<", "fraction")])
 
 
 @rule("incomplete_lockout")
-def incomplete_lockout(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | None:
-    """The least hip flexion reached in the lockout window stays above
-    ``lockout_hip_flexion_deg``. Not judged when the clip ends before
-    the lifter could lock out."""
-    lo, hi = lockout_window(rep, s.timestamps)
-    if hi >= s.hip_flexion.size - 1 and not rep.complete:
+def incomplete_lockout(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | CantJudge | None:
+    """The least hip flexion held through the lockout window (for
+    :data:`~hingecheck.evidence.SUSTAIN_S`) stays above
+    ``lockout_hip_flexion_deg``. Not judged when the clip ends within
+    :data:`LOCKOUT_HOLD_S` of the top (the lockout could not be watched)."""
+    lo, hi = lockout_window(rep, s.timestamps, s.hip_flexion)
+    top = rep.top if rep.kind == "down-up-down" else rep.end
+    t = s.timestamps
+    if top >= t.size - 1 or t[-1] - t[top] < LOCKOUT_HOLD_S:
+        return None  # the clip ends before the lockout could be watched
+    unseen = _unseen(s, LOCKOUT, lo, hi, "top of the rep")
+    if unseen:
+        return unseen
+    ok = s.ok(LOCKOUT)
+    least = sustained_trough(s.hip_flexion, ok, s.timestamps, lo, hi)
+    if not least > th.lockout_hip_flexion_deg:
         return None
-    w = s.hip_flexion[lo:hi + 1]
-    if not np.isfinite(w).any():
-        return None
-    k = int(np.nanargmin(w))
-    least = float(w[k])
-    if least <= th.lockout_hip_flexion_deg:
-        return None
-    return Finding("incomplete_lockout", (lo + k, lo + k), _severity(least, th.lockout_hip_flexion_deg, 20.0),
+    k = lo + int(np.nanargmin(np.where(ok[lo:hi + 1], s.hip_flexion[lo:hi + 1], np.nan)))
+    return Finding("incomplete_lockout", (k, k), _severity(least, th.lockout_hip_flexion_deg, 20.0),
                    [Evidence("hip flexion at lockout", least, th.lockout_hip_flexion_deg, ">", "deg")])

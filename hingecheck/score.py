@@ -121,6 +121,39 @@ def read_labels(csv_path: str | os.PathLike) -> list[ClipJob]:
     return jobs
 
 
+def read_label_files(paths: list[Path]) -> list[ClipJob]:
+    """:func:`read_labels` of every file, in order; a clip listed in two files is an error."""
+    jobs: list[ClipJob] = []
+    seen: dict[Path, Path] = {}
+    for p in paths:
+        for job in read_labels(p):
+            key = job.path.resolve()
+            if key in seen:
+                raise HingecheckError(f"clip {job.clip!r} is listed in both {seen[key]} and {p}")
+            seen[key] = p
+            jobs.append(job)
+    return jobs
+
+
+def read_sources(path: str | os.PathLike, jobs: list[ClipJob]) -> dict[str, str]:
+    """clip -> source from a ``clip,source`` CSV; every job's clip must be listed."""
+    p = Path(path)
+    try:
+        rows = list(csv.DictReader(io.StringIO(p.read_text(encoding="utf-8-sig"))))
+    except FileNotFoundError:
+        raise HingecheckError(f"sources file not found: {p}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise HingecheckError(f"cannot read sources {p}: {exc}") from None
+    if not rows or not {"clip", "source"} <= set(rows[0]):
+        raise HingecheckError(f"sources {p}: expected a header clip,source and one row per clip")
+    table = {(r["clip"] or "").strip(): (r["source"] or "").strip() for r in rows}
+    missing = [j.clip for j in jobs if not table.get(j.clip)]
+    if missing:
+        raise HingecheckError(f"sources {p}: no source for {', '.join(missing[:5])}"
+                              + (f" and {len(missing) - 5} more" if len(missing) > 5 else ""))
+    return {j.clip: table[j.clip] for j in jobs}
+
+
 def find_videos(folder: str | os.PathLike, exercise: str = "hip_hinge") -> list[ClipJob]:
     """Every video file directly in ``folder`` (no labels)."""
     d = Path(folder)
@@ -416,8 +449,9 @@ def _frame_count(path: Path) -> int:
 
 def score_batch(jobs: list[ClipJob], out_dir: str | os.PathLike, *, model: str = "full",
                 config: Config | None = None, workers: int | None = None, progress: bool = True,
-                labelled: bool = True, source: str | None = None) -> dict:
-    """Score ``jobs``; write every output into ``out_dir``; return the scores document."""
+                labelled: bool = True, source: str | None = None, sources: dict[str, str] | None = None) -> dict:
+    """Score ``jobs``; write every output into ``out_dir``; return the scores document.
+    With ``sources`` (clip -> source), the metrics have a ``by_source`` breakdown."""
     plan = plan_batch(jobs, out_dir, model, config, progress)
     records = dict(plan.records)
     bar = plan.progress_bar("scoring", progress)
@@ -442,12 +476,13 @@ def score_batch(jobs: list[ClipJob], out_dir: str | os.PathLike, *, model: str =
                         bar.update(1)
     finally:
         bar.close()
-    return write_outputs(plan, records, wall_s=plan.wall_s(), labelled=labelled, source=source)
+    return write_outputs(plan, records, wall_s=plan.wall_s(), labelled=labelled, source=source, sources=sources)
 
 
 def write_outputs(plan_or_jobs: BatchPlan | list[ClipJob], records: dict[int, dict],
                   out_dir: str | os.PathLike | None = None, model_path=None, model_hash: str | None = None, *,
-                  wall_s: float, labelled: bool, source: str | None) -> dict:
+                  wall_s: float, labelled: bool, source: str | None,
+                  sources: dict[str, str] | None = None) -> dict:
     """Write scores.json, scores.csv, metrics.json (if ``labelled``) and report.html; return the document.
 
     ``records`` holds one record per job index. Given a :class:`BatchPlan`,
@@ -482,7 +517,12 @@ def write_outputs(plan_or_jobs: BatchPlan | list[ClipJob], records: dict[int, di
     metrics = None
     if labelled:
         preds = {jobs[i].clip: _prediction(jobs[i], records[i]) for i in range(len(jobs))}
-        metrics = compute_metrics(preds, [j.label for j in jobs if j.label is not None])
+        labels = [j.label for j in jobs if j.label is not None]
+        metrics = compute_metrics(preds, labels)
+        if sources:
+            metrics["by_source"] = {s: compute_metrics(preds, [lab for lab in labels if sources.get(lab.clip) == s],
+                                                       by_view=False)
+                                    for s in sorted(set(sources.values()))}
         doc["metrics"] = metrics
     write_text_atomic(out / "scores.json", _dump(doc))
     write_text_atomic(out / "scores.csv", scores_csv(jobs, records))
@@ -646,6 +686,6 @@ def html_report(jobs: list[ClipJob], records: dict[int, dict], metrics: dict | N
     return "\n".join(parts)
 
 
-__all__ = ["ClipJob", "ClipTask", "BatchPlan", "read_labels", "find_videos", "plan_batch", "score_batch",
+__all__ = ["ClipJob", "ClipTask", "BatchPlan", "read_labels", "read_label_files", "read_sources", "find_videos", "plan_batch", "score_batch",
            "write_outputs", "task_record", "write_cache_entry", "process_clip", "cache_key",
            "file_sha256", "html_report", "scores_csv", "FAULTS"]

@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .analysis import (CALIBRATION_S, Analysis, Calibration, RepVerdict, calibration_from,
-                       classify_view, judge_rep, smooth_features, standing_still)
+import dataclasses
+
+from .analysis import (CALIBRATION_S, Analysis, Calibration, RepVerdict, calibration_from, camera_tilt,
+                       classify_view, judge_rep, level_signals, smooth_features, standing_still)
+from .evidence import chain_reliability
 from .buffers import GrowBuffer
 from .config import Thresholds
 from .geometry import (HingeFeatures, choose_side, facing_direction, hinge_features_arrays,
@@ -188,21 +191,23 @@ class StreamingAnalyzer:
                              **{k: self._feat[k].data[lo:hi] for k in HingeFeatures.ANGLE_FIELDS})
         return pose, feat
 
-    def _signals(self, pose: PoseSequence, feat: HingeFeatures) -> RepSignals:
-        """Smoothed signals of a window, as :func:`analyze_pose` makes them."""
+    def _signals(self, pose: PoseSequence, feat: HingeFeatures, reps: list[Rep]) -> RepSignals:
+        """Smoothed signals of a window, as :func:`analyze_pose` makes them,
+        levelled by the camera tilt seen at the lockouts of ``reps``."""
         curv = pose.back_curvature if np.isfinite(pose.back_curvature).any() else None
-        sig = smooth_features(feat, self._fps(), self.th.smooth_cutoff_hz, curv, pose.timestamps)
-        sig.neutral_trunk = self.calibration.trunk_angle if self.calibration else None
-        return sig
+        ok = chain_reliability(pose.image, pose.visibility, self.side, pose.timestamps) if len(pose) else None
+        sig = smooth_features(feat, self._fps(), self.th.smooth_cutoff_hz, curv, pose.timestamps, ok)
+        sig = level_signals(sig, camera_tilt(pose, feat, sig, reps) if reps else 0.0)
+        return dataclasses.replace(sig, neutral_trunk=self.calibration.trunk_angle if self.calibration else None)
 
     def _judge(self, rep: Rep) -> RepVerdict:
         t = self._t.data
         lo = int(np.searchsorted(t, t[rep.start] - JUDGE_MARGIN_S))
         hi = self._t.n
         pose, feat = self._window_inputs(lo, hi)
-        sig = self._signals(pose, feat)
         local = Rep(rep.index, rep.start - lo, rep.bottom - lo, rep.top - lo, rep.end - lo, rep.depth_deg,
                     rep.down_s, rep.up_s, rep.kind, True)
+        sig = self._signals(pose, feat, [local])
         v = judge_rep(local, sig, feat, pose, self.th)
         v.rep = rep
         for f in v.findings:
@@ -241,7 +246,7 @@ class StreamingAnalyzer:
         if n and self._feat["hip_angle"].n:
             self._update(final=True)  # reps whose lockout the stream ended during
         pose, feat = self._window_inputs(0, n)
-        sig = self._signals(pose, feat)
+        sig = self._signals(pose, feat, [])
         so = feat.side_on
         side_on = float(np.nanmedian(so)) if np.isfinite(so).any() else float("nan")
         detected = float(np.isfinite(self._image.data[:, 0, 0]).mean()) if n else 0.0

@@ -45,7 +45,7 @@ FAULTS: dict[str, tuple[dict, dict]] = {
     "squatting": (dict(shin=40.0, knee=110.0, trunk=25.0), {}),
     "rounded_back": (dict(neck=20.0), {}),  # + a hump in back_curvature
     "dropped_head": (dict(neck=35.0), {}),
-    "hyperextension": ({}, dict(trunk=-15.0)),
+    "hyperextension": ({}, dict(trunk=-20.0)),
     "hips_rise_first": ({}, {}),  # timing only, see _timeline
     "excess_knee_bend": (dict(shin=25.0, knee=75.0, trunk=60.0), {}),
     "incomplete_lockout": ({}, dict(shin=3.0, knee=8.0, trunk=20.0)),

@@ -135,7 +135,7 @@ def test_model_bottom_poses_are_the_documented_ones():
     rb = hinge_features(make_hinge(n_reps=1, fault="rounded_back")[0])
     assert np.max(rb.spine_alignment) > 0.04
     hyper_pose, hyper = make_hinge(n_reps=1, fault="hyperextension")
-    assert hinge_features(hyper_pose).trunk_angle[hyper["reps"][0]["end"]] == pytest.approx(-15, abs=0.5)
+    assert hinge_features(hyper_pose).trunk_angle[hyper["reps"][0]["end"]] == pytest.approx(-20, abs=0.5)
     lock_pose, lock = make_hinge(n_reps=1, fault="incomplete_lockout")
     assert hinge_features(lock_pose).hip_flexion[lock["reps"][0]["end"]] == pytest.approx(25, abs=0.5)
     # hips rise first: 40% into the ascent the knees are straight, the trunk still down

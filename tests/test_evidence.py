@@ -1,0 +1,104 @@
+"""Trusted joints, sustained evidence, phase windows, the mask's curve, and tune on synthetic clips."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from synthetic import make_hinge
+from hingecheck.analysis import analyze_pose
+from hingecheck.backline import SAMPLES, curvatures
+from hingecheck.config import Config, load_config
+from hingecheck.evidence import CHAIN, chain_reliability, sustained_peak
+from hingecheck.landmarks import LEFT, RIGHT
+from hingecheck.metrics import Label
+from hingecheck.reps import Rep
+from hingecheck.rules import bottom_window, lockout_window
+from hingecheck.tune import TuneCase, cross_validate, shifted
+
+
+def test_one_frame_spike_is_not_sustained():
+    t = np.arange(60) / 30.0
+    x = np.zeros(60)
+    x[30] = 50.0                       # one mis-tracked frame
+    ok = np.ones(60, bool)
+    assert sustained_peak(x, ok, t, 0, 59) == 0.0
+    x[25:40] = 20.0                    # half a second held
+    assert sustained_peak(x, ok, t, 0, 59) == 20.0
+    ok[25:40] = False                  # ... on frames not trusted
+    assert sustained_peak(x, ok, t, 0, 59) == 0.0
+
+
+def test_stretched_shin_discredits_knee_and_ankle():
+    pose, _ = make_hinge(n_reps=2)
+    side = LEFT if pose.visibility[0, LEFT.knee] >= pose.visibility[0, RIGHT.knee] else RIGHT
+    ok = chain_reliability(pose.image, pose.visibility, side, pose.timestamps)
+    assert ok.all()
+    img = pose.image.copy()
+    img[40:45, side.knee, 1] -= 0.5 * np.linalg.norm(img[40, side.knee] - img[40, side.ankle])
+    ok = chain_reliability(img, pose.visibility, side, pose.timestamps)
+    knee, ankle, ear = CHAIN.index("knee"), CHAIN.index("ankle"), CHAIN.index("ear")
+    assert not ok[40:45, knee].any() and not ok[40:45, ankle].any()
+    assert ok[:, ear].all() and ok[60:, knee].all()
+
+
+def test_lockout_of_a_rep_from_the_floor_is_its_top_not_the_whole_rep():
+    t = np.arange(120) / 30.0
+    flex = np.concatenate([np.linspace(130, 0, 60), np.linspace(0, 130, 60)])
+    rep = Rep(1, 0, 0, 59, 119, 130.0, 2.0, 2.0, "down-up-down")
+    lo, hi = lockout_window(rep, t, flex)
+    assert lo > 40 and hi < 80 and lo <= 59 <= hi
+    b0, b1 = bottom_window(rep, flex)
+    assert b0 == 0 and b1 < 20
+
+
+def test_mask_curve_rejects_a_silhouette_that_is_not_one_curve():
+    s = SAMPLES - SAMPLES.mean()
+    hump = 0.3 - 0.5 * s * s            # a smooth hump: sagitta 0.5 * 0.4**2 = 0.08
+    assert curvatures(hump[None])[0] == pytest.approx(0.08, abs=1e-6)
+    bar = hump.copy()
+    bar[3:6] += 0.12                    # a bar across the shoulders joins the outline
+    assert np.isnan(curvatures(bar[None])[0])
+
+
+@pytest.mark.parametrize("roll", [-6.0, 6.0])
+def test_camera_tilt_is_read_from_the_legs_and_taken_off_the_trunk(roll):
+    th = load_config().for_exercise("rdl")
+    level = analyze_pose(make_hinge(n_reps=3, fault="hyperextension", severity=0.6)[0], "rdl", th)
+    tilted = analyze_pose(make_hinge(n_reps=3, fault="hyperextension", severity=0.6,
+                                     camera_rotation_deg=roll)[0], "rdl", th)
+    assert abs(level.camera_tilt) < 0.5
+    assert abs(abs(tilted.camera_tilt) - abs(roll)) < 1.0
+    tops = [r.rep.end for r in level.reps if r.rep.complete]
+    assert [r.rep.end for r in tilted.reps if r.rep.complete] == tops and len(tops) == 3
+    # the lean-back at lockout reads the same from the tilted camera ...
+    assert np.allclose(level.signals.trunk_angle[tops], tilted.signals.trunk_angle[tops], atol=1.0)
+    assert np.all(level.signals.trunk_angle[tops] < -8.0)
+    # ... and so do the verdicts
+    assert level.clip_faults() == tilted.clip_faults()
+
+
+def _cases(fault_by_source):
+    cases = []
+    for i, (src, fault) in enumerate(fault_by_source):
+        pose, _ = make_hinge(n_reps=2, fault=fault, seed=i, noise_px=0.5)
+        lab = Label(f"c{i}", "rdl", "side", None, frozenset({fault}) if fault else frozenset())
+        cases.append(TuneCase.from_pose(f"c{i}", src, lab, pose, Config()))
+    return cases
+
+
+def test_tune_keeps_a_threshold_no_clip_asks_to_move():
+    cases = _cases([("a", None), ("b", "dropped_head"), ("c", None), ("d", "dropped_head")])
+    cv = cross_validate(cases, Config())
+    assert cv.moves["dropped_head"] == (0.0,)
+    assert cv.held_out["micro"]["f1"] == 1.0
+    assert set(cv.held_out["by_source"]) == {"a", "b", "c", "d"}
+
+
+def test_tune_moves_a_threshold_that_flags_good_clips():
+    cases = _cases([("a", None), ("b", "dropped_head"), ("c", None)])
+    strict = shifted(Config(), {"dropped_head": (-25.0,)})   # every head counts as dropped
+    assert "dropped_head" in analyze_pose(cases[0].prepared.pose, "rdl", strict.for_exercise("rdl")).clip_faults()
+    cv = cross_validate(cases, strict)
+    assert cv.moves["dropped_head"][0] > 0
+    assert cv.fitted["good_clips"]["clean"] == 2
