@@ -198,8 +198,12 @@ class LiveResult:
 
 def run_live(source: FrameSource, model_path: str | Path, exercise: str, th: Thresholds, *,
              window: bool = True, voice: Voice | None = None, record: Path | None = None,
-             segmentation: bool = True, max_seconds: float | None = None) -> LiveResult:
-    """The live loop. Returns when the source ends, on q, or after ``max_seconds``."""
+             segmentation: bool = True, max_seconds: float | None = None, stills=None) -> LiveResult:
+    """The live loop. Returns when the source ends, on q, or after ``max_seconds``.
+
+    ``stills`` (a :class:`~hingecheck.stills.StillKeeper`), if given, keeps
+    a few downscaled frames of the set for the visual report.
+    """
     from .annotate import OverlayState, draw_overlay
     from .video import VideoWriter
 
@@ -242,6 +246,8 @@ def run_live(source: FrameSource, model_path: str | Path, exercise: str, th: Thr
                 fp = est.detect(item.bgr, item.t)
                 curv = frame_back_curvature(fp, analyzer.facing) if analyzer.side is not None else float("nan")
                 new = analyzer.push(item.t, fp.image, fp.visibility, curv)
+                if stills is not None:  # before the overlay draws on the frame
+                    stills.offer(len(analyzer) - 1, item.bgr, fp.image, fp.visibility)
                 for v in new:
                     banner, level = verdict_banner(v)
                     if v.findings:
@@ -276,6 +282,8 @@ def run_live(source: FrameSource, model_path: str | Path, exercise: str, th: Thr
                             paused = True
                         elif key == ord("r"):
                             analyzer = StreamingAnalyzer(exercise, th, analyzer.frame_size)
+                            if stills is not None:
+                                stills.reset()
                             banner, level = "set reset", "info"
                         elif key == ord("m"):
                             voice.muted = not voice.muted
