@@ -73,6 +73,7 @@ def weekly(sessions: list[dict]) -> list[dict]:
     for s in sessions:
         by_week.setdefault(iso_week(s["created"]), []).append(s)
     faults = faults_seen(sessions)
+    this_week = iso_week(datetime.now().isoformat())
     first, last = _monday(min(by_week)), _monday(max(by_week))
     out = []
     for k in range((last - first).days // 7 + 1):
@@ -84,7 +85,7 @@ def weekly(sessions: list[dict]) -> list[dict]:
                      if judged else None) for f in faults}
         days = len({s["created"][:10] for s in group})
         out.append({"week": week, "sets": len(group), "training_days": days, "judged_reps": len(judged),
-                    "fault_rates": rates, "guidance": guidance(days)})
+                    "fault_rates": rates, "guidance": guidance(days), "current": week == this_week})
     return out
 
 
@@ -122,7 +123,7 @@ def guidance_table(weeks: list[dict]) -> str:
     for w in weeks:
         sets, days = w["sets"], w["training_days"]
         lines.append(f"  {w['week']}: {sets} set{'s' * (sets != 1)} on {days} day{'s' * (days != 1)}, "
-                     f"{w['guidance']}")
+                     f"{w['guidance']}" + (" (this week, so far)" if w["current"] else ""))
     return "\n".join(lines)
 
 
@@ -130,7 +131,8 @@ def history_text(path: Path, sessions: list[dict]) -> str:
     if not sessions:
         return f"no sessions in {path}" if path.exists() else f"no history yet ({path} does not exist)"
     weeks = weekly(sessions)
-    parts = [f"history: {path} ({len(sessions)} sessions)", sessions_table(sessions)]
+    n = len(sessions)
+    parts = [f"history: {path} ({n} session{'s' * (n != 1)})", sessions_table(sessions)]
     if faults_seen(sessions):
         parts += ["", "fault trend (share of judged reps flagged, per ISO week)", trend_table(weeks)]
     parts += ["", guidance_table(weeks)]

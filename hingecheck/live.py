@@ -246,8 +246,6 @@ def run_live(source: FrameSource, model_path: str | Path, exercise: str, th: Thr
                 fp = est.detect(item.bgr, item.t)
                 curv = frame_back_curvature(fp, analyzer.facing) if analyzer.side is not None else float("nan")
                 new = analyzer.push(item.t, fp.image, fp.visibility, curv)
-                if stills is not None:  # before the overlay draws on the frame
-                    stills.offer(len(analyzer) - 1, item.bgr, fp.image, fp.visibility)
                 for v in new:
                     banner, level = verdict_banner(v)
                     if v.findings:
@@ -255,6 +253,8 @@ def run_live(source: FrameSource, model_path: str | Path, exercise: str, th: Thr
                         voice.say(FAULTS[worst.fault].cue)
                 latencies.append((time.perf_counter() - item.arrival) * 1000.0)
                 frames += 1
+                if stills is not None:  # after the verdict, before the overlay draws on the frame
+                    stills.offer(len(analyzer) - 1, item.bgr, fp.image, fp.visibility)
                 if window or writer is not None:
                     small = cv2.resize(item.bgr, (32, 18), interpolation=cv2.INTER_AREA)
                     luma = float(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY).mean())

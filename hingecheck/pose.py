@@ -154,7 +154,8 @@ class PoseEstimator:
         return result_to_frame_pose(result, frame_bgr.shape[1], frame_bgr.shape[0])
 
     def close(self) -> None:
-        self._landmarker.close()
+        with quiet_stderr():  # mediapipe 1.2.3 logs "DestroyAccelerator" INFO lines here
+            self._landmarker.close()
 
     def __enter__(self) -> "PoseEstimator":
         return self
