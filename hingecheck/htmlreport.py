@@ -220,7 +220,7 @@ def rep_card(analysis: Analysis, v: RepVerdict, stills=None) -> str:
     return (f"<section class='rep {kind}' id='{anchor}' data-faults='{_esc(' '.join(v.faults))}'>"
             f"{_still_figures(analysis, v, stills)}<div class='details'>"
             f"<h2>{_esc(name)} <small class='meta'>{t[r.start]:.1f}-{t[r.end]:.1f} s</small></h2>"
-            f"{_verdict_block(v)}{_angle_table(v)}</div></section>")
+            f"{_verdict_block(v)}{_angle_table(v) if v.metrics else ''}</div></section>")
 
 
 def _plot_section(analysis: Analysis, title: str) -> str:
