@@ -11,6 +11,7 @@ from pathlib import Path
 from . import __version__
 from .config import EXERCISES
 from .errors import HingecheckError
+from .setoutputs import SetOutputs, add_set_output_args
 
 
 def _add_model_args(p: argparse.ArgumentParser, default: str = "full") -> None:
@@ -32,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--video", dest="video_out", metavar="OUT",
                    help="annotated video path (default: <video name>.annotated.mp4 here)")
     a.add_argument("--no-video", action="store_true", help="do not write an annotated video")
+    add_set_output_args(a)
     a.add_argument("--no-segmentation", action="store_true",
                    help="skip the person mask (faster; back shape from landmarks only)")
     a.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -81,6 +83,14 @@ def build_parser() -> argparse.ArgumentParser:
     lv.add_argument("--as-fast-as-possible", action="store_true",
                     help="with --source FILE: do not pace the file at real time")
     lv.add_argument("--no-segmentation", action="store_true", help="skip the person mask (faster)")
+    add_set_output_args(lv)
+
+    h = sub.add_parser("history", help="your sets over the weeks: sessions, fault trend, plot")
+    h.add_argument("--exercise", choices=EXERCISES, help="only this exercise")
+    h.add_argument("--since", metavar="YYYY-MM-DD", help="only sets on or after this date")
+    h.add_argument("--plot", metavar="OUT.png|OUT.html", help="plot clean reps and fault rates over time")
+    h.add_argument("--json", action="store_true", help="print the history as JSON")
+    h.add_argument("--forget", type=int, metavar="ID", help="delete the session with this id")
     return parser
 
 
@@ -103,12 +113,14 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             if out.resolve() == video.resolve():
                 raise HingecheckError(f"output {out} would overwrite the input video")
     probe(video)  # fail fast on a missing or unreadable file
+    outs = SetOutputs.plan(args, json_out, stem, protect=video)
     model = resolve_model(args.model, progress=not args.quiet)
 
     from .pipeline import check_complete, extract_pose
 
     t0 = time.perf_counter()
-    run = extract_pose(video, model, segmentation=not args.no_segmentation, progress=not args.quiet)
+    run = extract_pose(video, model, segmentation=not args.no_segmentation, progress=not args.quiet,
+                       on_pose=None if outs.stills is None else outs.stills.on_pose)
     check_complete(run, video)
     t_pose = time.perf_counter() - t0
     analysis = analyze_pose(run.pose, args.exercise, th)
@@ -121,6 +133,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     timing = {"timing": {"frames": n, "pose_s": round(t_pose, 3), "analysis_s": round(t_rules, 4),
                          "total_s": round(total, 3), "fps": round(n / total, 1) if total > 0 else None}}
     write_json(json_out, report_dict(analysis, str(video), str(model), timing))
+    saved = outs.save(analysis, source=str(video.resolve()), model=str(model), kind="analyze",
+                      reports={"json": json_out, "video": video_out})
     print(f"{video.name}: {args.exercise}, {n} frames at {analysis.fps:.0f} fps")
     print(rep_table(analysis))
     print()
@@ -128,6 +142,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     print()
     print(f"report: {json_out}" + (f"   annotated video: {video_out}" if video_out else "")
           + f"   ({n / total:.0f} frames/s)")
+    for line in saved:
+        print(line)
     return 0
 
 
@@ -196,6 +212,7 @@ def cmd_live(args: argparse.Namespace) -> int:
     for out in (json_out, record):
         if out is not None:
             check_writable(out)
+    outs = SetOutputs.plan(args, json_out)
     model = resolve_model(args.model)
     window = not args.no_window and _has_display()
     if not args.no_window and not window:
@@ -205,9 +222,11 @@ def cmd_live(args: argparse.Namespace) -> int:
     if window:
         print("keys: q quit, space pause, r reset the set, m mute", file=sys.stderr)
     result = run_live(source, model, args.exercise, th, window=window, voice=Voice(muted=args.mute),
-                      record=record, segmentation=not args.no_segmentation)
+                      record=record, segmentation=not args.no_segmentation, stills=outs.stills)
     a = result.analysis
     write_json(json_out, report_dict(a, source.name, str(model), {"live": result.stats()}))
+    saved = outs.save(a, source=source.name, model=str(model), kind="live",
+                      reports={"json": json_out, "video": record})
     print(f"{source.name}: {args.exercise}, {result.frames} frames processed, {result.dropped} dropped")
     print(rep_table(a))
     print()
@@ -217,9 +236,41 @@ def cmd_live(args: argparse.Namespace) -> int:
     print(f"set report: {json_out}" + (f"   video: {record}" if record else "")
           + f"   ({st['processing_fps']} frames/s, latency median {st['latency_ms_median']} ms,"
             f" 95th percentile {st['latency_ms_p95']} ms)")
+    for line in saved:
+        print(line)
     if result.source_error and not (source.is_file and source.ended and a.timestamps.size):
         print(f"hingecheck: error: {result.source_error}; the set so far is saved in {json_out}", file=sys.stderr)
         return 3
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    import json
+    from datetime import date
+
+    from .history import forget, history_path, load_sessions
+    from .historyview import history_doc, history_text, write_plot
+
+    path = history_path()
+    if args.forget is not None:
+        if not path.exists() or not forget(path, args.forget):
+            raise HingecheckError(f"no session {args.forget} in the history {path} (see: hingecheck history)")
+        print(f"forgot session {args.forget} in {path}")
+        return 0
+    if args.since:
+        try:
+            date.fromisoformat(args.since)
+        except ValueError:
+            raise HingecheckError(f"--since {args.since}: give a date as YYYY-MM-DD") from None
+    sessions = load_sessions(path, args.exercise, args.since)
+    if args.plot:
+        write_plot(Path(args.plot), path, sessions)
+    if args.json:
+        print(json.dumps(history_doc(path, sessions), indent=2))
+    else:
+        print(history_text(path, sessions))
+        if args.plot:
+            print(f"plot: {args.plot}")
     return 0
 
 
@@ -228,7 +279,8 @@ def cmd_tune(args: argparse.Namespace) -> int:
     return run_tune(args)
 
 
-COMMANDS = {"analyze": cmd_analyze, "live": cmd_live, "score": cmd_score, "tune": cmd_tune}
+COMMANDS = {"analyze": cmd_analyze, "history": cmd_history, "live": cmd_live, "score": cmd_score,
+            "tune": cmd_tune}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -198,8 +198,12 @@ class LiveResult:
 
 def run_live(source: FrameSource, model_path: str | Path, exercise: str, th: Thresholds, *,
              window: bool = True, voice: Voice | None = None, record: Path | None = None,
-             segmentation: bool = True, max_seconds: float | None = None) -> LiveResult:
-    """The live loop. Returns when the source ends, on q, or after ``max_seconds``."""
+             segmentation: bool = True, max_seconds: float | None = None, stills=None) -> LiveResult:
+    """The live loop. Returns when the source ends, on q, or after ``max_seconds``.
+
+    ``stills`` (a :class:`~hingecheck.stills.StillKeeper`), if given, keeps
+    a few downscaled frames of the set for the visual report.
+    """
     from .annotate import OverlayState, draw_overlay
     from .video import VideoWriter
 
@@ -249,6 +253,8 @@ def run_live(source: FrameSource, model_path: str | Path, exercise: str, th: Thr
                         voice.say(FAULTS[worst.fault].cue)
                 latencies.append((time.perf_counter() - item.arrival) * 1000.0)
                 frames += 1
+                if stills is not None:  # after the verdict, before the overlay draws on the frame
+                    stills.offer(len(analyzer) - 1, item.bgr, fp.image, fp.visibility)
                 if window or writer is not None:
                     small = cv2.resize(item.bgr, (32, 18), interpolation=cv2.INTER_AREA)
                     luma = float(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY).mean())
@@ -276,6 +282,8 @@ def run_live(source: FrameSource, model_path: str | Path, exercise: str, th: Thr
                             paused = True
                         elif key == ord("r"):
                             analyzer = StreamingAnalyzer(exercise, th, analyzer.frame_size)
+                            if stills is not None:
+                                stills.reset()
                             banner, level = "set reset", "info"
                         elif key == ord("m"):
                             voice.muted = not voice.muted

@@ -58,11 +58,16 @@ def frame_back_curvature(fp: FramePose, facing: float) -> float:
 
 
 def extract_pose(video: str | Path, model_path: str | Path, *, segmentation: bool = True,
-                 progress: bool = True, on_frame: Callable[[int], None] | None = None) -> PoseRun:
+                 progress: bool = True, on_frame: Callable[[int], None] | None = None,
+                 on_pose: Callable[[int, np.ndarray, FramePose], None] | None = None) -> PoseRun:
     """Run the Pose Landmarker over every frame of ``video`` (VIDEO mode).
 
     A frame with no person is a NaN row. Per-frame numbers are kept in
-    float32 buffers (about 1 KB a frame); frames themselves are not kept.
+    float32 buffers (about 1 KB a frame); frames themselves are not kept
+    here. ``on_pose(row, bgr, frame_pose)``, if given, sees each decoded
+    frame with its landmarks during this pass (e.g. a
+    :class:`hingecheck.stills.StillKeeper` keeping a few downscaled
+    stills); ``row`` is the frame's row in the returned pose.
     Raises :class:`HingecheckError` for unreadable video or model.
     """
     from tqdm import tqdm
@@ -84,6 +89,8 @@ def extract_pose(video: str | Path, model_path: str | Path, *, segmentation: boo
                 vis.append(fp.visibility)
                 pres.append(fp.presence)
                 ts.append(frame.timestamp)
+                if on_pose is not None:
+                    on_pose(len(ts) - 1, frame.bgr, fp)
                 if segmentation:
                     # both facings: which way the lifter faces is known only at the end
                     contour.append((frame_back_contour(fp, 1.0), frame_back_contour(fp, -1.0)))

@@ -155,7 +155,7 @@ def _unseen(s: RepSignals, joints: tuple[str, ...], lo: int, hi: int, where: str
     share = trusted_share(s.ok(joints), lo, hi)
     if share >= MIN_TRUSTED_SHARE:
         return None
-    names = " and ".join(dict.fromkeys(j for j in joints))
+    names = ", ".join(joints[:-1]) + " and " + joints[-1] if len(joints) > 1 else joints[0]
     return CantJudge(f"{names} hidden or mis-tracked at the {where} ({share:.0%} of frames seen)")
 
 

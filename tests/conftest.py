@@ -16,3 +16,14 @@ for _var in ("HINGECHECK_MODEL_DIR", "HINGECHECK_CLIPS"):
             if (_base / _value).is_dir():
                 os.environ[_var] = str((_base / _value).resolve())
                 break
+
+# Every analyze/live run appends to the training history: keep the test
+# run's history out of the user's data directory (tests that look at the
+# history point HINGECHECK_HOME at their own tmp folder).
+import atexit as _atexit
+import shutil as _shutil
+import tempfile as _tempfile
+
+_HOME = _tempfile.mkdtemp(prefix="hingecheck-test-home-")
+os.environ["HINGECHECK_HOME"] = _HOME
+_atexit.register(_shutil.rmtree, _HOME, True)

@@ -27,6 +27,9 @@ def clip01_live_and_analyze(tmp_path_factory):
                "--no-window", "--mute", "--json", str(out / "live.json")])
     assert rc == 0
     live = json.loads((out / "live.json").read_text())
+    # the set's visual report, its stills kept in the live loop
+    page = (out / "live.hingecheck.html").read_text()
+    assert page.count("<section class='rep") == len(live["reps"]) and page.count("data:image/jpeg") >= 10
     run = extract_pose(clip, model, progress=False)
     offline = analyze_pose(run.pose, "kettlebell_deadlift", load_config().for_exercise("kettlebell_deadlift"))
     return live, offline

@@ -1,0 +1,225 @@
+"""The training history: sessions and trend, concurrent writers, a writer
+killed mid-transaction, corrupt and newer databases (synthetic sets, no model)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from assets import REPO_ROOT
+from synthetic import make_hinge
+
+from hingecheck import history
+from hingecheck.analysis import analyze_pose
+from hingecheck.cli import main
+from hingecheck.config import load_config
+from hingecheck.errors import HingecheckError
+
+
+def synthetic_set(fault: str | None, n_reps: int = 4):
+    pose, _ = make_hinge(n_reps=n_reps, fault=fault, pause_s=1.2)
+    return analyze_pose(pose, "hip_hinge", load_config().for_exercise("hip_hinge"))
+
+
+def record(fault: str | None, when: datetime, source: str = "set.mp4") -> dict:
+    return history.session_record(synthetic_set(fault), source=source, model="lite", kind="analyze",
+                                  reports={"json": "set.hingecheck.json"}, when=when)
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch) -> Path:
+    monkeypatch.setenv("HINGECHECK_HOME", str(tmp_path / "home"))
+    return tmp_path / "home" / "history.sqlite"
+
+
+def run_history(capsys, *args: str) -> tuple[int, str, str]:
+    rc = main(["history", *args])
+    out = capsys.readouterr()
+    return rc, out.out, out.err
+
+
+def test_history_path(monkeypatch, tmp_path):
+    monkeypatch.setenv("HINGECHECK_HOME", str(tmp_path / "h"))
+    assert history.history_path() == tmp_path / "h" / "history.sqlite"
+    monkeypatch.delenv("HINGECHECK_HOME")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    if sys.platform.startswith("linux"):
+        assert history.history_path() == tmp_path / "xdg" / "hingecheck" / "history.sqlite"
+
+
+def test_three_sets_give_three_sessions_and_a_trend(home, capsys, tmp_path):
+    # squatted twice in one week, clean the next week
+    for fault, day in (("squatting", 6), ("squatting", 8), (None, 15)):
+        history.append(home, record(fault, datetime(2024, 5, day, 18, 0)))
+    rc, out, _ = run_history(capsys, "--json")
+    assert rc == 0
+    doc = json.loads(out)
+    assert [s["id"] for s in doc["sessions"]] == [1, 2, 3]
+    assert [s["clean_share"] for s in doc["sessions"]] == [0.0, 0.0, 1.0]
+    assert doc["sessions"][0]["most_common"] == {"fault": "squatting", "reps": 4}
+    assert [len(s["rep_list"]) for s in doc["sessions"]] == [4, 4, 4]
+    assert all(r["depth_deg"] > 60 and r["down_s"] > 0 for r in doc["sessions"][0]["rep_list"])
+    weeks = doc["weeks"]
+    assert [w["week"] for w in weeks] == ["2024-W19", "2024-W20"]
+    assert [w["fault_rates"]["squatting"] for w in weeks] == [1.0, 0.0]
+    assert [(w["sets"], w["training_days"], w["guidance"]) for w in weeks] == [
+        (2, 2, "on target"), (1, 1, "below (aim for 2-3)")]
+    rc, out, _ = run_history(capsys)
+    assert "3 sessions" in out and "Squatting the hinge (4 reps)" in out and "100%" in out
+    assert "2024-W19" in out and "guidance: 2-3 a week" in out
+    for name in ("trend.png", "trend.html"):
+        assert run_history(capsys, "--plot", str(tmp_path / name))[0] == 0
+    assert (tmp_path / "trend.png").read_bytes()[:4] == b"\x89PNG"
+    assert "data:image/png;base64," in (tmp_path / "trend.html").read_text()
+    rc, out, _ = run_history(capsys, "--since", "2024-05-10", "--json")
+    assert [s["id"] for s in json.loads(out)["sessions"]] == [3]
+    assert json.loads(run_history(capsys, "--exercise", "good_morning", "--json")[1])["sessions"] == []
+
+
+def test_forget_deletes_one_session(home, capsys):
+    for day in (1, 2):
+        history.append(home, record("squatting", datetime(2024, 6, day)))
+    rc, out, _ = run_history(capsys, "--forget", "1")
+    assert rc == 0 and "forgot session 1" in out
+    (left,) = history.load_sessions(home)
+    assert left["id"] == 2
+    with sqlite3.connect(home) as c:
+        assert c.execute("SELECT count(*) FROM reps WHERE session_id = 1").fetchone()[0] == 0
+        assert c.execute("SELECT count(*) FROM rep_faults WHERE session_id = 1").fetchone()[0] == 0
+    rc, _, err = run_history(capsys, "--forget", "1")
+    assert rc == 2 and "no session 1" in err
+
+
+def test_bad_arguments_are_one_line_errors(home, capsys, tmp_path):
+    assert run_history(capsys)[1].startswith("no history yet")
+    rc, _, err = run_history(capsys, "--since", "last week")
+    assert rc == 2 and err.count("\n") == 1 and "YYYY-MM-DD" in err
+    history.append(home, record(None, datetime(2024, 6, 1)))
+    rc, _, err = run_history(capsys, "--plot", str(tmp_path / "p.gif"))
+    assert rc == 2 and ".png or .html" in err
+
+
+WRITER = textwrap.dedent("""
+    import sys, time
+    from datetime import datetime
+    sys.path[:0] = [{tests!r}]
+    from test_history import record
+    from hingecheck import history
+    path, n, tag = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    rec = record("squatting", datetime(2024, 7, 1), source=tag)
+    while time.time() < float(sys.argv[4]):  # start together
+        time.sleep(0.005)
+    for i in range(n):
+        history.append(path, rec)
+    print("done")
+""")
+
+
+def _python(code: str, *args: str, **kw) -> subprocess.Popen:
+    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    return subprocess.Popen([sys.executable, "-c", code, *args], env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw)
+
+
+def test_two_processes_appending_at_once_lose_nothing(home):
+    import time
+
+    history.check(home)
+    code = WRITER.format(tests=str(Path(__file__).parent))
+    start = str(time.time() + 3.0)
+    procs = [_python(code, str(home), "20", tag, start) for tag in ("a", "b")]
+    for p in procs:
+        out, err = p.communicate(timeout=240)
+        assert p.returncode == 0 and out.strip() == "done", err[-2000:]
+    sessions = history.load_sessions(home)
+    assert len(sessions) == 40 and len({s["id"] for s in sessions}) == 40
+    assert sorted(s["source"] for s in sessions) == ["a"] * 20 + ["b"] * 20
+    assert all(len(s["rep_list"]) == 4 for s in sessions)
+
+
+KILLED = textwrap.dedent("""
+    import sys, time
+    from datetime import datetime
+    sys.path[:0] = [{tests!r}]
+    from test_history import record
+    from hingecheck import history
+    insert_reps = history._insert_reps
+    def slow(conn, sid, reps):  # inside the set's transaction, half written
+        insert_reps(conn, sid, reps[:2])
+        print("in transaction", flush=True)
+        time.sleep(60)
+    history._insert_reps = slow
+    history.append(sys.argv[1], record("squatting", datetime(2024, 8, 1), source="killed"))
+""")
+
+
+def test_killed_mid_write_leaves_a_valid_database(home):
+    history.append(home, record(None, datetime(2024, 8, 1), source="before"))
+    p = _python(KILLED.format(tests=str(Path(__file__).parent)), str(home))
+    try:
+        assert p.stdout.readline().strip() == "in transaction", p.stderr.read()
+        os.kill(p.pid, signal.SIGKILL)
+    finally:
+        p.wait(timeout=30)
+    assert p.returncode == -signal.SIGKILL
+    with sqlite3.connect(home) as c:
+        assert c.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert [s["source"] for s in history.load_sessions(home)] == ["before"]
+    with sqlite3.connect(home) as c:  # nothing of the killed set is left
+        assert c.execute("SELECT count(*) FROM reps").fetchone()[0] == 4
+    history.append(home, record("squatting", datetime(2024, 8, 2), source="after"))
+    assert [s["source"] for s in history.load_sessions(home)] == ["before", "after"]
+
+
+def _assert_refused(home: Path, capsys, *needles: str) -> None:
+    before = home.read_bytes()
+    rc, _, err = run_history(capsys)
+    assert rc == 2 and err.count("\n") == 1 and err.startswith("hingecheck: error: history database")
+    for n in (str(home), *needles):
+        assert n in err, err
+    with pytest.raises(HingecheckError):
+        history.append(home, record(None, datetime(2024, 9, 1)))
+    assert home.read_bytes() == before, "the database was changed"
+
+
+def test_corrupt_file_is_an_error_never_overwritten(home, capsys):
+    home.parent.mkdir(parents=True)
+    home.write_bytes(b"this is not sqlite, just bytes\n" * 200)
+    _assert_refused(home, capsys, "corrupt", "move it aside", "--no-history")
+
+
+def test_newer_schema_is_an_error(home, capsys):
+    history.append(home, record(None, datetime(2024, 9, 1)))
+    with sqlite3.connect(home) as c:
+        c.execute(f"PRAGMA user_version = {history.schema_version() + 1}")
+    with sqlite3.connect(home) as c:  # fold the WAL in, so the bytes compared are the whole database
+        c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    _assert_refused(home, capsys, "newer", "upgrade hingecheck")
+
+
+def test_foreign_database_is_an_error(home, capsys):
+    home.parent.mkdir(parents=True)
+    with sqlite3.connect(home) as c:
+        c.execute("CREATE TABLE notes (text TEXT)")
+    _assert_refused(home, capsys, "not a hingecheck history")
+
+
+def test_migration_step_runs_once_and_keeps_the_data(home, monkeypatch):
+    history.append(home, record("squatting", datetime(2024, 10, 1)))
+    step = ("ALTER TABLE sessions ADD COLUMN note TEXT",)
+    monkeypatch.setattr(history, "MIGRATIONS", [*history.MIGRATIONS, step])
+    (s,) = history.load_sessions(home)
+    assert s["note"] is None and len(s["rep_list"]) == 4
+    with sqlite3.connect(home) as c:
+        assert c.execute("PRAGMA user_version").fetchone()[0] == 2
+    history.append(home, record(None, datetime(2024, 10, 2)))  # not run again
+    assert len(history.load_sessions(home)) == 2
