@@ -63,7 +63,7 @@ class Thresholds:
     hollow_mask_curvature: float = -0.25
     # --- hips rise first: share of the trunk's rise done when the knees are 60% straight
     hips_rise_knee_progress: float = 0.6
-    hips_rise_trunk_min: float = 0.05
+    hips_rise_trunk_min: float = 0.15
     # --- incomplete lockout: hip flexion left at the top
     lockout_hip_flexion_deg: float = 15.0
     # --- judging at all
@@ -97,7 +97,7 @@ PROFILE_OVERRIDES: dict[str, dict[str, float]] = {
     "kettlebell_deadlift": {"excess_knee_flexion_deg": 110.0},
     # from the floor the knees bend a lot and the back angle holds in the first pull
     "deadlift": {"excess_knee_flexion_deg": 140.0, "squat_ratio_max": 0.9,
-                 "squat_trunk_max_deg": 30.0, "hips_rise_trunk_min": -0.2,
+                 "squat_trunk_max_deg": 30.0, "hips_rise_trunk_min": -0.1,
                  "squat_start_trunk_min": -0.1},
     "kettlebell_swing": {"excess_knee_flexion_deg": 95.0, "lean_back_deg": 12.0},
 }

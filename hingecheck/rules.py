@@ -109,6 +109,8 @@ def ascent(rep: Rep) -> tuple[int, int]:
 LOCKOUT_HOLD_S = 0.5
 
 
+#: knees bent more than this (degrees) are not locked out
+LOCKOUT_KNEE_MAX_DEG = 20.0
 #: the lockout window holds frames within this many degrees of the top's hip flexion
 LOCKOUT_BAND_DEG = 15.0
 #: the bottom window holds frames within this share of the rep's depth of the bottom
@@ -140,13 +142,24 @@ def lockout_window(rep: Rep, timestamps: np.ndarray, hip_flexion: np.ndarray | N
 def bottom_window(rep: Rep, hip_flexion: np.ndarray) -> tuple[int, int]:
     """(first, last) frame of the rep's bottom: the run of frames around
     ``rep.bottom`` whose hip flexion is within :data:`BOTTOM_BAND` of the
-    rep's depth (at least 10 degrees) of the bottom's."""
-    b, lo, hi = rep.bottom, rep.start, rep.end
+    rep's depth (at least 10 degrees) of the bottom's, the set-up hold at the
+    floor before a lift from the floor included."""
+    b, hi = rep.bottom, rep.end
     x = np.asarray(hip_flexion, float)
     if not np.isfinite(x[b]):
         return b, b
     band = max(10.0, BOTTOM_BAND * rep.depth_deg)
-    return _run_around(x[lo:hi + 1] >= x[b] - band, b, lo)
+    # searched from the clip's start: a lift from the floor holds its bottom
+    # before the movement (rep.start) begins; a rep from standing does not
+    return _run_around(x[:hi + 1] >= x[b] - band, b, 0)
+
+
+def loaded_bottom(rep: Rep, hip_flexion: np.ndarray) -> tuple[int, int]:
+    """The :func:`bottom_window` frames within the rep's own movement: the
+    bottom under load, without the set-up at the floor before the pull."""
+    lo, hi = bottom_window(rep, hip_flexion)
+    lo, hi = max(lo, rep.start), min(hi, rep.end)
+    return (lo, hi) if lo <= hi else (rep.bottom, rep.bottom)
 
 
 def _unseen(s: RepSignals, joints: tuple[str, ...], lo: int, hi: int, where: str) -> CantJudge | None:
@@ -160,11 +173,11 @@ def _unseen(s: RepSignals, joints: tuple[str, ...], lo: int, hi: int, where: str
 
 
 def _over_at_bottom(fault: str, metric: str, signal: np.ndarray, s: "RepSignals", joints: tuple[str, ...],
-                    rep: Rep, threshold: float, scale: float) -> "Finding | CantJudge | None":
+                    rep: Rep, threshold: float, scale: float, window=bottom_window) -> "Finding | CantJudge | None":
     """A finding when ``signal`` (degrees) stays above ``threshold`` for a
-    sustained stretch of the rep's bottom window, on frames where
+    sustained stretch of the rep's bottom ``window``, on frames where
     ``joints`` are trusted; severity 1 at ``scale`` degrees past it."""
-    lo, hi = bottom_window(rep, s.hip_flexion)
+    lo, hi = window(rep, s.hip_flexion)
     unseen = _unseen(s, joints, lo, hi, "bottom of the rep")
     if unseen:
         return unseen
@@ -203,6 +216,15 @@ def _median(x: np.ndarray, ok: np.ndarray, lo: int, hi: int) -> float:
     return float(np.median(w)) if w.size else float("nan")
 
 
+def _squatted_start(s: RepSignals, rep: Rep, th: Thresholds) -> bool:
+    """A lift from the floor whose knees are held bent past ``squat_start_knee_deg``
+    at the bottom (the hips set as low as a squat's)."""
+    if rep.kind == "up-down-up" or rep.bottom != rep.start:
+        return False
+    b0, b1 = bottom_window(rep, s.hip_flexion)
+    return bool(sustained_peak(s.knee_flexion, s.ok(LEGS), s.timestamps, b0, b1) > th.squat_start_knee_deg)
+
+
 @rule("squatting")
 def squatting(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | CantJudge | None:
     """Knees forward, shins angled, torso upright.
@@ -223,9 +245,8 @@ def squatting(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | CantJudge | 
         return unseen
     d_hip = _median(s.hip_flexion, ok, b0, b1) - _median(s.hip_flexion, ok, t0, t1)
     d_knee = _median(s.knee_flexion, ok, b0, b1) - _median(s.knee_flexion, ok, t0, t1)
-    if not (np.isfinite(d_hip) and np.isfinite(d_knee)):
-        return None
-    ratio = d_hip / max(d_knee, 1.0)
+    # NaN when the lockout was not seen (the clip ends first): no ratio then
+    ratio = d_hip / max(d_knee, 1.0) if np.isfinite(d_hip) and np.isfinite(d_knee) else float("nan")
     trunk, shin = _median(s.trunk_angle, ok, b0, b1), _median(s.shin_angle, ok, b0, b1)
     ev = []
     sev = 0.0
@@ -237,7 +258,7 @@ def squatting(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | CantJudge | 
         ev.append(Evidence("shin angle at bottom", shin, th.squat_shin_min_deg, ">", "deg"))
         sev = max(sev, _severity(trunk, th.squat_trunk_max_deg, 25.0))
     knee = sustained_peak(s.knee_flexion, ok, s.timestamps, b0, b1)
-    if rep.kind != "up-down-up" and rep.bottom == rep.start and knee > th.squat_start_knee_deg:
+    if _squatted_start(s, rep, th):
         # set up from the floor: hips set as low as a squat and then forced to rise
         # first, the trunk tipping further over as the knees straighten
         got = trunk_rise_at_knee_extension(s, rep, th.hips_rise_knee_progress)
@@ -269,7 +290,7 @@ def _mask_hump(s: RepSignals, rep: Rep, th: Thresholds) -> tuple[float, int] | N
     the frame where it peaks, when the mask was measured there."""
     if s.back_curvature is None:
         return None
-    lo, hi = bottom_window(rep, s.hip_flexion)
+    lo, hi = loaded_bottom(rep, s.hip_flexion)
     ok = s.ok(BACK)
     value = sustained_peak(s.back_curvature, ok, s.timestamps, lo, hi)
     if not np.isfinite(value):
@@ -280,7 +301,9 @@ def _mask_hump(s: RepSignals, rep: Rep, th: Thresholds) -> tuple[float, int] | N
 
 @rule("rounded_back")
 def rounded_back(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | CantJudge | None:
-    """The back rounds, held over the bottom of the rep.
+    """The back rounds, held over the bottom of the rep under load
+    (:func:`loaded_bottom`: a lift from the floor is judged from the pull,
+    not while the lifter sets up).
 
     Landmark check (the dowel's three points): the shoulder stays off the
     ear-hip line by more than ``rounded_spine_offset`` of its length, on
@@ -290,7 +313,7 @@ def rounded_back(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | CantJudge
     smooth curve (see :func:`hingecheck.backline.curvatures`), humps above
     its chord by more than ``rounded_mask_curvature``.
     """
-    lo, hi = bottom_window(rep, s.hip_flexion)
+    lo, hi = loaded_bottom(rep, s.hip_flexion)
     unseen = _unseen(s, BACK, lo, hi, "bottom of the rep")
     if unseen:
         return unseen
@@ -317,10 +340,11 @@ def rounded_back(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | CantJudge
 
 @rule("dropped_head")
 def dropped_head(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | CantJudge | None:
-    """Over the bottom of the rep the head (shoulder→ear) stays flexed more
-    than ``dropped_head_deg`` against the trunk line (hip→shoulder)."""
+    """Over the bottom of the rep under load (:func:`loaded_bottom`) the head
+    (shoulder→ear) stays flexed more than ``dropped_head_deg`` against the
+    trunk line (hip→shoulder)."""
     return _over_at_bottom("dropped_head", "neck flexion vs trunk at bottom", s.neck_angle, s, BACK, rep,
-                           th.dropped_head_deg, 20.0)
+                           th.dropped_head_deg, 20.0, loaded_bottom)
 
 
 @rule("hyperextension")
@@ -353,13 +377,17 @@ def hyperextension(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | CantJud
         sev = _severity(lean, limit, 15.0)
         k = lo + int(np.nanargmin(np.where(ok[lo:hi + 1], s.trunk_angle[lo:hi + 1], np.nan)))
         frames = _run_around(s.trunk_angle[lo:hi + 1] < limit, k, lo)
-    drive = sustained_peak(s.hip_drive, ok, s.timestamps, lo, hi)
+    # hips thrust forward over straight legs; with the knees bent the same
+    # offset is a softer stance (or a knee landmark dragged off by a plate)
+    with np.errstate(invalid="ignore"):
+        straight = ok & (s.knee_flexion <= LOCKOUT_KNEE_MAX_DEG)
+    drive = sustained_peak(s.hip_drive, straight, s.timestamps, lo, hi)
     if drive > th.hip_drive_max:
         ev.append(Evidence("hips forward of the ankle-shoulder line at lockout", drive, th.hip_drive_max, ">",
                            "fraction"))
         sev = max(sev, _severity(drive, th.hip_drive_max, 0.06))
         if frames == (lo, lo):
-            k = lo + int(np.nanargmax(np.where(ok[lo:hi + 1], s.hip_drive[lo:hi + 1], np.nan)))
+            k = lo + int(np.nanargmax(np.where(straight[lo:hi + 1], s.hip_drive[lo:hi + 1], np.nan)))
             frames = _run_around(s.hip_drive[lo:hi + 1] > th.hip_drive_max, k, lo)
     if s.back_curvature is not None:
         hollow = sustained_trough(s.back_curvature, s.ok(BACK), s.timestamps, lo, hi)
@@ -407,6 +435,8 @@ def hips_rise_first(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | CantJu
     unseen = _unseen(s, LEGS, a0, a1, "way up")
     if unseen:
         return unseen
+    if _squatted_start(s, rep, th):
+        return None  # hips set as low as a squat must rise first: that is squatting's cue
     got = trunk_rise_at_knee_extension(s, rep, th.hips_rise_knee_progress)
     if got is None or got[0] >= th.hips_rise_trunk_min:
         return None

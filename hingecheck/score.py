@@ -39,7 +39,7 @@ from .errors import HingecheckError
 from .faults import FAULTS
 from .metrics import Label, Prediction, compute_metrics, parse_fault_list
 
-VIDEO_EXTS = (".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".mpg", ".mpeg", ".wmv")
+VIDEO_EXTS = (".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".mpg", ".mpeg", ".wmv", ".gif")
 REQUIRED_COLUMNS = ("clip", "exercise", "view", "reps", "faults")
 OPTIONAL_COLUMNS = ("optional_faults",)
 VIEWS = ("side", "oblique", "front", "")

@@ -68,7 +68,7 @@ FITTED: dict[str, Moves] = {
     "rounded_back": (0.0, -0.01),
     "dropped_head": (0.0,),
     "hyperextension": (0.0, 0.0),
-    "hips_rise_first": (-0.1,),
+    "hips_rise_first": (0.0,),
     "excess_knee_bend": (5.0,),
     "incomplete_lockout": (0.0,),
 }

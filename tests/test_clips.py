@@ -141,28 +141,30 @@ def test_oblique_view_counted_and_judged_right_or_marked(labels, results, clip, 
         assert all(not rep["judged"] or fault in rep["cant_judge"] for rep in whole(r)), f"{clip}: {fault} missed"
 
 
-def test_side_view_first_set_bar(scored):
-    """On the side-view clips of the first set: every labelled fault found on all
-    but at most one clip (clip08's squatted start from the floor is missed since
-    the lockout it is measured against is hidden), no false fault on its good
-    clips, rep counts exact -- asserted from metrics.json."""
+def test_accuracy_bar_on_side_view_clips(scored):
+    """Every labelled fault on side-view clips found, no false fault on good side-view clips,
+    rep counts exact on every multi-rep clip -- asserted from metrics.json."""
     metrics = scored[1]
     side = metrics["by_view"]["side"]
-    missed = [c for v in side["faults"].values() for c in v["fn_clips"]]
-    assert len(missed) <= 1, f"labelled faults not found: {missed}"
+    missed = {f: v["fn_clips"] for f, v in side["faults"].items() if v["fn_clips"]}
+    assert not missed, f"labelled faults not found: {missed}"
+    for fid in FAULT_IDS:
+        if side["faults"][fid]["support"]:
+            assert side["faults"][fid]["recall"] == 1.0, fid
     assert side["good_clips"]["flagged_clips"] == [], side["good_clips"]
+    assert side["good_clips"]["clean_pct"] == 100.0
     assert metrics["rep_count"]["wrong"] == [], metrics["rep_count"]["wrong"]
 
 
 def test_held_out_figures(tuned):
-    """Leave-one-source-out over all 36 clips (13 sources). The issue's bar is
-    micro F1 >= 0.85 and good clips clean >= 90 %; this build measures 0.70 and
-    19/21, so the F1 figure is a floor against regression, not the bar."""
+    """Leave-one-source-out over all 36 clips (13 sources): micro F1 >= 0.85 and
+    good-form clips clean >= 90 % on the clips of sources the fit did not see
+    (this build: 0.87 and 20/21), every clip decoded, rep counts exact."""
     held = tuned[0]["held_out"]
     assert held["errors"] == [], held["errors"]                 # every clip decoded
     assert held["scored_clips"] == 36
     assert held["rep_count"]["wrong"] == [], held["rep_count"]["wrong"]
-    assert held["micro"]["f1"] >= 0.68, held["micro"]
+    assert held["micro"]["f1"] >= 0.85, held["micro"]
     assert held["good_clips"]["clean_pct"] >= 90.0, held["good_clips"]
     assert set(held["by_source"]) == {"kb-side-and-oblique", "captioned-barbell", "square-barbell", "kb-coach",
                                       "floor-camera-gym", "barbell-demo-white", "single-rep-coach",
@@ -209,3 +211,57 @@ def test_analyze_command_end_to_end(tmp_path, monkeypatch, capsys):
     text = capsys.readouterr().out
     assert "squatting" in text and "drill" in text
     assert not list(tmp_path.glob(".*tmp*")), "temporary files left behind"
+
+
+def _variant(src, dst, mirror: bool, keep_every: int):
+    """Write ``src`` mirrored left-right and/or keeping every ``keep_every``-th frame (lower frame rate)."""
+    import cv2
+    cap = cv2.VideoCapture(str(src))
+    fps = cap.get(cv2.CAP_PROP_FPS)
+    w, h = int(cap.get(cv2.CAP_PROP_FRAME_WIDTH)), int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT))
+    out = cv2.VideoWriter(str(dst), cv2.VideoWriter_fourcc(*"mp4v"), fps / keep_every, (w, h))
+    i = 0
+    while True:
+        ok, frame = cap.read()
+        if not ok:
+            break
+        if i % keep_every == 0:
+            out.write(cv2.flip(frame, 1) if mirror else frame)
+        i += 1
+    cap.release()
+    out.release()
+
+
+VARIANTS = [("clip02.mp4", True, 1), ("clip03.mp4", True, 1), ("clip04.mp4", True, 1),
+            ("clip01.mp4", False, 2), ("clip03.mp4", False, 2)]
+
+
+@pytest.fixture(scope="session")
+def variants(labels, pose_cache, tmp_path_factory):
+    """scores.json of mirrored and half-frame-rate copies of clips, made now."""
+    from hingecheck.cli import main
+
+    folder = require_clips()
+    model_dir = require_model_dir("pose_landmarker_full.task")
+    d = tmp_path_factory.mktemp("variants")
+    rows = ["clip,exercise,view,reps,faults,optional_faults"]
+    for clip, mirror, keep in VARIANTS:
+        name = f"{'mirror' if mirror else 'fps'}_{keep}_{clip}"
+        _variant(folder / clip, d / name, mirror, keep)
+        lab = labels[clip]
+        rows.append(f"{name},{lab['exercise']},{lab['view']},{lab['reps']},{lab['faults']},{lab['optional_faults']}")
+    (d / "labels.csv").write_text("\n".join(rows) + "\n")
+    rc = main(["score", str(d / "labels.csv"), "--out", str(d / "out"), "--workers", "2",
+               "--model", str(model_dir / "pose_landmarker_full.task"), "--quiet"])
+    assert rc == 0
+    return {c["clip"]: c["result"] for c in json.loads((d / "out" / "scores.json").read_text())["clips"]}
+
+
+@pytest.mark.parametrize("clip,mirror,keep", VARIANTS)
+def test_mirrored_or_slower_copy_gets_the_same_verdict(variants, results, clip, mirror, keep):
+    """The same lift mirrored left-right, or at half the frame rate, gets the
+    same clip verdict and rep count (MediaPipe's landmarks differ between a
+    frame and its mirror by several degrees)."""
+    got = variants[f"{'mirror' if mirror else 'fps'}_{keep}_{clip}"]
+    assert got["clip_faults"] == results[clip]["clip_faults"]
+    assert got["rep_count"] == results[clip]["rep_count"]
