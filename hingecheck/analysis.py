@@ -224,6 +224,24 @@ def _cut_off(pose: PoseSequence, side_name: str, lo: int, hi: int) -> bool:
     return bool(outside[present].any(axis=1).mean() > 0.2)
 
 
+#: a lifter shorter than this in the frame (pixels, standing) is too small to
+#: judge: measured on clip01/clip03 scaled down, verdicts held at 55 px and
+#: false per-rep faults appeared at 38 px
+MIN_LIFTER_PX = 48.0
+
+
+def lifter_height_px(image: np.ndarray) -> float:
+    """The lifter's standing height in pixels over these frames: the 90th
+    percentile of each frame's vertical extent of the landmarks (NaN if
+    never seen)."""
+    y = np.asarray(image, float)[..., 1]
+    seen = np.isfinite(y).any(axis=1)
+    if not seen.any():
+        return float("nan")
+    extent = np.nanmax(y[seen], axis=1) - np.nanmin(y[seen], axis=1)
+    return float(np.percentile(extent, 90))
+
+
 def judge_rep(rep: Rep, sig: RepSignals, feat: HingeFeatures, pose: PoseSequence,
               th: Thresholds, faults: tuple[str, ...] | None = None) -> RepVerdict:
     """Run every rule (or those of ``faults``) on one rep, or say why it cannot be judged."""
@@ -242,7 +260,12 @@ def judge_rep(rep: Rep, sig: RepSignals, feat: HingeFeatures, pose: PoseSequence
     }
     if sig.back_curvature is not None:
         v.metrics["back_curvature_bottom"] = float(sig.back_curvature[b])
-    if missing > th.max_missing_fraction:
+    tall = lifter_height_px(pose.image[lo:hi + 1])
+    v.metrics["lifter_height_px"] = tall
+    if tall < MIN_LIFTER_PX:
+        v.cant_judge["*"] = (f"too small to judge: the lifter is {tall:.0f} px tall in the frame; "
+                             "move the camera closer or film at a higher resolution")
+    elif missing > th.max_missing_fraction:
         v.cant_judge["*"] = f"landmarks missing in {missing:.0%} of the rep's frames"
     elif rel < th.min_reliability:
         v.cant_judge["*"] = f"landmarks unreliable (median visibility {rel:.2f})"
@@ -350,7 +373,10 @@ def judge_all(p: Prepared, th: Thresholds, faults: tuple[str, ...] | None = None
     has_whole = any(r.complete for r in p.reps)
     verdicts = []
     for r in p.reps:
-        if has_whole and not r.complete:  # set-up or put-down at the clip's edge
+        if r.gap_s > 0:
+            verdicts.append(RepVerdict(r, cant_judge={"*": f"tracking lost for {r.gap_s:.1f} s during this "
+                                                          "movement: not counted or judged"}))
+        elif has_whole and not r.complete:  # set-up or put-down at the clip's edge
             verdicts.append(RepVerdict(r, cant_judge={"*": "partial movement at the clip's edge (set-up or put-down)"}))
         else:
             verdicts.append(judge_rep(r, p.sig, p.feat, p.pose, th, faults))

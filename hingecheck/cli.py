@@ -149,7 +149,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 def cmd_score(args: argparse.Namespace) -> int:
     from .config import load_config
-    from .metrics import metrics_table
+    from .metrics import metrics_table, summary_line
     from .score import find_videos, read_label_files, read_sources, score_batch
 
     if args.workers is not None and args.workers < 1:
@@ -186,6 +186,8 @@ def cmd_score(args: argparse.Namespace) -> int:
         print()
     if "metrics" in doc:
         print(metrics_table(doc["metrics"]))
+        for name, m in doc["metrics"].get("by_source", {}).items():
+            print(summary_line(name, m))
         print()
     print(f"{doc['clips_total']} clips ({doc['clips_cached']} from cache, {doc['clips_failed']} failed) "
           f"in {doc['wall_s']:.1f} s; results in {out}/ (scores.json, scores.csv"

@@ -154,6 +154,22 @@ def facing_direction(image: np.ndarray, side: BodySide) -> float:
     return 1.0 if np.median(np.sign(votes)) >= 0 else -1.0
 
 
+def leg_axis_tilt(image: np.ndarray) -> float:
+    """Median angle (degrees, 0-180) of the legs (mid-ankle to mid-hip) from
+    the image's up direction over the frames where they are seen.
+
+    Near 0 for a lifter standing or hinging upright in the frame; near 90
+    when the lifter lies along the frame (a video turned sideways without
+    rotation metadata). NaN when the legs are never seen.
+    """
+    la, ra, lh, rh = np.moveaxis(_points(image, (Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE,
+                                                  Landmark.LEFT_HIP, Landmark.RIGHT_HIP)), 1, 0)
+    d = 0.5 * (lh + rh) - 0.5 * (la + ra)
+    ang = np.degrees(np.arctan2(np.abs(d[:, 0]), -d[:, 1]))
+    ang = ang[np.isfinite(ang)]
+    return float(np.median(ang)) if ang.size else float("nan")
+
+
 def side_on_ratio(image: np.ndarray) -> np.ndarray:
     """(F,) shoulder width over torso length in the image, dimensionless.
 

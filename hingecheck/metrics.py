@@ -231,6 +231,15 @@ def _f(v, pct: bool = False) -> str:
     return f"{v:.1f}%" if pct else f"{v:.2f}"
 
 
+def summary_line(name: str, m: dict) -> str:
+    """One line of :func:`compute_metrics`' result: micro F1, its counts, good clips clean."""
+    g = m["good_clips"]
+    micro = m["micro"]["f1"]
+    return (f"{name:<26} micro F1 {'--' if micro is None else f'{micro:.2f}'}  "
+            f"tp {m['micro']['tp']:>2} fp {m['micro']['fp']:>2} fn {m['micro']['fn']:>2}  "
+            f"good clips clean {g['clean']}/{g['n']}")
+
+
 def metrics_table(m: dict) -> str:
     """A fixed-width text rendering of :func:`compute_metrics`' result."""
     head = f"{'fault':<20} {'tp':>3} {'fp':>3} {'fn':>3} {'prec':>5} {'rec':>5} {'f1':>5}"

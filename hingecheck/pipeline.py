@@ -16,7 +16,7 @@ import numpy as np
 
 from .backline import SAMPLES, back_contour, curvatures
 from .errors import HingecheckError
-from .geometry import choose_side, facing_direction
+from .geometry import choose_side, facing_direction, leg_axis_tilt
 from .buffers import GrowBuffer
 from .landmarks import NUM_LANDMARKS, Landmark, PoseSequence
 from .pose import FramePose, PoseEstimator
@@ -112,6 +112,10 @@ def extract_pose(video: str | Path, model_path: str | Path, *, segmentation: boo
     return PoseRun(pose, frames_read, info.frame_count, err, info.duration_s, back)
 
 
+#: legs further than this from the image's vertical (degrees, median over the
+#: clip): the video is turned sideways, not a lifter hinging
+MAX_LEG_AXIS_TILT_DEG = 55.0
+
 #: bump when what :func:`save_pose_run` stores changes
 POSE_CACHE_FORMAT = 1
 
@@ -168,6 +172,10 @@ def check_complete(run: PoseRun, video: str | Path) -> None:
             f"video {video} is truncated or corrupt: decoded {run.frames_read} of {run.frame_count} frames")
     if not run.pose.detected.any():
         raise HingecheckError(f"no person found in {video}: film the whole body, side-on, in good light")
+    tilt = leg_axis_tilt(run.pose.image)
+    if tilt > MAX_LEG_AXIS_TILT_DEG:
+        raise HingecheckError(f"the lifter lies along the frame in {video} (legs {tilt:.0f} degrees from "
+                              "upright): the video looks turned sideways; rotate it upright and try again")
 
 
 __all__ = ["PoseRun", "extract_pose", "check_complete", "NUM_LANDMARKS"]

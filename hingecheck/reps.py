@@ -91,7 +91,9 @@ class Rep:
     lockout (for an up-down-up rep, ``end``).
     ``kind`` is ``"up-down-up"`` or ``"down-up-down"`` (from the floor).
     ``complete`` is False for a partial movement at the clip's edge (judged
-    for faults, not counted).
+    for faults, not counted) and for a rep during which tracking was lost
+    for longer than the smoothing bridges (``gap_s`` > 0: neither counted nor
+    judged, never read as a lockout).
     """
 
     index: int
@@ -104,6 +106,7 @@ class Rep:
     up_s: float
     kind: str
     complete: bool = True
+    gap_s: float = 0.0  # the longest stretch inside the rep where tracking was lost (not counted if > 0)
 
     @property
     def frames(self) -> slice:
@@ -114,7 +117,7 @@ class Rep:
             "index": self.index, "start": self.start, "bottom": self.bottom, "top": self.top,
             "end": self.end, "depth_deg": round(self.depth_deg, 1),
             "down_s": round(self.down_s, 2), "up_s": round(self.up_s, 2),
-            "kind": self.kind, "complete": self.complete,
+            "kind": self.kind, "complete": self.complete, "tracking_gap_s": round(self.gap_s, 2),
         }
 
 
@@ -271,7 +274,23 @@ def segment_reps(flex: np.ndarray, timestamps: np.ndarray, params: RepParams = R
                                    float(t[ph.extreme] - t[s]), float(t[e] - t[ph.extreme]),
                                    "partial", complete=False))
     out = []
-    for k, r in enumerate(reps + partial):
-        out.append(Rep(k + 1 if r.complete else 0, r.start, r.bottom, r.top, r.end, r.depth_deg,
-                       r.down_s, r.up_s, r.kind, r.complete))
+    n = 0
+    for r in reps + partial:
+        gap = _longest_gap(flex, t, r.start, r.end)
+        whole = r.complete and gap == 0.0
+        n += whole
+        out.append(Rep(n if whole else 0, r.start, r.bottom, r.top, r.end, r.depth_deg,
+                       r.down_s, r.up_s, r.kind, whole, gap))
     return out
+
+
+def _longest_gap(flex: np.ndarray, t: np.ndarray, lo: int, hi: int) -> float:
+    """Seconds of the longest run of NaN in ``flex`` within frames lo..hi (0 if none):
+    the smoothed signal is NaN only where tracking was lost longer than the
+    gap filling bridges."""
+    bad = np.isnan(flex[lo:hi + 1])
+    if not bad.any():
+        return 0.0
+    edges = np.diff(np.concatenate([[0], bad.astype(np.int8), [0]]))
+    starts, ends = np.flatnonzero(edges == 1) + lo, np.flatnonzero(edges == -1) + lo
+    return float(max(t[min(e, t.size - 1)] - t[max(s - 1, 0)] for s, e in zip(starts, ends)))

@@ -39,16 +39,8 @@ def load_cases(jobs, sources: dict[str, str], cache_dir: Path, model_path: Path,
     return cases, skipped
 
 
-def _line(name: str, m: dict) -> str:
-    g = m["good_clips"]
-    micro = m["micro"]["f1"]
-    return (f"{name:<24} micro F1 {'--' if micro is None else f'{micro:.2f}'}  "
-            f"tp {m['micro']['tp']:>2} fp {m['micro']['fp']:>2} fn {m['micro']['fn']:>2}  "
-            f"good clips clean {g['clean']}/{g['n']}")
-
-
 def run_tune(args: argparse.Namespace) -> int:
-    from .metrics import metrics_table
+    from .metrics import metrics_table, summary_line
     from .models import resolve_model
     from .score import read_label_files, read_sources, score_batch
     from .tune import cross_validate, profile_toml, prior_config
@@ -74,10 +66,10 @@ def run_tune(args: argparse.Namespace) -> int:
     print(metrics_table(cv.held_out))
     print()
     for s, m in cv.held_out["by_source"].items():
-        print(_line(s, m))
+        print(summary_line(s, m))
     print()
-    print(_line("held out, all sources", cv.held_out))
-    print(_line("fitted on all (in-sample)", cv.fitted))
+    print(summary_line("held out, all sources", cv.held_out))
+    print(summary_line("fitted on all (in-sample)", cv.fitted))
     write_text_atomic(out, profile_toml(cv.config, cv.moves, f"{len(cases)} clips, {len(set(sources.values()))} sources"))
     if report is not None:
         write_text_atomic(report, json.dumps(cv.as_dict(), indent=1, default=float) + "\n")

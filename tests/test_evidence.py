@@ -102,3 +102,44 @@ def test_tune_moves_a_threshold_that_flags_good_clips():
     cv = cross_validate(cases, strict)
     assert cv.moves["dropped_head"][0] > 0
     assert cv.fitted["good_clips"]["clean"] == 2
+
+
+def _with_gap(pose, at: int, n: int):
+    """``pose`` with ``n`` frames of lost tracking (no person) inserted before frame ``at``."""
+    from hingecheck.landmarks import PoseSequence
+
+    def ins(a):
+        return np.concatenate([a[:at], np.full((n,) + a.shape[1:], np.nan), a[at:]])
+    t = pose.timestamps
+    dt = float(np.median(np.diff(t)))
+    ts = np.concatenate([t[:at], t[at - 1] + dt * np.arange(1, n + 1), t[at:] + n * dt])
+    return PoseSequence(ins(pose.image), ins(pose.world), ins(pose.visibility), ins(pose.presence), ts,
+                        pose.frame_size)
+
+
+@pytest.mark.parametrize("where", ["bottom", "top"])
+def test_lost_tracking_is_never_a_lockout_fault(where):
+    th = load_config().for_exercise("rdl")
+    pose, _ = make_hinge(n_reps=4, noise_px=0.5)
+    clean = analyze_pose(pose, "rdl", th)
+    r = clean.reps[1].rep
+    at = r.bottom if where == "bottom" else r.end + 3
+    a = analyze_pose(_with_gap(pose, at, int(3 * clean.fps)), "rdl", th)   # 3 s of black frames
+    assert all("incomplete_lockout" not in v.faults for v in a.reps)
+    assert not a.clip_faults()
+    if where == "bottom":  # the rep the gap cuts is voided, not counted
+        assert a.rep_count == 3
+        void = [v for v in a.reps if v.rep.gap_s > 0]
+        assert len(void) == 1 and "tracking lost" in void[0].cant_judge["*"]
+    else:
+        assert a.rep_count == 4
+
+
+def test_a_lifter_too_small_in_the_frame_is_not_judged():
+    th = load_config().for_exercise("rdl")
+    big = analyze_pose(make_hinge(n_reps=2, fault="dropped_head")[0], "rdl", th)
+    small_pose, _ = make_hinge(n_reps=2, fault="dropped_head", scale_px=25.0, frame_size=(64, 64))
+    small = analyze_pose(small_pose, "rdl", th)
+    assert "dropped_head" in big.clip_faults()
+    assert small.rep_count == 2 and small.clip_faults() == []
+    assert all("too small to judge" in v.cant_judge["*"] for v in small.reps if v.rep.complete)

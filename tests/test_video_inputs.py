@@ -57,3 +57,41 @@ def test_without_a_duration_the_frame_count_decides():
     check_complete(_run(100, 30.0, None, 105), "a.avi")
     with pytest.raises(HingecheckError, match="truncated"):
         check_complete(_run(50, 30.0, None, 105), "b.avi")
+
+
+@pytest.mark.parametrize("rotation,sideways", [(0.0, False), (25.0, False), (90.0, True), (-90.0, True)])
+def test_a_lifter_lying_along_the_frame_is_refused(rotation, sideways):
+    from hingecheck.geometry import leg_axis_tilt
+    pose, _ = make_hinge(n_reps=2, camera_rotation_deg=rotation, frame_size=(1280, 1280))
+    run = PoseRun(pose, len(pose), len(pose), None, None)
+    assert (leg_axis_tilt(pose.image) > 55) == sideways
+    if sideways:
+        with pytest.raises(HingecheckError, match="turned sideways"):
+            check_complete(run, "v.mp4")
+    else:
+        check_complete(run, "v.mp4")
+
+
+def test_sideways_video_gets_one_line(tmp_path):
+    """A real clip turned 90 degrees with no rotation metadata: one line, exit 2, no output."""
+    import cv2
+    from assets import require_clips
+    from test_cli import assert_one_line_error, run_cli
+    require_model_dir("pose_landmarker_lite.task")
+    src = cv2.VideoCapture(str(require_clips() / "clip02.mp4"))
+    fps = src.get(cv2.CAP_PROP_FPS)
+    out = None
+    for _ in range(240):
+        ok, frame = src.read()
+        if not ok:
+            break
+        frame = cv2.rotate(frame, cv2.ROTATE_90_CLOCKWISE)
+        if out is None:
+            out = cv2.VideoWriter(str(tmp_path / "sideways.mp4"), cv2.VideoWriter_fourcc(*"mp4v"), fps,
+                                  (frame.shape[1], frame.shape[0]))
+        out.write(frame)
+    out.release()
+    src.release()
+    p = run_cli("analyze", str(tmp_path / "sideways.mp4"), "--model", "lite", "--no-video", cwd=tmp_path)
+    assert_one_line_error(p, "turned sideways")
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["sideways.mp4"]
