@@ -53,6 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--exercise", default="hip_hinge", choices=EXERCISES,
                    help="exercise of every clip when scoring a folder (a labels CSV names its own)")
     _add_model_args(s)
+    s.add_argument("--retry-failed", action="store_true",
+                   help="run again the clips cached as failed (by default a rerun keeps their failure)")
     s.add_argument("--quiet", action="store_true", help="no progress bar, no per-clip lines")
 
     t = sub.add_parser("tune", help="fit the thresholds to labelled clips by leave-one-source-out "
@@ -149,7 +151,6 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 def cmd_score(args: argparse.Namespace) -> int:
     from .config import load_config
-    from .metrics import metrics_table
     from .score import find_videos, read_label_files, read_sources, score_batch
 
     if args.workers is not None and args.workers < 1:
@@ -165,14 +166,31 @@ def cmd_score(args: argparse.Namespace) -> int:
     src = ", ".join(str(x) for x in srcs)
     sources = read_sources(args.sources, jobs) if args.sources else None
     out = Path(args.out)
-    if args.dask:
-        from .distributed import score_on_dask
-        doc = score_on_dask(jobs, out, client_or_address=args.dask, model=args.model, config=config,
-                            workers=args.workers, progress=not args.quiet, labelled=labelled, source=src,
-                            sources=sources)
-    else:
-        doc = score_batch(jobs, out, model=args.model, config=config, workers=args.workers,
-                          progress=not args.quiet, labelled=labelled, source=src, sources=sources)
+    from .batchrun import Interrupted
+    try:
+        if args.dask:
+            from .distributed import score_on_dask
+            doc = score_on_dask(jobs, out, client_or_address=args.dask, model=args.model, config=config,
+                                workers=args.workers, progress=not args.quiet, labelled=labelled, source=src,
+                                sources=sources, retry_failed=args.retry_failed)
+        else:
+            doc = score_batch(jobs, out, model=args.model, config=config, workers=args.workers,
+                              progress=not args.quiet, labelled=labelled, source=src, sources=sources,
+                              retry_failed=args.retry_failed)
+    except Interrupted as exc:
+        if exc.doc is None:
+            raise
+        doc = exc.doc
+    return _print_scores(args, doc, out)
+
+
+#: ``score``: outputs written, but at least one clip could not be scored
+EXIT_CLIPS_FAILED = 3
+
+
+def _print_scores(args: argparse.Namespace, doc: dict, out: Path) -> int:
+    from .metrics import metrics_table
+
     if not args.quiet:
         for c in doc["clips"]:
             if c.get("error"):
@@ -190,7 +208,13 @@ def cmd_score(args: argparse.Namespace) -> int:
     print(f"{doc['clips_total']} clips ({doc['clips_cached']} from cache, {doc['clips_failed']} failed) "
           f"in {doc['wall_s']:.1f} s; results in {out}/ (scores.json, scores.csv"
           + (", metrics.json" if "metrics" in doc else "") + ", report.html)")
-    return 0
+    if doc.get("interrupted"):
+        import signal
+        sig = signal.Signals[doc["interrupted"]]
+        print(f"hingecheck: interrupted ({sig.name}): {doc['clips_total']} of {doc['clips_listed']} clips "
+              f"finished; their results are in {out}/", file=sys.stderr)
+        return 128 + sig.value
+    return EXIT_CLIPS_FAILED if doc["clips_failed"] else 0
 
 
 def _has_display() -> bool:
@@ -284,22 +308,29 @@ COMMANDS = {"analyze": cmd_analyze, "history": cmd_history, "live": cmd_live, "s
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .batchrun import catch_sigterm, restore_signals
+
     parser = build_parser()
     args = parser.parse_args(argv)
+    saved = catch_sigterm()  # SIGTERM unwinds like Ctrl-C: temporary files are removed
     try:
         return COMMANDS[args.command](args)
     except HingecheckError as exc:
         print(f"hingecheck: error: {exc}", file=sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:
-        print("hingecheck: interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        import signal
+        signum = getattr(exc, "signum", signal.SIGINT)
+        print(f"hingecheck: interrupted ({signal.Signals(signum).name})", file=sys.stderr)
+        return 128 + signum
     except Exception as exc:  # a bug: still one line, the trace only on request
         if os.environ.get("HINGECHECK_DEBUG"):
             raise
         print(f"hingecheck: internal error: {type(exc).__name__}: {exc} (set HINGECHECK_DEBUG=1 for details)",
               file=sys.stderr)
         return 1
+    finally:
+        restore_signals(saved)
 
 
 if __name__ == "__main__":  # pragma: no cover
