@@ -61,6 +61,26 @@ def restore_signals(saved: dict) -> None:
         signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
 
 
+@contextlib.contextmanager
+def end_set_on_signal():
+    """For ``live``: the first Ctrl-C or SIGTERM sets the yielded Event (the set ends as with q);
+    a second one interrupts. Main thread only (elsewhere the Event is never set)."""
+    stop = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield stop
+        return
+
+    def handler(signum, _frame):
+        if stop.is_set():
+            raise Interrupted(signum)
+        stop.set()
+    saved = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, *_TERM_SIGNALS)}
+    try:
+        yield stop
+    finally:
+        restore_signals(saved)
+
+
 def signal_text(exitcode: int | None) -> str:
     """How a worker ended, in words: ``killed by SIGSEGV``, ``exit status 1``."""
     if exitcode is not None and exitcode < 0:
@@ -274,4 +294,4 @@ def _collect_written(plan, records: dict[int, dict]) -> None:
                 records[task.index] = task_record(task, hit)
 
 
-__all__ = ["run_tasks", "run_plan", "check_model_loads", "catch_sigterm", "restore_signals", "Interrupted", "signal_text", "MAX_ATTEMPTS"]
+__all__ = ["run_tasks", "run_plan", "check_model_loads", "catch_sigterm", "restore_signals", "end_set_on_signal", "Interrupted", "signal_text", "MAX_ATTEMPTS"]

@@ -96,9 +96,37 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _human_output(json_out: Path):
+    """Where the tables go: standard output, or standard error when the JSON report goes there."""
+    import contextlib
+
+    from .atomic import is_stdout
+    return contextlib.redirect_stdout(sys.stderr) if is_stdout(json_out) else contextlib.nullcontext()
+
+
+def _plan_analyze_outputs(args: argparse.Namespace, video: Path) -> tuple[Path, Path | None, SetOutputs]:
+    """The outputs of ``analyze``, checked before the long run: writable, distinct, not the input,
+    and a video format that can be encoded."""
+    from .atomic import check_distinct, check_writable, in_place
+    from .video import check_encodable
+
+    stem = video.stem
+    json_out = Path(args.json) if args.json else Path(f"{stem}.hingecheck.json")
+    video_out = None if args.no_video else Path(args.video_out) if args.video_out else Path(f"{stem}.annotated.mp4")
+    for out in (json_out, video_out):
+        if out is not None:
+            check_writable(out)
+            if not in_place(out) and out.resolve() == video.resolve():
+                raise HingecheckError(f"output {out} would overwrite the input video")
+    outs = SetOutputs.plan(args, json_out, stem, protect=video)
+    check_distinct({"--json": json_out, "--video": video_out, "--html": outs.html})
+    if video_out is not None:
+        check_encodable(video_out)
+    return json_out, video_out, outs
+
+
 def cmd_analyze(args: argparse.Namespace) -> int:
     from .analysis import analyze_pose
-    from .atomic import check_writable
     from .config import load_config
     from .models import resolve_model
     from .report import report_dict, rep_table, summary_text, write_json
@@ -106,16 +134,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
     video = Path(args.video)
     th = load_config(args.config).for_exercise(args.exercise)
-    stem = video.stem
-    json_out = Path(args.json) if args.json else Path(f"{stem}.hingecheck.json")
-    video_out = None if args.no_video else Path(args.video_out) if args.video_out else Path(f"{stem}.annotated.mp4")
-    for out in (json_out, video_out):
-        if out is not None:
-            check_writable(out)
-            if out.resolve() == video.resolve():
-                raise HingecheckError(f"output {out} would overwrite the input video")
-    probe(video)  # fail fast on a missing or unreadable file
-    outs = SetOutputs.plan(args, json_out, stem, protect=video)
+    probe(video)  # fail fast on a missing or unreadable file, or a still image
+    json_out, video_out, outs = _plan_analyze_outputs(args, video)
     model = resolve_model(args.model, progress=not args.quiet)
 
     from .pipeline import check_complete, extract_pose
@@ -137,15 +157,16 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     write_json(json_out, report_dict(analysis, str(video), str(model), timing))
     saved = outs.save(analysis, source=str(video.resolve()), model=str(model), kind="analyze",
                       reports={"json": json_out, "video": video_out})
-    print(f"{video.name}: {args.exercise}, {n} frames at {analysis.fps:.0f} fps")
-    print(rep_table(analysis))
-    print()
-    print(summary_text(analysis))
-    print()
-    print(f"report: {json_out}" + (f"   annotated video: {video_out}" if video_out else "")
-          + f"   ({n / total:.0f} frames/s)")
-    for line in saved:
-        print(line)
+    with _human_output(json_out):
+        print(f"{video.name}: {args.exercise}, {n} frames at {analysis.fps:.0f} fps")
+        print(rep_table(analysis))
+        print()
+        print(summary_text(analysis))
+        print()
+        print(f"report: {json_out}" + (f"   annotated video: {video_out}" if video_out else "")
+              + f"   ({n / total:.0f} frames/s)")
+        for line in saved:
+            print(line)
     return 0
 
 
@@ -223,20 +244,33 @@ def _has_display() -> bool:
     return True
 
 
-def cmd_live(args: argparse.Namespace) -> int:
-    from .atomic import check_writable
-    from .config import load_config
-    from .live import FrameSource, Voice, run_live
-    from .models import resolve_model
-    from .report import rep_table, report_dict, summary_text, write_json
+def _plan_live_outputs(args: argparse.Namespace) -> tuple[Path, Path | None, SetOutputs]:
+    """The outputs of ``live``, checked before the set starts (as for ``analyze``)."""
+    from .atomic import check_distinct, check_writable, is_stdout
+    from .video import check_encodable
 
-    th = load_config(args.config).for_exercise(args.exercise)
-    json_out = Path(args.json) if args.json else Path(time.strftime("live-%Y%m%d-%H%M%S.hingecheck.json"))
+    stem = time.strftime("live-%Y%m%d-%H%M%S")
+    json_out = Path(args.json) if args.json else Path(f"{stem}.hingecheck.json")
     record = Path(args.record) if args.record else None
     for out in (json_out, record):
         if out is not None:
             check_writable(out)
-    outs = SetOutputs.plan(args, json_out)
+    outs = SetOutputs.plan(args, json_out, stem if is_stdout(json_out) else None)
+    check_distinct({"--json": json_out, "--record": record, "--html": outs.html})
+    if record is not None:
+        check_encodable(record)
+    return json_out, record, outs
+
+
+def cmd_live(args: argparse.Namespace) -> int:
+    from .batchrun import end_set_on_signal
+    from .config import load_config
+    from .live import FrameSource, Voice, run_live
+    from .models import resolve_model
+    from .report import report_dict, write_json
+
+    th = load_config(args.config).for_exercise(args.exercise)
+    json_out, record, outs = _plan_live_outputs(args)
     model = resolve_model(args.model)
     window = not args.no_window and _has_display()
     if not args.no_window and not window:
@@ -245,27 +279,35 @@ def cmd_live(args: argparse.Namespace) -> int:
                          realtime=not args.as_fast_as_possible)
     if window:
         print("keys: q quit, space pause, r reset the set, m mute", file=sys.stderr)
-    result = run_live(source, model, args.exercise, th, window=window, voice=Voice(muted=args.mute),
-                      record=record, segmentation=not args.no_segmentation, stills=outs.stills)
+    with end_set_on_signal() as stop:  # Ctrl-C, SIGTERM: the set ends as with q
+        result = run_live(source, model, args.exercise, th, window=window, voice=Voice(muted=args.mute),
+                          record=record, segmentation=not args.no_segmentation, stills=outs.stills, stop=stop)
     a = result.analysis
     write_json(json_out, report_dict(a, source.name, str(model), {"live": result.stats()}))
     saved = outs.save(a, source=source.name, model=str(model), kind="live",
                       reports={"json": json_out, "video": record})
+    with _human_output(json_out):
+        _print_live(args, source, result, json_out, record, saved)
+    if result.source_error and not (source.is_file and source.ended and a.timestamps.size):
+        print(f"hingecheck: error: {result.source_error}; the set so far is saved in {json_out}", file=sys.stderr)
+        return 3
+    return 0
+
+
+def _print_live(args, source, result, json_out: Path, record: Path | None, saved: list[str]) -> None:
+    from .report import rep_table, summary_text
+
+    a, st = result.analysis, result.stats()
     print(f"{source.name}: {args.exercise}, {result.frames} frames processed, {result.dropped} dropped")
     print(rep_table(a))
     print()
     print(summary_text(a))
-    st = result.stats()
     print()
     print(f"set report: {json_out}" + (f"   video: {record}" if record else "")
           + f"   ({st['processing_fps']} frames/s, latency median {st['latency_ms_median']} ms,"
             f" 95th percentile {st['latency_ms_p95']} ms)")
     for line in saved:
         print(line)
-    if result.source_error and not (source.is_file and source.ended and a.timestamps.size):
-        print(f"hingecheck: error: {result.source_error}; the set so far is saved in {json_out}", file=sys.stderr)
-        return 3
-    return 0
 
 
 def cmd_history(args: argparse.Namespace) -> int:

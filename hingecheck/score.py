@@ -81,12 +81,16 @@ def read_labels(csv_path: str | os.PathLike) -> list[ClipJob]:
                               f"expected header: {','.join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)}")
     jobs: list[ClipJob] = []
     seen: set[str] = set()
+    needed = max(cols.index(c) for c in REQUIRED_COLUMNS) + 1  # trailing optional columns may be left out
     for row in reader:
         line = reader.line_num
         where = f"labels {p} line {line}"
+        n_fields = sum(1 for k, v in row.items() if k is not None and v is not None) + len(row.get(None) or [])
         row = {k: (v or "").strip() for k, v in row.items() if k is not None}
         if not any(row.values()):
             continue
+        if not needed <= n_fields <= len(cols):
+            raise HingecheckError(f"{where} has {n_fields} fields, expected {len(cols)}")
         clip = row["clip"]
         if not clip:
             raise HingecheckError(f"{where}: empty clip")
