@@ -247,7 +247,7 @@ def run_live(source: FrameSource, model_path: str | Path, exercise: str, th: Thr
                 item = source.get(timeout=0.5)
                 if item is None:
                     if source.ended:
-                        source.check_complete()
+                        getattr(source, "check_complete", lambda: None)()  # a file: truncated?
                         break
                     continue
                 if analyzer is None:

@@ -265,3 +265,21 @@ def test_annotated_video_of_a_variable_frame_rate_input_keeps_its_duration(tmp_p
     duration = out.get(cv2.CAP_PROP_FRAME_COUNT) / out.get(cv2.CAP_PROP_FPS)
     out.release()
     assert abs(duration - i / 30) < 0.2, (duration, i / 30)
+
+
+# ------------------------------------------------------------ native log lines
+
+def test_native_log_lines_are_kept_off_stderr(tmp_path):
+    code = (
+        "import os, sys\n"
+        "from hingecheck.stderrfilter import filtered_stderr\n"
+        "with filtered_stderr():\n"
+        "    os.write(2, b'W0000 00:00:1796164004.674590   30685 landmark_projection_calculator.cc:81] Using NORM_RECT\\n')\n"
+        "    os.write(2, b'INFO: [environment.cc:36] Creating LiteRT environment with options\\n')\n"
+        "    print('hingecheck: error: ours', file=sys.stderr)\n"
+        "    with filtered_stderr():\n"
+        "        os.write(2, b'I1201 10:00:00.000001 1 x.cc:1] nested\\n')\n"
+        "print('after', file=sys.stderr)\n")
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                       env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
+    assert p.returncode == 0 and p.stderr == "hingecheck: error: ours\nafter\n", p.stderr
