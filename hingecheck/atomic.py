@@ -76,9 +76,9 @@ def _copied_in(target: Path, suffix: str) -> Iterator[Path]:
     """A temporary file in the system's temporary folder, copied into ``target`` on success
     (for writers that must seek or pick a format from the name: a video to /dev/null or a FIFO)."""
     fd, tmp = tempfile.mkstemp(prefix=".hingecheck.", suffix=f".tmp{suffix or '.mp4'}")
-    os.close(fd)
     tmp_path = Path(tmp)
     try:
+        os.close(fd)
         yield tmp_path
         with open(tmp_path, "rb") as src, open(target, "wb") as dst:
             import shutil
@@ -112,12 +112,12 @@ def atomic_path(path: str | os.PathLike, suffix: str | None = None, copy_in_plac
                                    dir=target.parent if str(target.parent) else ".")
     except OSError as exc:
         raise HingecheckError(f"cannot write {target}: {exc.strerror}") from None
-    os.close(fd)
     tmp_path = Path(tmp)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp_path, 0o666 & ~umask)  # mkstemp makes 0600; give the file the usual mode
-    try:
+    try:  # from here on, whatever happens (a signal too) removes the temporary file
+        os.close(fd)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp_path, 0o666 & ~umask)  # mkstemp makes 0600; give the file the usual mode
         yield tmp_path
         os.replace(tmp_path, target)
     except BaseException:

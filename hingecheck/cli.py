@@ -20,24 +20,7 @@ def _add_model_args(p: argparse.ArgumentParser, default: str = "full") -> None:
     p.add_argument("--config", help="TOML file overriding rule thresholds")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="hingecheck", description="Rep-by-rep hip-hinge form feedback.")
-    parser.add_argument("--version", action="version", version=f"hingecheck {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
-
-    a = sub.add_parser("analyze", help="analyse a recorded video: per-rep verdicts, JSON report, annotated video")
-    a.add_argument("video")
-    a.add_argument("--exercise", default="hip_hinge", choices=EXERCISES)
-    _add_model_args(a)
-    a.add_argument("--json", metavar="OUT", help="JSON report path (default: <video name>.hingecheck.json here)")
-    a.add_argument("--video", dest="video_out", metavar="OUT",
-                   help="annotated video path (default: <video name>.annotated.mp4 here)")
-    a.add_argument("--no-video", action="store_true", help="do not write an annotated video")
-    add_set_output_args(a)
-    a.add_argument("--no-segmentation", action="store_true",
-                   help="skip the person mask (faster; back shape from landmarks only)")
-    a.add_argument("--quiet", action="store_true", help="no progress bar")
-
+def _add_score_parser(sub) -> None:
     s = sub.add_parser("score", help="score many clips: against a labels CSV (metrics), or every video in a folder")
     s.add_argument("source", metavar="LABELS.csv|DIR", nargs="+",
                    help="labels CSV(s) (clip,exercise,view,reps,faults,optional_faults) or one folder of videos")
@@ -56,6 +39,27 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--retry-failed", action="store_true",
                    help="run again the clips cached as failed (by default a rerun keeps their failure)")
     s.add_argument("--quiet", action="store_true", help="no progress bar, no per-clip lines")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hingecheck", description="Rep-by-rep hip-hinge form feedback.")
+    parser.add_argument("--version", action="version", version=f"hingecheck {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    a = sub.add_parser("analyze", help="analyse a recorded video: per-rep verdicts, JSON report, annotated video")
+    a.add_argument("video")
+    a.add_argument("--exercise", default="hip_hinge", choices=EXERCISES)
+    _add_model_args(a)
+    a.add_argument("--json", metavar="OUT", help="JSON report path (default: <video name>.hingecheck.json here)")
+    a.add_argument("--video", dest="video_out", metavar="OUT",
+                   help="annotated video path (default: <video name>.annotated.mp4 here)")
+    a.add_argument("--no-video", action="store_true", help="do not write an annotated video")
+    add_set_output_args(a)
+    a.add_argument("--no-segmentation", action="store_true",
+                   help="skip the person mask (faster; back shape from landmarks only)")
+    a.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    _add_score_parser(sub)
 
     t = sub.add_parser("tune", help="fit the thresholds to labelled clips by leave-one-source-out "
                                     "cross-validation; write them as a --config profile")

@@ -256,8 +256,9 @@ def run_live(source: FrameSource, model_path: str | Path, exercise: str, th: Thr
                     if window:
                         _open_window(w, h)
                     if record is not None:
-                        writer_ctx = VideoWriter(record, source.fps, (w, h))
-                        writer = writer_ctx.__enter__()
+                        ctx = VideoWriter(record, source.fps, (w, h))
+                        writer = ctx.__enter__()  # (its own cleanup if this fails)
+                        writer_ctx = ctx
                 if paused:
                     key = cv2.waitKey(30) & 0xFF if window else -1
                     if key == ord(" "):

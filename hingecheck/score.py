@@ -85,7 +85,7 @@ def read_labels(csv_path: str | os.PathLike) -> list[ClipJob]:
     for row in reader:
         line = reader.line_num
         where = f"labels {p} line {line}"
-        n_fields = sum(1 for k, v in row.items() if k is not None and v is not None) + len(row.get(None) or [])
+        n_fields = _field_count(row)
         row = {k: (v or "").strip() for k, v in row.items() if k is not None}
         if not any(row.values()):
             continue
@@ -104,15 +104,9 @@ def read_labels(csv_path: str | os.PathLike) -> list[ClipJob]:
         if view not in VIEWS:
             raise HingecheckError(f"{where}: unknown view {view!r}; use side, oblique or front")
         reps_txt = row["reps"]
-        if reps_txt:
-            try:
-                reps = int(reps_txt)
-            except ValueError:
-                reps = -1
-            if reps < 0:
-                raise HingecheckError(f"{where}: reps must be a whole number >= 0 or empty, got {reps_txt!r}")
-        else:
-            reps = None
+        reps = int(reps_txt) if reps_txt.isdecimal() else None if not reps_txt else -1
+        if reps is not None and reps < 0:
+            raise HingecheckError(f"{where}: reps must be a whole number >= 0 or empty, got {reps_txt!r}")
         faults, any_fault = parse_fault_list(row["faults"], f"{where}: faults")
         optional, _ = parse_fault_list(row.get("optional_faults", ""), f"{where}: optional_faults",
                                        allow_special=False)
@@ -122,6 +116,11 @@ def read_labels(csv_path: str | os.PathLike) -> list[ClipJob]:
     if not jobs:
         raise HingecheckError(f"labels {p}: no clips listed")
     return jobs
+
+
+def _field_count(row: dict) -> int:
+    """How many fields a csv.DictReader row really had (missing ones are None, extra ones under None)."""
+    return sum(1 for k, v in row.items() if k is not None and v is not None) + len(row.get(None) or [])
 
 
 def read_label_files(paths: list[Path]) -> list[ClipJob]:

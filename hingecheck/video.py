@@ -227,13 +227,15 @@ class VideoWriter:
 
     def __enter__(self) -> "VideoWriter":
         tmp = self._ctx.__enter__()
-        fourcc = cv2.VideoWriter_fourcc(*FOURCC)
-        self._writer = cv2.VideoWriter(str(tmp), fourcc, self.fps, self.size)
-        if not self._writer.isOpened():
-            self._ctx.__exit__(HingecheckError, None, None)
-            raise HingecheckError(f"cannot write video {self.path}: no encoder for this format")
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
+        try:  # whatever stops us here (a signal while the encoder opens) removes the temporary file
+            self._writer = cv2.VideoWriter(str(tmp), cv2.VideoWriter_fourcc(*FOURCC), self.fps, self.size)
+            if not self._writer.isOpened():
+                raise HingecheckError(f"cannot write video {self.path}: no encoder for this format")
+            self._thread = threading.Thread(target=self._run, daemon=True)
+            self._thread.start()
+        except BaseException as exc:
+            self._ctx.__exit__(type(exc), exc, exc.__traceback__)
+            raise
         return self
 
     def _run(self) -> None:
