@@ -38,6 +38,9 @@ def _pump(read_fd: int, out_fd: int) -> None:
             for line in lines:
                 if not NATIVE_LOG.match(line):
                     os.write(out_fd, line + b"\n")
+            if buf and not NATIVE_LOG.match(buf):  # a progress bar's "\r...": shown now, not at its newline
+                os.write(out_fd, buf)
+                buf = b""
     if buf and not NATIVE_LOG.match(buf):
         os.write(out_fd, buf)
 

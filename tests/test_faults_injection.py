@@ -283,3 +283,21 @@ def test_native_log_lines_are_kept_off_stderr(tmp_path):
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
                        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
     assert p.returncode == 0 and p.stderr == "hingecheck: error: ours\nafter\n", p.stderr
+
+
+def test_filtered_stderr_passes_a_progress_bar_at_once():
+    code = (
+        "import os, sys, time\n"
+        "from hingecheck.stderrfilter import filtered_stderr\n"
+        "with filtered_stderr():\n"
+        "    sys.stderr.write('\\r 50%|#####'); sys.stderr.flush()\n"
+        "    time.sleep(30)\n")
+    proc = subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE,
+                            env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
+    try:
+        got = os.read(proc.stderr.fileno(), 100)  # arrives before the block ends (no newline)
+        assert got == b"\r 50%|#####"
+    finally:
+        proc.kill()
+        proc.wait()
+        proc.stderr.close()
