@@ -20,6 +20,27 @@ def _add_model_args(p: argparse.ArgumentParser, default: str = "full") -> None:
     p.add_argument("--config", help="TOML file overriding rule thresholds")
 
 
+def _add_score_parser(sub) -> None:
+    s = sub.add_parser("score", help="score many clips: against a labels CSV (metrics), or every video in a folder")
+    s.add_argument("source", metavar="LABELS.csv|DIR", nargs="+",
+                   help="labels CSV(s) (clip,exercise,view,reps,faults,optional_faults) or one folder of videos")
+    s.add_argument("--sources", metavar="SOURCES.csv",
+                   help="clip,source CSV grouping clips by lifter/camera/publisher: metrics per source too")
+    s.add_argument("--out", default="hingecheck_scores", metavar="DIR",
+                   help="output folder (default: ./hingecheck_scores); the per-clip cache lives in DIR/cache")
+    s.add_argument("--workers", type=int, default=None, metavar="N",
+                   help="parallel worker processes (default: the number of CPUs; with --dask local: 2)")
+    s.add_argument("--dask", metavar="ADDRESS|local", default=None,
+                   help="run the clips on Dask: 'local' starts a local cluster of --workers processes, "
+                        "tcp://host:8786 uses a running scheduler (needs: pip install 'hingecheck[dask]')")
+    s.add_argument("--exercise", default="hip_hinge", choices=EXERCISES,
+                   help="exercise of every clip when scoring a folder (a labels CSV names its own)")
+    _add_model_args(s)
+    s.add_argument("--retry-failed", action="store_true",
+                   help="run again the clips cached as failed (by default a rerun keeps their failure)")
+    s.add_argument("--quiet", action="store_true", help="no progress bar, no per-clip lines")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hingecheck", description="Rep-by-rep hip-hinge form feedback.")
     parser.add_argument("--version", action="version", version=f"hingecheck {__version__}")
@@ -38,22 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="skip the person mask (faster; back shape from landmarks only)")
     a.add_argument("--quiet", action="store_true", help="no progress bar")
 
-    s = sub.add_parser("score", help="score many clips: against a labels CSV (metrics), or every video in a folder")
-    s.add_argument("source", metavar="LABELS.csv|DIR", nargs="+",
-                   help="labels CSV(s) (clip,exercise,view,reps,faults,optional_faults) or one folder of videos")
-    s.add_argument("--sources", metavar="SOURCES.csv",
-                   help="clip,source CSV grouping clips by lifter/camera/publisher: metrics per source too")
-    s.add_argument("--out", default="hingecheck_scores", metavar="DIR",
-                   help="output folder (default: ./hingecheck_scores); the per-clip cache lives in DIR/cache")
-    s.add_argument("--workers", type=int, default=None, metavar="N",
-                   help="parallel worker processes (default: the number of CPUs; with --dask local: 2)")
-    s.add_argument("--dask", metavar="ADDRESS|local", default=None,
-                   help="run the clips on Dask: 'local' starts a local cluster of --workers processes, "
-                        "tcp://host:8786 uses a running scheduler (needs: pip install 'hingecheck[dask]')")
-    s.add_argument("--exercise", default="hip_hinge", choices=EXERCISES,
-                   help="exercise of every clip when scoring a folder (a labels CSV names its own)")
-    _add_model_args(s)
-    s.add_argument("--quiet", action="store_true", help="no progress bar, no per-clip lines")
+    _add_score_parser(sub)
 
     t = sub.add_parser("tune", help="fit the thresholds to labelled clips by leave-one-source-out "
                                     "cross-validation; write them as a --config profile")
@@ -94,9 +100,37 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _human_output(json_out: Path):
+    """Where the tables go: standard output, or standard error when the JSON report goes there."""
+    import contextlib
+
+    from .atomic import is_stdout
+    return contextlib.redirect_stdout(sys.stderr) if is_stdout(json_out) else contextlib.nullcontext()
+
+
+def _plan_analyze_outputs(args: argparse.Namespace, video: Path) -> tuple[Path, Path | None, SetOutputs]:
+    """The outputs of ``analyze``, checked before the long run: writable, distinct, not the input,
+    and a video format that can be encoded."""
+    from .atomic import check_distinct, check_writable, in_place
+    from .video import check_encodable
+
+    stem = video.stem
+    json_out = Path(args.json) if args.json else Path(f"{stem}.hingecheck.json")
+    video_out = None if args.no_video else Path(args.video_out) if args.video_out else Path(f"{stem}.annotated.mp4")
+    for out in (json_out, video_out):
+        if out is not None:
+            check_writable(out)
+            if not in_place(out) and out.resolve() == video.resolve():
+                raise HingecheckError(f"output {out} would overwrite the input video")
+    outs = SetOutputs.plan(args, json_out, stem, protect=video)
+    check_distinct({"--json": json_out, "--video": video_out, "--html": outs.html})
+    if video_out is not None:
+        check_encodable(video_out)
+    return json_out, video_out, outs
+
+
 def cmd_analyze(args: argparse.Namespace) -> int:
     from .analysis import analyze_pose
-    from .atomic import check_writable
     from .config import load_config
     from .models import resolve_model
     from .report import report_dict, rep_table, summary_text, write_json
@@ -104,16 +138,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
     video = Path(args.video)
     th = load_config(args.config).for_exercise(args.exercise)
-    stem = video.stem
-    json_out = Path(args.json) if args.json else Path(f"{stem}.hingecheck.json")
-    video_out = None if args.no_video else Path(args.video_out) if args.video_out else Path(f"{stem}.annotated.mp4")
-    for out in (json_out, video_out):
-        if out is not None:
-            check_writable(out)
-            if out.resolve() == video.resolve():
-                raise HingecheckError(f"output {out} would overwrite the input video")
-    probe(video)  # fail fast on a missing or unreadable file
-    outs = SetOutputs.plan(args, json_out, stem, protect=video)
+    probe(video)  # fail fast on a missing or unreadable file, or a still image
+    json_out, video_out, outs = _plan_analyze_outputs(args, video)
     model = resolve_model(args.model, progress=not args.quiet)
 
     from .pipeline import check_complete, extract_pose
@@ -135,21 +161,21 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     write_json(json_out, report_dict(analysis, str(video), str(model), timing))
     saved = outs.save(analysis, source=str(video.resolve()), model=str(model), kind="analyze",
                       reports={"json": json_out, "video": video_out})
-    print(f"{video.name}: {args.exercise}, {n} frames at {analysis.fps:.0f} fps")
-    print(rep_table(analysis))
-    print()
-    print(summary_text(analysis))
-    print()
-    print(f"report: {json_out}" + (f"   annotated video: {video_out}" if video_out else "")
-          + f"   ({n / total:.0f} frames/s)")
-    for line in saved:
-        print(line)
+    with _human_output(json_out):
+        print(f"{video.name}: {args.exercise}, {n} frames at {analysis.fps:.0f} fps")
+        print(rep_table(analysis))
+        print()
+        print(summary_text(analysis))
+        print()
+        print(f"report: {json_out}" + (f"   annotated video: {video_out}" if video_out else "")
+              + f"   ({n / total:.0f} frames/s)")
+        for line in saved:
+            print(line)
     return 0
 
 
 def cmd_score(args: argparse.Namespace) -> int:
     from .config import load_config
-    from .metrics import metrics_table, summary_line
     from .score import find_videos, read_label_files, read_sources, score_batch
 
     if args.workers is not None and args.workers < 1:
@@ -165,14 +191,31 @@ def cmd_score(args: argparse.Namespace) -> int:
     src = ", ".join(str(x) for x in srcs)
     sources = read_sources(args.sources, jobs) if args.sources else None
     out = Path(args.out)
-    if args.dask:
-        from .distributed import score_on_dask
-        doc = score_on_dask(jobs, out, client_or_address=args.dask, model=args.model, config=config,
-                            workers=args.workers, progress=not args.quiet, labelled=labelled, source=src,
-                            sources=sources)
-    else:
-        doc = score_batch(jobs, out, model=args.model, config=config, workers=args.workers,
-                          progress=not args.quiet, labelled=labelled, source=src, sources=sources)
+    from .batchrun import Interrupted
+    try:
+        if args.dask:
+            from .distributed import score_on_dask
+            doc = score_on_dask(jobs, out, client_or_address=args.dask, model=args.model, config=config,
+                                workers=args.workers, progress=not args.quiet, labelled=labelled, source=src,
+                                sources=sources, retry_failed=args.retry_failed)
+        else:
+            doc = score_batch(jobs, out, model=args.model, config=config, workers=args.workers,
+                              progress=not args.quiet, labelled=labelled, source=src, sources=sources,
+                              retry_failed=args.retry_failed)
+    except Interrupted as exc:
+        if exc.doc is None:
+            raise
+        doc = exc.doc
+    return _print_scores(args, doc, out)
+
+
+#: ``score``: outputs written, but at least one clip could not be scored
+EXIT_CLIPS_FAILED = 3
+
+
+def _print_scores(args: argparse.Namespace, doc: dict, out: Path) -> int:
+    from .metrics import metrics_table, summary_line
+
     if not args.quiet:
         for c in doc["clips"]:
             if c.get("error"):
@@ -192,7 +235,13 @@ def cmd_score(args: argparse.Namespace) -> int:
     print(f"{doc['clips_total']} clips ({doc['clips_cached']} from cache, {doc['clips_failed']} failed) "
           f"in {doc['wall_s']:.1f} s; results in {out}/ (scores.json, scores.csv"
           + (", metrics.json" if "metrics" in doc else "") + ", report.html)")
-    return 0
+    if doc.get("interrupted"):
+        import signal
+        sig = signal.Signals[doc["interrupted"]]
+        print(f"hingecheck: interrupted ({sig.name}): {doc['clips_total']} of {doc['clips_listed']} clips "
+              f"finished; their results are in {out}/", file=sys.stderr)
+        return 128 + sig.value
+    return EXIT_CLIPS_FAILED if doc["clips_failed"] else 0
 
 
 def _has_display() -> bool:
@@ -201,20 +250,33 @@ def _has_display() -> bool:
     return True
 
 
-def cmd_live(args: argparse.Namespace) -> int:
-    from .atomic import check_writable
-    from .config import load_config
-    from .live import FrameSource, Voice, run_live
-    from .models import resolve_model
-    from .report import rep_table, report_dict, summary_text, write_json
+def _plan_live_outputs(args: argparse.Namespace) -> tuple[Path, Path | None, SetOutputs]:
+    """The outputs of ``live``, checked before the set starts (as for ``analyze``)."""
+    from .atomic import check_distinct, check_writable, is_stdout
+    from .video import check_encodable
 
-    th = load_config(args.config).for_exercise(args.exercise)
-    json_out = Path(args.json) if args.json else Path(time.strftime("live-%Y%m%d-%H%M%S.hingecheck.json"))
+    stem = time.strftime("live-%Y%m%d-%H%M%S")
+    json_out = Path(args.json) if args.json else Path(f"{stem}.hingecheck.json")
     record = Path(args.record) if args.record else None
     for out in (json_out, record):
         if out is not None:
             check_writable(out)
-    outs = SetOutputs.plan(args, json_out)
+    outs = SetOutputs.plan(args, json_out, stem if is_stdout(json_out) else None)
+    check_distinct({"--json": json_out, "--record": record, "--html": outs.html})
+    if record is not None:
+        check_encodable(record)
+    return json_out, record, outs
+
+
+def cmd_live(args: argparse.Namespace) -> int:
+    from .batchrun import end_set_on_signal
+    from .config import load_config
+    from .live import FrameSource, Voice, run_live
+    from .models import resolve_model
+    from .report import report_dict, write_json
+
+    th = load_config(args.config).for_exercise(args.exercise)
+    json_out, record, outs = _plan_live_outputs(args)
     model = resolve_model(args.model)
     window = not args.no_window and _has_display()
     if not args.no_window and not window:
@@ -223,27 +285,35 @@ def cmd_live(args: argparse.Namespace) -> int:
                          realtime=not args.as_fast_as_possible)
     if window:
         print("keys: q quit, space pause, r reset the set, m mute", file=sys.stderr)
-    result = run_live(source, model, args.exercise, th, window=window, voice=Voice(muted=args.mute),
-                      record=record, segmentation=not args.no_segmentation, stills=outs.stills)
+    with end_set_on_signal() as stop:  # Ctrl-C, SIGTERM: the set ends as with q
+        result = run_live(source, model, args.exercise, th, window=window, voice=Voice(muted=args.mute),
+                          record=record, segmentation=not args.no_segmentation, stills=outs.stills, stop=stop)
     a = result.analysis
     write_json(json_out, report_dict(a, source.name, str(model), {"live": result.stats()}))
     saved = outs.save(a, source=source.name, model=str(model), kind="live",
                       reports={"json": json_out, "video": record})
+    with _human_output(json_out):
+        _print_live(args, source, result, json_out, record, saved)
+    if result.source_error and not (source.is_file and source.ended and a.timestamps.size):
+        print(f"hingecheck: error: {result.source_error}; the set so far is saved in {json_out}", file=sys.stderr)
+        return 3
+    return 0
+
+
+def _print_live(args, source, result, json_out: Path, record: Path | None, saved: list[str]) -> None:
+    from .report import rep_table, summary_text
+
+    a, st = result.analysis, result.stats()
     print(f"{source.name}: {args.exercise}, {result.frames} frames processed, {result.dropped} dropped")
     print(rep_table(a))
     print()
     print(summary_text(a))
-    st = result.stats()
     print()
     print(f"set report: {json_out}" + (f"   video: {record}" if record else "")
           + f"   ({st['processing_fps']} frames/s, latency median {st['latency_ms_median']} ms,"
             f" 95th percentile {st['latency_ms_p95']} ms)")
     for line in saved:
         print(line)
-    if result.source_error and not (source.is_file and source.ended and a.timestamps.size):
-        print(f"hingecheck: error: {result.source_error}; the set so far is saved in {json_out}", file=sys.stderr)
-        return 3
-    return 0
 
 
 def cmd_history(args: argparse.Namespace) -> int:
@@ -286,22 +356,29 @@ COMMANDS = {"analyze": cmd_analyze, "history": cmd_history, "live": cmd_live, "s
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .batchrun import catch_sigterm, restore_signals
+
     parser = build_parser()
     args = parser.parse_args(argv)
+    saved = catch_sigterm()  # SIGTERM unwinds like Ctrl-C: temporary files are removed
     try:
         return COMMANDS[args.command](args)
     except HingecheckError as exc:
         print(f"hingecheck: error: {exc}", file=sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:
-        print("hingecheck: interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        import signal
+        signum = getattr(exc, "signum", signal.SIGINT)
+        print(f"hingecheck: interrupted ({signal.Signals(signum).name})", file=sys.stderr)
+        return 128 + signum
     except Exception as exc:  # a bug: still one line, the trace only on request
         if os.environ.get("HINGECHECK_DEBUG"):
             raise
         print(f"hingecheck: internal error: {type(exc).__name__}: {exc} (set HINGECHECK_DEBUG=1 for details)",
               file=sys.stderr)
         return 1
+    finally:
+        restore_signals(saved)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -118,8 +118,48 @@ class Config:
 
 _FIELD_TYPES = {f.name: f.type for f in fields(Thresholds)}
 
+#: the valid range of every threshold, ``(low, high, low_open)``: ``low <= v <= high``
+#: (``low < v`` when ``low_open``); checked when a config file is loaded. Wide on
+#: purpose: they keep out values that switch a rule off or on by accident (NaN,
+#: infinite, negative angles), not values a tuning might want.
+RANGES: dict[str, tuple[float, float, bool]] = {
+    "squat_ratio_max": (0.0, 10.0, False), "squat_trunk_max_deg": (0.0, 90.0, False),
+    "squat_shin_min_deg": (0.0, 90.0, False), "squat_start_knee_deg": (0.0, 180.0, False),
+    "squat_start_trunk_min": (-1.0, 1.0, False), "excess_knee_flexion_deg": (0.0, 180.0, False),
+    "rounded_spine_offset": (0.0, 1.0, False), "rounded_neck_min_deg": (0.0, 90.0, False),
+    "rounded_mask_curvature": (0.0, 1.0, False), "dropped_head_deg": (0.0, 90.0, False),
+    "lean_back_deg": (0.0, 90.0, False), "neutral_trunk_max_deg": (0.0, 45.0, False),
+    "hip_drive_max": (0.0, 1.0, False), "hollow_mask_curvature": (-1.0, 1.0, False),
+    "hips_rise_knee_progress": (0.0, 1.0, False), "hips_rise_trunk_min": (-1.0, 1.0, False),
+    "lockout_hip_flexion_deg": (0.0, 90.0, False), "side_on_max": (0.0, 2.0, False),
+    "front_on_min": (0.0, 2.0, False), "min_reliability": (0.0, 1.0, False),
+    "max_missing_fraction": (0.0, 1.0, False), "smooth_cutoff_hz": (0.0, 30.0, True),
+    "rep_up_deg": (0.0, 180.0, False), "rep_down_deg": (0.0, 180.0, False),
+    "rep_min_depth_deg": (0.0, 180.0, False), "rep_min_s": (0.0, 10.0, False),
+}
 
-def _check_table(table: dict, where: str) -> dict[str, float]:
+
+def range_text(key: str) -> str:
+    lo, hi, lo_open = RANGES[key]
+    return f"{lo:g} {'<' if lo_open else '<='} {key} <= {hi:g}"
+
+
+def check_thresholds(th: Thresholds, where: str) -> None:
+    """Raise a one-line HingecheckError naming the key, the value and the range of the first
+    threshold out of its range (NaN and infinite are out), or of inverted rep thresholds."""
+    for key, (lo, hi, lo_open) in RANGES.items():
+        v = getattr(th, key)
+        inside = (lo < v if lo_open else lo <= v) and v <= hi  # False for NaN
+        if not inside:
+            raise HingecheckError(f"config {where}: {key} = {v:g} is out of range ({range_text(key)})")
+    if th.rep_up_deg >= th.rep_down_deg:
+        raise HingecheckError(f"config {where}: rep_up_deg = {th.rep_up_deg:g} must be below "
+                              f"rep_down_deg = {th.rep_down_deg:g} (a rep goes down past one and back up past the other)")
+
+
+def _check_table(table, where: str) -> dict[str, float]:
+    if not isinstance(table, dict):
+        raise HingecheckError(f"config {where} must be a table of thresholds (key = number), got {table!r}")
     out = {}
     for k, v in table.items():
         if k not in _FIELD_TYPES:
@@ -146,10 +186,17 @@ def load_config(path: str | Path | None = None) -> Config:
     unknown = set(data) - {"default", "profiles"}
     if unknown:
         raise HingecheckError(f"config {p}: unknown section(s) {sorted(unknown)}; use [default] or [profiles.<exercise>]")
-    default = Thresholds().replace(**_check_table(data.get("default", {}), "[default]"))
+    default = Thresholds().replace(**_check_table(data.get("default", {}), f"{p} [default]"))
     overrides = {k: dict(v) for k, v in PROFILE_OVERRIDES.items()}
-    for ex, table in data.get("profiles", {}).items():
+    profiles = data.get("profiles", {})
+    if not isinstance(profiles, dict):
+        raise HingecheckError(f"config {p}: profiles must be tables [profiles.<exercise>], got {profiles!r}")
+    for ex, table in profiles.items():
         if ex not in EXERCISES:
             raise HingecheckError(f"config {p}: unknown exercise profile {ex!r}")
-        overrides.setdefault(ex, {}).update(_check_table(table, f"[profiles.{ex}]"))
-    return Config(default, overrides)
+        overrides.setdefault(ex, {}).update(_check_table(table, f"{p} [profiles.{ex}]"))
+    config = Config(default, overrides)
+    check_thresholds(default, f"{p} [default]")
+    for ex in EXERCISES:
+        check_thresholds(config.for_exercise(ex), f"{p} [profiles.{ex}]")
+    return config

@@ -32,7 +32,7 @@ import warnings
 
 from .config import Config
 from .errors import HingecheckError
-from .score import ClipJob, plan_batch, process_clip, task_record, write_cache_entry, write_outputs
+from .score import ClipJob, finish_outputs, plan_batch, process_clip
 
 DASK_MISSING = "the dask extra is not installed: pip install 'hingecheck[dask]'"
 LOCAL = "local"
@@ -96,7 +96,7 @@ def _check_workers_see(client, path: str) -> None:
 def score_on_dask(jobs: list[ClipJob], out_dir: str | os.PathLike, *, client_or_address,
                   model: str = "full", config: Config | None = None, workers: int | None = None,
                   progress: bool = True, labelled: bool = True, source: str | None = None,
-                  sources: dict[str, str] | None = None) -> dict:
+                  sources: dict[str, str] | None = None, retry_failed: bool = False) -> dict:
     """Score ``jobs`` on Dask; write every output into ``out_dir``; return the scores document.
 
     ``client_or_address`` is a ``distributed.Client`` (used, not closed), a
@@ -109,16 +109,23 @@ def score_on_dask(jobs: list[ClipJob], out_dir: str | os.PathLike, *, client_or_
     run), the scheduler cannot be reached, or a worker cannot see the model.
 
     Planning (cache scan) and the outputs are :func:`~hingecheck.score.plan_batch`
-    and :func:`~hingecheck.score.write_outputs`, shared with ``score_batch``.
+    and :func:`~hingecheck.score.write_outputs`, shared with ``score_batch``; so are the
+    failures kept in the cache (a lost task -- Dask retries a task whose worker died
+    -- is recorded as failed) and ``retry_failed``. Ctrl-C or SIGTERM cancel what
+    is left and write the clips that finished (raising ``Interrupted`` with them).
     """
     if workers is not None and workers < 1:
         raise HingecheckError(f"workers must be at least 1, got {workers}")
-    plan = plan_batch(jobs, out_dir, model, config, progress)  # what is cached, what must run
+    plan = plan_batch(jobs, out_dir, model, config, progress, retry_failed)  # what is cached, what must run
     records = dict(plan.records)
+    stopped = None
 
     # -- run the rest on the cluster, one task a clip; cache each result as it lands
     if plan.todo:
+        from .batchrun import check_model_loads
+        from .scorecache import record_outcome
         distributed = _import_distributed()
+        check_model_loads(plan.model_path)
         client, close = _connect(client_or_address, workers)
         bar = plan.progress_bar("scoring (dask)", progress)
         futs = {}
@@ -132,20 +139,21 @@ def score_on_dask(jobs: list[ClipJob], out_dir: str | os.PathLike, *, client_or_
                 try:
                     rec = fut.result()
                 except Exception as exc:  # the task was lost: a worker died (killed, out of memory)
-                    rec = {"error": " ".join(f"worker failed: {type(exc).__name__}: {exc}".split())}
+                    rec = {"error": " ".join(f"worker died: {type(exc).__name__}: {exc}".split())}
                 finally:
                     fut.release()
-                if not rec.get("error"):
-                    write_cache_entry(task.cache_file, rec)  # the same entry process_clip would write
-                records[task.index] = task_record(task, rec)
+                # the same entry process_clip would write, or the failure
+                record_outcome(plan, task, rec, records, cache_results=True)
                 bar.update(1)
+        except KeyboardInterrupt as exc:
+            stopped = getattr(exc, "signum", 2)
         finally:
             bar.close()
             for fut in futs:
                 fut.cancel()
             close()
 
-    return write_outputs(plan, records, wall_s=plan.wall_s(), labelled=labelled, source=source, sources=sources)
+    return finish_outputs(plan, records, stopped, labelled=labelled, source=source, sources=sources)
 
 
 __all__ = ["score_on_dask", "DASK_MISSING"]

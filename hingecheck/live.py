@@ -54,6 +54,10 @@ class FrameSource:
         self.is_file = source is not None and Path(source).exists()
         if source is not None and not self.is_file and "://" not in str(source):
             raise HingecheckError(f"video not found: {source}")
+        self.info = None
+        if self.is_file:  # the checks analyze makes: a still image, an unreadable file
+            from .video import probe
+            self.info = probe(source)
         self._cap = cv2.VideoCapture(int(camera) if source is None else str(source))
         if not self._cap.isOpened():
             if source is None:
@@ -65,6 +69,8 @@ class FrameSource:
             self.fps = 30.0
         self.realtime = realtime
         self.dropped = 0
+        self.frames_read = 0
+        self.last_t = 0.0
         self.error: str | None = None
         self.ended = False
         self._item: SourceFrame | None = None
@@ -96,7 +102,7 @@ class FrameSource:
                             time.sleep(delay)
                 else:
                     t = time.perf_counter() - start
-                last_t = t
+                last_t = self.last_t = t
                 item = SourceFrame(seq, t, frame, time.perf_counter())
                 with self._cv:
                     if self._item is not None:
@@ -104,6 +110,7 @@ class FrameSource:
                     self._item = item
                     self._cv.notify()
                 seq += 1
+                self.frames_read = seq
         except Exception as exc:  # a driver error mid-set: report it, keep what was done
             self.error = f"{self.name} failed: {exc}"
         finally:
@@ -123,6 +130,15 @@ class FrameSource:
                 self._cv.wait(left)
             item, self._item = self._item, None
             return item
+
+    def check_complete(self) -> None:
+        """A file that ended: raise, as ``analyze`` does, if it is truncated or corrupt."""
+        if self.info is None or not self.ended:
+            return
+        from .pipeline import check_decoded
+        check_decoded(self.name, frames_read=self.frames_read, frame_count=self.info.frame_count,
+                      decoded_s=self.last_t + 1.0 / self.fps if self.frames_read else 0.0,
+                      duration_s=self.info.duration_s)
 
     def close(self) -> None:
         self._stop.set()
@@ -198,8 +214,11 @@ class LiveResult:
 
 def run_live(source: FrameSource, model_path: str | Path, exercise: str, th: Thresholds, *,
              window: bool = True, voice: Voice | None = None, record: Path | None = None,
-             segmentation: bool = True, max_seconds: float | None = None, stills=None) -> LiveResult:
-    """The live loop. Returns when the source ends, on q, or after ``max_seconds``.
+             segmentation: bool = True, max_seconds: float | None = None, stills=None,
+             stop: threading.Event | None = None) -> LiveResult:
+    """The live loop. Returns when the source ends, on q, when ``stop`` is set
+    (Ctrl-C, SIGTERM: the set ends as with q), or after ``max_seconds``.
+    A file source that ended is checked as ``analyze`` checks it (truncation).
 
     ``stills`` (a :class:`~hingecheck.stills.StillKeeper`), if given, keeps
     a few downscaled frames of the set for the visual report.
@@ -222,9 +241,13 @@ def run_live(source: FrameSource, model_path: str | Path, exercise: str, th: Thr
             while True:
                 if max_seconds is not None and time.perf_counter() - t0 > max_seconds:
                     break
+                if stop is not None and stop.is_set():
+                    quit_by_user = True
+                    break
                 item = source.get(timeout=0.5)
                 if item is None:
                     if source.ended:
+                        getattr(source, "check_complete", lambda: None)()  # a file: truncated?
                         break
                     continue
                 if analyzer is None:
@@ -233,8 +256,9 @@ def run_live(source: FrameSource, model_path: str | Path, exercise: str, th: Thr
                     if window:
                         _open_window(w, h)
                     if record is not None:
-                        writer_ctx = VideoWriter(record, source.fps, (w, h))
-                        writer = writer_ctx.__enter__()
+                        ctx = VideoWriter(record, source.fps, (w, h))
+                        writer = ctx.__enter__()  # (its own cleanup if this fails)
+                        writer_ctx = ctx
                 if paused:
                     key = cv2.waitKey(30) & 0xFF if window else -1
                     if key == ord(" "):
@@ -271,7 +295,7 @@ def run_live(source: FrameSource, model_path: str | Path, exercise: str, th: Thr
                                          banner_level=level, status=status)
                     frame = draw_overlay(item.bgr, state)
                     if writer is not None:
-                        writer.write(frame)
+                        writer.write(frame, item.t)  # dropped frames: the previous one held
                     if window:
                         cv2.imshow(WINDOW, frame)
                         key = cv2.waitKey(1) & 0xFF

@@ -157,19 +157,30 @@ def load_pose_run(path: str | Path) -> PoseRun | None:
         return None
 
 
-def check_complete(run: PoseRun, video: str | Path) -> None:
-    """Raise if the video looks truncated or if no person was ever seen."""
-    if run.decode_error:
-        raise HingecheckError(f"video {video} is corrupt: decoding failed after {run.frames_read} frames ({run.decode_error})")
+def check_decoded(video: str | Path, *, frames_read: int, frame_count: int, decoded_s: float,
+                  duration_s: float | None, decode_error: str | None = None) -> None:
+    """Raise if the decoded frames fall short of what the container promises (a truncated file).
+
+    ``decoded_s`` is the presented time the decoded frames cover. Shared by
+    ``analyze`` and ``score`` (:func:`check_complete`) and ``live --source FILE``.
+    """
+    if decode_error:
+        raise HingecheckError(f"video {video} is corrupt: decoding failed after {frames_read} frames ({decode_error})")
     # the presented duration honours edit lists (a phone's trim): a trimmed
     # video presents fewer frames than it stores, and is not truncated
-    if run.duration_s is not None and run.duration_s > 0.5:
-        if run.decoded_s < 0.9 * run.duration_s:
-            raise HingecheckError(f"video {video} is truncated or corrupt: decoded {run.decoded_s:.2f} s "
-                                  f"of its {run.duration_s:.2f} s")
-    elif run.frame_count > 10 and run.frames_read < 0.9 * run.frame_count:
+    if duration_s is not None and duration_s > 0.5:
+        if decoded_s < 0.9 * duration_s:
+            raise HingecheckError(f"video {video} is truncated or corrupt: decoded {decoded_s:.2f} s "
+                                  f"of its {duration_s:.2f} s")
+    elif frame_count > 10 and frames_read < 0.9 * frame_count:
         raise HingecheckError(
-            f"video {video} is truncated or corrupt: decoded {run.frames_read} of {run.frame_count} frames")
+            f"video {video} is truncated or corrupt: decoded {frames_read} of {frame_count} frames")
+
+
+def check_complete(run: PoseRun, video: str | Path) -> None:
+    """Raise if the video looks truncated or if no person was ever seen."""
+    check_decoded(video, frames_read=run.frames_read, frame_count=run.frame_count, decoded_s=run.decoded_s,
+                  duration_s=run.duration_s, decode_error=run.decode_error)
     if not run.pose.detected.any():
         raise HingecheckError(f"no person found in {video}: film the whole body, side-on, in good light")
     tilt = leg_axis_tilt(run.pose.image)
@@ -178,4 +189,4 @@ def check_complete(run: PoseRun, video: str | Path) -> None:
                               "upright): the video looks turned sideways; rotate it upright and try again")
 
 
-__all__ = ["PoseRun", "extract_pose", "check_complete", "NUM_LANDMARKS"]
+__all__ = ["PoseRun", "extract_pose", "check_complete", "check_decoded", "NUM_LANDMARKS"]

@@ -121,10 +121,15 @@ class PoseEstimator:
             min_tracking_confidence=min_tracking,
             output_segmentation_masks=segmentation,
         )
+        from .stderrfilter import filtered_stderr
+        # its graph threads log between our calls too: filter those lines while it lives
+        self._filter = filtered_stderr()
+        self._filter.__enter__()
         try:
             with quiet_stderr():
                 self._landmarker = mp_vision.PoseLandmarker.create_from_options(opts)
         except Exception as exc:
+            self._filter.__exit__(None, None, None)
             msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise HingecheckError(f"cannot load pose model {model_path}: {msg}") from None
         self._last_ms = -1
@@ -152,8 +157,11 @@ class PoseEstimator:
         return result_to_frame_pose(result, frame_bgr.shape[1], frame_bgr.shape[0])
 
     def close(self) -> None:
-        with quiet_stderr():  # mediapipe 1.2.3 logs its accelerators' teardown
-            self._landmarker.close()
+        try:
+            with quiet_stderr():  # mediapipe 1.2.3 logs its accelerators' teardown
+                self._landmarker.close()
+        finally:
+            self._filter.__exit__(None, None, None)
 
     def __enter__(self) -> "PoseEstimator":
         return self

@@ -38,4 +38,4 @@ def render_annotated(video: str | Path, pose: PoseSequence, analysis: Analysis,
                     active_faults=fv.active_faults, banner=fv.banner, banner_level=fv.banner_level,
                     status=None if analysis.view == "side" else f"camera view: {analysis.view}",
                 )
-                writer.write(draw_overlay(frame.bgr, state))
+                writer.write(draw_overlay(frame.bgr, state), frame.timestamp)  # its own timing

@@ -28,7 +28,6 @@ import json
 import math
 import os
 import time
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,12 +81,16 @@ def read_labels(csv_path: str | os.PathLike) -> list[ClipJob]:
                               f"expected header: {','.join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)}")
     jobs: list[ClipJob] = []
     seen: set[str] = set()
+    needed = max(cols.index(c) for c in REQUIRED_COLUMNS) + 1  # trailing optional columns may be left out
     for row in reader:
         line = reader.line_num
         where = f"labels {p} line {line}"
+        n_fields = _field_count(row)
         row = {k: (v or "").strip() for k, v in row.items() if k is not None}
         if not any(row.values()):
             continue
+        if not needed <= n_fields <= len(cols):
+            raise HingecheckError(f"{where} has {n_fields} fields, expected {len(cols)}")
         clip = row["clip"]
         if not clip:
             raise HingecheckError(f"{where}: empty clip")
@@ -101,15 +104,9 @@ def read_labels(csv_path: str | os.PathLike) -> list[ClipJob]:
         if view not in VIEWS:
             raise HingecheckError(f"{where}: unknown view {view!r}; use side, oblique or front")
         reps_txt = row["reps"]
-        if reps_txt:
-            try:
-                reps = int(reps_txt)
-            except ValueError:
-                reps = -1
-            if reps < 0:
-                raise HingecheckError(f"{where}: reps must be a whole number >= 0 or empty, got {reps_txt!r}")
-        else:
-            reps = None
+        reps = int(reps_txt) if reps_txt.isdecimal() else None if not reps_txt else -1
+        if reps is not None and reps < 0:
+            raise HingecheckError(f"{where}: reps must be a whole number >= 0 or empty, got {reps_txt!r}")
         faults, any_fault = parse_fault_list(row["faults"], f"{where}: faults")
         optional, _ = parse_fault_list(row.get("optional_faults", ""), f"{where}: optional_faults",
                                        allow_special=False)
@@ -119,6 +116,11 @@ def read_labels(csv_path: str | os.PathLike) -> list[ClipJob]:
     if not jobs:
         raise HingecheckError(f"labels {p}: no clips listed")
     return jobs
+
+
+def _field_count(row: dict) -> int:
+    """How many fields a csv.DictReader row really had (missing ones are None, extra ones under None)."""
+    return sum(1 for k, v in row.items() if k is not None and v is not None) + len(row.get(None) or [])
 
 
 def read_label_files(paths: list[Path]) -> list[ClipJob]:
@@ -194,13 +196,13 @@ def pose_key(clip_hash: str, model_hash: str) -> str:
 
 
 def read_cache(path: Path) -> dict | None:
+    """A valid cache entry (a result, or a failure with ``"failed": true``), else None."""
+    from .scorecache import valid_entry
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT or "result" not in data:
-        return None
-    return data
+    return data if valid_entry(data, CACHE_FORMAT) else None
 
 
 def _clean(o):
@@ -321,7 +323,7 @@ def process_clip(path: str, exercise: str, thresholds: dict, model: str, cache_f
     except HingecheckError as exc:
         return {"error": " ".join(str(exc).split())}
     except BaseException as exc:  # noqa: BLE001 - a worker never takes the batch down
-        if isinstance(exc, KeyboardInterrupt):
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):  # stopped: nothing to report
             raise
         return {"error": " ".join(f"internal error: {type(exc).__name__}: {exc}".split())}
 
@@ -392,24 +394,26 @@ def task_record(task: ClipTask, rec: dict) -> dict:
 
 
 def plan_batch(jobs: list[ClipJob], out_dir: str | os.PathLike, model: str = "full",
-               config: Config | None = None, progress: bool = True) -> BatchPlan:
+               config: Config | None = None, progress: bool = True, retry_failed: bool = False) -> BatchPlan:
     """Create ``OUT/cache``, resolve and hash the model, and sort ``jobs`` into settled and to-run.
 
     A clip whose file is missing or unreadable gets its error record, a clip
     whose cache entry is valid gets its cached record; every other clip is a
-    :class:`ClipTask` with its cache key and cache file.
+    :class:`ClipTask` with its cache key and cache file. A clip cached as
+    failed is settled too, unless ``retry_failed``.
     """
     from .models import resolve_model
+    from .scorecache import cached_record
 
     config = config or Config()
     out = Path(out_dir)
     cache = out / "cache"
+    model_path = resolve_model(model, progress=progress)  # before creating anything
+    model_hash = file_sha256(model_path)
     try:
         cache.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise HingecheckError(f"cannot create {cache}: {exc.strerror}") from None
-    model_path = resolve_model(model, progress=progress)
-    model_hash = file_sha256(model_path)
     t_start = time.perf_counter()
 
     records: dict[int, dict] = {}
@@ -418,7 +422,9 @@ def plan_batch(jobs: list[ClipJob], out_dir: str | os.PathLike, model: str = "fu
         th = config.for_exercise(job.exercise)
         base = _job_base(job)
         if not job.path.is_file():
-            records[i] = {**base, "cached": False, "error": f"clip file not found: {job.path}"}
+            err = (f"clip {job.path} is a folder, not a video file" if job.path.is_dir()
+                   else f"clip file not found: {job.path}")
+            records[i] = {**base, "cached": False, "error": err}
             continue
         try:
             clip_hash = file_sha256(job.path)
@@ -427,8 +433,8 @@ def plan_batch(jobs: list[ClipJob], out_dir: str | os.PathLike, model: str = "fu
             records[i] = {**base, "cached": False, "error": f"cannot read clip {job.path}: {exc.strerror}"}
             continue
         hit = read_cache(cache / f"{key}.json")
-        if hit is not None:
-            records[i] = {**base, "key": key, "cached": True, "result": hit["result"], "timing": hit["timing"]}
+        if hit is not None and not (retry_failed and hit.get("failed")):
+            records[i] = cached_record(base, key, hit)
         else:
             todo.append(ClipTask(i, job, key, str(cache / f"{key}.json"),
                                  str(cache / "pose" / f"{pose_key(clip_hash, model_hash)}.npz")))
@@ -449,40 +455,43 @@ def _frame_count(path: Path) -> int:
 
 def score_batch(jobs: list[ClipJob], out_dir: str | os.PathLike, *, model: str = "full",
                 config: Config | None = None, workers: int | None = None, progress: bool = True,
-                labelled: bool = True, source: str | None = None, sources: dict[str, str] | None = None) -> dict:
+                labelled: bool = True, source: str | None = None, sources: dict[str, str] | None = None,
+                retry_failed: bool = False) -> dict:
     """Score ``jobs``; write every output into ``out_dir``; return the scores document.
-    With ``sources`` (clip -> source), the metrics have a ``by_source`` breakdown."""
-    plan = plan_batch(jobs, out_dir, model, config, progress)
-    records = dict(plan.records)
-    bar = plan.progress_bar("scoring", progress)
-    try:
-        if plan.todo:
-            n_workers = max(1, min(workers or os.cpu_count() or 1, len(plan.todo)))
-            import multiprocessing as mp
-            ctx = mp.get_context("spawn")  # mediapipe and fork do not mix
-            with ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx) as pool:
-                futs = {pool.submit(process_clip, *plan.task_args(task, task.cache_file)): task
-                        for task in plan.todo}
-                pending = set(futs)
-                while pending:
-                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                    for f in done:
-                        task = futs[f]
-                        try:
-                            rec = f.result()
-                        except Exception as exc:  # a worker died (e.g. killed, out of memory)
-                            rec = {"error": f"worker failed: {type(exc).__name__}: {exc}"}
-                        records[task.index] = task_record(task, rec)
-                        bar.update(1)
-    finally:
-        bar.close()
-    return write_outputs(plan, records, wall_s=plan.wall_s(), labelled=labelled, source=source, sources=sources)
+    With ``sources`` (clip -> source), the metrics have a ``by_source`` breakdown.
+
+    A clip whose worker dies is retried once, then recorded (and cached) as
+    failed; clips cached as failed are not run again unless ``retry_failed``.
+    Interrupted (Ctrl-C, SIGTERM), it stops the workers at once, writes the
+    outputs of the clips that finished and raises
+    :class:`~hingecheck.batchrun.Interrupted` with that document as ``doc``.
+    """
+    from .batchrun import run_plan
+    plan = plan_batch(jobs, out_dir, model, config, progress, retry_failed)
+    records, stopped = run_plan(plan, workers, progress)
+    return finish_outputs(plan, records, stopped, labelled=labelled, source=source, sources=sources)
+
+
+def finish_outputs(plan: BatchPlan, records: dict[int, dict], stopped: int | None, **kw) -> dict:
+    """:func:`write_outputs` of a batch that ran; of one stopped by signal ``stopped``, write
+    the clips that finished (the document says ``interrupted`` and ``clips_listed``) and raise
+    :class:`~hingecheck.batchrun.Interrupted` with it."""
+    if stopped is None:
+        return write_outputs(plan, records, wall_s=plan.wall_s(), **kw)
+    import signal
+
+    from .batchrun import Interrupted
+    done = sorted(records)
+    doc = write_outputs([plan.jobs[i] for i in done], {k: records[i] for k, i in enumerate(done)},
+                        plan.out, plan.model_path, plan.model_hash, wall_s=plan.wall_s(),
+                        extra={"interrupted": signal.Signals(stopped).name, "clips_listed": len(plan.jobs)}, **kw)
+    raise Interrupted(stopped, doc)
 
 
 def write_outputs(plan_or_jobs: BatchPlan | list[ClipJob], records: dict[int, dict],
                   out_dir: str | os.PathLike | None = None, model_path=None, model_hash: str | None = None, *,
                   wall_s: float, labelled: bool, source: str | None,
-                  sources: dict[str, str] | None = None) -> dict:
+                  sources: dict[str, str] | None = None, extra: dict | None = None) -> dict:
     """Write scores.json, scores.csv, metrics.json (if ``labelled``) and report.html; return the document.
 
     ``records`` holds one record per job index. Given a :class:`BatchPlan`,
@@ -513,7 +522,7 @@ def write_outputs(plan_or_jobs: BatchPlan | list[ClipJob], records: dict[int, di
     doc = {"tool": "hingecheck", "version": __version__, "source": source, "model": str(model_path),
            "model_sha256": model_hash, "wall_s": round(wall_s, 3),
            "clips_total": len(jobs), "clips_cached": sum(1 for r in records.values() if r.get("cached")),
-           "clips_failed": sum(1 for r in records.values() if r.get("error")), "clips": clips}
+           "clips_failed": sum(1 for r in records.values() if r.get("error")), **(extra or {}), "clips": clips}
     metrics = None
     if labelled:
         preds = {jobs[i].clip: _prediction(jobs[i], records[i]) for i in range(len(jobs))}

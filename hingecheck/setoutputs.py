@@ -20,11 +20,15 @@ def add_set_output_args(p: argparse.ArgumentParser) -> None:
 
 
 def default_html(json_out: Path, stem: str | None = None) -> Path:
-    """``<stem>.hingecheck.html`` beside the JSON report (``stem`` defaults to the report's)."""
+    """``<stem>.hingecheck.html`` beside the JSON report (``stem`` defaults to the report's);
+    here when the report is not a regular file (``-``, ``/dev/stdout``, a FIFO)."""
+    from .atomic import is_stdout
     if stem is None:
         name = json_out.name
         stem = name[:-len(".hingecheck.json")] if name.endswith(".hingecheck.json") else json_out.stem
-    return json_out.parent / f"{stem}.hingecheck.html"
+    special = is_stdout(json_out) or (json_out.exists() and not json_out.is_file())
+    folder = Path(".") if special else json_out.parent
+    return folder / f"{stem}.hingecheck.html"
 
 
 @dataclass

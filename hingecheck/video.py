@@ -18,7 +18,7 @@ from . import _quiet  # noqa: F401  (before cv2)
 import cv2
 import numpy as np
 
-from .atomic import atomic_path
+from .atomic import atomic_path, in_place
 from .errors import HingecheckError
 
 _END = object()
@@ -73,7 +73,8 @@ def _open(path: str | Path) -> cv2.VideoCapture:
 def probe(path: str | Path) -> VideoInfo:
     """Open ``path``, decode its first frame, and describe it.
 
-    Raises :class:`HingecheckError` for a missing, unreadable or empty file.
+    Raises :class:`HingecheckError` for a missing, unreadable or empty file,
+    and for a still image (one frame, or no frame rate).
     """
     cap = _open(path)
     try:
@@ -81,7 +82,11 @@ def probe(path: str | Path) -> VideoInfo:
         if not ok or frame is None:
             raise HingecheckError(f"cannot read video {path}: no decodable frame (corrupt or empty file)")
         fps = cap.get(cv2.CAP_PROP_FPS)
-        if not np.isfinite(fps) or fps <= 1 or fps > 1000:
+        if not np.isfinite(fps) or fps <= 0:
+            raise HingecheckError(f"{path} has no frame rate: a still image, not a video")
+        if not cap.grab():
+            raise HingecheckError(f"{path} has a single frame: a still image, not a video (film the set)")
+        if fps <= 1 or fps > 1000:
             fps = 30.0
         return VideoInfo(str(path), frame.shape[1], frame.shape[0], float(fps),
                          int(cap.get(cv2.CAP_PROP_FRAME_COUNT)), presented_duration(path))
@@ -163,31 +168,74 @@ class FrameReader:
         self.close()
 
 
+FOURCC = "mp4v"
+
+
+def check_encodable(path: str | Path) -> None:
+    """Fail now, in one line, if no encoder writes ``path``'s format (before a long pose pass).
+    Opens a writer on a temporary file beside it and removes it; an output written in
+    place (``/dev/null``) is not tried."""
+    import os
+    import tempfile
+
+    from .atomic import check_writable
+    p = check_writable(path)
+    if in_place(p):
+        return
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=f".tmp{p.suffix}", dir=p.parent)
+    os.close(fd)
+    try:
+        writer = cv2.VideoWriter(tmp, cv2.VideoWriter_fourcc(*FOURCC), 30.0, (64, 64))
+        ok = writer.isOpened()
+        writer.release()
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    if not ok:
+        raise HingecheckError(f"cannot write video {p}: no encoder for {p.suffix or 'a name without extension'}"
+                              " (use .mp4)")
+
+
 class VideoWriter:
     """Write BGR frames to an mp4 on a background thread, atomically.
 
     Use as a context manager: the file appears at ``path`` only when the
     block ends without error; otherwise nothing is left behind.
+
+    Frames written with their timestamp (``write(frame, t)``) keep their own
+    timing at the writer's constant rate: a gap (dropped frames, a
+    variable-frame-rate input) repeats the previous frame, so the video plays
+    at the speed it was filmed.
     """
+
+    #: the longest gap filled by repeating a frame, in seconds
+    MAX_GAP_S = 60.0
 
     def __init__(self, path: str | Path, fps: float, size: tuple[int, int], queue_size: int = 16):
         self.path = Path(path)
         self.fps = fps
         self.size = size
-        self._ctx = atomic_path(self.path)
+        sfx = None
+        if in_place(self.path) and self.path.suffix.lower() not in (".mp4", ".avi", ".mov", ".mkv", ".m4v"):
+            sfx = ".mp4"  # /dev/null, a FIFO: encoded as mp4, then copied in
+        self._ctx = atomic_path(self.path, suffix=sfx, copy_in_place=True)
         self._q: queue.Queue = queue.Queue(maxsize=queue_size)
         self._thread: threading.Thread | None = None
         self.error: str | None = None
+        self.frames_written = 0
+        self._t0: float | None = None
+        self._last: np.ndarray | None = None
 
     def __enter__(self) -> "VideoWriter":
         tmp = self._ctx.__enter__()
-        fourcc = cv2.VideoWriter_fourcc(*"mp4v")
-        self._writer = cv2.VideoWriter(str(tmp), fourcc, self.fps, self.size)
-        if not self._writer.isOpened():
-            self._ctx.__exit__(HingecheckError, None, None)
-            raise HingecheckError(f"cannot write video {self.path}: no encoder for this format")
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
+        try:  # whatever stops us here (a signal while the encoder opens) removes the temporary file
+            self._writer = cv2.VideoWriter(str(tmp), cv2.VideoWriter_fourcc(*FOURCC), self.fps, self.size)
+            if not self._writer.isOpened():
+                raise HingecheckError(f"cannot write video {self.path}: no encoder for this format")
+            self._thread = threading.Thread(target=self._run, daemon=True)
+            self._thread.start()
+        except BaseException as exc:
+            self._ctx.__exit__(type(exc), exc, exc.__traceback__)
+            raise
         return self
 
     def _run(self) -> None:
@@ -200,10 +248,21 @@ class VideoWriter:
             except Exception as exc:  # pragma: no cover - encoder failure
                 self.error = str(exc)
 
-    def write(self, frame_bgr: np.ndarray) -> None:
+    def write(self, frame_bgr: np.ndarray, t: float | None = None) -> None:
+        """Queue a frame; with ``t`` (seconds), first repeat the previous frame up to ``t``'s slot."""
         if self.error:
             raise HingecheckError(f"cannot write video {self.path}: {self.error}")
+        if t is not None and np.isfinite(t):
+            if self._t0 is None:
+                self._t0 = t
+            due = int(round((t - self._t0) * self.fps))
+            due = min(due, self.frames_written + int(self.MAX_GAP_S * self.fps))
+            while self._last is not None and self.frames_written < due:
+                self._q.put(self._last)
+                self.frames_written += 1
         self._q.put(frame_bgr)
+        self.frames_written += 1
+        self._last = frame_bgr
 
     def __exit__(self, exc_type, exc, tb) -> bool:
         self._q.put(_END)

@@ -202,7 +202,7 @@ def test_score_end_to_end_and_cache(tmp_path, monkeypatch, capsys):
                        "missing.mp4,deadlift,side,1,none,\n")
     out = tmp_path / "out"
     args = ["score", str(p), "--out", str(out), "--workers", "2", "--model", str(model), "--quiet"]
-    assert cli.main(args) == 0
+    assert cli.main(args) == cli.EXIT_CLIPS_FAILED  # missing.mp4: outputs written, one clip failed
     printed = capsys.readouterr().out
     assert "squatting" in printed and "good clips" in printed  # the metrics table
     for name in ("scores.json", "scores.csv", "metrics.json", "report.html"):
@@ -238,13 +238,13 @@ def test_score_end_to_end_and_cache(tmp_path, monkeypatch, capsys):
     assert len(cached["result"]["signals"]["hip_flexion"]) == len(cached["result"]["signals"]["t"]) > 5
 
     # an unchanged rerun does no inference: no worker pool is even started
-    import hingecheck.score as score_mod
+    import hingecheck.batchrun as batchrun
 
     def no_pool(*a, **k):
         raise AssertionError("a worker pool was started on a fully cached rerun")
-    monkeypatch.setattr(score_mod, "ProcessPoolExecutor", no_pool)
+    monkeypatch.setattr(batchrun, "run_tasks", no_pool)
     t0 = time.perf_counter()
-    assert cli.main(args) == 0
+    assert cli.main(args) == cli.EXIT_CLIPS_FAILED
     assert time.perf_counter() - t0 < 10
     doc2 = json.loads((out / "scores.json").read_text())
     by2 = {c["clip"]: c for c in doc2["clips"]}
@@ -346,7 +346,9 @@ def test_plan_batch_and_write_outputs(tmp_path, capsys):
     assert args[5] == {"clip": "a.mp4", "exercise": "deadlift", "key": plan.todo[0].key}
 
     # a cache entry for b: the next plan serves it from the cache
-    write_cache_entry(plan.todo[1].cache_file, {"format": 1, "result": {"x": 1}, "timing": {"total_s": 0.5}})
+    result = {"clip_faults": [], "rep_count": 0, "judged_reps": 0, "reps_found": 0, "cant_judge": True,
+              "view": "side", "reps": []}
+    write_cache_entry(plan.todo[1].cache_file, {"format": 1, "result": result, "timing": {"total_s": 0.5}})
     plan2 = plan_batch(jobs, out, str(model), None, False)
     assert [t.index for t in plan2.todo] == [0]
     assert plan2.records[2]["cached"] is True and plan2.records[2]["key"] == plan.todo[1].key
