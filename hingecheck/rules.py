@@ -117,6 +117,11 @@ LOCKOUT_BAND_DEG = 15.0
 BOTTOM_BAND = 0.2
 
 
+def top_frame(rep: Rep) -> int:
+    """The frame where the lifter is most upright: ``rep.top`` from the floor, the end from standing."""
+    return rep.top if rep.kind == "down-up-down" else rep.end
+
+
 def lockout_window(rep: Rep, timestamps: np.ndarray, hip_flexion: np.ndarray | None = None) -> tuple[int, int]:
     """(first, last) frame of the rep's lockout: the top of the rep.
 
@@ -127,7 +132,7 @@ def lockout_window(rep: Rep, timestamps: np.ndarray, hip_flexion: np.ndarray | N
     rep from the floor this is the top of the pull, never the whole rep.
     """
     t = np.asarray(timestamps, float)
-    top = rep.top if rep.kind == "down-up-down" else rep.end
+    top = top_frame(rep)
     if t.size <= top:
         return rep.start, rep.end
     lo = int(np.searchsorted(t, t[top] - LOCKOUT_HOLD_S, side="left"))
@@ -216,13 +221,15 @@ def _median(x: np.ndarray, ok: np.ndarray, lo: int, hi: int) -> float:
     return float(np.median(w)) if w.size else float("nan")
 
 
-def _squatted_start(s: RepSignals, rep: Rep, th: Thresholds) -> bool:
-    """A lift from the floor whose knees are held bent past ``squat_start_knee_deg``
-    at the bottom (the hips set as low as a squat's)."""
+def _squatted_start(s: RepSignals, rep: Rep, th: Thresholds) -> float | None:
+    """The knee flexion held at the floor (degrees) when a lift from the floor
+    starts with the knees bent past ``squat_start_knee_deg`` (the hips set as
+    low as a squat's); None otherwise."""
     if rep.kind == "up-down-up" or rep.bottom != rep.start:
-        return False
+        return None
     b0, b1 = bottom_window(rep, s.hip_flexion)
-    return bool(sustained_peak(s.knee_flexion, s.ok(LEGS), s.timestamps, b0, b1) > th.squat_start_knee_deg)
+    knee = sustained_peak(s.knee_flexion, s.ok(LEGS), s.timestamps, b0, b1)
+    return knee if knee > th.squat_start_knee_deg else None
 
 
 @rule("squatting")
@@ -257,8 +264,8 @@ def squatting(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | CantJudge | 
         ev.append(Evidence("trunk inclination at bottom", trunk, th.squat_trunk_max_deg, "<", "deg"))
         ev.append(Evidence("shin angle at bottom", shin, th.squat_shin_min_deg, ">", "deg"))
         sev = max(sev, _severity(trunk, th.squat_trunk_max_deg, 25.0))
-    knee = sustained_peak(s.knee_flexion, ok, s.timestamps, b0, b1)
-    if _squatted_start(s, rep, th):
+    knee = _squatted_start(s, rep, th)
+    if knee is not None:
         # set up from the floor: hips set as low as a squat and then forced to rise
         # first, the trunk tipping further over as the knees straighten
         got = trunk_rise_at_knee_extension(s, rep, th.hips_rise_knee_progress)
@@ -435,7 +442,7 @@ def hips_rise_first(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | CantJu
     unseen = _unseen(s, LEGS, a0, a1, "way up")
     if unseen:
         return unseen
-    if _squatted_start(s, rep, th):
+    if _squatted_start(s, rep, th) is not None:
         return None  # hips set as low as a squat must rise first: that is squatting's cue
     got = trunk_rise_at_knee_extension(s, rep, th.hips_rise_knee_progress)
     if got is None or got[0] >= th.hips_rise_trunk_min:
@@ -453,7 +460,7 @@ def incomplete_lockout(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | Can
     ``lockout_hip_flexion_deg``. Not judged when the clip ends within
     :data:`LOCKOUT_HOLD_S` of the top (the lockout could not be watched)."""
     lo, hi = lockout_window(rep, s.timestamps, s.hip_flexion)
-    top = rep.top if rep.kind == "down-up-down" else rep.end
+    top = top_frame(rep)
     t = s.timestamps
     if top >= t.size - 1 or t[-1] - t[top] < LOCKOUT_HOLD_S:
         return None  # the clip ends before the lockout could be watched
