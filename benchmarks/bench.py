@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -37,14 +36,14 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from hingecheck import _quiet  # noqa: E402,F401
 import cv2  # noqa: E402
 
-from hingecheck.analysis import analyze_pose  # noqa: E402
-from hingecheck.config import load_config  # noqa: E402
-from hingecheck.models import resolve_model  # noqa: E402
-from hingecheck.pipeline import extract_pose  # noqa: E402
-from hingecheck.pose import PoseEstimator  # noqa: E402
+from hingecheck.core.analysis import analyze_pose  # noqa: E402
+from hingecheck.core.config import load_config  # noqa: E402
+from hingecheck.io import _quiet  # noqa: E402,F401
+from hingecheck.io.bundles import resolve_model  # noqa: E402
+from hingecheck.io.extract import extract_pose  # noqa: E402
+from hingecheck.io.pose import PoseEstimator  # noqa: E402
 
 BATCH_CLIPS = ("clip05.mp4", "clip06.mp4", "clip13.mp4", "clip14.mp4")
 
@@ -74,7 +73,7 @@ def bench_inference(frames, ts, model, segmentation=True) -> float:
 
 
 def bench_analyze(clip: Path, model, exercise: str, video: bool) -> tuple[float, object, object]:
-    from hingecheck.render import render_annotated
+    from hingecheck.outputs.render import render_annotated
     th = load_config().for_exercise(exercise)
     t0 = time.perf_counter()
     run = extract_pose(clip, model, progress=False)
@@ -98,7 +97,7 @@ def bench_rules(pose, exercise: str, repeat: int = 5) -> float:
 
 def bench_stream(pose, exercise: str) -> float:
     """Seconds per frame of the live path's incremental analysis alone."""
-    from hingecheck.stream import StreamingAnalyzer
+    from hingecheck.core.stream import StreamingAnalyzer
     th = load_config().for_exercise(exercise)
     s = StreamingAnalyzer(exercise, th, pose.frame_size)
     bc = pose.back_curvature if pose.back_curvature is not None else np.full(len(pose), np.nan)
@@ -109,14 +108,15 @@ def bench_stream(pose, exercise: str) -> float:
 
 
 def bench_live(clip: Path, model, exercise: str) -> dict:
-    from hingecheck.live import FrameSource, run_live
+    from hingecheck.apps.live import FrameSource, run_live
     th = load_config().for_exercise(exercise)
     res = run_live(FrameSource(source=str(clip), realtime=True), model, exercise, th, window=False)
     return res.stats()
 
 
 def bench_batch(clips: list[Path], model, workers: int) -> float:
-    from hingecheck.score import ClipJob, score_batch
+    from hingecheck.scoring.batch import score_batch
+    from hingecheck.scoring.labels import ClipJob
     jobs = [ClipJob(clip=c.name, path=c, exercise="kettlebell_deadlift") for c in clips]
     with tempfile.TemporaryDirectory() as d:
         t0 = time.perf_counter()

@@ -17,7 +17,7 @@ import numpy as np
 
 
 def crashing_process_clip(path, *args):
-    from hingecheck.score import process_clip
+    from hingecheck.scoring.batch import process_clip
     needle = os.environ.get("FAULTKIT_CRASH")
     if needle and needle in Path(path).name:
         once = os.environ.get("FAULTKIT_ONCE")
@@ -37,8 +37,8 @@ def slow_process_clip(path, *args):
 
 
 def main() -> int:
-    import hingecheck.score as score
-    from hingecheck import cli
+    import hingecheck.scoring.batch as score
+    from hingecheck.apps import cli
     score.process_clip = slow_process_clip
     return cli.main(sys.argv[1:])
 

@@ -1,6 +1,6 @@
 """A kinematic stick-figure model of a hip hinge, for tests.
 
-:func:`make_hinge` builds a :class:`~hingecheck.landmarks.PoseSequence` of a
+:func:`make_hinge` builds a :class:`~hingecheck.core.landmarks.PoseSequence` of a
 planar lifter (sagittal plane) doing hinge reps, and returns with it the
 ground-truth angles it used, so tests compare measured against known values.
 
@@ -22,16 +22,16 @@ is therefore the neck/upper back flexed 20° plus, optionally, a hump in the
 mask-based ``back_curvature`` (see ``back_curve``).
 
 The truth angles are recomputed from the model's own lifter-frame points
-(independently of :mod:`hingecheck.geometry`), so they stay exact for every
+(independently of :mod:`hingecheck.core.geometry`), so they stay exact for every
 fault; they do not depend on facing, scale, origin, camera roll, view or noise.
 """
 
 from __future__ import annotations
 
+import assets  # noqa: F401  (puts this checkout on sys.path if hingecheck is not installed)
 import numpy as np
 
-import assets  # noqa: F401  (puts this checkout on sys.path if hingecheck is not installed)
-from hingecheck.landmarks import NUM_LANDMARKS, Landmark, PoseSequence
+from hingecheck.core.landmarks import NUM_LANDMARKS, Landmark, PoseSequence
 
 SHANK, THIGH, TRUNK, NECK = 0.45, 0.45, 0.55, 0.20
 UPPER_ARM, FOREARM = 0.28, 0.25

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import time
 
+import assets  # noqa: F401  (puts this checkout on sys.path if hingecheck is not installed)
 import numpy as np
 import pytest
 
-import assets  # noqa: F401  (puts this checkout on sys.path if hingecheck is not installed)
-from hingecheck.annotate import (
+from hingecheck.core.faults import FAULTS
+from hingecheck.core.landmarks import LEFT, NUM_LANDMARKS, RIGHT, Landmark
+from hingecheck.outputs.annotate import (
     LEVEL_COLOURS,
     OverlayState,
     draw_angle_labels,
@@ -18,8 +20,6 @@ from hingecheck.annotate import (
     draw_skeleton,
     fault_highlights,
 )
-from hingecheck.faults import FAULTS
-from hingecheck.landmarks import LEFT, NUM_LANDMARKS, RIGHT, Landmark
 
 SIZES = [(640, 360), (720, 1280)]  # (height, width): portrait 360x640 and landscape 1280x720
 

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from assets import REPO_ROOT, require_clips, require_model_dir
 
 

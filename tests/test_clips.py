@@ -16,7 +16,6 @@ import csv
 import json
 
 import pytest
-
 from assets import require_clips, require_model_dir
 
 pytestmark = pytest.mark.clips
@@ -40,7 +39,7 @@ def pose_cache(tmp_path_factory):
 @pytest.fixture(scope="session")
 def tuned(pose_cache, tmp_path_factory):
     """The JSON report of ``hingecheck tune`` on both label files, held out by source."""
-    from hingecheck.cli import main
+    from hingecheck.apps.cli import main
 
     folder = require_clips()
     model_dir = require_model_dir("pose_landmarker_full.task")
@@ -56,7 +55,7 @@ def tuned(pose_cache, tmp_path_factory):
 @pytest.fixture(scope="session")
 def scored(tuned, pose_cache):
     """(scores.json, metrics.json) of ``hingecheck score labels.csv`` (full model, cached landmarks)."""
-    from hingecheck.cli import main
+    from hingecheck.apps.cli import main
 
     folder = require_clips()
     model_dir = require_model_dir("pose_landmarker_full.task")
@@ -174,22 +173,22 @@ def test_held_out_figures(tuned):
 
 def test_built_in_thresholds_are_what_tune_picks(tuned):
     """Fitted on every clip from the prior, tune moves each knob exactly as
-    hingecheck.tune.FITTED records: the built-in defaults are its choice."""
-    from hingecheck.tune import FITTED, KNOBS
+    hingecheck.scoring.tune.FITTED records: the built-in defaults are its choice."""
+    from hingecheck.scoring.tune import FITTED, KNOBS
 
     moves = tuned[0]["moves"]
     assert moves == {k.key: m for f, ms in FITTED.items() for k, m in zip(KNOBS[f], ms)}
 
 
 def test_fitted_profile_loads_as_config(tuned):
-    from hingecheck.config import Config, load_config
+    from hingecheck.core.config import Config, load_config
 
     cfg = load_config(tuned[1])
     assert cfg.for_exercise("deadlift") == Config().for_exercise("deadlift")
 
 
 def test_analyze_command_end_to_end(tmp_path, monkeypatch, capsys):
-    from hingecheck.cli import main
+    from hingecheck.apps.cli import main
 
     folder = require_clips()
     model_dir = require_model_dir("pose_landmarker_lite.task")
@@ -239,7 +238,7 @@ VARIANTS = [("clip02.mp4", True, 1), ("clip03.mp4", True, 1), ("clip04.mp4", Tru
 @pytest.fixture(scope="session")
 def variants(labels, pose_cache, tmp_path_factory):
     """scores.json of mirrored and half-frame-rate copies of clips, made now."""
-    from hingecheck.cli import main
+    from hingecheck.apps.cli import main
 
     folder = require_clips()
     model_dir = require_model_dir("pose_landmarker_full.task")

@@ -9,11 +9,12 @@ import sys
 import time
 
 import pytest
-
 from assets import _missing, require_clips, require_model_dir
-from hingecheck import cli
-from hingecheck.errors import HingecheckError
-from hingecheck.score import read_labels, score_batch
+
+from hingecheck.apps import cli
+from hingecheck.core.errors import HingecheckError
+from hingecheck.scoring.batch import score_batch
+from hingecheck.scoring.labels import read_labels
 
 HEADER = "clip,exercise,view,reps,faults,optional_faults\n"
 OUTPUTS = ("scores.json", "scores.csv", "metrics.json", "report.html")
@@ -67,7 +68,7 @@ def dask_run(client, assets, labels, tmp_path_factory):
 
 
 def score_on_dask_(*a, **k):
-    from hingecheck.distributed import score_on_dask
+    from hingecheck.scoring.daskrun import score_on_dask
     return score_on_dask(*a, **k)
 
 
@@ -131,7 +132,7 @@ def test_dask_rerun_is_served_from_cache(dask_run, client, assets, labels, monke
             assert by2[clip]["cached"] is True and by2[clip]["result"] == c["result"]
 
     # the CLI, both forms of --dask: a cached run needs no cluster, so neither is even contacted
-    import hingecheck.distributed as dist_mod
+    import hingecheck.scoring.daskrun as dist_mod
 
     def no_connect(*a, **k):
         raise AssertionError("a cluster was contacted on a fully cached rerun")
@@ -172,13 +173,13 @@ def test_cli_dask_local_starts_and_closes_a_cluster(assets, tmp_path, capsys):
 
 
 def test_dask_worker_without_the_model_fails_fast(client, tmp_path):
-    from hingecheck.distributed import _check_workers_see
+    from hingecheck.scoring.daskrun import _check_workers_see
     with pytest.raises(HingecheckError, match="cannot see the model"):
         _check_workers_see(client, str(tmp_path / "nowhere.task"))
 
 
 def test_dask_missing_is_one_line_error(tmp_path, monkeypatch):
-    from hingecheck.distributed import DASK_MISSING, _connect
+    from hingecheck.scoring.daskrun import DASK_MISSING, _connect
     monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed -> ImportError
     with pytest.raises(HingecheckError) as err:
         _connect("local", 2)
@@ -187,6 +188,6 @@ def test_dask_missing_is_one_line_error(tmp_path, monkeypatch):
 
 def test_dask_bad_target_is_one_line_error():
     _require_dask()
-    from hingecheck.distributed import _connect
+    from hingecheck.scoring.daskrun import _connect
     with pytest.raises(HingecheckError, match="scheduler address"):
         _connect(42, None)

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from synthetic import make_hinge
-from hingecheck.analysis import analyze_pose
-from hingecheck.backline import SAMPLES, curvatures
-from hingecheck.config import Config, load_config
-from hingecheck.evidence import CHAIN, chain_reliability, sustained_peak
-from hingecheck.landmarks import LEFT, RIGHT
-from hingecheck.metrics import Label
-from hingecheck.reps import Rep
-from hingecheck.rules import bottom_window, lockout_window
-from hingecheck.tune import TuneCase, cross_validate, shifted
+
+from hingecheck.core.analysis import analyze_pose
+from hingecheck.core.backline import SAMPLES, curvatures
+from hingecheck.core.config import Config, load_config
+from hingecheck.core.evidence import CHAIN, chain_reliability, sustained_peak
+from hingecheck.core.landmarks import LEFT, RIGHT
+from hingecheck.core.reps import Rep
+from hingecheck.core.rules import bottom_window, lockout_window
+from hingecheck.scoring.metrics import Label
+from hingecheck.scoring.tune import TuneCase, cross_validate, shifted
 
 
 def test_one_frame_spike_is_not_sustained():
@@ -106,7 +106,7 @@ def test_tune_moves_a_threshold_that_flags_good_clips():
 
 def _with_gap(pose, at: int, n: int):
     """``pose`` with ``n`` frames of lost tracking (no person) inserted before frame ``at``."""
-    from hingecheck.landmarks import PoseSequence
+    from hingecheck.core.landmarks import PoseSequence
 
     def ins(a):
         return np.concatenate([a[:at], np.full((n,) + a.shape[1:], np.nan), a[at:]])

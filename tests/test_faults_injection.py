@@ -16,7 +16,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from assets import REPO_ROOT, require_clips, require_model_dir
 from faultkit import one_frame_video, still_image
 from test_cli import assert_one_line_error, no_person_video, run_cli
@@ -128,8 +127,15 @@ def test_bad_config_is_one_line_before_any_work(tmp_path, text, needle):
 
 
 def test_every_built_in_threshold_is_in_its_range():
-    from hingecheck.config import EXERCISES, RANGES, Config, Thresholds, check_thresholds
     from dataclasses import fields
+
+    from hingecheck.core.config import (
+        EXERCISES,
+        RANGES,
+        Config,
+        Thresholds,
+        check_thresholds,
+    )
     assert set(RANGES) == {f.name for f in fields(Thresholds)}
     for ex in EXERCISES:
         check_thresholds(Config().for_exercise(ex), ex)
@@ -222,7 +228,8 @@ def test_live_refuses_a_truncated_file_as_analyze_does(tmp_path):
 
 def test_writer_keeps_the_frames_own_timing(tmp_path):
     import cv2
-    from hingecheck.video import VideoWriter
+
+    from hingecheck.io.video import VideoWriter
     frame = np.zeros((64, 64, 3), np.uint8)
     out = tmp_path / "t.mp4"
     with VideoWriter(out, 10.0, (64, 64)) as w:
@@ -236,8 +243,9 @@ def test_writer_keeps_the_frames_own_timing(tmp_path):
 
 def test_annotated_video_of_a_variable_frame_rate_input_keeps_its_duration(tmp_path):
     av = pytest.importorskip("av")
-    import cv2
     from fractions import Fraction
+
+    import cv2
     src = _clip("clip11.mp4")
     vfr = tmp_path / "vfr.mp4"
     cap = cv2.VideoCapture(str(src))
@@ -272,7 +280,7 @@ def test_annotated_video_of_a_variable_frame_rate_input_keeps_its_duration(tmp_p
 def test_native_log_lines_are_kept_off_stderr(tmp_path):
     code = (
         "import os, sys\n"
-        "from hingecheck.stderrfilter import filtered_stderr\n"
+        "from hingecheck.io.stderrfilter import filtered_stderr\n"
         "with filtered_stderr():\n"
         "    os.write(2, b'W0000 00:00:1796164004.674590   30685 landmark_projection_calculator.cc:81] Using NORM_RECT\\n')\n"
         "    os.write(2, b'INFO: [environment.cc:36] Creating LiteRT environment with options\\n')\n"
@@ -288,7 +296,7 @@ def test_native_log_lines_are_kept_off_stderr(tmp_path):
 def test_filtered_stderr_passes_a_progress_bar_at_once():
     code = (
         "import os, sys, time\n"
-        "from hingecheck.stderrfilter import filtered_stderr\n"
+        "from hingecheck.io.stderrfilter import filtered_stderr\n"
         "with filtered_stderr():\n"
         "    sys.stderr.write('\\r 50%|#####'); sys.stderr.flush()\n"
         "    time.sleep(30)\n")

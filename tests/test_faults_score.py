@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from assets import REPO_ROOT, require_clips, require_model_dir
 from test_cli import assert_one_line_error, no_person_video, run_cli
 
@@ -201,7 +200,7 @@ def test_score_all_clips_failed_is_a_distinct_status(tmp_path):
 
 
 def test_malformed_cache_entries_are_misses(tmp_path):
-    from hingecheck.score import read_cache
+    from hingecheck.scoring.cache import read_cache
     bad = [{"format": 1}, {"format": 1, "result": {"x": 1}}, {"format": 1, "result": None},
            {"format": 1, "failed": True}, [], {"format": 1, "result": {"clip_faults": "squatting"}}]
     for i, data in enumerate(bad):

@@ -1,4 +1,4 @@
-"""hingecheck.geometry: hand-made cases, the synthetic lifter, and invariances."""
+"""hingecheck.core.geometry: hand-made cases, the synthetic lifter, and invariances."""
 
 from __future__ import annotations
 
@@ -9,10 +9,9 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from synthetic import FAULTS, make_hinge
 
-from hingecheck.geometry import (
+from hingecheck.core.geometry import (
     facing_direction,
     hinge_features,
     inclination_from_vertical,
@@ -21,7 +20,7 @@ from hingecheck.geometry import (
     side_on_ratio,
     signed_angle_between,
 )
-from hingecheck.landmarks import LEFT, NUM_LANDMARKS, RIGHT
+from hingecheck.core.landmarks import LEFT, NUM_LANDMARKS, RIGHT
 
 ANGLES = ("hip_angle", "knee_angle", "shin_angle", "trunk_angle", "neck_angle")
 #: every dimensionless/angle field that does not depend on absolute x

@@ -14,15 +14,14 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-
 from assets import REPO_ROOT
 from synthetic import make_hinge
 
-from hingecheck import history
-from hingecheck.analysis import analyze_pose
-from hingecheck.cli import main
-from hingecheck.config import load_config
-from hingecheck.errors import HingecheckError
+from hingecheck.apps.cli import main
+from hingecheck.core.analysis import analyze_pose
+from hingecheck.core.config import load_config
+from hingecheck.core.errors import HingecheckError
+from hingecheck.outputs import history
 
 
 def synthetic_set(fault: str | None, n_reps: int = 4):
@@ -113,7 +112,7 @@ WRITER = textwrap.dedent("""
     from datetime import datetime
     sys.path[:0] = [{tests!r}]
     from test_history import record
-    from hingecheck import history
+    from hingecheck.outputs import history
     path, n, tag = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     rec = record("squatting", datetime(2024, 7, 1), source=tag)
     while time.time() < float(sys.argv[4]):  # start together
@@ -151,7 +150,7 @@ KILLED = textwrap.dedent("""
     from datetime import datetime
     sys.path[:0] = [{tests!r}]
     from test_history import record
-    from hingecheck import history
+    from hingecheck.outputs import history
     insert_reps = history._insert_reps
     def slow(conn, sid, reps):  # inside the set's transaction, half written
         insert_reps(conn, sid, reps[:2])

@@ -6,7 +6,6 @@ import json
 
 import numpy as np
 import pytest
-
 from assets import require_clips, require_model_dir
 from test_cli import assert_one_line_error, run_cli
 
@@ -15,10 +14,10 @@ LITE = "pose_landmarker_lite.task"
 
 @pytest.fixture(scope="module")
 def clip01_live_and_analyze(tmp_path_factory):
-    from hingecheck.analysis import analyze_pose
-    from hingecheck.cli import main
-    from hingecheck.config import load_config
-    from hingecheck.pipeline import extract_pose
+    from hingecheck.apps.cli import main
+    from hingecheck.core.analysis import analyze_pose
+    from hingecheck.core.config import load_config
+    from hingecheck.io.extract import extract_pose
 
     clip = require_clips() / "clip01.mp4"
     model = require_model_dir(LITE) / LITE
@@ -83,7 +82,8 @@ class _DyingCamera:
 
     def get(self, timeout=1.0):
         import time
-        from hingecheck.live import SourceFrame
+
+        from hingecheck.apps.live import SourceFrame
         if self.i >= len(self.frames):
             self.ended, self.error = True, "camera 0 stopped delivering frames (unplugged?)"
             return None
@@ -96,8 +96,8 @@ class _DyingCamera:
 
 
 def test_camera_unplugged_mid_set_keeps_the_reps_done(tmp_path):
-    from hingecheck.config import load_config
-    from hingecheck.live import run_live
+    from hingecheck.apps.live import run_live
+    from hingecheck.core.config import load_config
 
     clip = require_clips() / "clip01.mp4"
     model = require_model_dir(LITE) / LITE

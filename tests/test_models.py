@@ -1,4 +1,4 @@
-"""Model resolution and download (hingecheck.models), against a local HTTP server.
+"""Model resolution and download (hingecheck.io.bundles), against a local HTTP server.
 
 Every test runs with HOME, XDG_CACHE_HOME and HINGECHECK_CACHE_DIR inside
 tmp_path, so the real ~/.cache is never read or written.
@@ -17,11 +17,10 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
-
 from assets import require_model_dir  # also puts this checkout on sys.path if needed
 
-from hingecheck import models
-from hingecheck.errors import HingecheckError
+from hingecheck.core.errors import HingecheckError
+from hingecheck.io import bundles as models
 
 LITE = "pose_landmarker_lite.task"
 FULL = "pose_landmarker_full.task"

@@ -9,16 +9,20 @@ import re
 import cv2
 import numpy as np
 import pytest
-
 from assets import require_clips, require_model_dir
 from browser import dump_dom, require_chromium, screenshot
 from synthetic import make_hinge
 
-from hingecheck.analysis import analyze_pose
-from hingecheck.config import load_config
-from hingecheck.htmlreport import build_html, peak_frame, plain_reason, write_html
-from hingecheck.landmarks import SKELETON, Landmark, PoseSequence
-from hingecheck.stills import StillKeeper, crop_box, render_still
+from hingecheck.core.analysis import analyze_pose
+from hingecheck.core.config import load_config
+from hingecheck.core.landmarks import SKELETON, Landmark, PoseSequence
+from hingecheck.outputs.htmlreport import (
+    build_html,
+    peak_frame,
+    plain_reason,
+    write_html,
+)
+from hingecheck.outputs.stills import StillKeeper, crop_box, render_still
 
 EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*['"](?:https?:)?//|<link\b|@import|url\(\s*['"]?https?:""", re.I)
 
@@ -166,8 +170,8 @@ def test_synthetic_report_in_chromium(mixed, tmp_path):
 def test_clip02_report_in_chromium(tmp_path, monkeypatch, capsys):
     """analyze clip02 (lite): the HTML report has one card per rep, the squatting
     fault on every whole rep, every image decoded; a screenshot stays in tmp_path."""
-    from hingecheck.cli import main
-    from hingecheck.history import load_sessions
+    from hingecheck.apps.cli import main
+    from hingecheck.outputs.history import load_sessions
 
     require_chromium()
     folder = require_clips()

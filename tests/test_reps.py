@@ -1,4 +1,4 @@
-"""hingecheck.reps: gap filling, smoothing and rep segmentation."""
+"""hingecheck.core.reps: gap filling, smoothing and rep segmentation."""
 
 from __future__ import annotations
 
@@ -6,11 +6,17 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from synthetic import make_hinge
 
-from hingecheck.geometry import hinge_features
-from hingecheck.reps import RepParams, fill_gaps, hysteresis_phases, lowpass, segment_reps, smooth
+from hingecheck.core.geometry import hinge_features
+from hingecheck.core.reps import (
+    RepParams,
+    fill_gaps,
+    hysteresis_phases,
+    lowpass,
+    segment_reps,
+    smooth,
+)
 
 # ---------------------------------------------------------------------------
 # fill_gaps

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
-
 from synthetic import make_hinge
-from hingecheck.analysis import analyze_pose
-from hingecheck.config import load_config
-from hingecheck.rules import lockout_window
+
+from hingecheck.core.analysis import analyze_pose
+from hingecheck.core.config import load_config
+from hingecheck.core.rules import lockout_window
 
 FAULT_IDS = ["squatting", "rounded_back", "hyperextension", "dropped_head", "hips_rise_first",
              "excess_knee_bend", "incomplete_lockout"]

@@ -12,13 +12,20 @@ import time
 from pathlib import Path
 
 import pytest
-
 from assets import REPO_ROOT, require_clips, require_model_dir
-from hingecheck import cli
-from hingecheck.config import Thresholds
-from hingecheck.errors import HingecheckError
-from hingecheck.metrics import Label, Prediction, compute_metrics, metrics_table, parse_fault_list
-from hingecheck.score import cache_key, read_labels
+
+from hingecheck.apps import cli
+from hingecheck.core.config import Thresholds
+from hingecheck.core.errors import HingecheckError
+from hingecheck.scoring.cache import cache_key
+from hingecheck.scoring.labels import read_labels
+from hingecheck.scoring.metrics import (
+    Label,
+    Prediction,
+    compute_metrics,
+    metrics_table,
+    parse_fault_list,
+)
 
 HEADER = "clip,exercise,view,reps,faults,optional_faults\n"
 
@@ -238,7 +245,7 @@ def test_score_end_to_end_and_cache(tmp_path, monkeypatch, capsys):
     assert len(cached["result"]["signals"]["hip_flexion"]) == len(cached["result"]["signals"]["t"]) > 5
 
     # an unchanged rerun does no inference: no worker pool is even started
-    import hingecheck.batchrun as batchrun
+    import hingecheck.scoring.runner as batchrun
 
     def no_pool(*a, **k):
         raise AssertionError("a worker pool was started on a fully cached rerun")
@@ -315,7 +322,7 @@ def test_score_folder_gives_verdicts_only(tmp_path, capsys):
 
 
 def test_metrics_module_is_pure():
-    code = "import sys, hingecheck.metrics; print(sorted(m for m in ('cv2', 'mediapipe') if m in sys.modules))"
+    code = "import sys, hingecheck.scoring.metrics; print(sorted(m for m in ('cv2', 'mediapipe') if m in sys.modules))"
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
                        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
     assert r.stdout.strip() == "[]", r.stderr
@@ -323,9 +330,11 @@ def test_metrics_module_is_pure():
 
 def test_plan_batch_and_write_outputs(tmp_path, capsys):
     """The shared steps of score_batch and score_on_dask: plan (cache scan), then write."""
-    from hingecheck.score import (ClipJob, file_sha256, plan_batch, process_clip, task_record,
-                                  write_cache_entry, write_outputs)
-    from hingecheck.config import Config
+    from hingecheck.core.config import Config
+    from hingecheck.scoring.batch import plan_batch, process_clip, task_record
+    from hingecheck.scoring.cache import file_sha256, write_cache_entry
+    from hingecheck.scoring.labels import ClipJob
+    from hingecheck.scoring.results import write_outputs
     model = require_model_dir("pose_landmarker_lite.task") / "pose_landmarker_lite.task"
     a, b = tmp_path / "a.mp4", tmp_path / "b.mp4"
     a.write_bytes(b"not really a video a")
@@ -365,4 +374,4 @@ def test_plan_batch_and_write_outputs(tmp_path, capsys):
     assert doc == json.loads((out / "scores.json").read_text())
     assert (out / "scores.csv").is_file() and (out / "report.html").is_file()
     assert not (out / "metrics.json").exists()
-    assert write_outputs(plan, records, wall_s=1.23456, labelled=False, source="src") == doc
+    assert write_outputs(plan.jobs, records, plan.out, plan.model_path, plan.model_hash, wall_s=1.23456, labelled=False, source="src") == doc

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from synthetic import make_hinge
-from hingecheck.analysis import analyze_pose
-from hingecheck.config import load_config
-from hingecheck.stream import StreamingAnalyzer
+
+from hingecheck.core.analysis import analyze_pose
+from hingecheck.core.config import load_config
+from hingecheck.core.stream import StreamingAnalyzer
 
 
 def run_stream(pose, exercise="rdl"):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from assets import require_model_dir
 from synthetic import make_hinge
-from hingecheck.errors import HingecheckError
-from hingecheck.pipeline import PoseRun, check_complete
-from hingecheck.video import presented_duration, probe
+
+from hingecheck.core.errors import HingecheckError
+from hingecheck.io.extract import PoseRun, check_complete
+from hingecheck.io.video import presented_duration, probe
 
 
 def _gif(path, frames=20, ms=100):
@@ -61,7 +61,7 @@ def test_without_a_duration_the_frame_count_decides():
 
 @pytest.mark.parametrize("rotation,sideways", [(0.0, False), (25.0, False), (90.0, True), (-90.0, True)])
 def test_a_lifter_lying_along_the_frame_is_refused(rotation, sideways):
-    from hingecheck.geometry import leg_axis_tilt
+    from hingecheck.core.geometry import leg_axis_tilt
     pose, _ = make_hinge(n_reps=2, camera_rotation_deg=rotation, frame_size=(1280, 1280))
     run = PoseRun(pose, len(pose), len(pose), None, None)
     assert (leg_axis_tilt(pose.image) > 55) == sideways

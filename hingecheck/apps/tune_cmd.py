@@ -1,0 +1,78 @@
+"""``hingecheck tune``: the I/O around :mod:`hingecheck.scoring.tune`.
+
+Makes sure every labelled clip's landmarks are in the score cache
+(``DIR/cache/pose``, running the pose model through :func:`score_batch`
+for those missing), loads them, cross-validates, prints the held-out and
+fitted-on-everything figures, and writes the fitted thresholds as a TOML
+profile (atomically) that ``--config`` reads.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from hingecheck.core.config import load_config
+from hingecheck.core.errors import HingecheckError
+from hingecheck.io.atomic import check_writable, write_text_atomic
+
+
+def load_cases(jobs, sources: dict[str, str], cache_dir: Path, model_path: Path, config):
+    """One :class:`~hingecheck.scoring.tune.TuneCase` per job whose landmarks are cached and whole."""
+    from hingecheck.io.extract import check_complete, load_pose_run
+    from hingecheck.scoring.cache import file_sha256, pose_key
+    from hingecheck.scoring.tune import TuneCase
+
+    model_hash = file_sha256(model_path)
+    cases, skipped = [], []
+    for job in jobs:
+        run = load_pose_run(cache_dir / "cache" / "pose" / f"{pose_key(file_sha256(job.path), model_hash)}.npz")
+        try:
+            if run is None:
+                raise HingecheckError("no landmarks cached")
+            check_complete(run, job.path)
+        except HingecheckError as exc:
+            skipped.append(f"{job.clip}: {exc}")
+            continue
+        cases.append(TuneCase.from_pose(job.clip, sources[job.clip], job.label, run.pose, config))
+    return cases, skipped
+
+
+def run_tune(args: argparse.Namespace) -> int:
+    from hingecheck.io.bundles import resolve_model
+    from hingecheck.scoring.batch import score_batch
+    from hingecheck.scoring.labels import read_label_files, read_sources
+    from hingecheck.scoring.metrics import metrics_table, summary_line
+    from hingecheck.scoring.tune import cross_validate, prior_config, profile_toml
+
+    if args.workers is not None and args.workers < 1:
+        raise HingecheckError(f"--workers must be at least 1, got {args.workers}")
+    out = check_writable(args.out)
+    report = check_writable(args.report) if args.report else None
+    jobs = read_label_files([Path(x) for x in args.labels])
+    sources = read_sources(args.sources, jobs)
+    base = load_config(args.config)
+    cache = Path(args.cache)
+    score_batch(jobs, cache, model=args.model, config=base, workers=args.workers, progress=not args.quiet,
+                labelled=True, source=", ".join(args.labels), sources=sources)
+    model_path = resolve_model(args.model, download=False, progress=False)
+    cases, skipped = load_cases(jobs, sources, cache, model_path, base)
+    for s in skipped:
+        print(f"left out: {s}")
+    if len({c.source for c in cases}) < 2:
+        raise HingecheckError("tune needs clips from at least two sources to hold one out")
+    cv = cross_validate(cases, prior_config() if args.config is None else base)
+    print("held out (leave-one-source-out):")
+    print(metrics_table(cv.held_out))
+    print()
+    for s, m in cv.held_out["by_source"].items():
+        print(summary_line(s, m))
+    print()
+    print(summary_line("held out, all sources", cv.held_out))
+    print(summary_line("fitted on all (in-sample)", cv.fitted))
+    write_text_atomic(out, profile_toml(cv.config, cv.moves, f"{len(cases)} clips, {len(set(sources.values()))} sources"))
+    if report is not None:
+        write_text_atomic(report, json.dumps(cv.as_dict(), indent=1, default=float) + "\n")
+    print(f"\nfitted thresholds: {out} (use with --config)" + (f"; figures: {report}" if report else ""))
+    return 0

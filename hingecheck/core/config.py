@@ -1,0 +1,202 @@
+"""Typed thresholds with per-exercise profiles, overridable from TOML.
+
+Every rule reads its thresholds from :class:`Thresholds`. The built-in
+profiles below start from the defaults and change only what that exercise
+does differently; a TOML file can override any field, for all exercises
+(``[default]``) or for one (``[profiles.rdl]``)::
+
+    [default]
+    rounded_spine_offset = 0.05
+
+    [profiles.deadlift]
+    excess_knee_flexion_deg = 140
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+from hingecheck.core.errors import HingecheckError
+from hingecheck.core.reps import RepParams
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+EXERCISES = ("hip_hinge", "rdl", "single_leg_rdl", "good_morning",
+             "kettlebell_deadlift", "deadlift", "kettlebell_swing")
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Rule thresholds. Angles in degrees, offsets in body-segment fractions.
+
+    The rule thresholds that :mod:`hingecheck.scoring.tune` fits are the prior
+    (a coach's starting values, :func:`hingecheck.scoring.tune.prior_config`) plus
+    the moves it picked on the labelled clips (:data:`hingecheck.scoring.tune.FITTED`).
+    """
+
+    # --- squatting: the hinge turned into a squat (all at the bottom)
+    squat_ratio_max: float = 1.15          # hip-flexion / knee-flexion change below this ...
+    squat_trunk_max_deg: float = 35.0      # ... or trunk this upright ...
+    squat_shin_min_deg: float = 30.0       # ... with the shins this far forward
+    squat_start_knee_deg: float = 100.0    # from the floor: knees this bent, then hips rise first ...
+    squat_start_trunk_min: float = 0.15    # ... (trunk rise done at the knees' progress below this)
+    # --- excess knee bend (trunk still tipped over, not a squat)
+    excess_knee_flexion_deg: float = 85.0
+    # --- rounded back: shoulder off the ear-hip line (dowel check), or mask hump
+    rounded_spine_offset: float = 0.04
+    rounded_neck_min_deg: float = 12.0     # and the upper back/neck flexed this much
+    rounded_mask_curvature: float = 0.04   # silhouette sagitta (chord fractions), if measured
+    # --- dropped head: neck flexion against the trunk at the bottom
+    dropped_head_deg: float = 25.0
+    # --- hyperextension: leaning back at lockout, or a hollow lower back
+    lean_back_deg: float = 10.0
+    neutral_trunk_max_deg: float = 5.0  # a calibrated upright moves the lean-back limit at most this much
+    hip_drive_max: float = 0.07    # or the hips held this far forward of the ankle-shoulder line
+    # the hollow-back measure did not separate clips (good ones reached -0.14),
+    # so by default it is set outside the range seen: effectively off
+    hollow_mask_curvature: float = -0.25
+    # --- hips rise first: share of the trunk's rise done when the knees are 60% straight
+    hips_rise_knee_progress: float = 0.6
+    hips_rise_trunk_min: float = 0.15
+    # --- incomplete lockout: hip flexion left at the top
+    lockout_hip_flexion_deg: float = 15.0
+    # --- judging at all
+    side_on_max: float = 0.3       # shoulder width / torso length; above: not side-on
+    front_on_min: float = 0.65     # above: facing the camera, nothing can be judged
+    min_reliability: float = 0.5   # median landmark visibility over the rep
+    max_missing_fraction: float = 0.3
+    # --- smoothing and reps
+    smooth_cutoff_hz: float = 4.0
+    rep_up_deg: float = 25.0
+    rep_down_deg: float = 45.0
+    rep_min_depth_deg: float = 45.0
+    rep_min_s: float = 0.6
+
+    def rep_params(self) -> RepParams:
+        return RepParams(up_deg=self.rep_up_deg, down_deg=self.rep_down_deg,
+                         min_depth_deg=self.rep_min_depth_deg, min_rep_s=self.rep_min_s)
+
+    def replace(self, **kw) -> "Thresholds":
+        return dataclasses.replace(self, **kw)
+
+
+#: what each exercise changes from the defaults
+PROFILE_OVERRIDES: dict[str, dict[str, float]] = {
+    "hip_hinge": {},
+    # RDLs keep soft knees and hinge deep: less knee bend allowed
+    "rdl": {"excess_knee_flexion_deg": 55.0},
+    "single_leg_rdl": {"excess_knee_flexion_deg": 55.0, "side_on_max": 0.35},
+    "good_morning": {"excess_knee_flexion_deg": 85.0},
+    # a kettlebell between the feet needs more knee bend than an RDL
+    "kettlebell_deadlift": {"excess_knee_flexion_deg": 110.0},
+    # from the floor the knees bend a lot and the back angle holds in the first pull
+    "deadlift": {"excess_knee_flexion_deg": 140.0, "squat_ratio_max": 0.9,
+                 "squat_trunk_max_deg": 30.0, "hips_rise_trunk_min": -0.1,
+                 "squat_start_trunk_min": -0.1},
+    "kettlebell_swing": {"excess_knee_flexion_deg": 95.0, "lean_back_deg": 12.0},
+}
+
+
+@dataclass(frozen=True)
+class Config:
+    """Thresholds for every exercise."""
+
+    default: Thresholds = field(default_factory=Thresholds)
+    overrides: dict[str, dict[str, float]] = field(default_factory=lambda: dict(PROFILE_OVERRIDES))
+
+    def for_exercise(self, exercise: str) -> Thresholds:
+        if exercise not in EXERCISES:
+            raise HingecheckError(f"unknown exercise {exercise!r}; choose one of: {', '.join(EXERCISES)}")
+        return self.default.replace(**self.overrides.get(exercise, {}))
+
+
+_FIELD_TYPES = {f.name: f.type for f in fields(Thresholds)}
+
+#: the valid range of every threshold, ``(low, high, low_open)``: ``low <= v <= high``
+#: (``low < v`` when ``low_open``); checked when a config file is loaded. Wide on
+#: purpose: they keep out values that switch a rule off or on by accident (NaN,
+#: infinite, negative angles), not values a tuning might want.
+RANGES: dict[str, tuple[float, float, bool]] = {
+    "squat_ratio_max": (0.0, 10.0, False), "squat_trunk_max_deg": (0.0, 90.0, False),
+    "squat_shin_min_deg": (0.0, 90.0, False), "squat_start_knee_deg": (0.0, 180.0, False),
+    "squat_start_trunk_min": (-1.0, 1.0, False), "excess_knee_flexion_deg": (0.0, 180.0, False),
+    "rounded_spine_offset": (0.0, 1.0, False), "rounded_neck_min_deg": (0.0, 90.0, False),
+    "rounded_mask_curvature": (0.0, 1.0, False), "dropped_head_deg": (0.0, 90.0, False),
+    "lean_back_deg": (0.0, 90.0, False), "neutral_trunk_max_deg": (0.0, 45.0, False),
+    "hip_drive_max": (0.0, 1.0, False), "hollow_mask_curvature": (-1.0, 1.0, False),
+    "hips_rise_knee_progress": (0.0, 1.0, False), "hips_rise_trunk_min": (-1.0, 1.0, False),
+    "lockout_hip_flexion_deg": (0.0, 90.0, False), "side_on_max": (0.0, 2.0, False),
+    "front_on_min": (0.0, 2.0, False), "min_reliability": (0.0, 1.0, False),
+    "max_missing_fraction": (0.0, 1.0, False), "smooth_cutoff_hz": (0.0, 30.0, True),
+    "rep_up_deg": (0.0, 180.0, False), "rep_down_deg": (0.0, 180.0, False),
+    "rep_min_depth_deg": (0.0, 180.0, False), "rep_min_s": (0.0, 10.0, False),
+}
+
+
+def range_text(key: str) -> str:
+    lo, hi, lo_open = RANGES[key]
+    return f"{lo:g} {'<' if lo_open else '<='} {key} <= {hi:g}"
+
+
+def check_thresholds(th: Thresholds, where: str) -> None:
+    """Raise a one-line HingecheckError naming the key, the value and the range of the first
+    threshold out of its range (NaN and infinite are out), or of inverted rep thresholds."""
+    for key, (lo, hi, lo_open) in RANGES.items():
+        v = getattr(th, key)
+        inside = (lo < v if lo_open else lo <= v) and v <= hi  # False for NaN
+        if not inside:
+            raise HingecheckError(f"config {where}: {key} = {v:g} is out of range ({range_text(key)})")
+    if th.rep_up_deg >= th.rep_down_deg:
+        raise HingecheckError(f"config {where}: rep_up_deg = {th.rep_up_deg:g} must be below "
+                              f"rep_down_deg = {th.rep_down_deg:g} (a rep goes down past one and back up past the other)")
+
+
+def _check_table(table, where: str) -> dict[str, float]:
+    if not isinstance(table, dict):
+        raise HingecheckError(f"config {where} must be a table of thresholds (key = number), got {table!r}")
+    out = {}
+    for k, v in table.items():
+        if k not in _FIELD_TYPES:
+            raise HingecheckError(f"config {where}: unknown threshold {k!r}")
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            raise HingecheckError(f"config {where}.{k}: expected a number, got {v!r}")
+        out[k] = float(v)
+    return out
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """The built-in config, with overrides from the TOML file at ``path``."""
+    if path is None:
+        return Config()
+    p = Path(path)
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise HingecheckError(f"config file not found: {p}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise HingecheckError(f"cannot read config {p}: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise HingecheckError(f"config {p} is not valid TOML: {exc}") from None
+    unknown = set(data) - {"default", "profiles"}
+    if unknown:
+        raise HingecheckError(f"config {p}: unknown section(s) {sorted(unknown)}; use [default] or [profiles.<exercise>]")
+    default = Thresholds().replace(**_check_table(data.get("default", {}), f"{p} [default]"))
+    overrides = {k: dict(v) for k, v in PROFILE_OVERRIDES.items()}
+    profiles = data.get("profiles", {})
+    if not isinstance(profiles, dict):
+        raise HingecheckError(f"config {p}: profiles must be tables [profiles.<exercise>], got {profiles!r}")
+    for ex, table in profiles.items():
+        if ex not in EXERCISES:
+            raise HingecheckError(f"config {p}: unknown exercise profile {ex!r}")
+        overrides.setdefault(ex, {}).update(_check_table(table, f"{p} [profiles.{ex}]"))
+    config = Config(default, overrides)
+    check_thresholds(default, f"{p} [default]")
+    for ex in EXERCISES:
+        check_thresholds(config.for_exercise(ex), f"{p} [profiles.{ex}]")
+    return config

@@ -1,0 +1,343 @@
+"""Joint angles of a hip hinge from 2-D landmarks: pure, vectorised numpy.
+
+Every function works over ``(frames, ...)`` arrays and imports neither cv2
+nor mediapipe. Conventions, after ``neuroinformatics-unit/movement``:
+
+* Input points are image pixels, ``x`` right and ``y`` **down**.
+* Angles are in **degrees**.
+* NaN in → NaN out: a frame where any point a quantity needs is NaN gives
+  NaN for that quantity in that frame, never an exception or a guess.
+* Signed sagittal angles are expressed in the lifter's own frame: they are
+  mirrored so that a lifter facing left and one facing right give the same
+  numbers (*forward* means the way the lifter faces).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from hingecheck.core.landmarks import (
+    LEFT,
+    RIGHT,
+    SIDES,
+    BodySide,
+    Landmark,
+    PoseSequence,
+)
+
+# ---------------------------------------------------------------------------
+# primitives
+
+
+def _as_float(a) -> np.ndarray:
+    return np.asarray(a, dtype=float)
+
+
+def _points(arr, idx) -> np.ndarray:
+    """Landmarks ``idx`` of a ``(F, 33, ...)`` array as float64, selecting
+    before converting so a long float32 clip is never copied whole."""
+    return _as_float(np.asarray(arr)[:, list(idx)])
+
+
+def joint_angle(a, b, c) -> np.ndarray:
+    """Interior angle ABC at vertex ``b``, in degrees, range [0, 180].
+
+    ``a``, ``b``, ``c`` are ``(..., 2)`` (or ``(..., 3)``) arrays of points.
+    180 means A, B and C are in a straight line. NaN where any point is NaN
+    or where A or C coincides with B.
+    """
+    a, b, c = _as_float(a), _as_float(b), _as_float(c)
+    u, v = a - b, c - b
+    nu = np.linalg.norm(u, axis=-1)
+    nv = np.linalg.norm(v, axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cos = np.sum(u * v, axis=-1) / (nu * nv)
+    cos = np.where((nu > 0) & (nv > 0), cos, np.nan)
+    return np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
+
+
+def to_lifter_frame(points, facing) -> np.ndarray:
+    """Map image points ``(..., 2)`` (y down) to the lifter's frame.
+
+    In the lifter's frame ``x`` points the way the lifter faces and ``y``
+    points up. ``facing`` is +1 (lifter faces image right) or -1 (faces
+    left), a scalar or an array broadcastable to ``points[..., 0]``.
+    Units are unchanged (pixels). NaN passes through.
+    """
+    p = _as_float(points)
+    f = _as_float(facing)
+    return np.stack([p[..., 0] * f, -p[..., 1]], axis=-1)
+
+
+def inclination_from_vertical(base, tip, facing) -> np.ndarray:
+    """Signed angle of the segment base→tip from vertical, in degrees.
+
+    Range (-180, 180]. 0 = tip straight above base; +90 = tip level with
+    base and *forward* of it (the way the lifter faces); negative = tip
+    behind the vertical through base. Image points in pixels, y down.
+    NaN where any point is NaN or the points coincide.
+    """
+    d = to_lifter_frame(_as_float(tip) - _as_float(base), facing)
+    zero = np.all(d == 0, axis=-1)
+    ang = np.degrees(np.arctan2(d[..., 0], d[..., 1]))
+    return np.where(zero, np.nan, ang)
+
+
+def signed_angle_between(u, v, facing) -> np.ndarray:
+    """Signed angle from direction ``u`` to direction ``v``, in degrees.
+
+    ``u`` and ``v`` are ``(..., 2)`` image-space vectors (y down). Positive
+    when ``v`` is rotated *forward/down* from ``u`` in the lifter's frame
+    (clockwise for a lifter facing right), the direction of flexion for a
+    head relative to the trunk. Range (-180, 180]. NaN where either vector
+    is NaN or zero.
+    """
+    uu = to_lifter_frame(u, facing)
+    vv = to_lifter_frame(v, facing)
+    cross = uu[..., 0] * vv[..., 1] - uu[..., 1] * vv[..., 0]
+    dot = np.sum(uu * vv, axis=-1)
+    zero = np.all(uu == 0, axis=-1) | np.all(vv == 0, axis=-1)
+    return np.where(zero, np.nan, -np.degrees(np.arctan2(cross, dot)))
+
+
+def point_line_offset(p, a, b, facing) -> np.ndarray:
+    """Signed distance of point ``p`` from the line a→b, over |ab|.
+
+    Dimensionless (a fraction of the segment length). Positive when ``p``
+    lies on the *upper/back* side of the line in the lifter's frame: for a
+    line from the ear to the hip of a bent-over lifter, a shoulder above
+    the line is positive. NaN where any point is NaN or a == b.
+    """
+    a_, b_, p_ = (to_lifter_frame(x, facing) for x in (a, b, p))
+    ab = b_ - a_
+    ap = p_ - a_
+    cross = ab[..., 0] * ap[..., 1] - ab[..., 1] * ap[..., 0]
+    n2 = np.sum(ab * ab, axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = -cross / n2
+    return np.where(n2 > 0, out, np.nan)
+
+
+# ---------------------------------------------------------------------------
+# side and view
+
+
+def side_visibility(visibility: np.ndarray, side: BodySide) -> np.ndarray:
+    """(F,) mean visibility of a side's shoulder, hip, knee and ankle (NaN-aware)."""
+    v = _points(visibility, (side.shoulder, side.hip, side.knee, side.ankle))
+    n = np.sum(np.isfinite(v), axis=1)
+    total = np.nansum(v, axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(n > 0, total / np.maximum(n, 1), np.nan)
+
+
+def choose_side(visibility: np.ndarray) -> BodySide:
+    """The body side facing the camera: the one with higher median visibility.
+
+    Ties and all-NaN input choose the left side.
+    """
+    med = []
+    for side in SIDES:
+        s = side_visibility(visibility, side)
+        med.append(np.nanmedian(s) if np.isfinite(s).any() else -1.0)
+    return RIGHT if med[1] > med[0] else LEFT
+
+
+def facing_direction(image: np.ndarray, side: BodySide) -> float:
+    """+1 if the lifter faces image-right, -1 if image-left.
+
+    Decided by the median over frames of toe-minus-heel and nose-minus-ear
+    x offsets (pixels), so it holds for the whole clip. Returns +1 when
+    nothing is known (all NaN).
+    """
+    x = _points(image, (side.foot_index, side.heel, Landmark.NOSE, side.ear))[..., 0]
+    foot = x[:, 0] - x[:, 1]
+    head = x[:, 2] - x[:, 3]
+    votes = np.concatenate([foot[np.isfinite(foot)], head[np.isfinite(head)]])
+    if votes.size == 0:
+        return 1.0
+    return 1.0 if np.median(np.sign(votes)) >= 0 else -1.0
+
+
+def leg_axis_tilt(image: np.ndarray) -> float:
+    """Median angle (degrees, 0-180) of the legs (mid-ankle to mid-hip) from
+    the image's up direction over the frames where they are seen.
+
+    Near 0 for a lifter standing or hinging upright in the frame; near 90
+    when the lifter lies along the frame (a video turned sideways without
+    rotation metadata). NaN when the legs are never seen.
+    """
+    la, ra, lh, rh = np.moveaxis(_points(image, (Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE,
+                                                  Landmark.LEFT_HIP, Landmark.RIGHT_HIP)), 1, 0)
+    d = 0.5 * (lh + rh) - 0.5 * (la + ra)
+    ang = np.degrees(np.arctan2(np.abs(d[:, 0]), -d[:, 1]))
+    ang = ang[np.isfinite(ang)]
+    return float(np.median(ang)) if ang.size else float("nan")
+
+
+def side_on_ratio(image: np.ndarray) -> np.ndarray:
+    """(F,) shoulder width over torso length in the image, dimensionless.
+
+    Near 0 when the camera sees the lifter side-on (the shoulders overlap),
+    about 0.6-0.9 face-on. Torso length is the mean of both
+    shoulder-to-hip distances. NaN where a point is missing.
+    """
+    ls, rs, lh, rh = np.moveaxis(_points(image, (Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER,
+                                                  Landmark.LEFT_HIP, Landmark.RIGHT_HIP)), 1, 0)
+    width = np.linalg.norm(ls - rs, axis=-1)
+    hip_w = np.linalg.norm(lh - rh, axis=-1)
+    torso = 0.5 * (np.linalg.norm(ls - lh, axis=-1) + np.linalg.norm(rs - rh, axis=-1))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(torso > 0, 0.5 * (width + hip_w) / torso, np.nan)
+
+
+# ---------------------------------------------------------------------------
+# the hinge's features
+
+
+@dataclass
+class HingeFeatures:
+    """Per-frame sagittal measures of one clip; every array is ``(F,)``.
+
+    Angles in degrees; NaN where the landmarks needed were missing or too
+    poorly seen (see :func:`hinge_features`).
+
+    hip_angle
+        Shoulder-hip-knee angle; 180 standing straight, smaller when the
+        hips flex, above 180 when the hip extends past straight (the trunk
+        leaning back over the thigh). ``180 - hip_angle`` is the signed
+        angle from the thigh line (knee→hip) to the trunk (hip→shoulder).
+    knee_angle
+        Hip-knee-ankle interior angle; 180 straight.
+    hip_flexion, knee_flexion
+        ``180 - hip_angle`` and ``180 - knee_angle``.
+    shin_angle
+        Ankle→knee from vertical; positive when the knee is forward of the
+        ankle.
+    trunk_angle
+        Hip→shoulder from vertical (trunk inclination); 0 upright, 90
+        horizontal, negative leaning back.
+    neck_angle
+        Head (shoulder→ear) relative to the trunk line (hip→shoulder);
+        positive = head flexed forward/down against the trunk.
+    spine_alignment
+        Offset of the shoulder from the ear-hip line, as a fraction of the
+        ear-hip length: the three-point-contact (dowel) check. Positive =
+        shoulders above/behind the line (upper back humped), negative =
+        sagging below it.
+    hip_drive
+        How far the hip sits forward of the line from the ankle to the
+        shoulder, as a fraction of that line's length (dimensionless):
+        about 0 standing tall, positive when the hips are pushed forward
+        and the shoulders left behind (leaning back at lockout), negative
+        when the hips are back (a hinge). Made of the lifter's own points,
+        so a tilted camera does not change it.
+    hip_x, knee_x
+        Horizontal positions of hip and knee in the lifter's frame, in
+        thigh lengths (forward positive); differences over a rep give hip
+        travel back and knee travel forward.
+    side_on
+        :func:`side_on_ratio` per frame.
+    reliability
+        Minimum visibility of the side's ear, shoulder, hip, knee, ankle.
+    """
+
+    hip_angle: np.ndarray
+    knee_angle: np.ndarray
+    shin_angle: np.ndarray
+    trunk_angle: np.ndarray
+    neck_angle: np.ndarray
+    spine_alignment: np.ndarray
+    hip_drive: np.ndarray
+    hip_x: np.ndarray
+    knee_x: np.ndarray
+    side_on: np.ndarray
+    reliability: np.ndarray
+    side: str
+    facing: float
+
+    @property
+    def hip_flexion(self) -> np.ndarray:
+        return 180.0 - self.hip_angle
+
+    @property
+    def knee_flexion(self) -> np.ndarray:
+        return 180.0 - self.knee_angle
+
+    ANGLE_FIELDS = ("hip_angle", "knee_angle", "shin_angle", "trunk_angle", "neck_angle",
+                    "spine_alignment", "hip_drive", "hip_x", "knee_x", "side_on", "reliability")
+
+    def as_dict(self) -> dict[str, np.ndarray]:
+        return {k: getattr(self, k) for k in self.ANGLE_FIELDS}
+
+    def replace(self, **arrays) -> "HingeFeatures":
+        d = self.as_dict()
+        d.update(arrays)
+        return HingeFeatures(side=self.side, facing=self.facing, **d)
+
+    def __len__(self) -> int:
+        return int(self.hip_angle.shape[0])
+
+
+def hinge_features(pose: PoseSequence, min_visibility: float = 0.3,
+                   side: BodySide | None = None, facing: float | None = None) -> HingeFeatures:
+    """Compute :class:`HingeFeatures` from a clip's landmarks.
+
+    The side nearer the camera and the facing direction are chosen from the
+    whole clip unless given. Landmarks whose visibility is below
+    ``min_visibility`` are treated as NaN. Vectorised over frames.
+    """
+    vis = pose.visibility
+    if side is None:
+        side = choose_side(vis)
+    if facing is None:
+        facing = facing_direction(pose.image, side)
+    return hinge_features_arrays(pose.image, vis, side, facing, min_visibility)
+
+
+def _median_length(a: np.ndarray, b: np.ndarray) -> float:
+    """Median over frames of |a - b| (NaN if never finite or zero)."""
+    d = np.linalg.norm(a - b, axis=-1)
+    length = float(np.nanmedian(d)) if np.isfinite(d).any() else float("nan")
+    return length if length > 0 else float("nan")
+
+
+def thigh_length(image: np.ndarray, side: BodySide) -> float:
+    """Median hip-knee distance over frames, in pixels (NaN if never seen)."""
+    hip, knee = np.moveaxis(_points(image, (side.hip, side.knee)), 1, 0)
+    return _median_length(hip, knee)
+
+
+def hinge_features_arrays(image: np.ndarray, visibility: np.ndarray, side: BodySide, facing: float,
+                          min_visibility: float = 0.3, thigh_len: float | None = None) -> HingeFeatures:
+    """:func:`hinge_features` on bare ``(F, 33, 2)`` pixel and ``(F, 33)``
+    visibility arrays with the side and facing given, so a stream can
+    compute frames one at a time with the values it fixed at the start.
+    ``thigh_len`` (pixels) scales ``hip_x``/``knee_x``; default: the median
+    over these frames.
+    """
+    idx = [side.ear, side.shoulder, side.hip, side.knee, side.ankle]
+    img = _points(image, idx)   # only the chain's points: (F, 5, 2), a copy
+    vis = _points(visibility, idx)
+    img[~(vis >= min_visibility)] = np.nan  # NaN visibility counts as low
+    ear, sh, hip, knee, ankle = (img[:, k] for k in range(len(idx)))
+    if thigh_len is None:
+        thigh_len = _median_length(hip, knee)
+    reliability = np.min(np.where(np.isnan(vis), 0.0, vis), axis=1)
+    return HingeFeatures(
+        hip_angle=180.0 - signed_angle_between(hip - knee, sh - hip, facing),
+        knee_angle=joint_angle(hip, knee, ankle),
+        shin_angle=inclination_from_vertical(ankle, knee, facing),
+        trunk_angle=inclination_from_vertical(hip, sh, facing),
+        neck_angle=signed_angle_between(sh - hip, ear - sh, facing),
+        spine_alignment=point_line_offset(sh, ear, hip, facing),
+        hip_drive=point_line_offset(hip, ankle, sh, facing),
+        hip_x=hip[:, 0] * facing / thigh_len,
+        knee_x=knee[:, 0] * facing / thigh_len,
+        side_on=side_on_ratio(image),
+        reliability=reliability,
+        side=side.name,
+        facing=float(facing),
+    )

@@ -1,0 +1,482 @@
+"""One rule per fault. Pure numpy; no cv2 or mediapipe.
+
+Each rule looks at one rep of smoothed features and returns a
+:class:`Finding` (the fault, where, how bad, the evidence) or ``None``.
+Rules are registered in :data:`RULES` by fault id; the catalogue in
+:mod:`hingecheck.core.faults` supplies the cue and the drill.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from hingecheck.core.config import Thresholds
+from hingecheck.core.evidence import (
+    MIN_TRUSTED_SHARE,
+    sustained_peak,
+    sustained_trough,
+    trusted,
+    trusted_share,
+)
+from hingecheck.core.faults import FAULTS
+from hingecheck.core.reps import Rep
+
+
+@dataclass
+class RepSignals:
+    """Smoothed per-frame signals of a whole clip (degrees unless noted)."""
+
+    hip_flexion: np.ndarray
+    knee_flexion: np.ndarray
+    shin_angle: np.ndarray
+    trunk_angle: np.ndarray
+    neck_angle: np.ndarray
+    spine_alignment: np.ndarray   # fraction of ear-hip length
+    hip_drive: np.ndarray         # hip forward of the ankle-shoulder line, fraction of its length
+    back_curvature: np.ndarray | None = None  # chord fractions, from the mask
+    timestamps: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    neutral_trunk: float | None = None  # trunk angle standing still before the set, if seen
+    chain_ok: np.ndarray | None = None  # (F, 5) trusted joints, see hingecheck.core.evidence
+
+    def ok(self, joints: tuple[str, ...]) -> np.ndarray:
+        """(F,) frames where every joint in ``joints`` is trusted."""
+        return trusted(self.chain_ok, joints, self.hip_flexion.size)
+
+
+@dataclass(frozen=True)
+class CantJudge:
+    """What a rule returns when the joints it reads were not trusted in its window."""
+
+    reason: str
+
+
+@dataclass
+class Evidence:
+    metric: str
+    value: float
+    threshold: float
+    comparison: str  # ">" or "<": the fault is flagged when value <comparison> threshold
+    unit: str
+
+    def as_dict(self) -> dict:
+        return {"metric": self.metric, "value": round(float(self.value), 3),
+                "threshold": round(float(self.threshold), 3),
+                "comparison": self.comparison, "unit": self.unit}
+
+
+@dataclass
+class Finding:
+    fault: str
+    frames: tuple[int, int]
+    severity: float  # 0 (at the threshold) .. 1 (far past it)
+    evidence: list[Evidence]
+
+    @property
+    def severity_label(self) -> str:
+        return "mild" if self.severity < 0.34 else "moderate" if self.severity < 0.67 else "severe"
+
+    def as_dict(self) -> dict:
+        info = FAULTS[self.fault]
+        return {"fault": self.fault, "frames": [int(self.frames[0]), int(self.frames[1])],
+                "severity": round(self.severity, 2), "severity_label": self.severity_label,
+                "evidence": [e.as_dict() for e in self.evidence],
+                "cue": info.cue, "drill": info.drill}
+
+
+def _severity(value: float, threshold: float, scale: float) -> float:
+    return float(np.clip(abs(value - threshold) / scale, 0.0, 1.0))
+
+
+def _run_around(cond: np.ndarray, idx: int, offset: int) -> tuple[int, int]:
+    """The run of True in ``cond`` containing ``idx`` (absolute frames)."""
+    i = idx - offset
+    if i < 0 or i >= cond.size or not cond[i]:
+        return idx, idx
+    lo = i
+    while lo > 0 and cond[lo - 1]:
+        lo -= 1
+    hi = i
+    while hi + 1 < cond.size and cond[hi + 1]:
+        hi += 1
+    return offset + lo, offset + hi
+
+
+def ascent(rep: Rep) -> tuple[int, int]:
+    """(first, last) frame of the rep's way up."""
+    if rep.kind == "down-up-down":
+        return rep.start, rep.top
+    return rep.bottom, rep.end
+
+
+#: how long after reaching the top the lockout is still watched, in seconds
+LOCKOUT_HOLD_S = 0.5
+
+
+#: knees bent more than this (degrees) are not locked out
+LOCKOUT_KNEE_MAX_DEG = 20.0
+#: the lockout window holds frames within this many degrees of the top's hip flexion
+LOCKOUT_BAND_DEG = 15.0
+#: the bottom window holds frames within this share of the rep's depth of the bottom
+BOTTOM_BAND = 0.2
+
+
+def top_frame(rep: Rep) -> int:
+    """The frame where the lifter is most upright: ``rep.top`` from the floor, the end from standing."""
+    return rep.top if rep.kind == "down-up-down" else rep.end
+
+
+def lockout_window(rep: Rep, timestamps: np.ndarray, hip_flexion: np.ndarray | None = None) -> tuple[int, int]:
+    """(first, last) frame of the rep's lockout: the top of the rep.
+
+    From :data:`LOCKOUT_HOLD_S` before the frame where the lifter is most
+    upright (``rep.top``; for a rep from standing, its end) to
+    :data:`LOCKOUT_HOLD_S` after it, cut to the frames around the top whose
+    hip flexion stays within :data:`LOCKOUT_BAND_DEG` of the top's. For a
+    rep from the floor this is the top of the pull, never the whole rep.
+    """
+    t = np.asarray(timestamps, float)
+    top = top_frame(rep)
+    if t.size <= top:
+        return rep.start, rep.end
+    lo = int(np.searchsorted(t, t[top] - LOCKOUT_HOLD_S, side="left"))
+    hi = int(np.searchsorted(t, t[top] + LOCKOUT_HOLD_S, side="right")) - 1
+    lo, hi = max(lo, rep.bottom if rep.kind != "down-up-down" else rep.start), min(hi, t.size - 1)
+    if hip_flexion is not None and np.isfinite(hip_flexion[top]):
+        near = np.asarray(hip_flexion[lo:hi + 1]) <= hip_flexion[top] + LOCKOUT_BAND_DEG
+        lo, hi = _run_around(near, top, lo)
+    return lo, max(hi, lo)
+
+
+def bottom_window(rep: Rep, hip_flexion: np.ndarray) -> tuple[int, int]:
+    """(first, last) frame of the rep's bottom: the run of frames around
+    ``rep.bottom`` whose hip flexion is within :data:`BOTTOM_BAND` of the
+    rep's depth (at least 10 degrees) of the bottom's, the set-up hold at the
+    floor before a lift from the floor included."""
+    b, hi = rep.bottom, rep.end
+    x = np.asarray(hip_flexion, float)
+    if not np.isfinite(x[b]):
+        return b, b
+    band = max(10.0, BOTTOM_BAND * rep.depth_deg)
+    # searched from the clip's start: a lift from the floor holds its bottom
+    # before the movement (rep.start) begins; a rep from standing does not
+    return _run_around(x[:hi + 1] >= x[b] - band, b, 0)
+
+
+def loaded_bottom(rep: Rep, hip_flexion: np.ndarray) -> tuple[int, int]:
+    """The :func:`bottom_window` frames within the rep's own movement: the
+    bottom under load, without the set-up at the floor before the pull."""
+    lo, hi = bottom_window(rep, hip_flexion)
+    lo, hi = max(lo, rep.start), min(hi, rep.end)
+    return (lo, hi) if lo <= hi else (rep.bottom, rep.bottom)
+
+
+def _unseen(s: RepSignals, joints: tuple[str, ...], lo: int, hi: int, where: str) -> CantJudge | None:
+    """A :class:`CantJudge` if under :data:`MIN_TRUSTED_SHARE` of frames lo..hi
+    have every joint in ``joints`` trusted."""
+    share = trusted_share(s.ok(joints), lo, hi)
+    if share >= MIN_TRUSTED_SHARE:
+        return None
+    names = ", ".join(joints[:-1]) + " and " + joints[-1] if len(joints) > 1 else joints[0]
+    return CantJudge(f"{names} hidden or mis-tracked at the {where} ({share:.0%} of frames seen)")
+
+
+def _over_at_bottom(fault: str, metric: str, signal: np.ndarray, s: "RepSignals", joints: tuple[str, ...],
+                    rep: Rep, threshold: float, scale: float, window=bottom_window) -> "Finding | CantJudge | None":
+    """A finding when ``signal`` (degrees) stays above ``threshold`` for a
+    sustained stretch of the rep's bottom ``window``, on frames where
+    ``joints`` are trusted; severity 1 at ``scale`` degrees past it."""
+    lo, hi = window(rep, s.hip_flexion)
+    unseen = _unseen(s, joints, lo, hi, "bottom of the rep")
+    if unseen:
+        return unseen
+    value = sustained_peak(signal, s.ok(joints), s.timestamps, lo, hi)
+    if not value > threshold:
+        return None
+    return Finding(fault, _run_around(signal[rep.start:rep.end + 1] > threshold, rep.bottom, rep.start),
+                   _severity(value, threshold, scale), [Evidence(metric, value, threshold, ">", "deg")])
+
+
+# --------------------------------------------------------------------------- rules
+
+Rule = Callable[[RepSignals, Rep, Thresholds], "Finding | CantJudge | None"]
+RULES: dict[str, Rule] = {}
+
+
+def rule(fault: str):
+    def register(fn: Rule) -> Rule:
+        assert fault in FAULTS, fault
+        RULES[fault] = fn
+        return fn
+    return register
+
+
+#: the joints each rule reads (see :data:`hingecheck.core.evidence.CHAIN`)
+LEGS = ("shoulder", "hip", "knee", "ankle")
+BACK = ("ear", "shoulder", "hip")
+TRUNK = ("shoulder", "hip")
+LOCKOUT = ("shoulder", "hip", "knee")
+
+
+def _median(x: np.ndarray, ok: np.ndarray, lo: int, hi: int) -> float:
+    """Median of ``x`` over the trusted, finite frames lo..hi (NaN if none)."""
+    w = np.asarray(x, float)[lo:hi + 1]
+    w = w[np.asarray(ok, bool)[lo:hi + 1] & np.isfinite(w)]
+    return float(np.median(w)) if w.size else float("nan")
+
+
+def _squatted_start(s: RepSignals, rep: Rep, th: Thresholds) -> float | None:
+    """The knee flexion held at the floor (degrees) when a lift from the floor
+    starts with the knees bent past ``squat_start_knee_deg`` (the hips set as
+    low as a squat's); None otherwise."""
+    if rep.kind == "up-down-up" or rep.bottom != rep.start:
+        return None
+    b0, b1 = bottom_window(rep, s.hip_flexion)
+    knee = sustained_peak(s.knee_flexion, s.ok(LEGS), s.timestamps, b0, b1)
+    return knee if knee > th.squat_start_knee_deg else None
+
+
+@rule("squatting")
+def squatting(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | CantJudge | None:
+    """Knees forward, shins angled, torso upright.
+
+    Over the rep's bottom window (medians of trusted frames) against its
+    lockout: flags when the hips flexed less than ``squat_ratio_max`` times
+    as much as the knees (a hinge moves mostly at the hips), or when the
+    trunk is more upright than ``squat_trunk_max_deg`` while the shins lean
+    past ``squat_shin_min_deg``. From the floor: knees bent past
+    ``squat_start_knee_deg`` and then the hips rise first (trunk rise below
+    ``squat_start_trunk_min``).
+    """
+    b0, b1 = bottom_window(rep, s.hip_flexion)
+    t0, t1 = lockout_window(rep, s.timestamps, s.hip_flexion)
+    ok = s.ok(LEGS)
+    unseen = _unseen(s, LEGS, b0, b1, "bottom of the rep")
+    if unseen:
+        return unseen
+    d_hip = _median(s.hip_flexion, ok, b0, b1) - _median(s.hip_flexion, ok, t0, t1)
+    d_knee = _median(s.knee_flexion, ok, b0, b1) - _median(s.knee_flexion, ok, t0, t1)
+    # NaN when the lockout was not seen (the clip ends first): no ratio then
+    ratio = d_hip / max(d_knee, 1.0) if np.isfinite(d_hip) and np.isfinite(d_knee) else float("nan")
+    trunk, shin = _median(s.trunk_angle, ok, b0, b1), _median(s.shin_angle, ok, b0, b1)
+    ev = []
+    sev = 0.0
+    if ratio < th.squat_ratio_max:
+        ev.append(Evidence("hip/knee flexion ratio", ratio, th.squat_ratio_max, "<", "ratio"))
+        sev = max(sev, _severity(ratio, th.squat_ratio_max, 0.5))
+    if trunk < th.squat_trunk_max_deg and shin > th.squat_shin_min_deg:
+        ev.append(Evidence("trunk inclination at bottom", trunk, th.squat_trunk_max_deg, "<", "deg"))
+        ev.append(Evidence("shin angle at bottom", shin, th.squat_shin_min_deg, ">", "deg"))
+        sev = max(sev, _severity(trunk, th.squat_trunk_max_deg, 25.0))
+    knee = _squatted_start(s, rep, th)
+    if knee is not None:
+        # set up from the floor: hips set as low as a squat and then forced to rise
+        # first, the trunk tipping further over as the knees straighten
+        got = trunk_rise_at_knee_extension(s, rep, th.hips_rise_knee_progress)
+        if got is not None and got[0] < th.squat_start_trunk_min:
+            ev.append(Evidence("knee flexion at the floor", knee, th.squat_start_knee_deg, ">", "deg"))
+            ev.append(Evidence(f"trunk rise done at {th.hips_rise_knee_progress:.0%} knee extension",
+                               got[0], th.squat_start_trunk_min, "<", "fraction"))
+            sev = max(sev, _severity(knee, th.squat_start_knee_deg, 40.0))
+    if not ev:
+        return None
+    cond = s.shin_angle[rep.start:rep.end + 1] > th.squat_shin_min_deg * 0.66
+    return Finding("squatting", _run_around(cond, rep.bottom, rep.start), sev, ev)
+
+
+@rule("excess_knee_bend")
+def excess_knee_bend(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | CantJudge | None:
+    """Knee flexion held past ``excess_knee_flexion_deg`` at the bottom while
+    the trunk still tips forward past ``squat_trunk_max_deg`` (an upright
+    trunk with bent knees is squatting instead)."""
+    b0, b1 = bottom_window(rep, s.hip_flexion)
+    if not _median(s.trunk_angle, s.ok(LEGS), b0, b1) >= th.squat_trunk_max_deg:
+        return None
+    return _over_at_bottom("excess_knee_bend", "knee flexion at bottom", s.knee_flexion, s, LEGS, rep,
+                           th.excess_knee_flexion_deg, 30.0)
+
+
+def _mask_hump(s: RepSignals, rep: Rep, th: Thresholds) -> tuple[float, int] | None:
+    """The back silhouette's sustained hump over the rep's bottom window and
+    the frame where it peaks, when the mask was measured there."""
+    if s.back_curvature is None:
+        return None
+    lo, hi = loaded_bottom(rep, s.hip_flexion)
+    ok = s.ok(BACK)
+    value = sustained_peak(s.back_curvature, ok, s.timestamps, lo, hi)
+    if not np.isfinite(value):
+        return None
+    w = np.where(ok[lo:hi + 1], s.back_curvature[lo:hi + 1], np.nan)
+    return value, lo + int(np.nanargmax(w))
+
+
+@rule("rounded_back")
+def rounded_back(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | CantJudge | None:
+    """The back rounds, held over the bottom of the rep under load
+    (:func:`loaded_bottom`: a lift from the floor is judged from the pull,
+    not while the lifter sets up).
+
+    Landmark check (the dowel's three points): the shoulder stays off the
+    ear-hip line by more than ``rounded_spine_offset`` of its length, on
+    the back's side, with the shoulder-ear line flexed at least
+    ``rounded_neck_min_deg`` against the trunk. Mask check, when the
+    segmentation mask was measured: the back's silhouette, fitted as one
+    smooth curve (see :func:`hingecheck.core.backline.curvatures`), humps above
+    its chord by more than ``rounded_mask_curvature``.
+    """
+    lo, hi = loaded_bottom(rep, s.hip_flexion)
+    unseen = _unseen(s, BACK, lo, hi, "bottom of the rep")
+    if unseen:
+        return unseen
+    ok = s.ok(BACK)
+    ev = []
+    sev = 0.0
+    frames = (rep.bottom, rep.bottom)
+    spine = sustained_peak(s.spine_alignment, ok, s.timestamps, lo, hi)
+    neck = _median(s.neck_angle, ok, lo, hi)
+    if spine > th.rounded_spine_offset and neck > th.rounded_neck_min_deg:
+        ev.append(Evidence("shoulder offset from ear-hip line", spine, th.rounded_spine_offset, ">", "fraction"))
+        sev = _severity(spine, th.rounded_spine_offset, 0.08)
+        cond = s.spine_alignment[rep.start:rep.end + 1] > th.rounded_spine_offset
+        frames = _run_around(cond, rep.bottom, rep.start)
+    hump = _mask_hump(s, rep, th)
+    if hump is not None and hump[0] > th.rounded_mask_curvature:
+        ev.append(Evidence("back silhouette hump", hump[0], th.rounded_mask_curvature, ">", "fraction"))
+        sev = max(sev, _severity(hump[0], th.rounded_mask_curvature, 0.06))
+        if not frames[1] > frames[0]:
+            frames = _run_around(s.back_curvature[rep.start:rep.end + 1] > th.rounded_mask_curvature,
+                                 hump[1], rep.start)
+    return Finding("rounded_back", frames, sev, ev) if ev else None
+
+
+@rule("dropped_head")
+def dropped_head(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | CantJudge | None:
+    """Over the bottom of the rep under load (:func:`loaded_bottom`) the head
+    (shoulder→ear) stays flexed more than ``dropped_head_deg`` against the
+    trunk line (hip→shoulder)."""
+    return _over_at_bottom("dropped_head", "neck flexion vs trunk at bottom", s.neck_angle, s, BACK, rep,
+                           th.dropped_head_deg, 20.0, loaded_bottom)
+
+
+@rule("hyperextension")
+def hyperextension(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | CantJudge | None:
+    """Leaning back at lockout: over the top of the rep the trunk stays more
+    than ``lean_back_deg`` behind the lifter's own upright (the trunk angle
+    while standing still before the set, within ±``neutral_trunk_max_deg``
+    of the clip's vertical; the vertical if not seen). With a mask: a
+    hollow (concave) back contour deeper than ``hollow_mask_curvature``."""
+    lo, hi = lockout_window(rep, s.timestamps, s.hip_flexion)
+    # the hip between trunk and thigh is only placed right where the legs are
+    # tracked: a plate over the knees drags the hip landmark with it
+    unseen = _unseen(s, LEGS, lo, hi, "top of the rep")
+    if unseen:
+        return unseen
+    ok = s.ok(LEGS)
+    ev = []
+    frames = (lo, lo)
+    sev = 0.0
+    # lean-back is read against the lifter's own calibrated upright only:
+    # MediaPipe sets the shoulder 5-12 degrees behind the hip in a normal
+    # stance, so against the image's vertical good lifters read as leaning back
+    lean, limit = float("nan"), float("nan")
+    if s.neutral_trunk is not None:
+        upright = float(np.clip(s.neutral_trunk, -th.neutral_trunk_max_deg, th.neutral_trunk_max_deg))
+        limit = upright - th.lean_back_deg
+        lean = sustained_trough(s.trunk_angle, ok, s.timestamps, lo, hi)
+    if lean < limit:
+        ev.append(Evidence("trunk lean back at lockout", lean, limit, "<", "deg"))
+        sev = _severity(lean, limit, 15.0)
+        k = lo + int(np.nanargmin(np.where(ok[lo:hi + 1], s.trunk_angle[lo:hi + 1], np.nan)))
+        frames = _run_around(s.trunk_angle[lo:hi + 1] < limit, k, lo)
+    # hips thrust forward over straight legs; with the knees bent the same
+    # offset is a softer stance (or a knee landmark dragged off by a plate)
+    with np.errstate(invalid="ignore"):
+        straight = ok & (s.knee_flexion <= LOCKOUT_KNEE_MAX_DEG)
+    drive = sustained_peak(s.hip_drive, straight, s.timestamps, lo, hi)
+    if drive > th.hip_drive_max:
+        ev.append(Evidence("hips forward of the ankle-shoulder line at lockout", drive, th.hip_drive_max, ">",
+                           "fraction"))
+        sev = max(sev, _severity(drive, th.hip_drive_max, 0.06))
+        if frames == (lo, lo):
+            k = lo + int(np.nanargmax(np.where(straight[lo:hi + 1], s.hip_drive[lo:hi + 1], np.nan)))
+            frames = _run_around(s.hip_drive[lo:hi + 1] > th.hip_drive_max, k, lo)
+    if s.back_curvature is not None:
+        hollow = sustained_trough(s.back_curvature, s.ok(BACK), s.timestamps, lo, hi)
+        if hollow < th.hollow_mask_curvature:
+            ev.append(Evidence("back silhouette hollow", hollow, th.hollow_mask_curvature, "<", "fraction"))
+            sev = max(sev, _severity(hollow, th.hollow_mask_curvature, 0.06))
+    return Finding("hyperextension", frames, sev, ev) if ev else None
+
+
+def trunk_rise_at_knee_extension(s: RepSignals, rep: Rep, knee_share: float) -> tuple[float, int] | None:
+    """How much of its rise the trunk has done when the knees have done
+    ``knee_share`` of their extension, on the way up.
+
+    Returns (share, frame): share is 0 at the trunk's bottom angle, 1 at its
+    most upright, negative when it tipped further over. None when the rep
+    moved too little (< 10 degrees at knee or trunk) to tell the order, or
+    a value is missing.
+    """
+    a0, a1 = ascent(rep)
+    if a1 - a0 < 3:
+        return None
+    knee = s.knee_flexion[a0:a1 + 1]
+    trunk = s.trunk_angle[a0:a1 + 1]
+    if not (np.isfinite(knee).all() and np.isfinite(trunk).all()):
+        return None
+    k_range = knee[0] - knee.min()
+    t_range = trunk[0] - trunk.min()
+    if k_range < 10.0 or t_range < 10.0:
+        return None
+    k_prog = (knee[0] - knee) / k_range
+    t_prog = (trunk[0] - trunk) / t_range
+    i = int(np.argmax(k_prog >= knee_share))
+    return float(t_prog[i]), a0 + i
+
+
+@rule("hips_rise_first")
+def hips_rise_first(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | CantJudge | None:
+    """On the way up the knees straighten before the chest rises.
+
+    When the knees have done ``hips_rise_knee_progress`` of their
+    extension, the trunk must have done at least ``hips_rise_trunk_min``
+    of its rise (see :func:`trunk_rise_at_knee_extension`).
+    """
+    a0, a1 = ascent(rep)
+    unseen = _unseen(s, LEGS, a0, a1, "way up")
+    if unseen:
+        return unseen
+    if _squatted_start(s, rep, th) is not None:
+        return None  # hips set as low as a squat must rise first: that is squatting's cue
+    got = trunk_rise_at_knee_extension(s, rep, th.hips_rise_knee_progress)
+    if got is None or got[0] >= th.hips_rise_trunk_min:
+        return None
+    share, frame = got
+    return Finding("hips_rise_first", (a0, frame), _severity(share, th.hips_rise_trunk_min, 0.5),
+                   [Evidence(f"trunk rise done at {th.hips_rise_knee_progress:.0%} knee extension",
+                             share, th.hips_rise_trunk_min, "<", "fraction")])
+
+
+@rule("incomplete_lockout")
+def incomplete_lockout(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | CantJudge | None:
+    """The least hip flexion held through the lockout window (for
+    :data:`~hingecheck.core.evidence.SUSTAIN_S`) stays above
+    ``lockout_hip_flexion_deg``. Not judged when the clip ends within
+    :data:`LOCKOUT_HOLD_S` of the top (the lockout could not be watched)."""
+    lo, hi = lockout_window(rep, s.timestamps, s.hip_flexion)
+    top = top_frame(rep)
+    t = s.timestamps
+    if top >= t.size - 1 or t[-1] - t[top] < LOCKOUT_HOLD_S:
+        return None  # the clip ends before the lockout could be watched
+    unseen = _unseen(s, LOCKOUT, lo, hi, "top of the rep")
+    if unseen:
+        return unseen
+    ok = s.ok(LOCKOUT)
+    least = sustained_trough(s.hip_flexion, ok, s.timestamps, lo, hi)
+    if not least > th.lockout_hip_flexion_deg:
+        return None
+    k = lo + int(np.nanargmin(np.where(ok[lo:hi + 1], s.hip_flexion[lo:hi + 1], np.nan)))
+    return Finding("incomplete_lockout", (k, k), _severity(least, th.lockout_hip_flexion_deg, 20.0),
+                   [Evidence("hip flexion at lockout", least, th.lockout_hip_flexion_deg, ">", "deg")])

@@ -1,0 +1,9 @@
+"""The edges that touch the world: video files, cameras, the pose model.
+
+Video reading and writing (OpenCV, PyAV for container metadata), the Pose
+Landmarker wrapper, model bundles (download, verify, local folder), video →
+landmarks extraction and its on-disk cache, atomic file writes, the native
+log filter.
+
+May import: ``hingecheck.core`` and third-party I/O libraries.
+"""

@@ -1,0 +1,192 @@
+"""Video → landmarks: the edge that runs decoding and MediaPipe.
+
+Streams frames (decoded on a background thread), keeps only per-frame
+numbers (landmarks and the back-contour measure from the mask), never the
+images, so memory does not grow with the video's length beyond a few
+hundred bytes a frame.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from hingecheck.core.backline import SAMPLES, back_contour, curvatures
+from hingecheck.core.buffers import GrowBuffer
+from hingecheck.core.errors import HingecheckError
+from hingecheck.core.geometry import choose_side, facing_direction, leg_axis_tilt
+from hingecheck.core.landmarks import NUM_LANDMARKS, Landmark, PoseSequence
+from hingecheck.io.pose import FramePose, PoseEstimator
+from hingecheck.io.video import FrameReader
+
+
+@dataclass
+class PoseRun:
+    pose: PoseSequence
+    frames_read: int
+    frame_count: int
+    decode_error: str | None
+    duration_s: float | None = None  # the container's presented duration, if known
+    back_contour: np.ndarray | None = None  # (F, K) mask contour of the back, chord lengths
+
+    @property
+    def decoded_s(self) -> float:
+        """Presented time the decoded frames cover: last timestamp plus one frame."""
+        t = self.pose.timestamps
+        if t.size == 0:
+            return 0.0
+        period = float(np.median(np.diff(t))) if t.size > 1 else 0.0
+        return float(t[-1]) + period
+
+
+def frame_back_contour(fp: FramePose, facing: float) -> np.ndarray:
+    """Back contour (see :mod:`hingecheck.core.backline`) of one frame, from the
+    mid-shoulder and mid-hip points; NaN without a mask or a person."""
+    if fp.mask is None or not fp.detected:
+        return np.full(SAMPLES.size, np.nan)
+    sh = 0.5 * (fp.image[Landmark.LEFT_SHOULDER] + fp.image[Landmark.RIGHT_SHOULDER])
+    hip = 0.5 * (fp.image[Landmark.LEFT_HIP] + fp.image[Landmark.RIGHT_HIP])
+    return back_contour(fp.mask, sh, hip, facing)
+
+
+def frame_back_curvature(fp: FramePose, facing: float) -> float:
+    """The curvature of :func:`frame_back_contour` (NaN if unmeasurable)."""
+    return float(curvatures(frame_back_contour(fp, facing)[None])[0])
+
+
+def extract_pose(video: str | Path, model_path: str | Path, *, segmentation: bool = True,
+                 progress: bool = True, on_frame: Callable[[int], None] | None = None,
+                 on_pose: Callable[[int, np.ndarray, FramePose], None] | None = None) -> PoseRun:
+    """Run the Pose Landmarker over every frame of ``video`` (VIDEO mode).
+
+    A frame with no person is a NaN row. Per-frame numbers are kept in
+    float32 buffers (about 1 KB a frame); frames themselves are not kept
+    here. ``on_pose(row, bgr, frame_pose)``, if given, sees each decoded
+    frame with its landmarks during this pass (e.g. a
+    :class:`hingecheck.outputs.stills.StillKeeper` keeping a few downscaled
+    stills); ``row`` is the frame's row in the returned pose.
+    Raises :class:`HingecheckError` for unreadable video or model.
+    """
+    from tqdm import tqdm
+
+    f32 = np.float32
+    image, world = GrowBuffer((NUM_LANDMARKS, 2), f32), GrowBuffer((NUM_LANDMARKS, 3), f32)
+    vis, pres = GrowBuffer((NUM_LANDMARKS,), f32), GrowBuffer((NUM_LANDMARKS,), f32)
+    ts, contour = GrowBuffer(()), GrowBuffer((2, SAMPLES.size), f32)
+    with FrameReader(video) as reader, PoseEstimator(model_path, segmentation=segmentation) as est:
+        info = reader.info
+        n_hint = info.frame_count if info.frame_count > 0 else None
+        bar = tqdm(total=n_hint, unit="frame", desc=Path(video).name, disable=None if progress else True,
+                   leave=False, dynamic_ncols=True)
+        try:
+            for frame in reader:
+                fp = est.detect(frame.bgr, frame.timestamp)
+                image.append(fp.image)
+                world.append(fp.world)
+                vis.append(fp.visibility)
+                pres.append(fp.presence)
+                ts.append(frame.timestamp)
+                if on_pose is not None:
+                    on_pose(len(ts) - 1, frame.bgr, fp)
+                if segmentation:
+                    # both facings: which way the lifter faces is known only at the end
+                    contour.append((frame_back_contour(fp, 1.0), frame_back_contour(fp, -1.0)))
+                bar.update(1)
+                if on_frame is not None:
+                    on_frame(frame.index)
+        finally:
+            bar.close()
+        frames_read, err = reader.frames_read, reader.error
+    if len(ts) == 0:
+        raise HingecheckError(f"cannot read video {video}: no decodable frame")
+    pose = PoseSequence(image.data, world.data, vis.data, pres.data, ts.data, (info.width, info.height))
+    back = None
+    if segmentation:
+        side = choose_side(pose.visibility)
+        facing = facing_direction(pose.image, side)
+        back = np.ascontiguousarray(contour.data[:, 0 if facing > 0 else 1])
+        pose.back_curvature = curvatures(back)
+    return PoseRun(pose, frames_read, info.frame_count, err, info.duration_s, back)
+
+
+#: legs further than this from the image's vertical (degrees, median over the
+#: clip): the video is turned sideways, not a lifter hinging
+MAX_LEG_AXIS_TILT_DEG = 55.0
+
+#: bump when what :func:`save_pose_run` stores changes
+POSE_CACHE_FORMAT = 1
+
+
+def save_pose_run(path: str | Path, run: PoseRun) -> None:
+    """Keep a clip's landmarks and back contour in a compressed ``.npz``
+    (atomically), so scoring and tuning can re-judge without the pose model."""
+    from hingecheck.io.atomic import atomic_path
+
+    p = run.pose
+    arrays = dict(image=p.image, world=p.world, visibility=p.visibility, presence=p.presence,
+                  timestamps=p.timestamps, frame_size=np.asarray(p.frame_size),
+                  counts=np.asarray([run.frames_read, run.frame_count]),
+                  duration_s=np.asarray(np.nan if run.duration_s is None else run.duration_s),
+                  decode_error=np.asarray(run.decode_error or ""),
+                  format=np.asarray(POSE_CACHE_FORMAT))
+    if run.back_contour is not None:
+        arrays["back_contour"] = run.back_contour
+    with atomic_path(path, suffix=".npz") as tmp:
+        with open(tmp, "wb") as fh:
+            np.savez_compressed(fh, **arrays)
+
+
+def load_pose_run(path: str | Path) -> PoseRun | None:
+    """What :func:`save_pose_run` kept, or None if absent, unreadable or of another format."""
+    try:
+        with np.load(path, allow_pickle=False) as d:
+            if int(d["format"]) != POSE_CACHE_FORMAT:
+                return None
+            back = d["back_contour"] if "back_contour" in d else None
+            fs = tuple(int(v) for v in d["frame_size"])
+            pose = PoseSequence(d["image"], d["world"], d["visibility"], d["presence"], d["timestamps"],
+                                (fs[0], fs[1]), None if back is None else curvatures(back))
+            dur = float(d["duration_s"])
+            err = str(d["decode_error"])
+            return PoseRun(pose, int(d["counts"][0]), int(d["counts"][1]), err or None,
+                           dur if np.isfinite(dur) else None, back)
+    except (OSError, ValueError, KeyError, EOFError):
+        return None
+
+
+def check_decoded(video: str | Path, *, frames_read: int, frame_count: int, decoded_s: float,
+                  duration_s: float | None, decode_error: str | None = None) -> None:
+    """Raise if the decoded frames fall short of what the container promises (a truncated file).
+
+    ``decoded_s`` is the presented time the decoded frames cover. Shared by
+    ``analyze`` and ``score`` (:func:`check_complete`) and ``live --source FILE``.
+    """
+    if decode_error:
+        raise HingecheckError(f"video {video} is corrupt: decoding failed after {frames_read} frames ({decode_error})")
+    # the presented duration honours edit lists (a phone's trim): a trimmed
+    # video presents fewer frames than it stores, and is not truncated
+    if duration_s is not None and duration_s > 0.5:
+        if decoded_s < 0.9 * duration_s:
+            raise HingecheckError(f"video {video} is truncated or corrupt: decoded {decoded_s:.2f} s "
+                                  f"of its {duration_s:.2f} s")
+    elif frame_count > 10 and frames_read < 0.9 * frame_count:
+        raise HingecheckError(
+            f"video {video} is truncated or corrupt: decoded {frames_read} of {frame_count} frames")
+
+
+def check_complete(run: PoseRun, video: str | Path) -> None:
+    """Raise if the video looks truncated or if no person was ever seen."""
+    check_decoded(video, frames_read=run.frames_read, frame_count=run.frame_count, decoded_s=run.decoded_s,
+                  duration_s=run.duration_s, decode_error=run.decode_error)
+    if not run.pose.detected.any():
+        raise HingecheckError(f"no person found in {video}: film the whole body, side-on, in good light")
+    tilt = leg_axis_tilt(run.pose.image)
+    if tilt > MAX_LEG_AXIS_TILT_DEG:
+        raise HingecheckError(f"the lifter lies along the frame in {video} (legs {tilt:.0f} degrees from "
+                              "upright): the video looks turned sideways; rotate it upright and try again")
+
+
+__all__ = ["PoseRun", "extract_pose", "check_complete", "check_decoded", "NUM_LANDMARKS"]

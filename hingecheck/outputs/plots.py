@@ -1,0 +1,66 @@
+"""The angle-over-time plot of a clip (matplotlib, drawn off-screen)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from hingecheck.io.atomic import atomic_path
+from hingecheck.outputs.serialize import SIGNALS
+
+FAULT_COLORS = {"squatting": "#e41a1c", "rounded_back": "#377eb8", "hyperextension": "#4daf4a",
+                "dropped_head": "#984ea3", "hips_rise_first": "#ff7f00", "excess_knee_bend": "#a65628",
+                "incomplete_lockout": "#f781bf"}
+
+
+def angle_plot_png(result: dict, title: str) -> bytes:
+    """Hip flexion, knee flexion and trunk angle over time; fault spans shaded."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
+
+    sig = result.get("signals") or {}
+    t = sig.get("t", [])
+    fig = Figure(figsize=(9.5, 2.6), dpi=90)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot(111)
+    nan = float("nan")
+    for name, color in zip(SIGNALS, ("#1b9e77", "#d95f02", "#7570b3")):
+        ys = [nan if v is None else v for v in sig.get(name, [])]
+        if ys:
+            ax.plot(t[:len(ys)], ys, color=color, lw=1.3, label=name.replace("_", " "))
+    seen = set()
+    for rep in result.get("reps", []):
+        if not rep["judged"]:
+            ax.axvspan(rep["t_start"], rep["t_end"], color="#bbbbbb", alpha=0.25, lw=0)
+            seen.add("can't judge")
+        for span in rep["fault_spans"]:
+            ax.axvspan(span["t0"], max(span["t1"], span["t0"] + 0.02), color=FAULT_COLORS.get(span["fault"], "k"),
+                       alpha=0.22, lw=0)
+            seen.add(span["fault"])
+        ax.axvline(rep["t_start"], color="#999999", lw=0.5, ls=":")
+    handles, _ = ax.get_legend_handles_labels()
+    for k in sorted(seen):
+        handles.append(Patch(color="#bbbbbb" if k == "can't judge" else FAULT_COLORS.get(k, "k"), alpha=0.4, label=k))
+    if handles:
+        ax.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), framealpha=0.7)
+    ax.set_xlabel("time (s)", fontsize=8)
+    ax.set_ylabel("degrees", fontsize=8)
+    ax.tick_params(labelsize=7)
+    ax.set_title(title, fontsize=9)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()
+
+
+def write_plot(path: Path, result: dict, title: str) -> bytes | None:
+    """Draw :func:`angle_plot_png` and keep it at ``path`` (atomically);
+    None if drawing or writing failed (a plot never sinks a clip)."""
+    try:
+        png = angle_plot_png(result, title)
+        with atomic_path(path) as tmp:
+            tmp.write_bytes(png)
+        return png
+    except Exception:  # noqa: BLE001
+        return None

@@ -1,0 +1,260 @@
+"""Scoring metrics: predicted clip verdicts against labels (pure: no cv2, no mediapipe).
+
+A :class:`Label` is one row of a labels CSV; a :class:`Prediction` is what
+the checker said about that clip (its clip verdict,
+``Analysis.clip_faults()``, and its rep count). :func:`compute_metrics`
+compares them:
+
+* per fault (the ids in :data:`hingecheck.core.faults.FAULTS`): true/false
+  positives and false negatives over clip verdicts, precision, recall, F1.
+  A label's ``optional`` faults are right either way (neither FP nor FN).
+  Clips whose faults are ``?`` (not scored) count for nothing here; clips
+  labelled ``any`` (some fault, unknown which) count for no single fault
+  but do count in the clip-level ``any_fault`` score;
+* ``any_fault``: the same over "is this clip faulty at all";
+* ``good_clips``: clips labelled ``none`` with no (non-optional) predicted fault;
+* ``rep_count``: exact matches and mean absolute error over clips with a
+  labelled count;
+* ``cant_judge``: clips where not a single rep could be judged.
+
+A clip whose processing failed (``Prediction.error``) is left out of every
+score and counted under ``errors``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping
+
+from hingecheck.core.errors import HingecheckError
+from hingecheck.core.faults import FAULTS
+
+#: special values of the ``faults`` column
+NO_FAULT, NOT_SCORED, ANY_FAULT = "none", "?", "any"
+
+
+@dataclass(frozen=True)
+class Label:
+    clip: str
+    exercise: str = "hip_hinge"
+    view: str = ""
+    reps: int | None = None                  # None: rep count not scored
+    faults: frozenset[str] | None = frozenset()  # None: faults not scored ("?")
+    any_fault: bool = False                  # "any": at least one fault, unknown which
+    optional: frozenset[str] = frozenset()
+
+    @property
+    def faults_scored(self) -> bool:
+        return self.faults is not None
+
+    @property
+    def faulty(self) -> bool | None:
+        """Whether the clip is expected to show a fault; None if not scored."""
+        if self.faults is None:
+            return None
+        return self.any_fault or bool(self.faults)
+
+
+@dataclass(frozen=True)
+class Prediction:
+    clip: str
+    faults: frozenset[str] = frozenset()     # the clip verdict
+    rep_count: int = 0
+    judged_reps: int = 0                     # reps (whole or partial) that could be judged
+    reps_found: int = 0                      # movements found at all, judged or not
+    error: str | None = None
+
+    @property
+    def cant_judge(self) -> bool:
+        """No rep at all could be judged (including: no rep found)."""
+        return self.error is None and self.judged_reps == 0
+
+
+def parse_fault_list(text: str, where: str = "faults", *, allow_special: bool = True
+                     ) -> tuple[frozenset[str] | None, bool]:
+    """Parse a ``faults`` cell: ``(faults, any_fault)``; faults None for ``?``.
+
+    ``none`` → empty set, ``any`` → (empty set, True), else ``;``-separated
+    fault ids. With ``allow_special=False`` (the optional_faults column) only
+    ids or an empty cell are accepted. Raises HingecheckError, one line.
+    """
+    t = (text or "").strip()
+    low = t.lower()
+    if allow_special:
+        if low == NO_FAULT:
+            return frozenset(), False
+        if low == NOT_SCORED:
+            return None, False
+        if low == ANY_FAULT:
+            return frozenset(), True
+        if not t:
+            raise HingecheckError(f"{where}: empty; write none, ?, any or fault ids separated by ';'")
+    elif not t or low == NO_FAULT:
+        return frozenset(), False
+    ids = [p.strip() for p in t.split(";") if p.strip()]
+    for fid in ids:
+        if fid.lower() in (NO_FAULT, NOT_SCORED, ANY_FAULT):
+            raise HingecheckError(f"{where}: {fid!r} cannot be combined with fault ids")
+        if fid not in FAULTS:
+            raise HingecheckError(f"{where}: unknown fault id {fid!r}; known: {', '.join(FAULTS)}")
+    return frozenset(ids), False
+
+
+def _ratio(num: int, den: int) -> float | None:
+    return round(num / den, 4) if den else None
+
+
+def _pct(num: int, den: int) -> float | None:
+    return round(100.0 * num / den, 1) if den else None
+
+
+def prf(tp: int, fp: int, fn: int) -> dict:
+    """Counts with precision, recall and F1 (None where undefined)."""
+    p = _ratio(tp, tp + fp)
+    r = _ratio(tp, tp + fn)
+    f1 = _ratio(2 * tp, 2 * tp + fp + fn)
+    return {"tp": tp, "fp": fp, "fn": fn, "support": tp + fn, "precision": p, "recall": r, "f1": f1}
+
+
+@dataclass
+class _Counts:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    tn: int = 0
+    clips_fp: list[str] = field(default_factory=list)
+    clips_fn: list[str] = field(default_factory=list)
+
+    def add(self, expected: bool, got: bool, clip: str) -> None:
+        """Count one clip's outcome."""
+        if expected and got:
+            self.tp += 1
+        elif expected:
+            self.fn += 1
+            self.clips_fn.append(clip)
+        elif got:
+            self.fp += 1
+            self.clips_fp.append(clip)
+        else:
+            self.tn += 1
+
+
+def compute_metrics(predictions: Mapping[str, Prediction] | Iterable[Prediction],
+                    labels: Iterable[Label], *, by_view: bool = True) -> dict:
+    """Every score of a labelled batch; see the module docstring. JSON-ready.
+
+    With ``by_view``, ``result["by_view"][view]`` holds the same scores for
+    the clips of each labelled camera view (``side``, ``oblique``, ...).
+    """
+    if not isinstance(predictions, Mapping):
+        predictions = {p.clip: p for p in predictions}
+    labels = list(labels)
+    per_fault = {fid: _Counts() for fid in FAULTS}
+    clip_level = _Counts()
+    good_n = good_clean = 0
+    good_dirty: list[str] = []
+    rep_n = rep_exact = 0
+    rep_abs = 0.0
+    rep_off: list[dict] = []
+    cant: list[str] = []
+    errors: list[dict] = []
+    missing: list[str] = []
+    for lab in labels:
+        pred = predictions.get(lab.clip)
+        if pred is None:
+            missing.append(lab.clip)
+            continue
+        if pred.error is not None:
+            errors.append({"clip": lab.clip, "error": pred.error})
+            continue
+        if pred.cant_judge:
+            cant.append(lab.clip)
+        # rep count
+        if lab.reps is not None:
+            rep_n += 1
+            diff = pred.rep_count - lab.reps
+            rep_abs += abs(diff)
+            if diff == 0:
+                rep_exact += 1
+            else:
+                rep_off.append({"clip": lab.clip, "label": lab.reps, "found": pred.rep_count})
+        if lab.faults is None:
+            continue
+        strict = set(pred.faults) - set(lab.optional)
+        # clip level: faulty or not
+        expected_faulty = bool(lab.faulty)
+        clip_level.add(expected_faulty, bool(strict), lab.clip)
+        if not expected_faulty:
+            good_n += 1
+            if strict:
+                good_dirty.append(lab.clip)
+            else:
+                good_clean += 1
+        if lab.any_fault:
+            continue  # no per-fault truth
+        for fid, c in per_fault.items():
+            if fid in lab.optional:
+                continue
+            c.add(fid in lab.faults, fid in pred.faults, lab.clip)
+    faults = {}
+    for fid, c in per_fault.items():
+        faults[fid] = {**prf(c.tp, c.fp, c.fn), "fp_clips": c.clips_fp, "fn_clips": c.clips_fn}
+    tot = [sum(getattr(c, k) for c in per_fault.values()) for k in ("tp", "fp", "fn")]
+    active = [v["f1"] for v in faults.values() if v["support"] or v["fp"]]
+    active = [f for f in active if f is not None]
+    scored = len(labels) - len(errors) - len(missing)
+    return {
+        "clips": len(labels),
+        "scored_clips": scored,
+        "errors": errors,
+        "unpredicted": missing,
+        "faults": faults,
+        "micro": prf(*tot),
+        "macro_f1": round(sum(active) / len(active), 4) if active else None,
+        "any_fault": {**prf(clip_level.tp, clip_level.fp, clip_level.fn), "tn": clip_level.tn,
+                      "fp_clips": clip_level.clips_fp, "fn_clips": clip_level.clips_fn},
+        "good_clips": {"n": good_n, "clean": good_clean, "clean_pct": _pct(good_clean, good_n),
+                       "flagged_clips": good_dirty},
+        "rep_count": {"n": rep_n, "exact": rep_exact, "exact_pct": _pct(rep_exact, rep_n),
+                      "mae": round(rep_abs / rep_n, 3) if rep_n else None, "wrong": rep_off},
+        "cant_judge": {"n": len(cant), "clips": cant},
+        **({"by_view": {view: compute_metrics(predictions, [lab for lab in labels if lab.view == view],
+                                              by_view=False)
+                        for view in sorted({lab.view for lab in labels if lab.view})}}
+           if by_view else {}),
+    }
+
+
+def _f(v, pct: bool = False) -> str:
+    if v is None:
+        return "--"
+    return f"{v:.1f}%" if pct else f"{v:.2f}"
+
+
+def summary_line(name: str, m: dict) -> str:
+    """One line of :func:`compute_metrics`' result: micro F1, its counts, good clips clean."""
+    g = m["good_clips"]
+    micro = m["micro"]["f1"]
+    return (f"{name:<26} micro F1 {'--' if micro is None else f'{micro:.2f}'}  "
+            f"tp {m['micro']['tp']:>2} fp {m['micro']['fp']:>2} fn {m['micro']['fn']:>2}  "
+            f"good clips clean {g['clean']}/{g['n']}")
+
+
+def metrics_table(m: dict) -> str:
+    """A fixed-width text rendering of :func:`compute_metrics`' result."""
+    head = f"{'fault':<20} {'tp':>3} {'fp':>3} {'fn':>3} {'prec':>5} {'rec':>5} {'f1':>5}"
+    lines = [head, "-" * len(head)]
+    rows = list(m["faults"].items()) + [("(all faults, micro)", m["micro"]), ("(clip faulty at all)", m["any_fault"])]
+    for name, v in rows:
+        lines.append(f"{name:<20} {v['tp']:>3} {v['fp']:>3} {v['fn']:>3} "
+                     f"{_f(v['precision']):>5} {_f(v['recall']):>5} {_f(v['f1']):>5}")
+    lines.append("-" * len(head))
+    g, r = m["good_clips"], m["rep_count"]
+    lines.append(f"macro F1: {_f(m['macro_f1'])}")
+    lines.append(f"good clips with no fault flagged: {g['clean']}/{g['n']} ({_f(g['clean_pct'], True)})")
+    lines.append(f"rep count exact: {r['exact']}/{r['n']} ({_f(r['exact_pct'], True)}), "
+                 f"mean abs error {_f(r['mae'])}")
+    lines.append(f"clips with no judged rep (can't judge): {m['cant_judge']['n']}"
+                 + (f" ({', '.join(m['cant_judge']['clips'])})" if m["cant_judge"]["clips"] else ""))
+    lines.append(f"clips scored: {m['scored_clips']} of {m['clips']}, errors: {len(m['errors'])}")
+    return "\n".join(lines)

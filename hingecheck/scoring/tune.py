@@ -1,0 +1,224 @@
+"""Fit rule thresholds to labelled clips by leave-one-source-out cross-validation.
+
+Pure: it takes clips' landmarks (:class:`TuneCase`) and labels, never a
+video or the pose model. Each fault's rule reads its own thresholds
+(:data:`KNOBS`), so each fault is fitted on its own: every combination of
+its knobs' steps is tried on every clip once (:func:`verdict_table`; only
+the rules run, the features and reps are prepared once per clip), and a
+fit is then a choice of a column of that table.
+
+A knob moves a threshold by the same step for every exercise, so the
+per-exercise profiles keep their differences from each other. A fit
+minimises false positives plus false negatives over the clips it sees
+(labels ``any`` and a clip's optional faults say nothing about a single
+fault and are left out); among equal scores it keeps the smallest move
+from the built-in value, so a threshold moves only when clips ask for it.
+
+Leave-one-source-out: for every source (a lifter, a camera set-up or a
+publisher, from ``sources.csv``), fit on the other sources and predict the
+clips of that one. The predictions of all folds together give the
+held-out figures; :func:`cross_validate` returns them beside the
+fitted-on-everything figures, so the gap between the two is visible.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from hingecheck.core.analysis import Prepared, clip_faults, judge_all, prepare
+from hingecheck.core.config import Config
+from hingecheck.scoring.metrics import Label, Prediction, compute_metrics
+
+
+@dataclass(frozen=True)
+class Knob:
+    """A threshold (a :class:`~hingecheck.core.config.Thresholds` field) and the moves tried."""
+
+    key: str
+    moves: tuple[float, ...]
+
+
+#: the thresholds each fault's rule reads, and the moves a fit may make
+KNOBS: dict[str, tuple[Knob, ...]] = {
+    "squatting": (Knob("squat_ratio_max", (-0.3, -0.2, -0.1, 0.0, 0.1, 0.2)),
+                  Knob("squat_shin_min_deg", (-10.0, -5.0, 0.0, 5.0, 10.0))),
+    "rounded_back": (Knob("rounded_spine_offset", (-0.02, -0.01, 0.0, 0.01, 0.02, 0.04, 0.08)),
+                     Knob("rounded_mask_curvature", (-0.03, -0.02, -0.01, 0.0, 0.01, 0.02, 0.04))),
+    "dropped_head": (Knob("dropped_head_deg", (-10.0, -5.0, 0.0, 5.0, 10.0, 15.0)),),
+    "hyperextension": (Knob("lean_back_deg", (-4.0, -2.0, 0.0, 2.0, 4.0, 6.0, 8.0, 10.0, 15.0, 20.0)),
+                       Knob("hip_drive_max", (-0.02, -0.01, 0.0, 0.01, 0.02, 0.04, 0.1))),
+    "hips_rise_first": (Knob("hips_rise_trunk_min", (-0.3, -0.2, -0.1, 0.0, 0.1, 0.2)),),
+    "excess_knee_bend": (Knob("excess_knee_flexion_deg", (-10.0, -5.0, 0.0, 5.0, 10.0, 15.0, 20.0, 30.0)),),
+    "incomplete_lockout": (Knob("lockout_hip_flexion_deg", (-5.0, 0.0, 5.0, 10.0, 20.0)),),
+}
+
+Moves = tuple[float, ...]  # one move per knob of a fault
+
+#: the moves from the prior that ``hingecheck tune`` picked, fitted on every
+#: shared labelled clip (36 clips, 13 sources): the built-in thresholds are
+#: the prior plus these. :func:`prior_config` takes them off again, so a
+#: cross-validation starts from the prior and never from values that saw
+#: its held-out clips.
+FITTED: dict[str, Moves] = {
+    "squatting": (0.0, 0.0),
+    "rounded_back": (0.0, -0.01),
+    "dropped_head": (0.0,),
+    "hyperextension": (0.0, 0.0),
+    "hips_rise_first": (0.0,),
+    "excess_knee_bend": (5.0,),
+    "incomplete_lockout": (0.0,),
+}
+
+
+@dataclass
+class TuneCase:
+    """One labelled clip: its landmarks prepared once, its source and label."""
+
+    clip: str
+    source: str
+    label: Label
+    prepared: Prepared
+
+    @classmethod
+    def from_pose(cls, clip: str, source: str, label: Label, pose, config: Config) -> "TuneCase":
+        return cls(clip, source, label, prepare(pose, label.exercise, config.for_exercise(label.exercise)))
+
+
+def shifted(config: Config, fault_moves: dict[str, Moves]) -> Config:
+    """``config`` with every knob of ``fault_moves`` moved, for all exercises alike."""
+    delta: dict[str, float] = {}
+    for fault, moves in fault_moves.items():
+        for knob, move in zip(KNOBS[fault], moves):
+            delta[knob.key] = delta.get(knob.key, 0.0) + move
+    default = config.default.replace(**{k: getattr(config.default, k) + d for k, d in delta.items()})
+    overrides = {ex: {k: v + delta.get(k, 0.0) for k, v in table.items()}
+                 for ex, table in config.overrides.items()}
+    return Config(default, overrides)
+
+
+def prior_config() -> Config:
+    """The thresholds before any fit: the built-in ones less :data:`FITTED`."""
+    return shifted(Config(), {f: tuple(-m for m in moves) for f, moves in FITTED.items()})
+
+
+def grid(fault: str) -> list[Moves]:
+    """Every combination of a fault's knob moves."""
+    return list(itertools.product(*(k.moves for k in KNOBS[fault])))
+
+
+def verdict_table(cases: list[TuneCase], config: Config, fault: str) -> dict[Moves, np.ndarray]:
+    """For each combination of ``fault``'s moves, (N,) bool: is ``fault`` in each clip's verdict."""
+    out = {}
+    for moves in grid(fault):
+        cfg = shifted(config, {fault: moves})
+        row = np.zeros(len(cases), bool)
+        for i, case in enumerate(cases):
+            th = cfg.for_exercise(case.label.exercise)
+            row[i] = fault in clip_faults(judge_all(case.prepared, th, (fault,)))
+        out[moves] = row
+    return out
+
+
+def truth(cases: list[TuneCase], fault: str) -> np.ndarray:
+    """(N,) 1 where the clip shows ``fault``, 0 where it does not, -1 where the label cannot say."""
+    out = np.full(len(cases), -1, int)
+    for i, c in enumerate(cases):
+        lab = c.label
+        if lab.faults is None or lab.any_fault or fault in lab.optional:
+            continue
+        out[i] = int(fault in lab.faults)
+    return out
+
+
+def _distance(fault: str, moves: Moves) -> float:
+    """How far ``moves`` is from the built-in thresholds, in steps of each knob's grid."""
+    d = 0.0
+    for knob, m in zip(KNOBS[fault], moves):
+        steps = sorted(knob.moves)
+        d += abs(steps.index(m) - steps.index(0.0))
+    return d
+
+
+def fit_fault(fault: str, table: dict[Moves, np.ndarray], y: np.ndarray, use: np.ndarray) -> Moves:
+    """The moves with the fewest errors (false positives + negatives) on the ``use`` clips;
+    ties go to the smallest move from the built-in thresholds."""
+    known = use & (y >= 0)
+
+    def cost(moves: Moves) -> tuple[int, float]:
+        pred = table[moves][known]
+        return int(np.sum(pred != (y[known] == 1))), _distance(fault, moves)
+    return min(table, key=cost)
+
+
+@dataclass
+class CrossValidation:
+    """What :func:`cross_validate` found."""
+
+    held_out: dict                 # metrics of the held-out predictions (totals, by view, by source)
+    fitted: dict                   # metrics of the fitted-on-everything thresholds, on the same clips
+    moves: dict[str, Moves]        # fitted on everything
+    folds: dict[str, dict[str, Moves]] = field(default_factory=dict)  # source -> moves fitted without it
+    config: Config | None = None   # the fitted-on-everything thresholds
+
+    def as_dict(self) -> dict:
+        def named(moves: dict[str, Moves]) -> dict:
+            return {k.key: m for f, ms in moves.items() for k, m in zip(KNOBS[f], ms)}
+        return {"held_out": self.held_out, "fitted_on_all": self.fitted, "moves": named(self.moves),
+                "folds": {s: named(m) for s, m in self.folds.items()}}
+
+
+def _predictions(cases: list[TuneCase], tables: dict, chosen: list[dict[str, Moves]]) -> dict[str, Prediction]:
+    """Each clip's prediction with the moves ``chosen[i]`` picked for it."""
+    out = {}
+    for i, c in enumerate(cases):
+        faults = {fault for fault, moves in chosen[i].items() if tables[fault][moves][i]}
+        verdicts = judge_all(c.prepared, Config().for_exercise(c.label.exercise), ())
+        whole = sum(1 for v in verdicts if v.rep.complete)
+        out[c.clip] = Prediction(c.clip, frozenset(faults), whole, sum(1 for v in verdicts if v.judged),
+                                 len(verdicts))
+    return out
+
+
+def metrics_for(cases: list[TuneCase], preds: dict[str, Prediction]) -> dict:
+    """:func:`compute_metrics`, with a ``by_source`` breakdown."""
+    labels = [dataclasses.replace(c.label, clip=c.clip) for c in cases]
+    m = compute_metrics(preds, labels)
+    m["by_source"] = {s: compute_metrics(preds, [lab for lab, c in zip(labels, cases) if c.source == s],
+                                         by_view=False)
+                      for s in sorted({c.source for c in cases})}
+    return m
+
+
+def cross_validate(cases: list[TuneCase], config: Config | None = None) -> CrossValidation:
+    """Leave-one-source-out fit and prediction of every fault's thresholds,
+    moving from ``config`` (default: :func:`prior_config`)."""
+    config = config or prior_config()
+    tables = {f: verdict_table(cases, config, f) for f in KNOBS}
+    ys = {f: truth(cases, f) for f in KNOBS}
+    sources = np.array([c.source for c in cases])
+    everyone = np.ones(len(cases), bool)
+    fitted = {f: fit_fault(f, tables[f], ys[f], everyone) for f in KNOBS}
+    folds = {}
+    for s in sorted(set(sources)):
+        folds[str(s)] = {f: fit_fault(f, tables[f], ys[f], sources != s) for f in KNOBS}
+    held = _predictions(cases, tables, [folds[c.source] for c in cases])
+    fit_all = _predictions(cases, tables, [fitted for _ in cases])
+    return CrossValidation(metrics_for(cases, held), metrics_for(cases, fit_all), fitted, folds,
+                           shifted(config, fitted))
+
+
+def profile_toml(config: Config, moves: dict[str, Moves], note: str = "") -> str:
+    """A ``--config`` TOML file with the thresholds the moves changed (every exercise's value)."""
+    keys = sorted({k.key for f, ms in moves.items() for k, m in zip(KNOBS[f], ms)})
+    lines = ["# hingecheck thresholds fitted by `hingecheck tune`" + (f": {note}" if note else ""), "",
+             "[default]"]
+    lines += [f"{k} = {round(getattr(config.default, k), 4)!r}" for k in keys]
+    for ex in sorted(config.overrides):
+        table = {k: v for k, v in config.overrides[ex].items() if k in keys}
+        if table:
+            lines += ["", f"[profiles.{ex}]"] + [f"{k} = {round(v, 4)!r}" for k, v in sorted(table.items())]
+    return "\n".join(lines) + "\n"
