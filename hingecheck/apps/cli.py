@@ -130,7 +130,6 @@ def _plan_analyze_outputs(args: argparse.Namespace, video: Path) -> tuple[Path, 
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
-    from hingecheck.core.analysis import analyze_pose
     from hingecheck.core.config import load_config
     from hingecheck.io.bundles import resolve_model
     from hingecheck.io.video import probe
@@ -147,21 +146,17 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     json_out, video_out, outs = _plan_analyze_outputs(args, video)
     model = resolve_model(args.model, progress=not args.quiet)
 
-    from hingecheck.io.extract import check_complete, extract_pose
+    from hingecheck.io.videoanalysis import analyze_video
 
     t0 = time.perf_counter()
-    run = extract_pose(video, model, segmentation=not args.no_segmentation, progress=not args.quiet,
-                       on_pose=None if outs.stills is None else outs.stills.on_pose)
-    check_complete(run, video)
-    t_pose = time.perf_counter() - t0
-    analysis = analyze_pose(run.pose, args.exercise, th)
-    t_rules = time.perf_counter() - t0 - t_pose
+    va = analyze_video(video, args.exercise, th, model, segmentation=not args.no_segmentation,
+                       progress=not args.quiet, on_pose=None if outs.stills is None else outs.stills.on_pose)
+    analysis, n = va.analysis, va.frames
     if video_out is not None:
         from hingecheck.outputs.render import render_annotated
-        render_annotated(video, run.pose, analysis, video_out, progress=not args.quiet)
+        render_annotated(video, va.run.pose, analysis, video_out, progress=not args.quiet)
     total = time.perf_counter() - t0
-    n = len(run.pose)
-    timing = {"timing": {"frames": n, "pose_s": round(t_pose, 3), "analysis_s": round(t_rules, 4),
+    timing = {"timing": {"frames": n, "pose_s": round(va.pose_s, 3), "analysis_s": round(va.analysis_s, 4),
                          "total_s": round(total, 3), "fps": round(n / total, 1) if total > 0 else None}}
     write_json(json_out, report_dict(analysis, str(video), str(model), timing))
     saved = outs.save(analysis, source=str(video.resolve()), model=str(model), kind="analyze",

@@ -2,7 +2,7 @@
 
 ``score_batch`` reads a labels CSV (:func:`read_labels`) or lists the videos
 of a folder (:func:`find_videos`), runs each clip in a worker process
-(:func:`process_clip`: extract_pose → check_complete → analyze_pose), caches
+(:func:`process_clip`: :func:`~hingecheck.io.videoanalysis.analyze_video`), caches
 each clip's result in ``OUT/cache/<key>.json`` the moment it is done, and
 writes ``scores.json``, ``scores.csv``, ``metrics.json`` (with labels) and
 ``report.html`` into ``OUT``, every file atomically.
@@ -46,37 +46,7 @@ from hingecheck.scoring.results import write_outputs
 # ---------------------------------------------------------------------- cache
 
 
-
-
-
-
-
-
-
-
-
-
-
 # --------------------------------------------------------------------- worker
-
-
-
-
-
-def pose_run_for(path: str, model: str, pose_file: str | None):
-    """The clip's landmarks: from ``pose_file`` when it holds them, else from
-    the pose model (and then kept in ``pose_file``)."""
-    from hingecheck.io.bundles import resolve_model
-    from hingecheck.io.extract import extract_pose, load_pose_run, save_pose_run
-
-    run = load_pose_run(pose_file) if pose_file and Path(pose_file).is_file() else None
-    if run is None:
-        model_path = resolve_model(model, download=False, progress=False)
-        run = extract_pose(path, model_path, progress=False)
-        if pose_file:
-            Path(pose_file).parent.mkdir(parents=True, exist_ok=True)
-            save_pose_run(pose_file, run)
-    return run
 
 
 def process_clip(path: str, exercise: str, thresholds: dict, model: str, cache_file: str | None,
@@ -89,23 +59,12 @@ def process_clip(path: str, exercise: str, thresholds: dict, model: str, cache_f
     """
     import warnings
     warnings.filterwarnings("ignore")
-    t0 = time.perf_counter()
     try:
-        from hingecheck.core.analysis import analyze_pose
         from hingecheck.core.config import Thresholds
-        from hingecheck.io.extract import check_complete
+        from hingecheck.io.videoanalysis import analyze_video
 
-        th = Thresholds(**thresholds)
-        run = pose_run_for(path, model, pose_file)
-        check_complete(run, path)
-        t_pose = time.perf_counter() - t0
-        analysis = analyze_pose(run.pose, exercise, th)
-        t_an = time.perf_counter() - t0 - t_pose
-        rec = {"format": CACHE_FORMAT, **(meta or {}),
-               "result": result_record(analysis),
-               "timing": {"pose_s": round(t_pose, 3), "analysis_s": round(t_an, 4),
-                          "total_s": round(time.perf_counter() - t0, 3),
-                          "fps": round(len(run.pose) / max(time.perf_counter() - t0, 1e-9), 1)}}
+        va = analyze_video(path, exercise, Thresholds(**thresholds), model, pose_file=pose_file)
+        rec = {"format": CACHE_FORMAT, **(meta or {}), "result": result_record(va.analysis), "timing": va.timing()}
         if cache_file:
             write_cache_entry(cache_file, rec)
             # the report's plot, drawn here so that workers draw in parallel
@@ -120,8 +79,6 @@ def process_clip(path: str, exercise: str, thresholds: dict, model: str, cache_f
 
 
 # ---------------------------------------------------------------------- batch
-
-
 
 
 @dataclass
@@ -270,23 +227,6 @@ def finish_outputs(plan: BatchPlan, records: dict[int, dict], stopped: int | Non
     raise Interrupted(stopped, doc)
 
 
-
-
-
-
 # --------------------------------------------------------------------- report
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 

@@ -1,0 +1,79 @@
+"""One video → one analysis: the path ``analyze`` and ``score`` share.
+
+Decode and run the pose model (or read the landmarks a pose cache kept),
+check the video was read whole and shows a person, then analyse the pose.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from hingecheck.core.analysis import Analysis, analyze_pose
+from hingecheck.core.config import Thresholds
+from hingecheck.io.extract import (
+    PoseRun,
+    check_complete,
+    extract_pose,
+    load_pose_run,
+    save_pose_run,
+)
+from hingecheck.io.pose import FramePose
+
+
+@dataclass(frozen=True)
+class VideoAnalysis:
+    """An analysed video: its landmarks, the analysis, and where the time went (seconds)."""
+    run: PoseRun
+    analysis: Analysis
+    pose_s: float        # decoding and the pose model (or reading the pose cache)
+    analysis_s: float    # features, reps and rules
+
+    @property
+    def frames(self) -> int:
+        return len(self.run.pose)
+
+    def timing(self) -> dict:
+        """The timing block of a report: seconds, and frames per second over the whole run."""
+        total = self.pose_s + self.analysis_s
+        return {"pose_s": round(self.pose_s, 3), "analysis_s": round(self.analysis_s, 4),
+                "total_s": round(total, 3), "fps": round(self.frames / total, 1) if total > 0 else None}
+
+
+def pose_run(video: str | Path, model_path: str | Path, *, pose_file: str | Path | None = None,
+             segmentation: bool = True, progress: bool = False,
+             on_pose: Callable[[int, np.ndarray, FramePose], None] | None = None) -> PoseRun:
+    """The video's landmarks: from ``pose_file`` when it holds them, else from the
+    pose model (and then kept in ``pose_file``, if one is named)."""
+    run = load_pose_run(pose_file) if pose_file and Path(pose_file).is_file() else None
+    if run is None:
+        run = extract_pose(video, model_path, segmentation=segmentation, progress=progress, on_pose=on_pose)
+        if pose_file:
+            Path(pose_file).parent.mkdir(parents=True, exist_ok=True)
+            save_pose_run(pose_file, run)
+    return run
+
+
+def analyze_video(video: str | Path, exercise: str, thresholds: Thresholds, model_path: str | Path, *,
+                  pose_file: str | Path | None = None, segmentation: bool = True, progress: bool = False,
+                  on_pose: Callable[[int, np.ndarray, FramePose], None] | None = None) -> VideoAnalysis:
+    """Landmarks (see :func:`pose_run`), the completeness checks, then :func:`analyze_pose`.
+
+    Raises :class:`~hingecheck.core.errors.HingecheckError` with a one-line
+    message for an unreadable, truncated or sideways video, a video with no
+    person, or a model that cannot load.
+    """
+    t0 = time.perf_counter()
+    run = pose_run(video, model_path, pose_file=pose_file, segmentation=segmentation, progress=progress,
+                   on_pose=on_pose)
+    check_complete(run, video)
+    t1 = time.perf_counter()
+    analysis = analyze_pose(run.pose, exercise, thresholds)
+    return VideoAnalysis(run, analysis, t1 - t0, time.perf_counter() - t1)
+
+
+__all__ = ["VideoAnalysis", "analyze_video", "pose_run"]
