@@ -269,14 +269,6 @@ def make_hinge(n_reps=5, fps=30.0, rep_s=2.5, pause_s=0.8, facing=1, scale_px=No
     rng = np.random.default_rng(seed)
     if noise_px > 0:
         image = image + rng.normal(0.0, noise_px, image.shape)
-    # world: metres, hip-centred, MediaPipe-like (x image-right, y down, z away from camera)
-    if view == "side":
-        world = np.stack([facing * X, -Y, facing * Z], axis=-1)
-    else:
-        world = np.stack([Z, -Y, -X], axis=-1)
-    world = world - 0.5 * (world[:, [Landmark.LEFT_HIP]] + world[:, [Landmark.RIGHT_HIP]])
-    if noise_px > 0:
-        world = world + rng.normal(0.0, noise_px / scale, world.shape)
     vis = np.full((F, NUM_LANDMARKS), 0.95)
     if view == "side":
         vis[:, far] = 0.6
@@ -285,8 +277,7 @@ def make_hinge(n_reps=5, fps=30.0, rep_s=2.5, pause_s=0.8, facing=1, scale_px=No
         curve = 0.10 * severity * qt
     elif fault == "hyperextension":
         curve = -0.18 * severity * (1.0 - qt)
-    pose = PoseSequence(image=image, world=world, visibility=vis,
-                        presence=np.full((F, NUM_LANDMARKS), 0.99), timestamps=t,
+    pose = PoseSequence(image=image, visibility=vis, timestamps=t,
                         frame_size=(w, h), back_curvature=curve if back_curve else None)
     truth = _truth_angles(P)
     truth.update(t=t, progress=qt, back_curvature=curve, reps=reps, n_reps=len(reps), facing=facing, side=near,
@@ -298,9 +289,8 @@ def _truth_angles(P):
     """Ground-truth per-frame measures from the model's lifter-frame points.
 
     Keys: trunk_angle, shin_angle, thigh_angle (knee→hip from vertical),
-    hip_flexion (signed: negative = hyperextended), knee_flexion, hip_angle,
-    knee_angle (interior, as geometry.joint_angle), neck_angle,
-    spine_alignment, hip_x, knee_x (thigh lengths, forward, ankle = 0).
+    hip_flexion (signed: negative = hyperextended), knee_flexion, neck_angle,
+    spine_alignment.
     """
     trunk = _incl(P["shoulder"] - P["hip"])
     shin = _incl(P["knee"] - P["ankle"])
@@ -312,6 +302,4 @@ def _truth_angles(P):
     normal = np.stack([eh[:, 1], -eh[:, 0]], axis=-1)
     spine = np.sum((P["shoulder"] - P["ear"]) * normal, axis=-1) / np.sum(eh * eh, axis=-1)
     return dict(trunk_angle=trunk, shin_angle=shin, thigh_angle=thigh, hip_flexion=hip_flex,
-                knee_flexion=knee_flex, hip_angle=180.0 - hip_flex,
-                knee_angle=180.0 - np.abs(knee_flex), neck_angle=neck, spine_alignment=spine,
-                hip_x=P["hip"][:, 0] / THIGH, knee_x=P["knee"][:, 0] / THIGH)
+                knee_flexion=knee_flex, neck_angle=neck, spine_alignment=spine)

@@ -12,7 +12,7 @@ from hingecheck.core.config import Config, load_config
 from hingecheck.core.evidence import CHAIN, chain_reliability, sustained_peak
 from hingecheck.core.landmarks import LEFT, RIGHT
 from hingecheck.core.reps import Rep
-from hingecheck.core.rules import bottom_window, lockout_window
+from hingecheck.core.windows import bottom_window, lockout_window
 from hingecheck.scoring.metrics import Label
 from hingecheck.scoring.tune import TuneCase, cross_validate, shifted
 
@@ -113,7 +113,7 @@ def _with_gap(pose, at: int, n: int):
     t = pose.timestamps
     dt = float(np.median(np.diff(t)))
     ts = np.concatenate([t[:at], t[at - 1] + dt * np.arange(1, n + 1), t[at:] + n * dt])
-    return PoseSequence(ins(pose.image), ins(pose.world), ins(pose.visibility), ins(pose.presence), ts,
+    return PoseSequence(ins(pose.image), ins(pose.visibility), ts,
                         pose.frame_size)
 
 

@@ -33,7 +33,7 @@ def _concat(parts: list[PoseSequence]) -> PoseSequence:
     for p in parts:
         t.append(p.timestamps + off)
         off = t[-1][-1] + (p.timestamps[1] - p.timestamps[0])
-    cat = [np.concatenate([getattr(p, k) for p in parts]) for k in ("image", "world", "visibility", "presence")]
+    cat = [np.concatenate([getattr(p, k) for p in parts]) for k in ("image", "visibility")]
     return PoseSequence(*cat, np.concatenate(t), parts[0].frame_size)
 
 

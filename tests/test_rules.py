@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from synthetic import make_hinge
 
 from hingecheck.core.analysis import analyze_pose
 from hingecheck.core.config import load_config
-from hingecheck.core.rules import lockout_window
+from hingecheck.core.windows import lockout_window
 
 FAULT_IDS = ["squatting", "rounded_back", "hyperextension", "dropped_head", "hips_rise_first",
              "excess_knee_bend", "incomplete_lockout"]
@@ -66,9 +68,9 @@ def test_mask_hump_alone_flags_rounded_back():
     pose, truth = make_hinge(n_reps=2)
     th = load_config().for_exercise("rdl")
     progress = truth["progress"]  # 0 at the top .. 1 at the bottom
-    pose.back_curvature = 0.5 * th.rounded_mask_curvature * progress
+    pose = dataclasses.replace(pose, back_curvature=0.5 * th.rounded_mask_curvature * progress)
     assert not analyze_pose(pose, "rdl", th).clip_faults()
-    pose.back_curvature = 1.5 * th.rounded_mask_curvature * progress
+    pose = dataclasses.replace(pose, back_curvature=1.5 * th.rounded_mask_curvature * progress)
     a = analyze_pose(pose, "rdl", th)
     assert a.clip_faults() == ["rounded_back"]
     ev = [e.metric for r in a.reps for f in r.findings for e in f.evidence]
@@ -95,7 +97,7 @@ def test_poorly_seen_landmarks_mean_cant_judge():
     r = a0.reps[1].rep
     vis = pose.visibility.copy()
     vis[r.start:r.end + 1] = 0.4   # the whole second rep poorly seen (usable, not trusted)
-    pose.visibility = vis
+    pose = dataclasses.replace(pose, visibility=vis)
     a = analyze_pose(pose, "rdl", load_config().for_exercise("rdl"))
     judged = [v.judged for v in a.reps if v.rep.complete]
     assert judged == [True, False, True]

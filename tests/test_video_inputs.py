@@ -38,8 +38,7 @@ def test_gif_is_analysed_not_refused(tmp_path):
 
 def _run(frames: int, fps: float, duration_s: float | None, frame_count: int) -> PoseRun:
     pose, _ = make_hinge(n_reps=1, fps=fps)
-    pose = type(pose)(pose.image[:frames], pose.world[:frames], pose.visibility[:frames],
-                      pose.presence[:frames], pose.timestamps[:frames], pose.frame_size)
+    pose = type(pose)(pose.image[:frames], pose.visibility[:frames], pose.timestamps[:frames], pose.frame_size)
     return PoseRun(pose, frames, frame_count, None, duration_s)
 
 

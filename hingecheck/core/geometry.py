@@ -99,7 +99,9 @@ def signed_angle_between(u, v, facing) -> np.ndarray:
     cross = uu[..., 0] * vv[..., 1] - uu[..., 1] * vv[..., 0]
     dot = np.sum(uu * vv, axis=-1)
     zero = np.all(uu == 0, axis=-1) | np.all(vv == 0, axis=-1)
-    return np.where(zero, np.nan, -np.degrees(np.arctan2(cross, dot)))
+    ang = -np.degrees(np.arctan2(cross, dot))
+    ang = np.where(ang <= -180.0, 180.0, ang)  # opposite vectors: +180, inside (-180, 180]
+    return np.where(zero, np.nan, ang)
 
 
 def point_line_offset(p, a, b, facing) -> np.ndarray:
@@ -161,6 +163,52 @@ def facing_direction(image: np.ndarray, side: BodySide) -> float:
     return 1.0 if np.median(np.sign(votes)) >= 0 else -1.0
 
 
+def lifter_side(image: np.ndarray, visibility: np.ndarray) -> tuple[BodySide, float]:
+    """The side nearer the camera (:func:`choose_side`) and the way the lifter
+    faces (:func:`facing_direction`, +1 image-right): the one decision every
+    layer uses, from ``(F, 33, 2)`` pixels and ``(F, 33)`` visibility."""
+    side = choose_side(visibility)
+    return side, facing_direction(image, side)
+
+
+def in_frame(points: np.ndarray, visibility: np.ndarray, frame_size: tuple[int, int],
+             min_visibility: float, margin: float = 0.0) -> np.ndarray:
+    """Bool array of ``points.shape[:-1]``: each point lies inside the frame
+    (``margin`` as a fraction of the frame's size beyond its edges counts as
+    inside) and is seen with at least ``min_visibility``. NaN points are outside."""
+    w, h = frame_size
+    x, y = points[..., 0], points[..., 1]
+    with np.errstate(invalid="ignore"):
+        inside = (x >= -margin * w) & (x <= (1 + margin) * w) & (y >= -margin * h) & (y <= (1 + margin) * h)
+        return inside & (visibility >= min_visibility)
+
+
+#: a landmark seen less than this is as good as out of the frame (edge check)
+EDGE_MIN_VISIBILITY = 0.2
+
+
+def out_of_frame(image: np.ndarray, visibility: np.ndarray, side: BodySide,
+                 frame_size: tuple[int, int]) -> np.ndarray:
+    """(F,) 1.0 where the side's ear, ankle or hip is outside the frame or
+    barely seen (< :data:`EDGE_MIN_VISIBILITY`), 0.0 where all three are in
+    view, NaN where none of the three was found."""
+    idx = (side.ear, side.ankle, side.hip)
+    pts, vis = _points(image, idx), _points(visibility, idx)
+    found = np.isfinite(pts[..., 0])
+    out = found & ~in_frame(pts, np.where(found & np.isnan(vis), 1.0, vis), frame_size, EDGE_MIN_VISIBILITY)
+    return np.where(found.any(axis=1), out.any(axis=1).astype(float), np.nan)
+
+
+def body_height_px(image: np.ndarray) -> np.ndarray:
+    """(F,) vertical extent of the frame's landmarks in pixels; NaN where no person."""
+    y = np.asarray(image, float)[..., 1]
+    seen = np.isfinite(y).any(axis=1)
+    out = np.full(y.shape[0], np.nan)
+    if seen.any():
+        out[seen] = np.nanmax(y[seen], axis=1) - np.nanmin(y[seen], axis=1)
+    return out
+
+
 def leg_axis_tilt(image: np.ndarray) -> float:
     """Median angle (degrees, 0-180) of the legs (mid-ankle to mid-hip) from
     the image's up direction over the frames where they are seen.
@@ -197,22 +245,21 @@ def side_on_ratio(image: np.ndarray) -> np.ndarray:
 # the hinge's features
 
 
-@dataclass
+@dataclass(frozen=True)
 class HingeFeatures:
     """Per-frame sagittal measures of one clip; every array is ``(F,)``.
 
     Angles in degrees; NaN where the landmarks needed were missing or too
-    poorly seen (see :func:`hinge_features`).
+    poorly seen (see :func:`hinge_features`). Joint angles are kept as
+    flexion only (0 = straight).
 
-    hip_angle
-        Shoulder-hip-knee angle; 180 standing straight, smaller when the
-        hips flex, above 180 when the hip extends past straight (the trunk
-        leaning back over the thigh). ``180 - hip_angle`` is the signed
-        angle from the thigh line (knee→hip) to the trunk (hip→shoulder).
-    knee_angle
-        Hip-knee-ankle interior angle; 180 straight.
-    hip_flexion, knee_flexion
-        ``180 - hip_angle`` and ``180 - knee_angle``.
+    hip_flexion
+        Signed angle from the thigh line (knee→hip) to the trunk
+        (hip→shoulder): 0 standing straight, positive as the hips flex,
+        negative when the hip extends past straight (the trunk leaning back
+        over the thigh).
+    knee_flexion
+        180 minus the hip-knee-ankle interior angle; 0 straight.
     shin_angle
         Ankle→knee from vertical; positive when the knee is forward of the
         ankle.
@@ -234,110 +281,110 @@ class HingeFeatures:
         and the shoulders left behind (leaning back at lockout), negative
         when the hips are back (a hinge). Made of the lifter's own points,
         so a tilted camera does not change it.
-    hip_x, knee_x
-        Horizontal positions of hip and knee in the lifter's frame, in
-        thigh lengths (forward positive); differences over a rep give hip
-        travel back and knee travel forward.
+    leg_angle
+        Ankle→hip from the image's vertical, from the raw landmarks (no
+        visibility mask): at lockout it shows the camera's roll.
     side_on
         :func:`side_on_ratio` per frame.
     reliability
         Minimum visibility of the side's ear, shoulder, hip, knee, ankle.
+    out_of_frame
+        :func:`out_of_frame`: 1 where head, hip or feet leave the frame.
+    height_px
+        :func:`body_height_px`: the lifter's vertical extent in pixels.
     """
 
-    hip_angle: np.ndarray
-    knee_angle: np.ndarray
+    hip_flexion: np.ndarray
+    knee_flexion: np.ndarray
     shin_angle: np.ndarray
     trunk_angle: np.ndarray
     neck_angle: np.ndarray
     spine_alignment: np.ndarray
     hip_drive: np.ndarray
-    hip_x: np.ndarray
-    knee_x: np.ndarray
+    leg_angle: np.ndarray
     side_on: np.ndarray
     reliability: np.ndarray
-    side: str
+    out_of_frame: np.ndarray
+    height_px: np.ndarray
+    side: BodySide
     facing: float
 
-    @property
-    def hip_flexion(self) -> np.ndarray:
-        return 180.0 - self.hip_angle
-
-    @property
-    def knee_flexion(self) -> np.ndarray:
-        return 180.0 - self.knee_angle
-
-    ANGLE_FIELDS = ("hip_angle", "knee_angle", "shin_angle", "trunk_angle", "neck_angle",
-                    "spine_alignment", "hip_drive", "hip_x", "knee_x", "side_on", "reliability")
+    ARRAY_FIELDS = ("hip_flexion", "knee_flexion", "shin_angle", "trunk_angle", "neck_angle",
+                    "spine_alignment", "hip_drive", "leg_angle", "side_on", "reliability",
+                    "out_of_frame", "height_px")
 
     def as_dict(self) -> dict[str, np.ndarray]:
-        return {k: getattr(self, k) for k in self.ANGLE_FIELDS}
+        return {k: getattr(self, k) for k in self.ARRAY_FIELDS}
 
-    def replace(self, **arrays) -> "HingeFeatures":
-        d = self.as_dict()
-        d.update(arrays)
-        return HingeFeatures(side=self.side, facing=self.facing, **d)
+    def window(self, lo: int, hi: int) -> "HingeFeatures":
+        """Frames ``lo`` to ``hi - 1`` (a view, not a copy)."""
+        return HingeFeatures(side=self.side, facing=self.facing,
+                             **{k: v[lo:hi] for k, v in self.as_dict().items()})
+
+    def median_side_on(self, lo: int = 0, hi: int | None = None) -> float:
+        """Median :attr:`side_on` over frames ``lo`` to ``hi - 1`` (NaN if never measured)."""
+        return nan_median(self.side_on[lo:hi])
 
     def __len__(self) -> int:
-        return int(self.hip_angle.shape[0])
+        return int(self.hip_flexion.shape[0])
 
 
-def hinge_features(pose: PoseSequence, min_visibility: float = 0.3,
-                   side: BodySide | None = None, facing: float | None = None) -> HingeFeatures:
+def interior_angle(flexion):
+    """A joint's interior angle (degrees, 180 = straight) from its flexion: how the
+    overlay and the reports show hip and knee to a person. NaN stays NaN."""
+    return 180.0 - np.asarray(flexion, dtype=float)
+
+
+def display_angles(hip_flexion: float, knee_flexion: float, trunk: float, neck: float) -> dict[str, float]:
+    """The angles the overlay shows for one frame (degrees): hip and knee as
+    interior angles, trunk inclination and neck angle as measured."""
+    return {"hip": float(interior_angle(hip_flexion)), "knee": float(interior_angle(knee_flexion)),
+            "trunk": float(trunk), "neck": float(neck)}
+
+
+def nan_median(x: np.ndarray) -> float:
+    """Median of the finite values of ``x``; NaN (no warning) if there are none."""
+    x = np.asarray(x, float)
+    return float(np.nanmedian(x)) if np.isfinite(x).any() else float("nan")
+
+
+def hinge_features(pose: PoseSequence, min_visibility: float = 0.3) -> HingeFeatures:
     """Compute :class:`HingeFeatures` from a clip's landmarks.
 
     The side nearer the camera and the facing direction are chosen from the
-    whole clip unless given. Landmarks whose visibility is below
+    whole clip (:func:`lifter_side`). Landmarks whose visibility is below
     ``min_visibility`` are treated as NaN. Vectorised over frames.
     """
-    vis = pose.visibility
-    if side is None:
-        side = choose_side(vis)
-    if facing is None:
-        facing = facing_direction(pose.image, side)
-    return hinge_features_arrays(pose.image, vis, side, facing, min_visibility)
-
-
-def _median_length(a: np.ndarray, b: np.ndarray) -> float:
-    """Median over frames of |a - b| (NaN if never finite or zero)."""
-    d = np.linalg.norm(a - b, axis=-1)
-    length = float(np.nanmedian(d)) if np.isfinite(d).any() else float("nan")
-    return length if length > 0 else float("nan")
-
-
-def thigh_length(image: np.ndarray, side: BodySide) -> float:
-    """Median hip-knee distance over frames, in pixels (NaN if never seen)."""
-    hip, knee = np.moveaxis(_points(image, (side.hip, side.knee)), 1, 0)
-    return _median_length(hip, knee)
+    side, facing = lifter_side(pose.image, pose.visibility)
+    return hinge_features_arrays(pose.image, pose.visibility, side, facing, pose.frame_size, min_visibility)
 
 
 def hinge_features_arrays(image: np.ndarray, visibility: np.ndarray, side: BodySide, facing: float,
-                          min_visibility: float = 0.3, thigh_len: float | None = None) -> HingeFeatures:
+                          frame_size: tuple[int, int], min_visibility: float = 0.3) -> HingeFeatures:
     """:func:`hinge_features` on bare ``(F, 33, 2)`` pixel and ``(F, 33)``
     visibility arrays with the side and facing given, so a stream can
     compute frames one at a time with the values it fixed at the start.
-    ``thigh_len`` (pixels) scales ``hip_x``/``knee_x``; default: the median
-    over these frames.
     """
     idx = [side.ear, side.shoulder, side.hip, side.knee, side.ankle]
     img = _points(image, idx)   # only the chain's points: (F, 5, 2), a copy
     vis = _points(visibility, idx)
+    raw_ankle, raw_hip = img[:, 4].copy(), img[:, 2].copy()
     img[~(vis >= min_visibility)] = np.nan  # NaN visibility counts as low
     ear, sh, hip, knee, ankle = (img[:, k] for k in range(len(idx)))
-    if thigh_len is None:
-        thigh_len = _median_length(hip, knee)
     reliability = np.min(np.where(np.isnan(vis), 0.0, vis), axis=1)
     return HingeFeatures(
-        hip_angle=180.0 - signed_angle_between(hip - knee, sh - hip, facing),
-        knee_angle=joint_angle(hip, knee, ankle),
+        hip_flexion=signed_angle_between(hip - knee, sh - hip, facing),
+        knee_flexion=180.0 - joint_angle(hip, knee, ankle),
         shin_angle=inclination_from_vertical(ankle, knee, facing),
         trunk_angle=inclination_from_vertical(hip, sh, facing),
         neck_angle=signed_angle_between(sh - hip, ear - sh, facing),
         spine_alignment=point_line_offset(sh, ear, hip, facing),
         hip_drive=point_line_offset(hip, ankle, sh, facing),
-        hip_x=hip[:, 0] * facing / thigh_len,
-        knee_x=knee[:, 0] * facing / thigh_len,
+        leg_angle=inclination_from_vertical(raw_ankle, raw_hip, facing),
         side_on=side_on_ratio(image),
         reliability=reliability,
-        side=side.name,
+        out_of_frame=out_of_frame(image, visibility, side, frame_size),
+        height_px=body_height_px(image),
+        side=side,
         facing=float(facing),
     )

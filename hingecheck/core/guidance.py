@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from hingecheck.core.geometry import in_frame
 from hingecheck.core.landmarks import Landmark
 
 #: mean frame brightness (0-255) below which the picture is too dark
@@ -20,12 +21,12 @@ _FEET = (Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE, Landmark.LEFT_HEEL, Landmark
 _HEAD = (Landmark.NOSE, Landmark.LEFT_EAR, Landmark.RIGHT_EAR)
 
 
-def _in_frame(points: np.ndarray, vis: np.ndarray, size: tuple[int, int], margin: float = 0.01) -> np.ndarray:
-    w, h = size
-    x, y = points[:, 0], points[:, 1]
-    with np.errstate(invalid="ignore"):
-        inside = (x >= -margin * w) & (x <= (1 + margin) * w) & (y >= -margin * h) & (y <= (1 + margin) * h)
-        return inside & (vis >= SEEN)
+#: how far past the frame's edge (a fraction of its size) a point still counts as in view
+EDGE_MARGIN = 0.01
+
+
+def _in_frame(points: np.ndarray, vis: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    return in_frame(points, vis, size, SEEN, EDGE_MARGIN)
 
 
 def setup_guidance(image: np.ndarray | None, visibility: np.ndarray | None, frame_size: tuple[int, int],

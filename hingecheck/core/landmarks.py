@@ -134,9 +134,29 @@ def _check_shape(name: str, arr: np.ndarray, shape: tuple[int | None, ...]) -> N
         raise ValueError(f"{name} has shape {arr.shape}, expected {shape}")
 
 
-@dataclass
+def fps_from_timestamps(timestamps: np.ndarray, default: float = float("nan")) -> float:
+    """Frame rate in frames per second: 1 / the median frame interval.
+
+    The one definition every layer uses (analysis, stream, video, live).
+    ``default`` (NaN unless given) with fewer than two timestamps or a
+    non-positive median interval.
+    """
+    t = np.asarray(timestamps, dtype=float)
+    if t.size < 2:
+        return default
+    dt = float(np.median(np.diff(t)))
+    return 1.0 / dt if dt > 0 else default
+
+
+def person_detected(image: np.ndarray) -> np.ndarray:
+    """``(F,)`` bool: a person was found in the frame (some landmark is not NaN)
+    of an ``(F, 33, 2)`` pixel array."""
+    return ~np.isnan(np.asarray(image)[..., 0]).all(axis=-1)
+
+
+@dataclass(frozen=True)
 class PoseSequence:
-    """One video's pose landmarks, frame by frame.
+    """One video's pose landmarks, frame by frame (validated, immutable).
 
     Attributes
     ----------
@@ -144,10 +164,8 @@ class PoseSequence:
         Image landmarks in **pixels** (x right, y down) of the upright frame.
         Pixels, not MediaPipe's normalised [0, 1] units, so angles are not
         distorted on non-square frames. A frame with no person is all NaN.
-    world : (F, 33, 3) float array
-        MediaPipe world landmarks in metres, hip-centred. NaN where no person.
-    visibility, presence : (F, 33) float arrays
-        MediaPipe per-landmark scores in [0, 1]; NaN where no person.
+    visibility : (F, 33) float array
+        MediaPipe per-landmark visibility in [0, 1]; NaN where no person.
     timestamps : (F,) float array
         Seconds from the start of the video, strictly increasing.
     frame_size : (width, height) in pixels.
@@ -158,34 +176,30 @@ class PoseSequence:
     """
 
     image: np.ndarray
-    world: np.ndarray
     visibility: np.ndarray
-    presence: np.ndarray
     timestamps: np.ndarray
     frame_size: tuple[int, int]
     back_curvature: np.ndarray | None = field(default=None)
 
     def __post_init__(self) -> None:
-        self.image = _floats(self.image)
-        self.world = _floats(self.world)
-        self.visibility = _floats(self.visibility)
-        self.presence = _floats(self.presence)
-        self.timestamps = np.asarray(self.timestamps, dtype=float)
+        def put(name, value):
+            object.__setattr__(self, name, value)
+        put("image", _floats(self.image))
+        put("visibility", _floats(self.visibility))
+        put("timestamps", np.asarray(self.timestamps, dtype=float))
         n = self.image.shape[0] if self.image.ndim else 0
         _check_shape("image", self.image, (n, NUM_LANDMARKS, 2))
-        _check_shape("world", self.world, (n, NUM_LANDMARKS, 3))
         _check_shape("visibility", self.visibility, (n, NUM_LANDMARKS))
-        _check_shape("presence", self.presence, (n, NUM_LANDMARKS))
         _check_shape("timestamps", self.timestamps, (n,))
         if n > 1 and not np.all(np.diff(self.timestamps) > 0):
             raise ValueError("timestamps must be strictly increasing")
         if self.back_curvature is not None:
-            self.back_curvature = _floats(self.back_curvature)
+            put("back_curvature", _floats(self.back_curvature))
             _check_shape("back_curvature", self.back_curvature, (n,))
         w, h = self.frame_size
         if w <= 0 or h <= 0:
             raise ValueError(f"frame_size must be positive, got {self.frame_size}")
-        self.frame_size = (int(w), int(h))
+        put("frame_size", (int(w), int(h)))
 
     def __len__(self) -> int:
         return int(self.image.shape[0])
@@ -193,42 +207,9 @@ class PoseSequence:
     @property
     def fps(self) -> float:
         """Median frame rate in frames per second (NaN with < 2 frames)."""
-        if len(self) < 2:
-            return float("nan")
-        return float(1.0 / np.median(np.diff(self.timestamps)))
+        return fps_from_timestamps(self.timestamps)
 
     @property
     def detected(self) -> np.ndarray:
-        """(F,) bool: a person was found in the frame."""
-        return ~np.isnan(self.image[:, :, 0]).all(axis=1)
-
-    @classmethod
-    def empty(cls, frame_size: tuple[int, int]) -> "PoseSequence":
-        return cls(
-            image=np.zeros((0, NUM_LANDMARKS, 2)),
-            world=np.zeros((0, NUM_LANDMARKS, 3)),
-            visibility=np.zeros((0, NUM_LANDMARKS)),
-            presence=np.zeros((0, NUM_LANDMARKS)),
-            timestamps=np.zeros(0),
-            frame_size=frame_size,
-        )
-
-    def to_npz_dict(self) -> dict[str, np.ndarray]:
-        d = {
-            "image": self.image,
-            "world": self.world,
-            "visibility": self.visibility,
-            "presence": self.presence,
-            "timestamps": self.timestamps,
-            "frame_size": np.asarray(self.frame_size),
-        }
-        if self.back_curvature is not None:
-            d["back_curvature"] = self.back_curvature
-        return d
-
-    @classmethod
-    def from_npz_dict(cls, d) -> "PoseSequence":
-        bc = d["back_curvature"] if "back_curvature" in d else None
-        fs = tuple(int(v) for v in d["frame_size"])
-        return cls(d["image"], d["world"], d["visibility"], d["presence"],
-                   d["timestamps"], (fs[0], fs[1]), bc)
+        """(F,) bool: a person was found in the frame (see :func:`person_detected`)."""
+        return person_detected(self.image)

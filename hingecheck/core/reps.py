@@ -13,10 +13,13 @@ floor). A cycle shorter than ``min_rep_s`` or shallower than
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.signal import butter, sosfiltfilt
+
+from hingecheck.core.kinds import Motion, RepKind
 
 
 def fill_gaps(x: np.ndarray, max_gap: int) -> np.ndarray:
@@ -89,7 +92,7 @@ class Rep:
     ``start``/``end`` bound the movement (holds excluded); ``bottom`` is the
     frame of greatest hip flexion, ``top`` the frame the lifter reaches
     lockout (for an up-down-up rep, ``end``).
-    ``kind`` is ``"up-down-up"`` or ``"down-up-down"`` (from the floor).
+    ``kind`` is a :class:`~hingecheck.core.kinds.RepKind`.
     ``complete`` is False for a partial movement at the clip's edge (judged
     for faults, not counted) and for a rep during which tracking was lost
     for longer than the smoothing bridges (``gap_s`` > 0: neither counted nor
@@ -104,13 +107,19 @@ class Rep:
     depth_deg: float
     down_s: float
     up_s: float
-    kind: str
+    kind: RepKind
     complete: bool = True
     gap_s: float = 0.0  # the longest stretch inside the rep where tracking was lost (not counted if > 0)
 
     @property
     def frames(self) -> slice:
         return slice(self.start, self.end + 1)
+
+    def shifted(self, offset: int, index: int | None = None) -> "Rep":
+        """The same rep with every frame index moved by ``offset`` (and renumbered, if ``index``)."""
+        return dataclasses.replace(self, start=self.start + offset, bottom=self.bottom + offset,
+                                   top=self.top + offset, end=self.end + offset,
+                                   index=self.index if index is None else index)
 
     def as_dict(self) -> dict:
         return {
@@ -123,7 +132,7 @@ class Rep:
 
 @dataclass(frozen=True)
 class Phase:
-    state: str  # "up" or "down"
+    state: Motion
     start: int
     end: int    # inclusive
     extreme: int  # frame of least (up) or greatest (down) flexion
@@ -158,11 +167,11 @@ def hysteresis_phases(flex: np.ndarray, params: RepParams, base: float | None = 
     down_thr = base + params.down_deg
     first = int(np.flatnonzero(finite)[0])
     last = int(np.flatnonzero(finite)[-1])
-    state = initial_state or ("down" if flex[first] >= down_thr else "up")
+    state = initial_state or (Motion.DOWN if flex[first] >= down_thr else Motion.UP)
     # hysteresis via forward fill of the decided states
     decided = np.where(flex >= down_thr, 1, np.where(flex <= up_thr, 0, -1))
     decided[~finite] = -1
-    decided[first] = 1 if state == "down" else 0
+    decided[first] = 1 if state == Motion.DOWN else 0
     seg = decided[first:last + 1]
     idx = np.where(seg >= 0, np.arange(seg.size), 0)
     np.maximum.accumulate(idx, out=idx)
@@ -172,9 +181,9 @@ def hysteresis_phases(flex: np.ndarray, params: RepParams, base: float | None = 
     phases = []
     for s, e in zip(bounds[:-1], bounds[1:]):
         s_abs, e_abs = first + int(s), first + int(e) - 1
-        st = "down" if states[s] == 1 else "up"
+        st = Motion.DOWN if states[s] == 1 else Motion.UP
         window = flex[s_abs:e_abs + 1]
-        ext = int(np.nanargmax(window) if st == "down" else np.nanargmin(window))
+        ext = int(np.nanargmax(window) if st == Motion.DOWN else np.nanargmin(window))
         phases.append(Phase(st, s_abs, e_abs, s_abs + ext))
     return phases
 
@@ -229,58 +238,75 @@ def segment_reps(flex: np.ndarray, timestamps: np.ndarray, params: RepParams = R
     t = np.asarray(timestamps, dtype=float)
     if base is None:
         base = standing_baseline(flex, params)
-    initial = None if from_floor is None else ("down" if from_floor else "up")
+    initial = None if from_floor is None else (Motion.DOWN if from_floor else Motion.UP)
     phases = hysteresis_phases(flex, params, base, initial)
     if not phases:
         return []
-    frac = params.still_speed_frac
-    from_floor = phases[0].state == "down"
+    from_floor = phases[0].state == Motion.DOWN
+    mid_state = Motion.UP if from_floor else Motion.DOWN
     reps: list[Rep] = []
     partial: list[Rep] = []
-    mid_state = "up" if from_floor else "down"
-    kind = "down-up-down" if from_floor else "up-down-up"
     for i, ph in enumerate(phases):
         if ph.state != mid_state:
             continue
-        prev = phases[i - 1] if i > 0 else None
-        nxt = phases[i + 1] if i + 1 < len(phases) else None
-        sign = -1.0 if from_floor else 1.0  # the first movement: up from the floor, or down
-        start = _movement_start(flex, t, prev.extreme, ph.extreme, sign, frac) if prev else ph.start
-        end = _movement_end(flex, t, ph.extreme, nxt.extreme, -sign, frac) if nxt else ph.end
-        if from_floor:
-            top = ph.extreme
-            bottom = start
-            depth = float(np.nanmax(flex[start:end + 1]) - base)
-            up_s, down_s = t[top] - t[start], t[end] - t[top]
-        else:
-            bottom = ph.extreme
-            top = end
-            depth = float(flex[bottom] - base)
-            down_s, up_s = t[bottom] - t[start], t[end] - t[bottom]
-        dur = t[end] - t[start]
-        rep = Rep(0, start, bottom, top, end, depth, float(down_s), float(up_s), kind,
-                  complete=prev is not None and nxt is not None)
-        if depth < params.min_depth_deg or dur > params.max_rep_s or dur < params.min_rep_s:
+        rep = _rep_of_phase(flex, t, params, base, phases, i, from_floor)
+        dur = t[rep.end] - t[rep.start]
+        if rep.depth_deg < params.min_depth_deg or dur > params.max_rep_s or dur < params.min_rep_s:
             continue
         (reps if rep.complete else partial).append(rep)
-    # a clip with a down phase but no rep of its own kind: judge the movement
-    if not reps and not partial:
-        for i, ph in enumerate(phases):
-            if ph.state == "down" and float(flex[ph.extreme] - base) >= params.min_depth_deg:
-                s = _movement_start(flex, t, phases[i - 1].extreme, ph.extreme, 1.0, frac) if i > 0 else ph.start
-                e = (_movement_end(flex, t, ph.extreme, phases[i + 1].extreme, -1.0, frac)
-                     if i + 1 < len(phases) else ph.end)
-                partial.append(Rep(0, s, ph.extreme, e, e, float(flex[ph.extreme] - base),
-                                   float(t[ph.extreme] - t[s]), float(t[e] - t[ph.extreme]),
-                                   "partial", complete=False))
+    if not reps and not partial:  # a down phase but no rep of its own kind: judge the movement
+        partial = _down_movements(flex, t, params, base, phases)
+    return _numbered(reps + partial, flex, t)
+
+
+def _rep_of_phase(flex: np.ndarray, t: np.ndarray, params: RepParams, base: float, phases: list[Phase],
+                  i: int, from_floor: bool) -> Rep:
+    """The rep around ``phases[i]`` (its middle phase), bounded by the holds either side."""
+    ph = phases[i]
+    prev = phases[i - 1] if i > 0 else None
+    nxt = phases[i + 1] if i + 1 < len(phases) else None
+    sign = -1.0 if from_floor else 1.0  # the first movement: up from the floor, or down
+    frac = params.still_speed_frac
+    start = _movement_start(flex, t, prev.extreme, ph.extreme, sign, frac) if prev else ph.start
+    end = _movement_end(flex, t, ph.extreme, nxt.extreme, -sign, frac) if nxt else ph.end
+    if from_floor:
+        top, bottom = ph.extreme, start
+        depth = float(np.nanmax(flex[start:end + 1]) - base)
+        up_s, down_s = t[top] - t[start], t[end] - t[top]
+    else:
+        bottom, top = ph.extreme, end
+        depth = float(flex[bottom] - base)
+        down_s, up_s = t[bottom] - t[start], t[end] - t[bottom]
+    kind = RepKind.DOWN_UP_DOWN if from_floor else RepKind.UP_DOWN_UP
+    return Rep(0, start, bottom, top, end, depth, float(down_s), float(up_s), kind,
+               complete=prev is not None and nxt is not None)
+
+
+def _down_movements(flex: np.ndarray, t: np.ndarray, params: RepParams, base: float,
+                    phases: list[Phase]) -> list[Rep]:
+    """Every deep enough down phase as a partial movement (for a clip with no rep)."""
+    frac = params.still_speed_frac
+    out = []
+    for i, ph in enumerate(phases):
+        if ph.state == Motion.DOWN and float(flex[ph.extreme] - base) >= params.min_depth_deg:
+            s = _movement_start(flex, t, phases[i - 1].extreme, ph.extreme, 1.0, frac) if i > 0 else ph.start
+            e = (_movement_end(flex, t, ph.extreme, phases[i + 1].extreme, -1.0, frac)
+                 if i + 1 < len(phases) else ph.end)
+            out.append(Rep(0, s, ph.extreme, e, e, float(flex[ph.extreme] - base),
+                           float(t[ph.extreme] - t[s]), float(t[e] - t[ph.extreme]),
+                           RepKind.PARTIAL, complete=False))
+    return out
+
+
+def _numbered(reps: list[Rep], flex: np.ndarray, t: np.ndarray) -> list[Rep]:
+    """Whole reps numbered from 1; a rep with a tracking gap is not whole (index 0)."""
     out = []
     n = 0
-    for r in reps + partial:
+    for r in reps:
         gap = _longest_gap(flex, t, r.start, r.end)
         whole = r.complete and gap == 0.0
         n += whole
-        out.append(Rep(n if whole else 0, r.start, r.bottom, r.top, r.end, r.depth_deg,
-                       r.down_s, r.up_s, r.kind, whole, gap))
+        out.append(dataclasses.replace(r, index=n if whole else 0, complete=whole, gap_s=gap))
     return out
 
 

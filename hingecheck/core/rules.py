@@ -8,169 +8,52 @@ Rules are registered in :data:`RULES` by fault id; the catalogue in
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
 
+from hingecheck.core.calibration import Calibration
 from hingecheck.core.config import Thresholds
 from hingecheck.core.evidence import (
     MIN_TRUSTED_SHARE,
     sustained_peak,
     sustained_trough,
-    trusted,
     trusted_share,
 )
 from hingecheck.core.faults import FAULTS
+from hingecheck.core.kinds import RepKind
 from hingecheck.core.reps import Rep
-
-
-@dataclass
-class RepSignals:
-    """Smoothed per-frame signals of a whole clip (degrees unless noted)."""
-
-    hip_flexion: np.ndarray
-    knee_flexion: np.ndarray
-    shin_angle: np.ndarray
-    trunk_angle: np.ndarray
-    neck_angle: np.ndarray
-    spine_alignment: np.ndarray   # fraction of ear-hip length
-    hip_drive: np.ndarray         # hip forward of the ankle-shoulder line, fraction of its length
-    back_curvature: np.ndarray | None = None  # chord fractions, from the mask
-    timestamps: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    neutral_trunk: float | None = None  # trunk angle standing still before the set, if seen
-    chain_ok: np.ndarray | None = None  # (F, 5) trusted joints, see hingecheck.core.evidence
-
-    def ok(self, joints: tuple[str, ...]) -> np.ndarray:
-        """(F,) frames where every joint in ``joints`` is trusted."""
-        return trusted(self.chain_ok, joints, self.hip_flexion.size)
-
-
-@dataclass(frozen=True)
-class CantJudge:
-    """What a rule returns when the joints it reads were not trusted in its window."""
-
-    reason: str
-
-
-@dataclass
-class Evidence:
-    metric: str
-    value: float
-    threshold: float
-    comparison: str  # ">" or "<": the fault is flagged when value <comparison> threshold
-    unit: str
-
-    def as_dict(self) -> dict:
-        return {"metric": self.metric, "value": round(float(self.value), 3),
-                "threshold": round(float(self.threshold), 3),
-                "comparison": self.comparison, "unit": self.unit}
-
-
-@dataclass
-class Finding:
-    fault: str
-    frames: tuple[int, int]
-    severity: float  # 0 (at the threshold) .. 1 (far past it)
-    evidence: list[Evidence]
-
-    @property
-    def severity_label(self) -> str:
-        return "mild" if self.severity < 0.34 else "moderate" if self.severity < 0.67 else "severe"
-
-    def as_dict(self) -> dict:
-        info = FAULTS[self.fault]
-        return {"fault": self.fault, "frames": [int(self.frames[0]), int(self.frames[1])],
-                "severity": round(self.severity, 2), "severity_label": self.severity_label,
-                "evidence": [e.as_dict() for e in self.evidence],
-                "cue": info.cue, "drill": info.drill}
+from hingecheck.core.signals import CantJudge, Evidence, Finding, RepSignals
+from hingecheck.core.windows import (
+    LOCKOUT_HOLD_S,
+    LOCKOUT_KNEE_MAX_DEG,
+    ascent,
+    bottom_window,
+    loaded_bottom,
+    lockout_window,
+    run_around,
+    top_frame,
+)
 
 
 def _severity(value: float, threshold: float, scale: float) -> float:
     return float(np.clip(abs(value - threshold) / scale, 0.0, 1.0))
 
 
-def _run_around(cond: np.ndarray, idx: int, offset: int) -> tuple[int, int]:
-    """The run of True in ``cond`` containing ``idx`` (absolute frames)."""
-    i = idx - offset
-    if i < 0 or i >= cond.size or not cond[i]:
-        return idx, idx
-    lo = i
-    while lo > 0 and cond[lo - 1]:
-        lo -= 1
-    hi = i
-    while hi + 1 < cond.size and cond[hi + 1]:
-        hi += 1
-    return offset + lo, offset + hi
 
 
-def ascent(rep: Rep) -> tuple[int, int]:
-    """(first, last) frame of the rep's way up."""
-    if rep.kind == "down-up-down":
-        return rep.start, rep.top
-    return rep.bottom, rep.end
 
 
-#: how long after reaching the top the lockout is still watched, in seconds
-LOCKOUT_HOLD_S = 0.5
 
 
-#: knees bent more than this (degrees) are not locked out
-LOCKOUT_KNEE_MAX_DEG = 20.0
-#: the lockout window holds frames within this many degrees of the top's hip flexion
-LOCKOUT_BAND_DEG = 15.0
-#: the bottom window holds frames within this share of the rep's depth of the bottom
-BOTTOM_BAND = 0.2
 
 
-def top_frame(rep: Rep) -> int:
-    """The frame where the lifter is most upright: ``rep.top`` from the floor, the end from standing."""
-    return rep.top if rep.kind == "down-up-down" else rep.end
 
 
-def lockout_window(rep: Rep, timestamps: np.ndarray, hip_flexion: np.ndarray | None = None) -> tuple[int, int]:
-    """(first, last) frame of the rep's lockout: the top of the rep.
-
-    From :data:`LOCKOUT_HOLD_S` before the frame where the lifter is most
-    upright (``rep.top``; for a rep from standing, its end) to
-    :data:`LOCKOUT_HOLD_S` after it, cut to the frames around the top whose
-    hip flexion stays within :data:`LOCKOUT_BAND_DEG` of the top's. For a
-    rep from the floor this is the top of the pull, never the whole rep.
-    """
-    t = np.asarray(timestamps, float)
-    top = top_frame(rep)
-    if t.size <= top:
-        return rep.start, rep.end
-    lo = int(np.searchsorted(t, t[top] - LOCKOUT_HOLD_S, side="left"))
-    hi = int(np.searchsorted(t, t[top] + LOCKOUT_HOLD_S, side="right")) - 1
-    lo, hi = max(lo, rep.bottom if rep.kind != "down-up-down" else rep.start), min(hi, t.size - 1)
-    if hip_flexion is not None and np.isfinite(hip_flexion[top]):
-        near = np.asarray(hip_flexion[lo:hi + 1]) <= hip_flexion[top] + LOCKOUT_BAND_DEG
-        lo, hi = _run_around(near, top, lo)
-    return lo, max(hi, lo)
 
 
-def bottom_window(rep: Rep, hip_flexion: np.ndarray) -> tuple[int, int]:
-    """(first, last) frame of the rep's bottom: the run of frames around
-    ``rep.bottom`` whose hip flexion is within :data:`BOTTOM_BAND` of the
-    rep's depth (at least 10 degrees) of the bottom's, the set-up hold at the
-    floor before a lift from the floor included."""
-    b, hi = rep.bottom, rep.end
-    x = np.asarray(hip_flexion, float)
-    if not np.isfinite(x[b]):
-        return b, b
-    band = max(10.0, BOTTOM_BAND * rep.depth_deg)
-    # searched from the clip's start: a lift from the floor holds its bottom
-    # before the movement (rep.start) begins; a rep from standing does not
-    return _run_around(x[:hi + 1] >= x[b] - band, b, 0)
 
 
-def loaded_bottom(rep: Rep, hip_flexion: np.ndarray) -> tuple[int, int]:
-    """The :func:`bottom_window` frames within the rep's own movement: the
-    bottom under load, without the set-up at the floor before the pull."""
-    lo, hi = bottom_window(rep, hip_flexion)
-    lo, hi = max(lo, rep.start), min(hi, rep.end)
-    return (lo, hi) if lo <= hi else (rep.bottom, rep.bottom)
 
 
 def _unseen(s: RepSignals, joints: tuple[str, ...], lo: int, hi: int, where: str) -> CantJudge | None:
@@ -195,13 +78,14 @@ def _over_at_bottom(fault: str, metric: str, signal: np.ndarray, s: "RepSignals"
     value = sustained_peak(signal, s.ok(joints), s.timestamps, lo, hi)
     if not value > threshold:
         return None
-    return Finding(fault, _run_around(signal[rep.start:rep.end + 1] > threshold, rep.bottom, rep.start),
+    return Finding(fault, run_around(signal[rep.start:rep.end + 1] > threshold, rep.bottom, rep.start),
                    _severity(value, threshold, scale), [Evidence(metric, value, threshold, ">", "deg")])
 
 
 # --------------------------------------------------------------------------- rules
 
-Rule = Callable[[RepSignals, Rep, Thresholds], "Finding | CantJudge | None"]
+#: a rule reads one rep of the clip's signals, the thresholds and the lifter's calibration (None: not seen)
+Rule = Callable[[RepSignals, Rep, Thresholds, "Calibration | None"], "Finding | CantJudge | None"]
 RULES: dict[str, Rule] = {}
 
 
@@ -231,7 +115,7 @@ def _squatted_start(s: RepSignals, rep: Rep, th: Thresholds) -> float | None:
     """The knee flexion held at the floor (degrees) when a lift from the floor
     starts with the knees bent past ``squat_start_knee_deg`` (the hips set as
     low as a squat's); None otherwise."""
-    if rep.kind == "up-down-up" or rep.bottom != rep.start:
+    if rep.kind == RepKind.UP_DOWN_UP or rep.bottom != rep.start:
         return None
     b0, b1 = bottom_window(rep, s.hip_flexion)
     knee = sustained_peak(s.knee_flexion, s.ok(LEGS), s.timestamps, b0, b1)
@@ -239,7 +123,7 @@ def _squatted_start(s: RepSignals, rep: Rep, th: Thresholds) -> float | None:
 
 
 @rule("squatting")
-def squatting(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | CantJudge | None:
+def squatting(s: RepSignals, rep: Rep, th: Thresholds, calib: Calibration | None) -> Finding | CantJudge | None:
     """Knees forward, shins angled, torso upright.
 
     Over the rep's bottom window (medians of trusted frames) against its
@@ -283,11 +167,11 @@ def squatting(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | CantJudge | 
     if not ev:
         return None
     cond = s.shin_angle[rep.start:rep.end + 1] > th.squat_shin_min_deg * 0.66
-    return Finding("squatting", _run_around(cond, rep.bottom, rep.start), sev, ev)
+    return Finding("squatting", run_around(cond, rep.bottom, rep.start), sev, ev)
 
 
 @rule("excess_knee_bend")
-def excess_knee_bend(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | CantJudge | None:
+def excess_knee_bend(s: RepSignals, rep: Rep, th: Thresholds, calib: Calibration | None) -> Finding | CantJudge | None:
     """Knee flexion held past ``excess_knee_flexion_deg`` at the bottom while
     the trunk still tips forward past ``squat_trunk_max_deg`` (an upright
     trunk with bent knees is squatting instead)."""
@@ -313,7 +197,7 @@ def _mask_hump(s: RepSignals, rep: Rep, th: Thresholds) -> tuple[float, int] | N
 
 
 @rule("rounded_back")
-def rounded_back(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | CantJudge | None:
+def rounded_back(s: RepSignals, rep: Rep, th: Thresholds, calib: Calibration | None) -> Finding | CantJudge | None:
     """The back rounds, held over the bottom of the rep under load
     (:func:`loaded_bottom`: a lift from the floor is judged from the pull,
     not while the lifter sets up).
@@ -340,19 +224,19 @@ def rounded_back(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | CantJudge
         ev.append(Evidence("shoulder offset from ear-hip line", spine, th.rounded_spine_offset, ">", "fraction"))
         sev = _severity(spine, th.rounded_spine_offset, 0.08)
         cond = s.spine_alignment[rep.start:rep.end + 1] > th.rounded_spine_offset
-        frames = _run_around(cond, rep.bottom, rep.start)
+        frames = run_around(cond, rep.bottom, rep.start)
     hump = _mask_hump(s, rep, th)
     if hump is not None and hump[0] > th.rounded_mask_curvature:
         ev.append(Evidence("back silhouette hump", hump[0], th.rounded_mask_curvature, ">", "fraction"))
         sev = max(sev, _severity(hump[0], th.rounded_mask_curvature, 0.06))
         if not frames[1] > frames[0]:
-            frames = _run_around(s.back_curvature[rep.start:rep.end + 1] > th.rounded_mask_curvature,
+            frames = run_around(s.back_curvature[rep.start:rep.end + 1] > th.rounded_mask_curvature,
                                  hump[1], rep.start)
     return Finding("rounded_back", frames, sev, ev) if ev else None
 
 
 @rule("dropped_head")
-def dropped_head(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | CantJudge | None:
+def dropped_head(s: RepSignals, rep: Rep, th: Thresholds, calib: Calibration | None) -> Finding | CantJudge | None:
     """Over the bottom of the rep under load (:func:`loaded_bottom`) the head
     (shoulder→ear) stays flexed more than ``dropped_head_deg`` against the
     trunk line (hip→shoulder)."""
@@ -361,7 +245,7 @@ def dropped_head(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | CantJudge
 
 
 @rule("hyperextension")
-def hyperextension(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | CantJudge | None:
+def hyperextension(s: RepSignals, rep: Rep, th: Thresholds, calib: Calibration | None) -> Finding | CantJudge | None:
     """Leaning back at lockout: over the top of the rep the trunk stays more
     than ``lean_back_deg`` behind the lifter's own upright (the trunk angle
     while standing still before the set, within ±``neutral_trunk_max_deg``
@@ -381,15 +265,15 @@ def hyperextension(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | CantJud
     # MediaPipe sets the shoulder 5-12 degrees behind the hip in a normal
     # stance, so against the image's vertical good lifters read as leaning back
     lean, limit = float("nan"), float("nan")
-    if s.neutral_trunk is not None:
-        upright = float(np.clip(s.neutral_trunk, -th.neutral_trunk_max_deg, th.neutral_trunk_max_deg))
+    if calib is not None:
+        upright = float(np.clip(calib.trunk_angle, -th.neutral_trunk_max_deg, th.neutral_trunk_max_deg))
         limit = upright - th.lean_back_deg
         lean = sustained_trough(s.trunk_angle, ok, s.timestamps, lo, hi)
     if lean < limit:
         ev.append(Evidence("trunk lean back at lockout", lean, limit, "<", "deg"))
         sev = _severity(lean, limit, 15.0)
         k = lo + int(np.nanargmin(np.where(ok[lo:hi + 1], s.trunk_angle[lo:hi + 1], np.nan)))
-        frames = _run_around(s.trunk_angle[lo:hi + 1] < limit, k, lo)
+        frames = run_around(s.trunk_angle[lo:hi + 1] < limit, k, lo)
     # hips thrust forward over straight legs; with the knees bent the same
     # offset is a softer stance (or a knee landmark dragged off by a plate)
     with np.errstate(invalid="ignore"):
@@ -401,7 +285,7 @@ def hyperextension(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | CantJud
         sev = max(sev, _severity(drive, th.hip_drive_max, 0.06))
         if frames == (lo, lo):
             k = lo + int(np.nanargmax(np.where(straight[lo:hi + 1], s.hip_drive[lo:hi + 1], np.nan)))
-            frames = _run_around(s.hip_drive[lo:hi + 1] > th.hip_drive_max, k, lo)
+            frames = run_around(s.hip_drive[lo:hi + 1] > th.hip_drive_max, k, lo)
     if s.back_curvature is not None:
         hollow = sustained_trough(s.back_curvature, s.ok(BACK), s.timestamps, lo, hi)
         if hollow < th.hollow_mask_curvature:
@@ -437,7 +321,7 @@ def trunk_rise_at_knee_extension(s: RepSignals, rep: Rep, knee_share: float) -> 
 
 
 @rule("hips_rise_first")
-def hips_rise_first(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | CantJudge | None:
+def hips_rise_first(s: RepSignals, rep: Rep, th: Thresholds, calib: Calibration | None) -> Finding | CantJudge | None:
     """On the way up the knees straighten before the chest rises.
 
     When the knees have done ``hips_rise_knee_progress`` of their
@@ -460,7 +344,7 @@ def hips_rise_first(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | CantJu
 
 
 @rule("incomplete_lockout")
-def incomplete_lockout(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | CantJudge | None:
+def incomplete_lockout(s: RepSignals, rep: Rep, th: Thresholds, calib: Calibration | None) -> Finding | CantJudge | None:
     """The least hip flexion held through the lockout window (for
     :data:`~hingecheck.core.evidence.SUSTAIN_S`) stays above
     ``lockout_hip_flexion_deg``. Not judged when the clip ends within

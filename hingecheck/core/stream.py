@@ -2,45 +2,53 @@
 
 :class:`StreamingAnalyzer` takes frames' landmarks as they arrive and
 returns each rep's verdict once the rep is over (after the lockout has been
-watched). It uses the same functions as :func:`hingecheck.core.analysis.analyze_pose`
-— :func:`hinge_features_arrays`, :func:`smooth`, :func:`segment_reps`,
-:func:`judge_rep` — on a bounded window that starts where the last reported
-rep ended, so the work per frame does not grow with the length of the set.
-No cv2, no mediapipe.
+watched). It runs the offline analysis's own functions
+(:func:`~hingecheck.core.geometry.hinge_features_arrays`,
+:func:`~hingecheck.core.analysis.clip_signals`,
+:func:`~hingecheck.core.reps.segment_reps`,
+:func:`~hingecheck.core.analysis.levelled`,
+:func:`~hingecheck.core.judging.judge_rep`) on a bounded window that starts
+where the last reported rep ended, so the work per frame does not grow with
+the length of the set. Each rep is judged in the window's own frame indices
+and shifted once to the stream's. No cv2, no mediapipe.
 """
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 
 from hingecheck.core.analysis import (
-    CALIBRATION_S,
+    DEFAULT_FPS,
     Analysis,
-    Calibration,
-    RepVerdict,
-    calibration_from,
-    camera_tilt,
     classify_view,
-    judge_rep,
-    level_signals,
-    smooth_features,
-    standing_still,
+    clip_signals,
+    levelled,
 )
 from hingecheck.core.buffers import GrowBuffer
+from hingecheck.core.calibration import (
+    CALIBRATION_S,
+    Calibration,
+    calibration_from,
+    standing_still,
+)
 from hingecheck.core.config import Thresholds
-from hingecheck.core.evidence import chain_reliability
 from hingecheck.core.geometry import (
     HingeFeatures,
-    choose_side,
-    facing_direction,
+    display_angles,
     hinge_features_arrays,
-    thigh_length,
+    lifter_side,
 )
-from hingecheck.core.landmarks import NUM_LANDMARKS, SIDES, PoseSequence
-from hingecheck.core.reps import Rep, segment_reps, smooth
-from hingecheck.core.rules import LOCKOUT_HOLD_S, RepSignals
+from hingecheck.core.judging import RepVerdict, judge_rep
+from hingecheck.core.kinds import LivePhase
+from hingecheck.core.landmarks import (
+    NUM_LANDMARKS,
+    SIDES,
+    fps_from_timestamps,
+    person_detected,
+)
+from hingecheck.core.reps import Rep, segment_reps, smooth, standing_baseline
+from hingecheck.core.signals import RepSignals
+from hingecheck.core.windows import LOCKOUT_HOLD_S
 
 #: frames with a person needed before the near side and facing are fixed
 SETUP_FRAMES = 15
@@ -48,6 +56,8 @@ SETUP_FRAMES = 15
 JUDGE_MARGIN_S = 1.0
 #: the longest window searched for a rep, in seconds
 MAX_WINDOW_S = 30.0
+#: frames the stream's frame rate is measured over
+FPS_FRAMES = 120
 
 
 class StreamingAnalyzer:
@@ -62,15 +72,14 @@ class StreamingAnalyzer:
         self._vis = GrowBuffer((NUM_LANDMARKS,))
         self._t = GrowBuffer(())
         self._curv = GrowBuffer(())
-        self._feat = {k: GrowBuffer(()) for k in HingeFeatures.ANGLE_FIELDS}
+        self._feat = {k: GrowBuffer(()) for k in HingeFeatures.ARRAY_FIELDS}
         self.side = None
         self.facing = None
-        self._thigh = float("nan")
         self._anchor = 0           # window start: where the last reported rep ended
-        self._base_min = np.inf    # running least smoothed hip flexion
+        self._least = np.inf       # running least smoothed hip flexion
         self._from_floor: bool | None = None
         self.verdicts: list[RepVerdict] = []
-        self.phase = "setup"
+        self.phase = LivePhase.SETUP
         self.calibration: Calibration | None = None
 
     # ------------------------------------------------------------------ input
@@ -88,67 +97,62 @@ class StreamingAnalyzer:
         self._t.append(t)
         self._curv.append(back_curvature)
         if self.side is None:
-            self._try_fix_side()
-            if self.side is None:
+            if person_detected(self._image.data).sum() < SETUP_FRAMES:
                 return []
+            self._fix_side()
         else:
             self._add_features(self._t.n - 1, self._t.n)
         return self._update()
 
-    def _try_fix_side(self) -> None:
-        img, vis = self._image.data, self._vis.data
-        detected = np.isfinite(img[:, 0, 0])
-        if detected.sum() < SETUP_FRAMES:
-            return
-        side = choose_side(vis)
-        self.side, self.facing = side, facing_direction(img, side)
-        self._thigh = thigh_length(img, side)
-        self._add_features(0, self._t.n)
+    def _fix_side(self) -> None:
+        """Decide the near side and the facing from what was seen (as the offline analysis does)."""
+        n = self._t.n
+        self.side, self.facing = lifter_side(self._image.data, self._vis.data) if n else (SIDES[0], 1.0)
+        self._add_features(0, n)
 
     def _add_features(self, lo: int, hi: int) -> None:
         f = hinge_features_arrays(self._image.data[lo:hi], self._vis.data[lo:hi], self.side, self.facing,
-                                  thigh_len=self._thigh)
-        for k in HingeFeatures.ANGLE_FIELDS:
+                                  self.frame_size)
+        for k in HingeFeatures.ARRAY_FIELDS:
             self._feat[k].extend(getattr(f, k))
+
+    def _features(self, lo: int, hi: int) -> HingeFeatures:
+        return HingeFeatures(side=self.side, facing=float(self.facing),
+                             **{k: self._feat[k].data[lo:hi] for k in HingeFeatures.ARRAY_FIELDS})
 
     # ------------------------------------------------------------------ reps
     def _window(self) -> tuple[int, int]:
         n = self._t.n
         t = self._t.data
-        lo = self._anchor
-        if t[n - 1] - t[lo] > MAX_WINDOW_S:  # a long rest: forget what cannot matter
-            lo = int(np.searchsorted(t, t[n - 1] - MAX_WINDOW_S))
-            self._anchor = lo
-        return lo, n
+        if t[n - 1] - t[self._anchor] > MAX_WINDOW_S:  # a long rest: forget what cannot matter
+            self._anchor = int(np.searchsorted(t, t[n - 1] - MAX_WINDOW_S))
+        return self._anchor, n
 
     def _fps(self) -> float:
-        t = self._t.data
-        return float(1.0 / np.median(np.diff(t[-120:]))) if t.size > 1 else 30.0
+        return fps_from_timestamps(self._t.data[-FPS_FRAMES:], DEFAULT_FPS)
+
+    def _smooth(self, name: str, lo: int, hi: int) -> np.ndarray:
+        return smooth(self._feat[name].data[lo:hi], self._fps(), self.th.smooth_cutoff_hz)
 
     def _baseline(self) -> float:
-        """The standing baseline so far: the least smoothed hip flexion seen,
-        clipped as :func:`hingecheck.core.reps.standing_baseline` clips it."""
-        if not np.isfinite(self._base_min):
-            return 0.0
-        return float(np.clip(self._base_min, 0.0, self.params.baseline_max_deg))
+        """The standing baseline so far: :func:`standing_baseline` of the least smoothed flexion seen."""
+        return standing_baseline(np.array([self._least]), self.params)
 
     def _segment(self) -> tuple[int, list[Rep], np.ndarray]:
         lo, hi = self._window()
-        t = self._t.data[lo:hi]
-        flex = smooth(180.0 - self._feat["hip_angle"].data[lo:hi], self._fps(), self.th.smooth_cutoff_hz)
+        flex = self._smooth("hip_flexion", lo, hi)
         if np.isfinite(flex).any():
-            self._base_min = min(self._base_min, float(np.nanmin(flex)))
+            self._least = min(self._least, float(np.nanmin(flex)))
         base = self._baseline()
         if self._from_floor is None and np.isfinite(flex).any():
             first = flex[np.flatnonzero(np.isfinite(flex))[0]]
             self._from_floor = bool(first >= base + self.params.down_deg)
-        reps = segment_reps(flex, t, self.params, base=base, from_floor=self._from_floor)
+        reps = segment_reps(flex, self._t.data[lo:hi], self.params, base=base, from_floor=self._from_floor)
         return lo, reps, flex
 
     def _update(self, final: bool = False) -> list[RepVerdict]:
         lo, reps, flex = self._segment()
-        t_all = self._t.data
-        now = t_all[-1]
+        t = self._t.data
         self.phase = self._phase_now(flex)
         if self.calibration is None and not self.verdicts and not any(r.complete for r in reps):
             self._try_calibrate()
@@ -156,14 +160,12 @@ class StreamingAnalyzer:
         for r in reps:
             if not r.complete:
                 continue
-            end_abs = lo + r.end
-            if now < t_all[end_abs] + LOCKOUT_HOLD_S and not final:
+            if t[-1] < t[lo + r.end] + LOCKOUT_HOLD_S and not final:
                 break  # its lockout is still being watched
-            v = self._judge(Rep(len(self.verdicts) + 1, lo + r.start, lo + r.bottom, lo + r.top, end_abs,
-                                r.depth_deg, r.down_s, r.up_s, r.kind, True))
+            v = self._judge(r, lo)
             self.verdicts.append(v)
             out.append(v)
-            self._anchor = end_abs
+            self._anchor = v.rep.end
         return out
 
     def _try_calibrate(self) -> None:
@@ -174,98 +176,75 @@ class StreamingAnalyzer:
         lo = int(np.searchsorted(t, t[-1] - CALIBRATION_S))
         if t[-1] - t[lo] < CALIBRATION_S * 0.9 or n - ctx < 8:
             return
-        fps = self._fps()
-        sl = slice(ctx, n)
-        h = smooth(180.0 - self._feat["hip_angle"].data[sl], fps, self.th.smooth_cutoff_hz)
-        tr = smooth(self._feat["trunk_angle"].data[sl], fps, self.th.smooth_cutoff_hz)
         k = lo - ctx
-        if standing_still(h[k:], tr[k:], self.th):
-            nk = smooth(self._feat["neck_angle"].data[sl], fps, self.th.smooth_cutoff_hz)
-            self.calibration = calibration_from(h[k:], tr[k:], nk[k:], (lo, n - 1))
+        h, tr = self._smooth("hip_flexion", ctx, n)[k:], self._smooth("trunk_angle", ctx, n)[k:]
+        if standing_still(h, tr, self.th):
+            self.calibration = calibration_from(h, tr, self._smooth("neck_angle", ctx, n)[k:], (lo, n - 1))
 
-    def _phase_now(self, flex: np.ndarray) -> str:
+    def _phase_now(self, flex: np.ndarray) -> LivePhase:
         if self.side is None:
-            return "setup"
+            return LivePhase.SETUP
         x = flex[-1] if flex.size else np.nan
         base = self._baseline()
         if not np.isfinite(x):
-            return "no person"
+            return LivePhase.NO_PERSON
         if x <= base + self.params.up_deg:
-            return "standing"
+            return LivePhase.STANDING
         if x >= base + self.params.down_deg:
-            return "bottom"
+            return LivePhase.BOTTOM
         v = flex[-1] - flex[-2] if flex.size > 1 and np.isfinite(flex[-2]) else 0.0
-        return "down" if v > 0 else "up"
+        return LivePhase.DOWN if v > 0 else LivePhase.UP
 
     # ------------------------------------------------------------------ judging
-    def _window_inputs(self, lo: int, hi: int) -> tuple[PoseSequence, HingeFeatures]:
-        t = self._t.data[lo:hi]
-        pose = PoseSequence(self._image.data[lo:hi], np.full((hi - lo, NUM_LANDMARKS, 3), np.nan),
-                            self._vis.data[lo:hi], np.full((hi - lo, NUM_LANDMARKS), np.nan), t,
-                            self.frame_size, self._curv.data[lo:hi])
-        feat = HingeFeatures(side=self.side.name, facing=float(self.facing),
-                             **{k: self._feat[k].data[lo:hi] for k in HingeFeatures.ANGLE_FIELDS})
-        return pose, feat
+    def _signals(self, lo: int, hi: int, feat: HingeFeatures, reps: list[Rep]) -> RepSignals:
+        """Smoothed signals of frames lo..hi-1, as the offline analysis makes them,
+        levelled by the camera tilt seen at the lockouts of ``reps`` (none: not levelled)."""
+        sig = clip_signals(self._image.data[lo:hi], self._vis.data[lo:hi], self._t.data[lo:hi], feat,
+                           self._curv.data[lo:hi], self.th)
+        return levelled(feat, sig, reps)[0] if reps else sig
 
-    def _signals(self, pose: PoseSequence, feat: HingeFeatures, reps: list[Rep]) -> RepSignals:
-        """Smoothed signals of a window, as :func:`analyze_pose` makes them,
-        levelled by the camera tilt seen at the lockouts of ``reps``."""
-        curv = pose.back_curvature if np.isfinite(pose.back_curvature).any() else None
-        ok = chain_reliability(pose.image, pose.visibility, self.side, pose.timestamps) if len(pose) else None
-        sig = smooth_features(feat, self._fps(), self.th.smooth_cutoff_hz, curv, pose.timestamps, ok)
-        sig = level_signals(sig, camera_tilt(pose, feat, sig, reps) if reps else 0.0)
-        return dataclasses.replace(sig, neutral_trunk=self.calibration.trunk_angle if self.calibration else None)
-
-    def _judge(self, rep: Rep) -> RepVerdict:
+    def _judge(self, rep: Rep, window_lo: int) -> RepVerdict:
+        """Judge ``rep`` (frames of the window from ``window_lo``) with
+        :data:`JUDGE_MARGIN_S` of context before it; the verdict in stream frames."""
         t = self._t.data
-        lo = int(np.searchsorted(t, t[rep.start] - JUDGE_MARGIN_S))
+        lo = int(np.searchsorted(t, t[window_lo + rep.start] - JUDGE_MARGIN_S))
         hi = self._t.n
-        pose, feat = self._window_inputs(lo, hi)
-        local = Rep(rep.index, rep.start - lo, rep.bottom - lo, rep.top - lo, rep.end - lo, rep.depth_deg,
-                    rep.down_s, rep.up_s, rep.kind, True)
-        sig = self._signals(pose, feat, [local])
-        v = judge_rep(local, sig, feat, pose, self.th)
-        v.rep = rep
-        for f in v.findings:
-            f.frames = (f.frames[0] + lo, f.frames[1] + lo)
-        return v
+        local = rep.shifted(window_lo - lo, index=len(self.verdicts) + 1)
+        feat = self._features(lo, hi)
+        v = judge_rep(local, self._signals(lo, hi, feat, [local]), feat, self.th, self.calibration)
+        return v.shifted(lo)
 
     # ------------------------------------------------------------------ state for display
     def current_angles(self) -> dict[str, float]:
-        if self.side is None or self._feat["hip_angle"].n == 0:
+        """The angles the overlay shows for the newest frame (see :func:`display_angles`)."""
+        if self.side is None or self._feat["hip_flexion"].n == 0:
             return {}
-        return {"hip": float(self._feat["hip_angle"].data[-1]), "knee": float(self._feat["knee_angle"].data[-1]),
-                "trunk": float(self._feat["trunk_angle"].data[-1]), "neck": float(self._feat["neck_angle"].data[-1])}
+        f = {k: float(self._feat[k].data[-1]) for k in ("hip_flexion", "knee_flexion", "trunk_angle", "neck_angle")}
+        return display_angles(f["hip_flexion"], f["knee_flexion"], f["trunk_angle"], f["neck_angle"])
 
     @property
     def rep_count(self) -> int:
         return len(self.verdicts)
 
     def side_on(self, last_s: float = 1.0) -> float:
-        if self._t.n == 0:
+        """Median side-on ratio over the last ``last_s`` seconds (NaN before the side is fixed)."""
+        if self._t.n == 0 or self.side is None:
             return float("nan")
         t = self._t.data
         lo = int(np.searchsorted(t, t[-1] - last_s))
-        w = self._feat["side_on"].data[lo:] if self.side is not None else np.zeros(0)
-        return float(np.nanmedian(w)) if np.isfinite(w).any() else float("nan")
+        return self._features(lo, self._t.n).median_side_on()
 
     def finish(self) -> Analysis:
         """The set so far as an :class:`Analysis` (reps reported while streaming)."""
         n = self._t.n
-        t = self._t.data
         if self.side is None:
-            side = choose_side(self._vis.data) if n else SIDES[0]
-            self.side, self.facing = side, facing_direction(self._image.data, side) if n else 1.0
-            self._thigh = thigh_length(self._image.data, side) if n else float("nan")
-            if n:
-                self._add_features(0, n)
-        if n and self._feat["hip_angle"].n:
+            self._fix_side()
+        if n and self._feat["hip_flexion"].n:
             self._update(final=True)  # reps whose lockout the stream ended during
-        pose, feat = self._window_inputs(0, n)
-        sig = self._signals(pose, feat, [])
-        so = feat.side_on
-        side_on = float(np.nanmedian(so)) if np.isfinite(so).any() else float("nan")
-        detected = float(np.isfinite(self._image.data[:, 0, 0]).mean()) if n else 0.0
-        return Analysis(self.exercise, t.copy(), self.frame_size, self.side.name, float(self.facing),
+        feat = self._features(0, n)
+        sig = self._signals(0, n, feat, [])
+        side_on = feat.median_side_on()
+        detected = float(person_detected(self._image.data).mean()) if n else 0.0
+        return Analysis(self.exercise, self._t.data.copy(), self.frame_size, self.side, float(self.facing),
                         classify_view(side_on, self.th), side_on, detected, sig, list(self.verdicts),
                         self.calibration)

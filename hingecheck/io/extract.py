@@ -17,7 +17,7 @@ import numpy as np
 from hingecheck.core.backline import SAMPLES, back_contour, curvatures
 from hingecheck.core.buffers import GrowBuffer
 from hingecheck.core.errors import HingecheckError
-from hingecheck.core.geometry import choose_side, facing_direction, leg_axis_tilt
+from hingecheck.core.geometry import leg_axis_tilt, lifter_side
 from hingecheck.core.landmarks import NUM_LANDMARKS, Landmark, PoseSequence
 from hingecheck.io.pose import FramePose, PoseEstimator
 from hingecheck.io.video import FrameReader
@@ -38,8 +38,8 @@ class PoseRun:
         t = self.pose.timestamps
         if t.size == 0:
             return 0.0
-        period = float(np.median(np.diff(t))) if t.size > 1 else 0.0
-        return float(t[-1]) + period
+        fps = self.pose.fps
+        return float(t[-1]) + (1.0 / fps if np.isfinite(fps) else 0.0)
 
 
 def frame_back_contour(fp: FramePose, facing: float) -> np.ndarray:
@@ -58,7 +58,7 @@ def frame_back_curvature(fp: FramePose, facing: float) -> float:
 
 
 def extract_pose(video: str | Path, model_path: str | Path, *, segmentation: bool = True,
-                 progress: bool = True, on_frame: Callable[[int], None] | None = None,
+                 progress: bool = True,
                  on_pose: Callable[[int, np.ndarray, FramePose], None] | None = None) -> PoseRun:
     """Run the Pose Landmarker over every frame of ``video`` (VIDEO mode).
 
@@ -73,8 +73,7 @@ def extract_pose(video: str | Path, model_path: str | Path, *, segmentation: boo
     from tqdm import tqdm
 
     f32 = np.float32
-    image, world = GrowBuffer((NUM_LANDMARKS, 2), f32), GrowBuffer((NUM_LANDMARKS, 3), f32)
-    vis, pres = GrowBuffer((NUM_LANDMARKS,), f32), GrowBuffer((NUM_LANDMARKS,), f32)
+    image, vis = GrowBuffer((NUM_LANDMARKS, 2), f32), GrowBuffer((NUM_LANDMARKS,), f32)
     ts, contour = GrowBuffer(()), GrowBuffer((2, SAMPLES.size), f32)
     with FrameReader(video) as reader, PoseEstimator(model_path, segmentation=segmentation) as est:
         info = reader.info
@@ -85,9 +84,7 @@ def extract_pose(video: str | Path, model_path: str | Path, *, segmentation: boo
             for frame in reader:
                 fp = est.detect(frame.bgr, frame.timestamp)
                 image.append(fp.image)
-                world.append(fp.world)
                 vis.append(fp.visibility)
-                pres.append(fp.presence)
                 ts.append(frame.timestamp)
                 if on_pose is not None:
                     on_pose(len(ts) - 1, frame.bgr, fp)
@@ -95,20 +92,17 @@ def extract_pose(video: str | Path, model_path: str | Path, *, segmentation: boo
                     # both facings: which way the lifter faces is known only at the end
                     contour.append((frame_back_contour(fp, 1.0), frame_back_contour(fp, -1.0)))
                 bar.update(1)
-                if on_frame is not None:
-                    on_frame(frame.index)
         finally:
             bar.close()
         frames_read, err = reader.frames_read, reader.error
     if len(ts) == 0:
         raise HingecheckError(f"cannot read video {video}: no decodable frame")
-    pose = PoseSequence(image.data, world.data, vis.data, pres.data, ts.data, (info.width, info.height))
     back = None
     if segmentation:
-        side = choose_side(pose.visibility)
-        facing = facing_direction(pose.image, side)
+        _, facing = lifter_side(image.data, vis.data)  # the same choice the analysis makes
         back = np.ascontiguousarray(contour.data[:, 0 if facing > 0 else 1])
-        pose.back_curvature = curvatures(back)
+    pose = PoseSequence(image.data, vis.data, ts.data, (info.width, info.height),
+                        None if back is None else curvatures(back))
     return PoseRun(pose, frames_read, info.frame_count, err, info.duration_s, back)
 
 
@@ -117,7 +111,7 @@ def extract_pose(video: str | Path, model_path: str | Path, *, segmentation: boo
 MAX_LEG_AXIS_TILT_DEG = 55.0
 
 #: bump when what :func:`save_pose_run` stores changes
-POSE_CACHE_FORMAT = 1
+POSE_CACHE_FORMAT = 2
 
 
 def save_pose_run(path: str | Path, run: PoseRun) -> None:
@@ -126,7 +120,7 @@ def save_pose_run(path: str | Path, run: PoseRun) -> None:
     from hingecheck.io.atomic import atomic_path
 
     p = run.pose
-    arrays = dict(image=p.image, world=p.world, visibility=p.visibility, presence=p.presence,
+    arrays = dict(image=p.image, visibility=p.visibility,
                   timestamps=p.timestamps, frame_size=np.asarray(p.frame_size),
                   counts=np.asarray([run.frames_read, run.frame_count]),
                   duration_s=np.asarray(np.nan if run.duration_s is None else run.duration_s),
@@ -147,8 +141,8 @@ def load_pose_run(path: str | Path) -> PoseRun | None:
                 return None
             back = d["back_contour"] if "back_contour" in d else None
             fs = tuple(int(v) for v in d["frame_size"])
-            pose = PoseSequence(d["image"], d["world"], d["visibility"], d["presence"], d["timestamps"],
-                                (fs[0], fs[1]), None if back is None else curvatures(back))
+            pose = PoseSequence(d["image"], d["visibility"], d["timestamps"], (fs[0], fs[1]),
+                                None if back is None else curvatures(back))
             dur = float(d["duration_s"])
             err = str(d["decode_error"])
             return PoseRun(pose, int(d["counts"][0]), int(d["counts"][1]), err or None,

@@ -20,9 +20,11 @@ from pathlib import Path
 import numpy as np
 
 from hingecheck import __version__
-from hingecheck.core.analysis import Analysis, RepVerdict
+from hingecheck.core.analysis import Analysis
 from hingecheck.core.faults import FAULTS
-from hingecheck.core.rules import Evidence, Finding
+from hingecheck.core.geometry import interior_angle
+from hingecheck.core.judging import WHOLE_REP, RepVerdict
+from hingecheck.core.signals import Evidence, Finding
 from hingecheck.io.atomic import write_text_atomic
 
 CSS = """
@@ -186,8 +188,8 @@ def _still_figures(analysis: Analysis, v: RepVerdict, stills) -> str:
 
 def _angle_table(v: RepVerdict) -> str:
     m = v.metrics
-    rows = [("hip angle", 180 - m.get("hip_flexion_bottom", np.nan), "°, 180 = standing tall"),
-            ("knee angle", 180 - m.get("knee_flexion_bottom", np.nan), "°, 180 = straight"),
+    rows = [("hip angle", interior_angle(m.get("hip_flexion_bottom", np.nan)), "°, 180 = standing tall"),
+            ("knee angle", interior_angle(m.get("knee_flexion_bottom", np.nan)), "°, 180 = straight"),
             ("trunk", m.get("trunk_angle_bottom", np.nan), "° from vertical"),
             ("neck", m.get("neck_angle_bottom", np.nan), "° against the trunk")]
     cells = "".join(f"<tr><td>{n}</td><td><b>{_num(x)}</b>{_esc(u)}</td></tr>" for n, x, u in rows)
@@ -200,7 +202,7 @@ def _angle_table(v: RepVerdict) -> str:
 def _verdict_block(v: RepVerdict) -> str:
     out = []
     if not v.judged:
-        out.append(f"<p class='cant'>Can't judge this rep: {_esc(plain_reason(v.cant_judge['*']))}</p>")
+        out.append(f"<p class='cant'>Can't judge this rep: {_esc(plain_reason(v.cant_judge[WHOLE_REP]))}</p>")
     elif not v.findings:
         out.append("<p class='ok'>Clean rep: good hinge</p>")
     for f in v.findings:

@@ -7,8 +7,9 @@ from pathlib import Path
 from hingecheck import __version__
 from hingecheck.core.analysis import Analysis
 from hingecheck.core.faults import FAULTS
+from hingecheck.core.judging import WHOLE_REP
 from hingecheck.io.atomic import write_text_atomic
-from hingecheck.outputs.serialize import dump_json
+from hingecheck.outputs.serialize import analysis_dict, dump_json
 
 
 def report_dict(analysis: Analysis, video: str | None = None, model: str | None = None,
@@ -18,7 +19,7 @@ def report_dict(analysis: Analysis, video: str | None = None, model: str | None 
         d["video"] = str(video)
     if model is not None:
         d["model"] = str(model)
-    d.update(analysis.to_dict())
+    d.update(analysis_dict(analysis))
     if extra:
         d.update(extra)
     return d
@@ -46,7 +47,7 @@ def rep_table(analysis: Analysis) -> str:
         when = f"{t[r.start]:5.1f}-{t[r.end]:5.1f}s"
         m = v.metrics
         if not v.judged:
-            verdict = "can't judge: " + v.cant_judge["*"]
+            verdict = "can't judge: " + v.cant_judge[WHOLE_REP]
         elif v.findings:
             verdict = ", ".join(f"{f.fault} ({f.severity_label})" for f in v.findings)
         else:
@@ -64,7 +65,7 @@ def rep_table(analysis: Analysis) -> str:
 def summary_text(analysis: Analysis) -> str:
     s = analysis.summary()
     out = [f"{s['reps']} reps, {s['judged_reps']} judged, {s['clean_reps']} clean; camera view: {s['view']}"
-           f" (side-on ratio {_fmt(analysis.side_on, 2)}), lifter's {analysis.side} side"]
+           f" (side-on ratio {_fmt(analysis.side_on, 2)}), lifter's {analysis.side.name} side"]
     if analysis.view != "side":
         out.append("note: film side-on (camera at hip height, perpendicular to the lifter) "
                    "to judge back, head and lockout faults")

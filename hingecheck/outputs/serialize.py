@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 import math
 
+from hingecheck.core.analysis import Analysis
+from hingecheck.core.judging import RepVerdict
+
 SIGNALS = ("hip_flexion", "knee_flexion", "trunk_angle")
 SIGNAL_STEP = 2          # keep every 2nd frame of the signals in the cache
 
@@ -38,16 +41,55 @@ def _rounded(values, step: int) -> list:
     return out
 
 
-def result_record(analysis) -> dict:
-    """What a clip's cache entry keeps of an Analysis: verdicts and thin signals."""
+def _round(v: float, nd: int) -> float | None:
+    v = float(v)
+    return round(v, nd) if math.isfinite(v) else None
+
+
+def clip_header(analysis: Analysis) -> dict:
+    """The fields both forms share: length, rate, view, side, how much of it a person was seen."""
+    t = analysis.timestamps
+    return {
+        "frames": int(t.size),
+        "duration_s": round(float(t[-1]), 3) if t.size else 0.0,
+        "fps": _round(analysis.fps, 2),
+        "view": str(analysis.view), "side": analysis.side.name,
+        "side_on_ratio": _round(analysis.side_on, 3),
+        "person_detected_fraction": round(analysis.detected_fraction, 3),
+    }
+
+
+def rep_times(v: RepVerdict, t) -> dict:
+    """A rep's start and end in seconds of the video."""
+    return {"t_start": round(float(t[v.rep.start]), 3), "t_end": round(float(t[v.rep.end]), 3)}
+
+
+def analysis_dict(analysis: Analysis) -> dict:
+    """The full form: what ``analyze`` writes to its JSON report (every rep's faults with
+    evidence, cue and drill, the calibration, the metrics)."""
+    t = analysis.timestamps
+    return {
+        "exercise": analysis.exercise,
+        **clip_header(analysis),
+        "frame_size": list(analysis.frame_size),
+        "facing": "right" if analysis.facing > 0 else "left",
+        "calibration": analysis.calibration.as_dict() if analysis.calibration else None,
+        "camera_tilt_deg": round(float(analysis.camera_tilt), 1),
+        "summary": analysis.summary(),
+        "reps": [{**v.as_dict(), **rep_times(v, t)} for v in analysis.reps],
+    }
+
+
+def result_record(analysis: Analysis) -> dict:
+    """The compact form: what a clip's score-cache entry keeps (verdicts as fault ids,
+    fault spans in seconds, and the angle signals thinned to every :data:`SIGNAL_STEP` th frame)."""
     t = analysis.timestamps
     reps = []
     for v in analysis.reps:
         r = v.rep
         reps.append({
             "index": r.index, "complete": r.complete, "judged": v.judged,
-            "start": r.start, "end": r.end, "bottom": r.bottom,
-            "t_start": round(float(t[r.start]), 3), "t_end": round(float(t[r.end]), 3),
+            "start": r.start, "end": r.end, "bottom": r.bottom, **rep_times(v, t),
             "depth_deg": round(float(r.depth_deg), 1),
             "faults": v.faults,
             "fault_spans": [{"fault": f.fault, "t0": round(float(t[f.frames[0]]), 3),
@@ -58,12 +100,7 @@ def result_record(analysis) -> dict:
     judged = sum(1 for v in analysis.reps if v.judged)
     sig = analysis.signals
     return {
-        "frames": int(t.size),
-        "duration_s": round(float(t[-1]), 3) if t.size else 0.0,
-        "fps": round(analysis.fps, 2),
-        "view": analysis.view, "side": analysis.side,
-        "side_on_ratio": round(analysis.side_on, 3),
-        "person_detected_fraction": round(analysis.detected_fraction, 3),
+        **clip_header(analysis),
         "rep_count": analysis.rep_count,
         "reps_found": len(analysis.reps),
         "judged_reps": judged,

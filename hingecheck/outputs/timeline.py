@@ -11,8 +11,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from hingecheck.core.analysis import Analysis, RepVerdict
+from hingecheck.core.analysis import Analysis
 from hingecheck.core.faults import FAULTS
+from hingecheck.core.geometry import display_angles
+from hingecheck.core.judging import WHOLE_REP, RepVerdict
+from hingecheck.core.kinds import LivePhase
 
 
 @dataclass
@@ -29,7 +32,7 @@ def verdict_banner(v: RepVerdict) -> tuple[str, str]:
     """(text, level) summing up one rep: good / warn (mild) / bad."""
     name = f"Rep {v.rep.index}" if v.rep.complete else "Movement"
     if not v.judged:
-        return f"{name}: can't judge - {v.cant_judge['*']}", "info"
+        return f"{name}: can't judge - {v.cant_judge[WHOLE_REP]}", "info"
     if not v.findings:
         return f"{name}: good hinge", "good"
     worst = max(v.findings, key=lambda f: f.severity)
@@ -43,10 +46,9 @@ def frame_views(analysis: Analysis) -> list[FrameView]:
     sig = analysis.signals
     n = analysis.timestamps.size
     views = [FrameView() for _ in range(n)]
-    hip, knee, trunk, neck = (180 - sig.hip_flexion, 180 - sig.knee_flexion, sig.trunk_angle, sig.neck_angle)
     for i, fv in enumerate(views):
-        fv.angles = {"hip": float(hip[i]), "knee": float(knee[i]), "trunk": float(trunk[i]), "neck": float(neck[i])}
-        fv.phase = "standing"
+        fv.angles = display_angles(sig.hip_flexion[i], sig.knee_flexion[i], sig.trunk_angle[i], sig.neck_angle[i])
+        fv.phase = LivePhase.STANDING
     count = 0
     events = sorted(analysis.reps, key=lambda v: v.rep.end)
     banner, level = None, "info"
@@ -62,13 +64,13 @@ def frame_views(analysis: Analysis) -> list[FrameView]:
     for v in analysis.reps:
         r = v.rep
         for i in range(r.start, r.end + 1):
-            views[i].phase = "down" if i < r.bottom else "bottom" if i == r.bottom else "up"
+            views[i].phase = LivePhase.DOWN if i < r.bottom else LivePhase.BOTTOM if i == r.bottom else LivePhase.UP
         for f in v.findings:
             # show a fault from where it was seen to the end of the rep
             for i in range(f.frames[0], max(f.frames[1], r.end) + 1):
                 if f.fault not in views[i].active_faults:
                     views[i].active_faults.append(f.fault)
-    if not np.isfinite(hip).any():
+    if not np.isfinite(sig.hip_flexion).any():
         for fv in views:
-            fv.phase = "no person"
+            fv.phase = LivePhase.NO_PERSON
     return views

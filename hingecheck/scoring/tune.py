@@ -29,8 +29,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from hingecheck.core.analysis import Prepared, clip_faults, judge_all, prepare
+from hingecheck.core.analysis import Prepared, judge_all, prepare
 from hingecheck.core.config import Config
+from hingecheck.core.judging import clip_faults
 from hingecheck.scoring.metrics import Label, Prediction, compute_metrics
 
 

@@ -1,0 +1,66 @@
+"""The lifter's own neutral standing posture, from a still second before the first rep."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from hingecheck.core.config import Thresholds
+from hingecheck.core.signals import RepSignals
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """The lifter's neutral standing posture, from a still second before the
+    first rep (degrees)."""
+
+    trunk_angle: float
+    neck_angle: float
+    hip_flexion: float
+    frames: tuple[int, int]
+
+    def as_dict(self) -> dict:
+        def r(v):
+            return round(v, 1) if np.isfinite(v) else None
+        return {"trunk_angle": r(self.trunk_angle), "neck_angle": r(self.neck_angle),
+                "hip_flexion": r(self.hip_flexion), "frames": [int(x) for x in self.frames]}
+
+
+#: how long the lifter must stand still to calibrate, and how still (degrees)
+CALIBRATION_S = 1.0
+CALIBRATION_STILL_DEG = 4.0
+
+
+def standing_still(hip_flexion: np.ndarray, trunk: np.ndarray, th: Thresholds) -> bool:
+    """True if every frame of the window is standing (hip flexion at most
+    ``rep_up_deg``) and hip and trunk angles vary by at most
+    :data:`CALIBRATION_STILL_DEG`."""
+    if hip_flexion.size < 2 or not (np.isfinite(hip_flexion).all() and np.isfinite(trunk).all()):
+        return False
+    return bool(np.max(hip_flexion) <= th.rep_up_deg
+                and max(np.ptp(hip_flexion), np.ptp(trunk)) <= CALIBRATION_STILL_DEG)
+
+
+def calibration_from(hip_flexion: np.ndarray, trunk: np.ndarray, neck: np.ndarray,
+                     frames: tuple[int, int]) -> Calibration:
+    """The medians of a still window's smoothed angles (degrees)."""
+    return Calibration(float(np.median(trunk)),
+                       float(np.nanmedian(neck)) if np.isfinite(neck).any() else float("nan"),
+                       float(np.median(hip_flexion)), frames)
+
+
+def find_calibration(sig: RepSignals, th: Thresholds, before: int) -> Calibration | None:
+    """The first :data:`CALIBRATION_S` seconds of standing still that end
+    before frame ``before`` (the first rep's bottom), or None."""
+    t = sig.timestamps
+    lo = 0
+    for hi in range(min(before, t.size)):
+        while t[hi] - t[lo] > CALIBRATION_S:
+            lo += 1
+        if t[hi] - t[lo] < CALIBRATION_S * 0.9:
+            continue
+        w = slice(lo, hi + 1)
+        if standing_still(sig.hip_flexion[w], sig.trunk_angle[w], th):
+            return calibration_from(sig.hip_flexion[w], sig.trunk_angle[w], sig.neck_angle[w], (lo, hi))
+    return None
