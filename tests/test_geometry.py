@@ -309,3 +309,27 @@ def test_all_nan_frames_give_nan_not_errors():
         assert np.isnan(arr[3:6]).all() and np.isfinite(np.delete(arr, [3, 4, 5])).all(), name
     assert (f.reliability[3:6] == 0).all()
 
+
+
+def test_signed_angle_between_opposite_vectors_is_plus_180():
+    from hingecheck.core.geometry import signed_angle_between
+    u = np.array([[1.0, 0.0], [0.0, 1.0], [-2.0, 3.0]])
+    for facing in (1.0, -1.0):
+        got = signed_angle_between(u, -u, facing)
+        np.testing.assert_allclose(got, 180.0)
+        assert np.all(got > -180.0) and np.all(got <= 180.0)
+
+
+def test_fps_from_timestamps_is_the_median_interval():
+    from hingecheck.core.landmarks import fps_from_timestamps
+    t = np.cumsum(np.r_[0.0, np.full(20, 1 / 60), 0.5])  # one dropped stretch does not move it
+    assert fps_from_timestamps(t) == pytest.approx(60.0)
+    assert np.isnan(fps_from_timestamps(np.array([0.0])))
+    assert fps_from_timestamps(np.array([]), default=30.0) == 30.0
+
+
+def test_display_angles_are_interior_hip_and_knee():
+    from hingecheck.core.geometry import display_angles
+    a = display_angles(75.0, 20.0, 40.0, 5.0)
+    assert a == {"hip": 105.0, "knee": 160.0, "trunk": 40.0, "neck": 5.0}
+    assert np.isnan(display_angles(np.nan, 0.0, 0.0, 0.0)["hip"])

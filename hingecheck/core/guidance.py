@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from hingecheck.core.geometry import in_frame
-from hingecheck.core.landmarks import Landmark
+from hingecheck.core.landmarks import Landmark, person_detected
 
 #: mean frame brightness (0-255) below which the picture is too dark
 DARK_LUMA = 45.0
@@ -39,7 +39,7 @@ def setup_guidance(image: np.ndarray | None, visibility: np.ndarray | None, fram
     """
     if np.isfinite(brightness) and brightness < DARK_LUMA:
         return "too dark: turn on a light or face a window"
-    if image is None or visibility is None or not np.isfinite(image[:, 0]).any():
+    if image is None or visibility is None or not person_detected(image[None])[0]:
         return "step into view: I can't see anyone"
     feet = _in_frame(image[list(_FEET)], visibility[list(_FEET)], frame_size)
     if not feet.any():

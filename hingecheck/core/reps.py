@@ -198,28 +198,30 @@ def _speed(flex: np.ndarray, t: np.ndarray, a: int, b: int, sign: float) -> np.n
     return np.nan_to_num(v)
 
 
-def _movement_start(flex, t, a: int, b: int, sign: float, frac: float) -> int:
-    """Where a movement from frame ``a`` (a hold's extreme) to ``b`` begins:
-    the last frame before its fastest point moving slower than ``frac`` of
-    that top speed."""
+def _slow_edge(flex, t, a: int, b: int, sign: float, frac: float, leading: bool) -> int:
+    """The edge of the movement between frames ``a`` and ``b`` (hold extremes):
+    with ``leading``, the last frame before its fastest point moving slower
+    than ``frac`` of that top speed (where it begins); else the first such
+    frame after it (where it ends)."""
     v = _speed(flex, t, a, b, sign)
     if v.size < 2:
-        return a
+        return a if leading else b
     p = int(np.argmax(v))
-    slow = np.flatnonzero(v[:p + 1] < frac * v[p])
-    return a + int(slow[-1]) if slow.size else a
+    if leading:
+        slow = np.flatnonzero(v[:p + 1] < frac * v[p])
+        return a + int(slow[-1]) if slow.size else a
+    slow = np.flatnonzero(v[p:] < frac * v[p])
+    return a + p + int(slow[0]) if slow.size else b
+
+
+def _movement_start(flex, t, a: int, b: int, sign: float, frac: float) -> int:
+    """Where a movement from frame ``a`` (a hold's extreme) to ``b`` begins."""
+    return _slow_edge(flex, t, a, b, sign, frac, leading=True)
 
 
 def _movement_end(flex, t, a: int, b: int, sign: float, frac: float) -> int:
-    """Where a movement from frame ``a`` to ``b`` (a hold's extreme) ends:
-    the first frame after its fastest point moving slower than ``frac`` of
-    that top speed."""
-    v = _speed(flex, t, a, b, sign)
-    if v.size < 2:
-        return b
-    p = int(np.argmax(v))
-    slow = np.flatnonzero(v[p:] < frac * v[p])
-    return a + p + int(slow[0]) if slow.size else b
+    """Where a movement from frame ``a`` to ``b`` (a hold's extreme) ends."""
+    return _slow_edge(flex, t, a, b, sign, frac, leading=False)
 
 
 def segment_reps(flex: np.ndarray, timestamps: np.ndarray, params: RepParams = RepParams(),

@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from hingecheck.core.errors import HingecheckError
-from hingecheck.core.landmarks import NUM_LANDMARKS
+from hingecheck.core.landmarks import NUM_LANDMARKS, person_detected
 from hingecheck.io import _quiet  # noqa: F401  (before cv2)
 
 try:  # a missing mediapipe gives a clean message, not an ImportError trace
@@ -46,7 +46,7 @@ class FramePose:
 
     @property
     def detected(self) -> bool:
-        return not np.isnan(self.image[0, 0])
+        return bool(person_detected(self.image[None])[0])
 
 
 def result_to_frame_pose(result, width: int, height: int) -> FramePose:
