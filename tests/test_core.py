@@ -101,3 +101,10 @@ def test_unknown_exercise():
     from hingecheck.core.errors import HingecheckError
     with pytest.raises(HingecheckError, match="unknown exercise"):
         load_config().for_exercise("squat")
+
+
+def test_public_names_resolve():
+    import hingecheck
+    for name in hingecheck.__all__:
+        assert getattr(hingecheck, name) is not None, name
+    assert hingecheck.analyze_pose.__module__ == "hingecheck.core.analysis"

@@ -14,7 +14,16 @@ from hingecheck.outputs.plots import angle_plot_png, write_plot
 from hingecheck.outputs.serialize import dump_json
 from hingecheck.scoring.cache import plot_path
 from hingecheck.scoring.labels import ClipJob
-from hingecheck.scoring.metrics import Prediction, compute_metrics
+from hingecheck.scoring.metrics import Label, Prediction, compute_metrics
+
+
+def label_faults_text(lab: Label, sep: str) -> str:
+    """A label's faults as the CSV writes them: ``?`` unknown, ``any``, ``none``, or the ids joined by ``sep``."""
+    if lab.faults is None:
+        return "?"
+    if lab.any_fault:
+        return "any"
+    return sep.join(sorted(lab.faults)) or "none"
 
 
 def prediction(job: ClipJob, rec: dict) -> Prediction:
@@ -82,8 +91,7 @@ def scores_csv(jobs: list[ClipJob], records: dict[int, dict]) -> str:
         rec = records[i]
         r = rec.get("result") or {}
         lab = job.label
-        lf = "" if lab is None else "?" if lab.faults is None else "any" if lab.any_fault else \
-            ";".join(sorted(lab.faults)) or "none"
+        lf = "" if lab is None else label_faults_text(lab, ";")
         w.writerow([job.clip, job.exercise, "error" if rec.get("error") else "ok",
                     "yes" if rec.get("cached") else "no", r.get("rep_count", ""),
                     "" if lab is None or lab.reps is None else lab.reps,
@@ -130,7 +138,7 @@ def html_report(jobs: list[ClipJob], records: dict[int, dict], metrics: dict | N
         parts.append(f"<h3 id='clip{i}'>{_esc(job.clip)} <small>({_esc(job.exercise)})</small></h3>")
         lab = job.label
         if lab is not None:
-            lf = "?" if lab.faults is None else "any" if lab.any_fault else ", ".join(sorted(lab.faults)) or "none"
+            lf = label_faults_text(lab, ", ")
             parts.append(f"<p>label: reps {lab.reps if lab.reps is not None else '--'}, faults {_esc(lf)}"
                          + (f", optional {_esc(', '.join(sorted(lab.optional)))}" if lab.optional else "") + "</p>")
         if rec.get("error"):
