@@ -24,7 +24,7 @@ from hingecheck.core.signals import CantJudge, Finding, RepSignals
 WHOLE_REP = "*"
 
 
-@dataclass
+@dataclass(frozen=True)
 class RepVerdict:
     """The judgement of one rep.
 
@@ -143,25 +143,20 @@ def judge_rep(rep: Rep, sig: RepSignals, feat: HingeFeatures, th: Thresholds,
     ``calib`` is the lifter's standing calibration, if one was seen (the
     lean-back check reads it).
     """
-    v = RepVerdict(rep, metrics=rep_metrics(rep, sig, feat))
-    problem = whole_rep_problem(rep, v.metrics, feat, th)
+    metrics = rep_metrics(rep, sig, feat)
+    problem = whole_rep_problem(rep, metrics, feat, th)
     if problem is not None:
-        v.cant_judge[WHOLE_REP] = problem
-        return v
-    side_on = v.metrics["side_on_ratio"]
+        return RepVerdict(rep, [], {WHOLE_REP: problem}, metrics)
+    cant: dict[str, str] = {}
+    side_on = metrics["side_on_ratio"]
     if not np.isfinite(side_on) or side_on > th.side_on_max:
-        for fid, info in FAULTS.items():
-            if info.side_view_only:
-                v.cant_judge[fid] = f"camera not side-on (side-on ratio {side_on:.2f} > {th.side_on_max})"
-    for fid, fn in RULES.items():
-        if fid in v.cant_judge or (faults is not None and fid not in faults):
-            continue
-        finding = fn(sig, rep, th, calib)
-        if isinstance(finding, CantJudge):
-            v.cant_judge[fid] = finding.reason
-        elif finding is not None:
-            v.findings.append(finding)
-    return v
+        cant = {fid: f"camera not side-on (side-on ratio {side_on:.2f} > {th.side_on_max})"
+                for fid, info in FAULTS.items() if info.side_view_only}
+    results = {fid: fn(sig, rep, th, calib) for fid, fn in RULES.items()
+               if fid not in cant and (faults is None or fid in faults)}
+    cant.update({fid: r.reason for fid, r in results.items() if isinstance(r, CantJudge)})
+    found = [r for r in results.values() if isinstance(r, Finding)]
+    return RepVerdict(rep, found, cant, metrics)
 
 
 __all__ = ["RepVerdict", "WHOLE_REP", "clip_faults", "judge_rep", "lifter_height_px", "cut_off",

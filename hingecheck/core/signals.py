@@ -12,7 +12,7 @@ from hingecheck.core.evidence import (
 from hingecheck.core.faults import FAULTS
 
 
-@dataclass
+@dataclass(frozen=True)
 class RepSignals:
     """Smoothed per-frame signals of a whole clip (degrees unless noted)."""
 
@@ -39,7 +39,7 @@ class CantJudge:
     reason: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class Evidence:
     metric: str
     value: float
@@ -53,7 +53,7 @@ class Evidence:
                 "comparison": self.comparison, "unit": self.unit}
 
 
-@dataclass
+@dataclass(frozen=True)
 class Finding:
     fault: str
     frames: tuple[int, int]
