@@ -13,27 +13,32 @@ import numpy as np
 
 from hingecheck.core.analysis import Analysis, RepVerdict
 from hingecheck.core.faults import FAULTS
+from hingecheck.outputs.state import BannerLevel
 
 
 @dataclass
 class FrameView:
+    """What the overlay shows at one frame (see :func:`frame_views`)."""
+
     rep_count: int = 0
     phase: str = ""
     angles: dict[str, float] = field(default_factory=dict)
     active_faults: list[str] = field(default_factory=list)
     banner: str | None = None
-    banner_level: str = "info"
+    banner_level: BannerLevel = BannerLevel.INFO
 
 
-def verdict_banner(v: RepVerdict) -> tuple[str, str]:
-    """(text, level) summing up one rep: good / warn (mild) / bad."""
+def verdict_banner(v: RepVerdict) -> tuple[str, BannerLevel]:
+    """(text, level) summing up one rep: good / warn (every fault mild) / bad;
+    info when the rep could not be judged."""
     name = f"Rep {v.rep.index}" if v.rep.complete else "Movement"
     if not v.judged:
-        return f"{name}: can't judge - {v.cant_judge['*']}", "info"
+        return f"{name}: can't judge - {v.cant_judge['*']}", BannerLevel.INFO
     if not v.findings:
-        return f"{name}: good hinge", "good"
+        return f"{name}: good hinge", BannerLevel.GOOD
     worst = max(v.findings, key=lambda f: f.severity)
-    level = "warn" if all(f.severity_label == "mild" for f in v.findings) else "bad"
+    mild = all(f.severity_label == "mild" for f in v.findings)
+    level = BannerLevel.WARN if mild else BannerLevel.BAD
     others = "" if len(v.findings) == 1 else f" (+{len(v.findings) - 1} more)"
     return f"{name}: {FAULTS[worst.fault].title}{others} - {FAULTS[worst.fault].cue}", level
 
@@ -49,7 +54,7 @@ def frame_views(analysis: Analysis) -> list[FrameView]:
         fv.phase = "standing"
     count = 0
     events = sorted(analysis.reps, key=lambda v: v.rep.end)
-    banner, level = None, "info"
+    banner, level = None, BannerLevel.INFO
     k = 0
     for i in range(n):
         while k < len(events) and events[k].rep.end <= i:
