@@ -352,3 +352,16 @@ def test_banner_level_enum_and_string_draw_alike():
         assert np.array_equal(a, b)
     unknown = draw_banner(np.zeros((h, w, 3), np.uint8), text, "nonsense")
     assert np.array_equal(unknown, draw_banner(np.zeros((h, w, 3), np.uint8), text, BannerLevel.INFO))
+
+
+def test_an_enum_phase_shows_its_value():
+    """A phase given as an enum (as the core may hand it over) reads like its string."""
+    import enum
+
+    class Phase(enum.Enum):
+        DOWN = "down"
+
+    h, w = 640, 360
+    as_enum = draw_hud(np.zeros((h, w, 3), np.uint8), OverlayState(None, None, phase=Phase.DOWN))
+    as_text = draw_hud(np.zeros((h, w, 3), np.uint8), OverlayState(None, None, phase="down"))
+    assert np.array_equal(as_enum, as_text)

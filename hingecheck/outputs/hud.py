@@ -12,6 +12,7 @@ layout each.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 from functools import lru_cache
 
 import cv2
@@ -45,6 +46,14 @@ FAULT_MIN_WRAP_WIDTH = 110
 
 def _is_blank(label: str | None) -> bool:
     return not label or not str(label).strip()
+
+
+def _shown(label: object) -> str:
+    """The text shown for a label: an enum's value (``"down"``, not
+    ``"Phase.DOWN"``), any other value as a string, nothing for None."""
+    if isinstance(label, Enum):
+        label = label.value
+    return str(label or "")
 
 
 # --- banner ---------------------------------------------------------------------------
@@ -230,7 +239,7 @@ def _count_text(rep_count) -> str:
 def _draw_rep_panel(frame: np.ndarray, state: OverlayState, x0: int, y0: int, p: int,
                     k: float) -> tuple[int, int]:
     """Panel 1 at (x0, y0) with padding ``p``; returns its (width, height)."""
-    counter = _Counter(_count_text(state.rep_count), str(state.phase or ""), k)
+    counter = _Counter(_count_text(state.rep_count), _shown(state.phase), k)
     table = _AngleTable(tuple((str(n), draw.fmt_angle(v)) for n, v in (state.angles or {}).items()),
                         k)
     (top_w, top_h), (ang_w, ang_h) = counter.size, table.size

@@ -15,8 +15,12 @@ from hingecheck.core.analysis import Analysis, RepVerdict
 from hingecheck.core.faults import FAULTS
 from hingecheck.outputs.state import BannerLevel
 
+#: the phase shown outside reps, inside one (before, at and after its bottom),
+#: and on every frame of a clip where no one was found
+STANDING, DOWN, BOTTOM, UP, NO_PERSON = "standing", "down", "bottom", "up", "no person"
 
-@dataclass
+
+@dataclass(frozen=True)
 class FrameView:
     """What the overlay shows at one frame (see :func:`frame_views`)."""
 
@@ -43,37 +47,52 @@ def verdict_banner(v: RepVerdict) -> tuple[str, BannerLevel]:
     return f"{name}: {FAULTS[worst.fault].title}{others} - {FAULTS[worst.fault].cue}", level
 
 
-def frame_views(analysis: Analysis) -> list[FrameView]:
-    """One :class:`FrameView` per frame of the analysed clip."""
+def _angles(analysis: Analysis) -> list[dict[str, float]]:
+    """Per frame, the angles shown: hip and knee as the joint's included angle
+    (180 at lockout, the overlay's convention), trunk and neck as measured."""
     sig = analysis.signals
-    n = analysis.timestamps.size
-    views = [FrameView() for _ in range(n)]
-    hip, knee, trunk, neck = (180 - sig.hip_flexion, 180 - sig.knee_flexion, sig.trunk_angle, sig.neck_angle)
-    for i, fv in enumerate(views):
-        fv.angles = {"hip": float(hip[i]), "knee": float(knee[i]), "trunk": float(trunk[i]), "neck": float(neck[i])}
-        fv.phase = "standing"
-    count = 0
+    hip, knee = 180 - sig.hip_flexion, 180 - sig.knee_flexion
+    return [{"hip": float(h), "knee": float(k), "trunk": float(t), "neck": float(nk)}
+            for h, k, t, nk in zip(hip, knee, sig.trunk_angle, sig.neck_angle)]
+
+
+def _counts_and_banners(analysis: Analysis, n: int) -> list[tuple[int, str | None, BannerLevel]]:
+    """Per frame: complete reps ended so far, and the banner of the last rep that ended."""
     events = sorted(analysis.reps, key=lambda v: v.rep.end)
-    banner, level = None, BannerLevel.INFO
-    k = 0
+    out: list[tuple[int, str | None, BannerLevel]] = []
+    count, banner, level, k = 0, None, BannerLevel.INFO, 0
     for i in range(n):
         while k < len(events) and events[k].rep.end <= i:
             if events[k].rep.complete:
                 count += 1
             banner, level = verdict_banner(events[k])
             k += 1
-        views[i].rep_count = count
-        views[i].banner, views[i].banner_level = banner, level
+        out.append((count, banner, level))
+    return out
+
+
+def _phases_and_faults(analysis: Analysis, n: int) -> tuple[list[str], list[list[str]]]:
+    """Per frame: the phase, and the faults seen so far in the rep it belongs to
+    (a fault shows from where it was seen to the end of its rep)."""
+    phases = [STANDING] * n
+    active: list[list[str]] = [[] for _ in range(n)]
     for v in analysis.reps:
         r = v.rep
         for i in range(r.start, r.end + 1):
-            views[i].phase = "down" if i < r.bottom else "bottom" if i == r.bottom else "up"
+            phases[i] = DOWN if i < r.bottom else BOTTOM if i == r.bottom else UP
         for f in v.findings:
-            # show a fault from where it was seen to the end of the rep
             for i in range(f.frames[0], max(f.frames[1], r.end) + 1):
-                if f.fault not in views[i].active_faults:
-                    views[i].active_faults.append(f.fault)
-    if not np.isfinite(hip).any():
-        for fv in views:
-            fv.phase = "no person"
-    return views
+                if f.fault not in active[i]:
+                    active[i].append(f.fault)
+    if not np.isfinite(analysis.signals.hip_flexion).any():
+        phases = [NO_PERSON] * n
+    return phases, active
+
+
+def frame_views(analysis: Analysis) -> list[FrameView]:
+    """One :class:`FrameView` per frame of the analysed clip."""
+    n = analysis.timestamps.size
+    phases, active = _phases_and_faults(analysis, n)
+    return [FrameView(count, phase, angles, faults, banner, level)
+            for (count, banner, level), phase, angles, faults
+            in zip(_counts_and_banners(analysis, n), phases, _angles(analysis), active)]
