@@ -248,6 +248,7 @@ class _LiveLoop:
         self.t0 = time.perf_counter()
 
     def _should_end(self) -> bool:
+        """Time is up, or ``stop`` is set (which counts as the user quitting)."""
         if self.max_seconds is not None and time.perf_counter() - self.t0 > self.max_seconds:
             return True
         if self.stop is not None and self.stop.is_set():

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
+from typing import NamedTuple
 
 import cv2
 import numpy as np
@@ -45,6 +46,7 @@ FAULT_MIN_WRAP_WIDTH = 110
 
 
 def _is_blank(label: str | None) -> bool:
+    """True for None, an empty or an all-blank text."""
     return not label or not str(label).strip()
 
 
@@ -151,10 +153,12 @@ class _Counter:
     k: float
 
     def _fonts(self):
+        """(scale, thickness) of the count, the ``REPS`` label and the phase."""
         k = self.k
         return (3.0 * k, px(6 * k)), (0.7 * k, px(1.6 * k)), (0.85 * k, px(2 * k))
 
     def _sizes(self):
+        """Widths and heights of the count, the label and the phase."""
         big, lab, ph = self._fonts()
         cw, ch, _ = draw.text_size(self.count, *big)
         lw, lh, _ = draw.text_size("REPS", *lab)
@@ -188,11 +192,14 @@ class _AngleTable:
     k: float
 
     def _metrics(self):
+        """(scale, thickness, row height, text height, baseline, name width,
+        value width, degree ring radius)."""
         scale, thickness = 0.72 * self.k, px(1.6 * self.k)
         row_h, height, base = draw.line_metrics(scale, thickness, 1.3)
         name_w = max((draw.text_size(n, scale, thickness)[0] for n, _ in self.rows), default=0)
         val_w = max((draw.text_size(v, scale, thickness)[0] for _, v in self.rows), default=0)
-        return scale, thickness, row_h, height, base, name_w, val_w
+        deg_r = max(2, int(round(height * 0.18)))
+        return scale, thickness, row_h, height, base, name_w, val_w, deg_r
 
     @property
     def sep(self) -> int:
@@ -204,15 +211,15 @@ class _AngleTable:
         """(width, height) of the rows (without :attr:`sep`)."""
         if not self.rows:
             return 0, 0
-        _, thickness, row_h, height, _, name_w, val_w = self._metrics()
-        deg_w = 2 * max(2, int(round(height * 0.18))) + thickness + px(3 * self.k)
+        _, thickness, row_h, _, _, name_w, val_w, deg_r = self._metrics()
+        deg_w = 2 * deg_r + thickness + px(3 * self.k)
         return name_w + px(18 * self.k) + val_w + deg_w, len(self.rows) * row_h
 
     def draw(self, frame: np.ndarray, x: int, y: int, rule_w: int) -> None:
         """The rule line ``rule_w`` wide and the rows below it, from (x, y)."""
         if not self.rows:
             return
-        scale, thickness, row_h, height, base, name_w, val_w = self._metrics()
+        scale, thickness, row_h, height, base, name_w, val_w, deg_r = self._metrics()
         k = self.k
         ly = y + self.sep // 2
         cv2.line(frame, (x, ly), (x + rule_w, ly), draw.RULE_LINE, px(1 * k))
@@ -224,12 +231,13 @@ class _AngleTable:
             vw = draw.text_size(val, scale, thickness)[0]
             draw.text(frame, val, (val_right - vw, base_y), scale, draw.TEXT, thickness)
             if val != "--":
-                draw.degree(frame, val_right + px(2 * k), base_y - height,
-                            max(2, int(round(height * 0.18))), draw.TEXT, max(1, thickness - 1))
+                draw.degree(frame, val_right + px(2 * k), base_y - height, deg_r, draw.TEXT,
+                            max(1, thickness - 1))
             y += row_h
 
 
 def _count_text(rep_count) -> str:
+    """The rep counter's text; ``-`` for a count that is not a number."""
     try:
         return str(int(rep_count or 0))
     except (TypeError, ValueError, OverflowError):   # e.g. a NaN count
@@ -259,8 +267,22 @@ def _fault_dot(scale: float, k: float) -> int:
     return px(7 * k * scale / (0.8 * k))
 
 
-def _fault_rows(titles: tuple[str, ...], scale: float, k: float, p: int, wrap_w: int | None):
-    """The fault list laid out at ``scale``, wrapped to ``wrap_w`` if given (see _fault_layout)."""
+class _FaultLayout(NamedTuple):
+    """The fault list laid out: font, rows of (text, starts an item), panel size, line metrics."""
+
+    scale: float
+    thickness: int
+    rows: tuple[tuple[str, bool], ...]
+    width: int
+    height: int
+    row_h: int
+    text_h: int
+    base: int
+
+
+def _fault_rows(titles: tuple[str, ...], scale: float, k: float, p: int,
+                wrap_w: int | None) -> _FaultLayout:
+    """The fault list laid out at ``scale``, wrapped to ``wrap_w`` if given."""
     thickness = px(2 * k)
     indent = 2 * _fault_dot(scale, k) + px(10 * k)
     rows: list[tuple[str, bool]] = []
@@ -269,33 +291,32 @@ def _fault_rows(titles: tuple[str, ...], scale: float, k: float, p: int, wrap_w:
         rows += [(ln, i == 0) for i, ln in enumerate(lines)]
     frow, fh, fbase = draw.line_metrics(scale, thickness, 1.35)
     pw = indent + max(draw.text_size(r, scale, thickness)[0] for r, _ in rows) + 2 * p
-    return scale, thickness, tuple(rows), pw, len(rows) * frow + 2 * p, frow, fh, fbase
+    return _FaultLayout(scale, thickness, tuple(rows), pw, len(rows) * frow + 2 * p, frow, fh, fbase)
 
 
 @lru_cache(maxsize=64)
-def _fault_layout(titles: tuple[str, ...], k: float, avail: int, p: int):
+def _fault_layout(titles: tuple[str, ...], k: float, avail: int, p: int) -> _FaultLayout:
     """Fit the fault list in ``avail`` pixels: full size, else smaller, else wrapped.
 
-    Returns (font scale, thickness, rows of (text, starts an item), panel
-    width, panel height, row height, text height, baseline depth). When even
-    wrapping does not fit, the full-size layout is returned (the caller then
-    stacks the panel under the first one).
+    When even wrapping does not fit, the full-size layout is returned (the
+    caller then stacks the panel under the first one).
     """
     full = _fault_rows(titles, 0.8 * k, k, p, None)
-    if full[3] <= avail:
+    if full.width <= avail:
         return full
     for f in FAULT_FONT_STEPS:
         cand = _fault_rows(titles, 0.8 * k * f, k, p, None)
-        if cand[3] <= avail:
+        if cand.width <= avail:
             return cand
     if avail - 2 * p > FAULT_MIN_WRAP_WIDTH * k:
         cand = _fault_rows(titles, 0.8 * k * FAULT_FONT_STEPS[-1], k, p, avail - 2 * p)
-        if cand[3] <= avail:
+        if cand.width <= avail:
             return cand
     return full
 
 
 def _fault_title(fid: str) -> str:
+    """A fault's title; an unknown id made readable."""
     info = FAULTS.get(fid)
     return info.title if info is not None else fid.replace("_", " ").capitalize()
 
@@ -307,22 +328,23 @@ def _draw_fault_panel(frame: np.ndarray, faults: list[str], panel1: tuple[int, i
     x0, y0, pw1, ph1 = panel1
     titles = tuple(_fault_title(f) for f in faults)
     avail = w - (x0 + pw1) - 2 * m        # room to the right of panel 1
-    scale, thickness, rows, pw2, ph2, frow, fh, fbase = _fault_layout(titles, k, avail, p)
-    if pw2 <= avail:
-        fx0, fy0 = w - m - pw2, y0
+    lay = _fault_layout(titles, k, avail, p)
+    if lay.width <= avail:
+        fx0, fy0 = w - m - lay.width, y0
     else:                                 # too narrow: stack under panel 1
         fx0, fy0 = m, y0 + ph1 + px(10 * k)
-    draw.panel(frame, fx0, fy0, fx0 + pw2, fy0 + ph2)
-    dot = _fault_dot(scale, k)
+    draw.panel(frame, fx0, fy0, fx0 + lay.width, fy0 + lay.height)
+    dot = _fault_dot(lay.scale, k)
     indent = 2 * dot + px(10 * k)
     y = fy0 + p
-    for line, first in rows:
-        base_y = y + fh + (frow - fh - fbase) // 2
+    for line, first in lay.rows:
+        base_y = y + lay.text_h + (lay.row_h - lay.text_h - lay.base) // 2
         if first:
-            cv2.circle(frame, (fx0 + p + dot, base_y - fh // 2), dot, draw.HIGHLIGHT, -1,
+            cv2.circle(frame, (fx0 + p + dot, base_y - lay.text_h // 2), dot, draw.HIGHLIGHT, -1,
                        cv2.LINE_AA)
-        draw.text(frame, line, (fx0 + p + indent, base_y), scale, draw.FAULT_TEXT, thickness)
-        y += frow
+        draw.text(frame, line, (fx0 + p + indent, base_y), lay.scale, draw.FAULT_TEXT,
+                  lay.thickness)
+        y += lay.row_h
 
 
 def draw_hud(frame: np.ndarray, state: OverlayState) -> np.ndarray:

@@ -54,10 +54,12 @@ def as_side(side: str | BodySide) -> BodySide:
 
 
 def _other(side: BodySide) -> BodySide:
+    """The far side to ``side``."""
     return RIGHT if side.name == LEFT.name else LEFT
 
 
 def _is_side(lm: Landmark, side: BodySide) -> bool:
+    """True when the landmark belongs to ``side`` (by its name, e.g. ``LEFT_KNEE``)."""
     return lm.name.startswith(side.name.upper() + "_")
 
 
