@@ -107,3 +107,127 @@ def test_camera_unplugged_mid_set_keeps_the_reps_done(tmp_path):
     assert result.source_error and "unplugged" in result.source_error
     assert result.analysis.rep_count >= 2
     assert np.isfinite(result.stats()["latency_ms_median"])
+
+
+class _FakeClock:
+    """A monotonic clock the test advances by hand (no wall-clock waits)."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def monotonic(self):
+        return self.now
+
+
+def test_voice_cooldown_and_mute(monkeypatch):
+    from hingecheck.apps import voice as voice_mod
+
+    clock = _FakeClock()
+    monkeypatch.setattr(voice_mod.time, "monotonic", clock.monotonic)
+    v = voice_mod.Voice(muted=False, cooldown_s=4.0)
+    v.engine = None  # no speech program: beeps (on a terminal only)
+    v.say("push the hips back")
+    clock.now += 3.9
+    v.say("too soon")
+    clock.now += 0.2
+    v.say("brace")
+    v.muted = True
+    clock.now += 10
+    v.say("muted")
+    assert v.spoken == ["push the hips back", "brace"]
+
+
+class _Keys:
+    """Stands in for the window's cv2 calls: scripted keys, shown frames counted."""
+
+    def __init__(self, script):
+        self.script = dict(script)   # call number -> key
+        self.calls = []              # wait of each waitKey call, ms
+        self.shown = 0
+
+    def wait_key(self, ms):
+        self.calls.append(ms)
+        return self.script.get(len(self.calls), -1)
+
+    def install(self, monkeypatch):
+        from hingecheck.apps import live
+        monkeypatch.setattr(live.cv2, "waitKey", self.wait_key)
+        monkeypatch.setattr(live.cv2, "imshow", lambda name, frame: setattr(self, "shown", self.shown + 1))
+        for name in ("namedWindow", "resizeWindow", "destroyAllWindows"):
+            monkeypatch.setattr(live.cv2, name, lambda *a, **k: None)
+
+
+def test_window_keys_mute_pause_reset_quit(monkeypatch):
+    from hingecheck.apps.live import run_live
+    from hingecheck.apps.voice import Voice
+    from hingecheck.core.config import load_config
+
+    clip = require_clips() / "clip01.mp4"
+    model = require_model_dir(LITE) / LITE
+    # m mutes on the 3rd frame and r resets on the 4th; space pauses on the 5th;
+    # while paused r and m do nothing and space resumes; q quits on the 20th
+    keys = _Keys({3: ord("m"), 4: ord("r"), 5: ord(" "), 6: ord("r"), 7: ord("m"), 8: ord(" "),
+                  20: ord("q")})
+    keys.install(monkeypatch)
+    src = _DyingCamera(clip, 60)
+    voice = Voice(muted=False)
+    result = run_live(src, model, "kettlebell_deadlift", load_config().for_exercise("kettlebell_deadlift"),
+                      window=True, voice=voice)
+    assert result.quit_by_user and voice.muted
+    running = [i for i, ms in enumerate(keys.calls, 1) if ms != 30]
+    paused = [i for i, ms in enumerate(keys.calls, 1) if ms == 30]
+    assert paused == [6, 7, 8]                    # the paused calls skip their frames
+    assert result.frames == len(running) == keys.shown == 17
+    assert src.i == len(keys.calls) == 20         # every frame taken was shown or skipped
+    # the reset on the 4th dropped what came before (the paused r did not reset again)
+    assert result.analysis.timestamps.size == len([i for i in running if i > 4]) == 13
+
+
+def test_record_writes_the_annotated_video(tmp_path):
+    import cv2
+
+    from hingecheck.apps.live import run_live
+    from hingecheck.core.config import load_config
+
+    clip = require_clips() / "clip01.mp4"
+    model = require_model_dir(LITE) / LITE
+    src = _DyingCamera(clip, 45)
+    out = tmp_path / "set.mp4"
+    result = run_live(src, model, "kettlebell_deadlift", load_config().for_exercise("kettlebell_deadlift"),
+                      window=False, record=out)
+    assert result.frames == 45 and out.exists()
+    cap = cv2.VideoCapture(str(out))
+    ok, first = cap.read()
+    frames = int(cap.get(cv2.CAP_PROP_FRAME_COUNT))
+    cap.release()
+    assert ok and first.shape == src.frames[0].shape and frames >= 44
+    assert not np.array_equal(first, src.frames[0])   # the overlay is drawn on it
+
+
+class _BrokenCamera(_DyingCamera):
+    """Frames, then the driver raises (not a clean end of the source)."""
+
+    closed = False
+
+    def get(self, timeout=1.0):
+        if self.i >= len(self.frames):
+            raise RuntimeError("driver crashed")
+        return super().get(timeout)
+
+    def close(self):
+        self.closed = True
+
+
+def test_an_error_mid_set_leaves_no_recording_and_closes_the_source(tmp_path):
+    from hingecheck.apps.live import run_live
+    from hingecheck.core.config import load_config
+
+    clip = require_clips() / "clip01.mp4"
+    model = require_model_dir(LITE) / LITE
+    src = _BrokenCamera(clip, 20)
+    out = tmp_path / "set.mp4"
+    with pytest.raises(RuntimeError, match="driver crashed"):
+        run_live(src, model, "kettlebell_deadlift", load_config().for_exercise("kettlebell_deadlift"),
+                 window=False, record=out)
+    assert src.closed and not out.exists()
+    assert list(tmp_path.iterdir()) == []          # no temporary file left behind

@@ -10,31 +10,39 @@ shown, and spoken or beeped, as soon as the rep is over.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 import threading
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass, field
+from enum import IntEnum
 from pathlib import Path
 
 import cv2
 import numpy as np
 
+from hingecheck.apps.coach import LiveCoach
+from hingecheck.apps.voice import Voice
 from hingecheck.core.analysis import Analysis
 from hingecheck.core.config import Thresholds
 from hingecheck.core.errors import HingecheckError
-from hingecheck.core.faults import FAULTS
-from hingecheck.core.guidance import setup_guidance
-from hingecheck.core.stream import StreamingAnalyzer
 from hingecheck.io import _quiet  # noqa: F401  (before cv2)
-from hingecheck.io.extract import frame_back_curvature
 from hingecheck.io.pose import PoseEstimator
-from hingecheck.outputs.timeline import verdict_banner
+from hingecheck.outputs.annotate import draw_overlay
+from hingecheck.outputs.stills import StillKeeper
+
+__all__ = ["FrameSource", "LiveResult", "SourceFrame", "Voice", "run_live"]
+
+#: how long one wait for a frame lasts before the loop checks its stop conditions (s)
+FRAME_WAIT_S = 0.5
+#: how long the window waits for a key (ms): while paused, and after each frame
+PAUSED_KEY_WAIT_MS = 30
+RUNNING_KEY_WAIT_MS = 1
 
 
 @dataclass
 class SourceFrame:
+    """One frame of a :class:`FrameSource`: its number, time, pixels and arrival time."""
+
     seq: int
     t: float           # seconds, the source's own clock
     bgr: np.ndarray
@@ -147,36 +155,6 @@ class FrameSource:
         self._thread.join(timeout=2)
 
 
-class Voice:
-    """Speaks a cue (espeak-ng/espeak/spd-say/say when present) or beeps,
-    at most once per ``cooldown_s`` so it does not nag."""
-
-    ENGINES = ("espeak-ng", "espeak", "spd-say", "say")
-
-    def __init__(self, muted: bool = False, cooldown_s: float = 4.0):
-        self.muted = muted
-        self.cooldown_s = cooldown_s
-        self._last = -np.inf
-        self.engine = next(filter(None, map(shutil.which, self.ENGINES)), None)
-        self.spoken: list[str] = []
-
-    def say(self, text: str) -> None:
-        now = time.monotonic()
-        if self.muted or now - self._last < self.cooldown_s:
-            return
-        self._last = now
-        self.spoken.append(text)
-        if self.engine:
-            try:
-                subprocess.Popen([self.engine, text], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                return
-            except OSError:
-                pass
-        if sys.stdout.isatty():
-            sys.stdout.write("\a")
-            sys.stdout.flush()
-
-
 WINDOW = "hingecheck live"
 #: the window's height on screen, in pixels: big enough to read from 2-3 m
 WINDOW_HEIGHT = 900
@@ -193,6 +171,8 @@ def _open_window(w: int, h: int) -> None:
 
 @dataclass
 class LiveResult:
+    """What a live set produced: the analysis and the loop's own statistics."""
+
     analysis: Analysis
     frames: int
     dropped: int
@@ -202,6 +182,7 @@ class LiveResult:
     quit_by_user: bool = False
 
     def stats(self) -> dict:
+        """Frames processed and dropped, frame rate, latency median and 95th percentile."""
         lat = np.asarray(self.latencies_ms)
         return {
             "frames_processed": self.frames, "frames_dropped": self.dropped,
@@ -212,117 +193,148 @@ class LiveResult:
         }
 
 
+
+
+class Key(IntEnum):
+    """The window's keys."""
+
+    QUIT = ord("q")
+    PAUSE = ord(" ")
+    RESET = ord("r")
+    MUTE = ord("m")
+
+
+class _Window:
+    """The on-screen window, or nothing when ``enabled`` is false (headless)."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+
+    def open(self, w: int, h: int) -> None:
+        """Open the window for frames of ``w`` x ``h`` pixels."""
+        if self.enabled:
+            _open_window(w, h)
+
+    def key(self, wait_ms: int) -> int:
+        """The key pressed within ``wait_ms`` (its low byte), -1 when none or headless."""
+        return cv2.waitKey(wait_ms) & 0xFF if self.enabled else -1
+
+    def show(self, frame: np.ndarray) -> int:
+        """Show ``frame``; return the key pressed meanwhile (see :meth:`key`)."""
+        cv2.imshow(WINDOW, frame)
+        return self.key(RUNNING_KEY_WAIT_MS)
+
+    def close(self) -> None:
+        """Close every window (if any was opened)."""
+        if self.enabled:
+            cv2.destroyAllWindows()
+
+
+class _LiveLoop:
+    """The frame loop of :func:`run_live`: get, infer, analyse, draw, record, keys."""
+
+    def __init__(self, source: FrameSource, exercise: str, th: Thresholds, window: _Window,
+                 voice: Voice, record: Path | None, stills: StillKeeper | None,
+                 stop: threading.Event | None,
+                 max_seconds: float | None):
+        self.source, self.exercise, self.th = source, exercise, th
+        self.window, self.voice, self.record, self.stills = window, voice, record, stills
+        self.stop, self.max_seconds = stop, max_seconds
+        self.coach: LiveCoach | None = None
+        self.writer = None
+        self.paused = False
+        self.quit_by_user = False
+        self.latencies: list[float] = []
+        self.t0 = time.perf_counter()
+
+    def _should_end(self) -> bool:
+        """Time is up, or ``stop`` is set (which counts as the user quitting)."""
+        if self.max_seconds is not None and time.perf_counter() - self.t0 > self.max_seconds:
+            return True
+        if self.stop is not None and self.stop.is_set():
+            self.quit_by_user = True
+            return True
+        return False
+
+    def _start(self, item: SourceFrame, stack: ExitStack) -> None:
+        """The first frame: its size sets up the analyser, the window and the recorder."""
+        from hingecheck.io.video import VideoWriter
+
+        h, w = item.bgr.shape[:2]
+        self.coach = LiveCoach(self.exercise, self.th, (w, h), self.voice, self.stills)
+        self.window.open(w, h)
+        if self.record is not None:
+            self.writer = stack.enter_context(VideoWriter(self.record, self.source.fps, (w, h)))
+
+    def _on_key(self, key: int) -> bool:
+        """Act on a key; False when it ends the set."""
+        if key == Key.QUIT:
+            self.quit_by_user = True
+            return False
+        if key == Key.PAUSE:
+            self.paused = not self.paused
+        elif key == Key.RESET and not self.paused:
+            self.coach.reset()
+        elif key == Key.MUTE and not self.paused:
+            self.voice.muted = not self.voice.muted
+        return True
+
+    def _step(self, est: PoseEstimator, item: SourceFrame) -> bool:
+        """One frame through the model, the analyser and the overlay; False to end."""
+        fp = est.detect(item.bgr, item.t)
+        self.coach.push(item.t, fp)
+        self.latencies.append((time.perf_counter() - item.arrival) * 1000.0)
+        self.coach.keep_still(item.bgr, fp)
+        if not (self.window.enabled or self.writer is not None):
+            return True
+        frame = draw_overlay(item.bgr, self.coach.overlay_state(item.bgr, fp))
+        if self.writer is not None:
+            self.writer.write(frame, item.t)  # dropped frames: the previous one held
+        return self._on_key(self.window.show(frame)) if self.window.enabled else True
+
+    def run(self, est: PoseEstimator, stack: ExitStack) -> None:
+        """Until the source ends, a key or ``stop`` ends the set, or time is up."""
+        while not self._should_end():
+            item = self.source.get(timeout=FRAME_WAIT_S)
+            if item is None:
+                if self.source.ended:
+                    getattr(self.source, "check_complete", lambda: None)()  # a file: truncated?
+                    return
+                continue
+            if self.coach is None:
+                self._start(item, stack)
+            if self.paused:  # the frame is skipped; only space (resume) and q act
+                if not self._on_key(self.window.key(PAUSED_KEY_WAIT_MS)):
+                    return
+                continue
+            if not self._step(est, item):
+                return
+
+
 def run_live(source: FrameSource, model_path: str | Path, exercise: str, th: Thresholds, *,
              window: bool = True, voice: Voice | None = None, record: Path | None = None,
-             segmentation: bool = True, max_seconds: float | None = None, stills=None,
+             segmentation: bool = True, max_seconds: float | None = None,
+             stills: StillKeeper | None = None,
              stop: threading.Event | None = None) -> LiveResult:
     """The live loop. Returns when the source ends, on q, when ``stop`` is set
     (Ctrl-C, SIGTERM: the set ends as with q), or after ``max_seconds``.
     A file source that ended is checked as ``analyze`` checks it (truncation).
 
     ``stills`` (a :class:`~hingecheck.outputs.stills.StillKeeper`), if given, keeps
-    a few downscaled frames of the set for the visual report.
+    a few downscaled frames of the set for the visual report. ``record``, if
+    given, is written as the annotated video; it is kept only when the set
+    ends without an error.
     """
-    from hingecheck.io.video import VideoWriter
-    from hingecheck.outputs.annotate import OverlayState, draw_overlay
-
-    voice = voice or Voice(muted=True)
-    analyzer: StreamingAnalyzer | None = None
-    latencies: list[float] = []
-    banner, level = None, "info"
-    paused = False
-    quit_by_user = False
-    writer = None
-    writer_ctx = None
-    frames = 0
-    t0 = time.perf_counter()
-    try:
-        with PoseEstimator(model_path, segmentation=segmentation) as est:
-            while True:
-                if max_seconds is not None and time.perf_counter() - t0 > max_seconds:
-                    break
-                if stop is not None and stop.is_set():
-                    quit_by_user = True
-                    break
-                item = source.get(timeout=0.5)
-                if item is None:
-                    if source.ended:
-                        getattr(source, "check_complete", lambda: None)()  # a file: truncated?
-                        break
-                    continue
-                if analyzer is None:
-                    h, w = item.bgr.shape[:2]
-                    analyzer = StreamingAnalyzer(exercise, th, (w, h))
-                    if window:
-                        _open_window(w, h)
-                    if record is not None:
-                        ctx = VideoWriter(record, source.fps, (w, h))
-                        writer = ctx.__enter__()  # (its own cleanup if this fails)
-                        writer_ctx = ctx
-                if paused:
-                    key = cv2.waitKey(30) & 0xFF if window else -1
-                    if key == ord(" "):
-                        paused = False
-                    elif key == ord("q"):
-                        quit_by_user = True
-                        break
-                    continue
-                fp = est.detect(item.bgr, item.t)
-                curv = frame_back_curvature(fp, analyzer.facing) if analyzer.side is not None else float("nan")
-                new = analyzer.push(item.t, fp.image, fp.visibility, curv)
-                for v in new:
-                    banner, level = verdict_banner(v)
-                    if v.findings:
-                        worst = max(v.findings, key=lambda f: f.severity)
-                        voice.say(FAULTS[worst.fault].cue)
-                latencies.append((time.perf_counter() - item.arrival) * 1000.0)
-                frames += 1
-                if stills is not None:  # after the verdict, before the overlay draws on the frame
-                    stills.offer(len(analyzer) - 1, item.bgr, fp.image, fp.visibility)
-                if window or writer is not None:
-                    small = cv2.resize(item.bgr, (32, 18), interpolation=cv2.INTER_AREA)
-                    luma = float(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY).mean())
-                    status = setup_guidance(fp.image if fp.detected else None, fp.visibility,
-                                            analyzer.frame_size, luma, analyzer.side_on(), th.side_on_max,
-                                            analyzer.calibration is not None or analyzer.rep_count > 0)
-                    active = []
-                    if analyzer.verdicts and analyzer.verdicts[-1].rep.end >= len(analyzer) - 30:
-                        active = analyzer.verdicts[-1].faults
-                    state = OverlayState(landmarks=fp.image if fp.detected else None, visibility=fp.visibility,
-                                         side=analyzer.side.name if analyzer.side else "left",
-                                         angles=analyzer.current_angles(), rep_count=analyzer.rep_count,
-                                         phase=analyzer.phase, active_faults=list(active), banner=banner,
-                                         banner_level=level, status=status)
-                    frame = draw_overlay(item.bgr, state)
-                    if writer is not None:
-                        writer.write(frame, item.t)  # dropped frames: the previous one held
-                    if window:
-                        cv2.imshow(WINDOW, frame)
-                        key = cv2.waitKey(1) & 0xFF
-                        if key == ord("q"):
-                            quit_by_user = True
-                            break
-                        if key == ord(" "):
-                            paused = True
-                        elif key == ord("r"):
-                            analyzer = StreamingAnalyzer(exercise, th, analyzer.frame_size)
-                            if stills is not None:
-                                stills.reset()
-                            banner, level = "set reset", "info"
-                        elif key == ord("m"):
-                            voice.muted = not voice.muted
-    except BaseException as exc:
-        if writer_ctx is not None:
-            writer_ctx.__exit__(type(exc), exc, exc.__traceback__)
-            writer_ctx = None
-        raise
-    finally:
-        source.close()
-        if window:
-            cv2.destroyAllWindows()
-    if writer_ctx is not None:
-        writer_ctx.__exit__(None, None, None)
-    wall = time.perf_counter() - t0
-    if analyzer is None:
+    win = _Window(window)
+    loop = _LiveLoop(source, exercise, th, win, voice or Voice(muted=True), record, stills, stop,
+                     max_seconds)
+    with ExitStack() as stack:  # closed in reverse: recorder, model, window, source
+        stack.callback(source.close)
+        stack.callback(win.close)
+        est = stack.enter_context(PoseEstimator(model_path, segmentation=segmentation))
+        loop.run(est, stack)
+    wall = time.perf_counter() - loop.t0
+    if loop.coach is None:
         raise HingecheckError(source.error or f"{source.name} delivered no frame")
-    return LiveResult(analyzer.finish(), frames, source.dropped, wall, latencies, source.error, quit_by_user)
+    return LiveResult(loop.coach.analyzer.finish(), len(loop.latencies), source.dropped, wall,
+                      loop.latencies, source.error, loop.quit_by_user)

@@ -1,8 +1,11 @@
 """What a set turns into for a person: text, pictures, pages, history.
 
-The analysis serialiser, the text report, the timeline, overlay annotators
-(they only draw), the annotated video, per-rep stills, the HTML set report,
-the history store and its views, and the per-set output plan.
+``serialize`` (the JSON forms of an analysis), ``report`` (the text table),
+``timeline`` (what the overlay shows per frame), ``state`` (OverlayState,
+BannerLevel), ``draw`` (primitives), ``skeleton``, ``hud``, ``annotate`` (the
+annotators behind one ``annotate(frame, state)`` interface; they only draw),
+``render`` (the annotated video), ``stills``, ``plots``, ``htmlreport``,
+``history`` (sqlite) and ``historyview``, ``setoutputs`` (the per-set plan).
 
 May import: ``hingecheck.core`` and ``hingecheck.io``.
 """

@@ -12,7 +12,7 @@ a kept frame within ``stride / 2`` frames of it. The video is never decoded
 a second time.
 
 :func:`render_still` draws a kept frame's skeleton with the existing
-annotators (:mod:`hingecheck.outputs.annotate`), highlighting the body part of
+skeleton annotator (:mod:`hingecheck.outputs.annotate`), highlighting the body part of
 each fault it is shown for.
 """
 
@@ -24,7 +24,9 @@ import cv2
 import numpy as np
 
 from hingecheck.io import _quiet  # noqa: F401  (before cv2)
-from hingecheck.outputs.annotate import draw_skeleton, fault_highlights
+from hingecheck.outputs.annotate import SkeletonAnnotator
+from hingecheck.outputs.skeleton import MIN_VISIBILITY
+from hingecheck.outputs.state import OverlayState
 
 #: the longer side of a kept still, in pixels
 STILL_LONG_SIDE = 480
@@ -34,6 +36,10 @@ CROP_MARGIN = 0.22
 #: clip up to 16 s, every 2nd up to 33 s, every 4th up to 66 s...
 CAPACITY = 1000
 JPEG_QUALITY = 85
+#: fewer visible landmarks than this: the still is the whole frame
+MIN_CROP_LANDMARKS = 4
+#: a crop narrower or shorter than this (pixels) is the whole frame instead
+MIN_CROP_PX = 8
 
 
 @dataclass
@@ -59,14 +65,15 @@ def crop_box(landmarks: np.ndarray, visibility: np.ndarray, w: int, h: int,
     """(x0, y0, x1, y1): the visible landmarks' box plus ``margin``, inside
     the frame; the whole frame when fewer than four landmarks are seen."""
     with np.errstate(invalid="ignore"):
-        ok = np.isfinite(landmarks).all(axis=1) & ~(np.asarray(visibility) < 0.3)
-    if ok.sum() < 4:
+        ok = np.isfinite(landmarks).all(axis=1) & ~(np.asarray(visibility) < MIN_VISIBILITY)
+    if ok.sum() < MIN_CROP_LANDMARKS:
         return 0, 0, w, h
     lo, hi = landmarks[ok].min(axis=0), landmarks[ok].max(axis=0)
     pad = margin * float(max(hi - lo))
     x0, y0 = (max(0, int(v - pad)) for v in lo)
     x1, y1 = min(w, int(hi[0] + pad) + 1), min(h, int(hi[1] + pad) + 1)
-    return (x0, y0, x1, y1) if x1 - x0 >= 8 and y1 - y0 >= 8 else (0, 0, w, h)
+    big_enough = x1 - x0 >= MIN_CROP_PX and y1 - y0 >= MIN_CROP_PX
+    return (x0, y0, x1, y1) if big_enough else (0, 0, w, h)
 
 
 class StillKeeper:
@@ -122,8 +129,8 @@ def render_still(still: Still, side: str, faults: list[str]) -> bytes:
     ``faults`` in red; JPEG bytes. (No angle labels: at a still's size they
     would be too small to read; the report prints the angles beside it.)"""
     img = cv2.imdecode(np.frombuffer(still.jpeg, np.uint8), cv2.IMREAD_COLOR)
-    pts = still.points()
-    joints, bones = fault_highlights(faults, side)
-    draw_skeleton(img, pts, still.visibility, side, highlight=joints, highlight_bones=bones)
+    state = OverlayState(landmarks=still.points(), visibility=still.visibility, side=side,
+                         active_faults=list(faults))
+    SkeletonAnnotator().annotate(img, state)
     ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
     return buf.tobytes() if ok else still.jpeg

@@ -16,61 +16,86 @@ from hingecheck.core.faults import FAULTS
 from hingecheck.core.geometry import display_angles
 from hingecheck.core.judging import WHOLE_REP, RepVerdict
 from hingecheck.core.kinds import LivePhase
+from hingecheck.outputs.state import BannerLevel
+
+#: the phase shown outside reps, inside one (before, at and after its bottom),
+#: and on every frame of a clip where no one was found
+STANDING, DOWN, BOTTOM, UP, NO_PERSON = (LivePhase.STANDING, LivePhase.DOWN, LivePhase.BOTTOM, LivePhase.UP,
+                                        LivePhase.NO_PERSON)
 
 
-@dataclass
+@dataclass(frozen=True)
 class FrameView:
+    """What the overlay shows at one frame (see :func:`frame_views`)."""
+
     rep_count: int = 0
     phase: str = ""
     angles: dict[str, float] = field(default_factory=dict)
     active_faults: list[str] = field(default_factory=list)
     banner: str | None = None
-    banner_level: str = "info"
+    banner_level: BannerLevel = BannerLevel.INFO
 
 
-def verdict_banner(v: RepVerdict) -> tuple[str, str]:
-    """(text, level) summing up one rep: good / warn (mild) / bad."""
+def verdict_banner(v: RepVerdict) -> tuple[str, BannerLevel]:
+    """(text, level) summing up one rep: good / warn (every fault mild) / bad;
+    info when the rep could not be judged."""
     name = f"Rep {v.rep.index}" if v.rep.complete else "Movement"
     if not v.judged:
-        return f"{name}: can't judge - {v.cant_judge[WHOLE_REP]}", "info"
+        return f"{name}: can't judge - {v.cant_judge[WHOLE_REP]}", BannerLevel.INFO
     if not v.findings:
-        return f"{name}: good hinge", "good"
+        return f"{name}: good hinge", BannerLevel.GOOD
     worst = max(v.findings, key=lambda f: f.severity)
-    level = "warn" if all(f.severity_label == "mild" for f in v.findings) else "bad"
+    mild = all(f.severity_label == "mild" for f in v.findings)
+    level = BannerLevel.WARN if mild else BannerLevel.BAD
     others = "" if len(v.findings) == 1 else f" (+{len(v.findings) - 1} more)"
     return f"{name}: {FAULTS[worst.fault].title}{others} - {FAULTS[worst.fault].cue}", level
 
 
-def frame_views(analysis: Analysis) -> list[FrameView]:
-    """One :class:`FrameView` per frame of the analysed clip."""
+def _angles(analysis: Analysis) -> list[dict[str, float]]:
+    """Per frame, the angles shown: hip and knee as the joint's included angle
+    (180 at lockout, the overlay's convention), trunk and neck as measured."""
     sig = analysis.signals
-    n = analysis.timestamps.size
-    views = [FrameView() for _ in range(n)]
-    for i, fv in enumerate(views):
-        fv.angles = display_angles(sig.hip_flexion[i], sig.knee_flexion[i], sig.trunk_angle[i], sig.neck_angle[i])
-        fv.phase = LivePhase.STANDING
-    count = 0
+    return [display_angles(h, k, t, nk)
+            for h, k, t, nk in zip(sig.hip_flexion, sig.knee_flexion, sig.trunk_angle, sig.neck_angle)]
+
+
+def _counts_and_banners(analysis: Analysis, n: int) -> list[tuple[int, str | None, BannerLevel]]:
+    """Per frame: complete reps ended so far, and the banner of the last rep that ended."""
     events = sorted(analysis.reps, key=lambda v: v.rep.end)
-    banner, level = None, "info"
-    k = 0
+    out: list[tuple[int, str | None, BannerLevel]] = []
+    count, banner, level, k = 0, None, BannerLevel.INFO, 0
     for i in range(n):
         while k < len(events) and events[k].rep.end <= i:
             if events[k].rep.complete:
                 count += 1
             banner, level = verdict_banner(events[k])
             k += 1
-        views[i].rep_count = count
-        views[i].banner, views[i].banner_level = banner, level
+        out.append((count, banner, level))
+    return out
+
+
+def _phases_and_faults(analysis: Analysis, n: int) -> tuple[list[str], list[list[str]]]:
+    """Per frame: the phase, and the faults seen so far in the rep it belongs to
+    (a fault shows from where it was seen to the end of its rep)."""
+    phases = [STANDING] * n
+    active: list[list[str]] = [[] for _ in range(n)]
     for v in analysis.reps:
         r = v.rep
         for i in range(r.start, r.end + 1):
-            views[i].phase = LivePhase.DOWN if i < r.bottom else LivePhase.BOTTOM if i == r.bottom else LivePhase.UP
+            phases[i] = DOWN if i < r.bottom else BOTTOM if i == r.bottom else UP
         for f in v.findings:
-            # show a fault from where it was seen to the end of the rep
             for i in range(f.frames[0], max(f.frames[1], r.end) + 1):
-                if f.fault not in views[i].active_faults:
-                    views[i].active_faults.append(f.fault)
-    if not np.isfinite(sig.hip_flexion).any():
-        for fv in views:
-            fv.phase = LivePhase.NO_PERSON
-    return views
+                if f.fault not in active[i]:
+                    active[i].append(f.fault)
+    if not np.isfinite(analysis.signals.hip_flexion).any():
+        phases = [NO_PERSON] * n
+    return phases, active
+
+
+def frame_views(analysis: Analysis) -> list[FrameView]:
+    """One :class:`FrameView` per frame of the analysed clip."""
+    n = analysis.timestamps.size
+    phases, active = _phases_and_faults(analysis, n)
+    return [FrameView(count, phase, angles, faults, banner, level)
+            for (count, banner, level), phase, angles, faults
+            in zip(_counts_and_banners(analysis, n), phases, _angles(analysis), active)]

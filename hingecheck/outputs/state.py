@@ -1,0 +1,74 @@
+"""What one overlay frame shows, as plain data (no drawing, no cv2).
+
+:class:`OverlayState` is the one argument every overlay annotator takes
+(see :mod:`hingecheck.outputs.annotate`); :class:`BannerLevel` is the tone
+of the verdict banner and the status line. Kept apart from the drawing
+modules so that :mod:`hingecheck.outputs.timeline` (pure) can name levels
+without importing OpenCV.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+import numpy as np
+
+__all__ = ["BannerLevel", "OverlayState"]
+
+
+class BannerLevel(str, Enum):
+    """The tone of a banner: a good rep, a mild fault, a bad one, or plain information.
+
+    A ``str`` enum, so ``BannerLevel.GOOD == "good"`` and it serialises as
+    ``"good"``; :meth:`parse` turns any other value into :attr:`INFO`.
+    """
+
+    GOOD = "good"
+    WARN = "warn"
+    BAD = "bad"
+    INFO = "info"
+
+    def __str__(self) -> str:
+        return self.value
+
+    def __format__(self, spec: str) -> str:
+        return format(self.value, spec)
+
+    @classmethod
+    def parse(cls, level: object) -> BannerLevel:
+        """``level`` as a :class:`BannerLevel`; an unknown value is :attr:`INFO`."""
+        try:
+            return cls(level)
+        except ValueError:
+            return cls.INFO
+
+
+@dataclass(frozen=True)
+class OverlayState:
+    """Everything drawn on one frame (annotators read it and never change it).
+
+    Attributes
+    ----------
+    landmarks : (33, 2) pixel coordinates (x right, y down) in this frame, NaN
+        rows allowed; ``None`` when no person was found.
+    visibility : (33,) MediaPipe visibility scores, or ``None`` (all visible).
+    side : ``"left"`` / ``"right"``: the near side, drawn thicker and brighter.
+    angles : name -> degrees, e.g. ``{"hip": 95.2, "knee": 140.0}``; NaN shows ``--``.
+    rep_count, phase : the rep counter and the movement phase.
+    active_faults : fault ids seen in this frame (their body parts turn red).
+    banner, banner_level : the bottom band's text and :class:`BannerLevel`
+        (a plain string such as ``"bad"`` works too; unknown ones draw as info).
+    status : a small set-up / status line, e.g. ``"turn side-on to the camera"``.
+    """
+
+    landmarks: np.ndarray | None
+    visibility: np.ndarray | None
+    side: str = "left"
+    angles: dict[str, float] = field(default_factory=dict)
+    rep_count: int = 0
+    phase: str = ""
+    active_faults: list[str] = field(default_factory=list)
+    banner: str | None = None
+    banner_level: BannerLevel | str = BannerLevel.INFO
+    status: str | None = None
