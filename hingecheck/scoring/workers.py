@@ -128,7 +128,10 @@ def _notify_cancelled(fut: cf.Future) -> None:
 def _resolve(fut: cf.Future, ok: bool, value) -> None:
     """Settle ``fut`` with a result (``ok``) or an exception, unless it was cancelled meanwhile."""
     try:
-        fut.set_result(value) if ok else fut.set_exception(value)
+        if ok:
+            fut.set_result(value)
+        else:
+            fut.set_exception(value)
     except cf.InvalidStateError:
         _notify_cancelled(fut)
 
@@ -141,7 +144,8 @@ class CrashIsolatingExecutor(cf.Executor):
     none do), one call per worker at a time. A call whose worker dies is run
     once more in a fresh worker, then its future raises :class:`WorkerDied`.
     Unlike the standard library's executors, a call that is running can be
-    cancelled: its worker is stopped at once (SIGTERM, a short grace, then
+    cancelled (its future stays pending, never ``running()``, until it is
+    settled): its worker is stopped at once (SIGTERM, a short grace, then
     SIGKILL). ``shutdown(cancel_futures=True)`` cancels every call not
     finished, so it stops every worker at once.
     """
