@@ -202,11 +202,11 @@ class CrashIsolatingExecutor(cf.Executor):
             self._wake()  # its worker, if it has one, is to be stopped
 
     def _wake(self) -> None:
+        """Wake the dispatcher (at most one wake-up waits in the pipe, so sending never blocks)."""
         with self._lock:
-            if self._woken:
-                return
-            self._woken = True
-        self._wake_w.send_bytes(b"")
+            if not self._woken:
+                self._wake_w.send_bytes(b"")
+                self._woken = True  # after the send: an interrupted send leaves no wake-up unsent
 
     def _dispatch(self) -> None:
         try:
