@@ -172,6 +172,37 @@ def test_cli_dask_local_starts_and_closes_a_cluster(assets, tmp_path, capsys):
     assert len(_cache_names(out)) == 1 and all((out / n).is_file() for n in OUTPUTS)
 
 
+@pytest.mark.clips
+def test_dask_interrupted_run_cancels_what_is_left(client, assets, tmp_path):
+    """The shared batch loop on ``Client.get_executor()``: stopped by Ctrl-C after the first clip,
+    it keeps that clip (cached by the client) and cancels the Dask tasks of the others."""
+    import signal
+
+    from hingecheck.scoring.batch import plan_batch
+    from hingecheck.scoring.labels import ClipJob
+    from hingecheck.scoring.runner import Interrupted, run_batch
+    clips, model = assets
+    jobs = [ClipJob(c, clips / c, "deadlift") for c in ("clip11.mp4", "clip12.mp4", "clip10.mp4")]
+    plan = plan_batch(jobs, tmp_path / "out", str(model), None, False)
+
+    class StopAtFirst:
+        def update(self, _k):
+            raise Interrupted(signal.SIGINT)
+    executor, submitted = client.get_executor(pure=False), []
+    real_submit = executor.submit
+
+    def submit(*args):
+        submitted.append(real_submit(*args))
+        return submitted[-1]
+    executor.submit = submit
+    records = {}
+    assert run_batch(plan, executor, records, StopAtFirst(), worker_writes_cache=False) == signal.SIGINT
+    assert len(records) == 1 and len(submitted) == 3
+    finished = [f for f in submitted if f.done() and not f.cancelled()]
+    assert len(finished) == 1 and all(f.cancelled() for f in submitted if f not in finished)
+    assert _cache_names(tmp_path / "out") == {records[next(iter(records))]["key"] + ".json"}
+
+
 def test_dask_worker_without_the_model_fails_fast(client, tmp_path):
     from hingecheck.scoring.daskrun import _check_workers_see
     with pytest.raises(HingecheckError, match="cannot see the model"):

@@ -90,10 +90,15 @@ def test_worker_that_dies_once_is_retried_in_a_fresh_worker(tmp_path):
 
 
 def _children(pid: int) -> set[int]:
-    try:
-        return {int(x) for x in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()}
-    except OSError:
-        return set()
+    """The child processes of ``pid``, whichever of its threads started them (the workers are
+    started by the executor's dispatcher thread, not the main one)."""
+    kids: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            kids |= {int(x) for x in (task / "children").read_text().split()}
+        except OSError:
+            continue
+    return kids
 
 
 def _alive(pid: int) -> bool:
@@ -209,3 +214,58 @@ def test_malformed_cache_entries_are_misses(tmp_path):
         assert read_cache(p) is None, data
     (tmp_path / "cut.json").write_text('{"format": 1, "resu')
     assert read_cache(tmp_path / "cut.json") is None
+
+
+# --------------------------------------------- the crash-isolating executor on its own
+
+def test_crash_isolating_executor_is_an_executor():
+    """Futures for results and exceptions; a call that kills its worker fails alone, with the signal,
+    after one retry in a fresh worker; the executor goes on."""
+    import concurrent.futures as cf
+
+    from hingecheck.scoring.workers import CrashIsolatingExecutor, WorkerDied
+    with CrashIsolatingExecutor(max_workers=2) as ex:
+        assert isinstance(ex, cf.Executor)
+        squares = [ex.submit(pow, n, 2) for n in range(5)]
+        zero = ex.submit(divmod, 1, 0)
+        dies = ex.submit(os.abort)  # SIGABRT, in the worker, every time
+        assert [f.result() for f in cf.as_completed(squares)] and [f.result() for f in squares] == [0, 1, 4, 9, 16]
+        assert isinstance(zero.exception(), ZeroDivisionError)
+        with pytest.raises(WorkerDied) as died:
+            dies.result()
+        assert str(died.value) == "worker died (killed by SIGABRT), twice"
+        assert ex.submit(os.getpid).result() != os.getpid()  # still working, in another process
+    with pytest.raises(RuntimeError, match="after shutdown"):
+        ex.submit(os.getpid)
+
+
+def _running_sleeper(ex, marker: Path):
+    """Submit a call that writes its worker's pid to ``marker``, then sleeps for ten minutes;
+    return ``(future, worker pid)`` once it runs."""
+    code = f"import os, pathlib, time; pathlib.Path({str(marker)!r}).write_text(str(os.getpid())); time.sleep(600)"
+    fut = ex.submit(exec, code)
+    deadline = time.monotonic() + 120
+    while not (marker.exists() and marker.read_text()):
+        assert not fut.done() and time.monotonic() < deadline, "the call never started"
+        time.sleep(0.05)
+    return fut, int(marker.read_text())
+
+
+def test_cancelling_a_running_call_stops_its_worker(tmp_path):
+    from hingecheck.scoring.workers import CrashIsolatingExecutor
+    with CrashIsolatingExecutor(max_workers=1) as ex:
+        sleeper, pid = _running_sleeper(ex, tmp_path / "started")
+        assert pid != os.getpid()
+        assert sleeper.cancel() and sleeper.cancelled()
+        assert _gone({pid}), "the worker of a cancelled call kept running"
+        assert ex.submit(os.getpid).result() not in (pid, os.getpid())  # a fresh worker takes the next call
+
+
+def test_shutdown_cancelling_futures_stops_every_worker(tmp_path):
+    from hingecheck.scoring.workers import CrashIsolatingExecutor
+    ex = CrashIsolatingExecutor(max_workers=2)
+    running = [_running_sleeper(ex, tmp_path / f"started{i}") for i in range(2)]
+    queued = [ex.submit(exec, "import time; time.sleep(600)") for _ in range(3)]
+    ex.shutdown(wait=True, cancel_futures=True)  # returns at once, not in ten minutes
+    assert all(f.cancelled() for f, _ in running) and all(f.cancelled() for f in queued)
+    assert not any(_alive(pid) for _, pid in running)

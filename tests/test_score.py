@@ -249,7 +249,7 @@ def test_score_end_to_end_and_cache(tmp_path, monkeypatch, capsys):
 
     def no_pool(*a, **k):
         raise AssertionError("a worker pool was started on a fully cached rerun")
-    monkeypatch.setattr(batchrun, "run_tasks", no_pool)
+    monkeypatch.setattr(batchrun, "CrashIsolatingExecutor", no_pool)
     t0 = time.perf_counter()
     assert cli.main(args) == cli.EXIT_CLIPS_FAILED
     assert time.perf_counter() - t0 < 10
@@ -375,3 +375,139 @@ def test_plan_batch_and_write_outputs(tmp_path, capsys):
     assert (out / "scores.csv").is_file() and (out / "report.html").is_file()
     assert not (out / "metrics.json").exists()
     assert write_outputs(plan.jobs, records, plan.out, plan.model_path, plan.model_hash, wall_s=1.23456, labelled=False, source="src") == doc
+
+
+# ------------------------------------------------- the batch loop on any Executor
+
+def _fake_result(clip: str) -> dict:
+    """What process_clip returns for a clip it scored (the fields the outputs read)."""
+    result = {"clip_faults": ["squatting"], "rep_count": 2, "judged_reps": 2, "reps_found": 2,
+              "cant_judge": False, "view": "side", "reps": []}
+    return {"format": 1, "clip": clip, "result": result, "timing": {"total_s": 0.25}}
+
+
+def _three_clip_plan(tmp_path):
+    """A plan of three clips that all have to run (their bytes differ, so do their keys)."""
+    from hingecheck.scoring.batch import plan_batch
+    from hingecheck.scoring.labels import ClipJob
+    model = require_model_dir("pose_landmarker_lite.task") / "pose_landmarker_lite.task"
+    jobs = []
+    for name in ("ok.mp4", "rejected.mp4", "raises.mp4"):
+        (tmp_path / name).write_bytes(name.encode())
+        jobs.append(ClipJob(name, tmp_path / name, "deadlift"))
+    plan = plan_batch(jobs, tmp_path / "out", str(model), None, False)
+    assert len(plan.todo) == 3
+    return plan
+
+
+class _Bar:
+    """A progress bar that counts its updates."""
+
+    def __init__(self):
+        self.n = 0
+
+    def update(self, k: int) -> None:
+        self.n += k
+
+
+@pytest.mark.parametrize("worker_writes_cache", [True, False])
+def test_run_batch_on_a_thread_pool(tmp_path, monkeypatch, worker_writes_cache):
+    """The one batch loop settles every clip through a plain ThreadPoolExecutor: results, error
+    records, a call that raised; the cache written by whoever the flag says."""
+    import concurrent.futures as cf
+
+    import hingecheck.scoring.batch as batch
+    from hingecheck.scoring.cache import read_cache
+    from hingecheck.scoring.runner import run_batch
+    plan = _three_clip_plan(tmp_path)
+    cache_files = {}
+
+    def fake_process_clip(path, exercise, thresholds, model, cache_file, meta=None, pose_file=None):
+        name = Path(path).name
+        cache_files[name] = cache_file
+        if name == "raises.mp4":
+            raise RuntimeError("lost  with\nits worker")
+        return {"error": "no person in the video"} if name == "rejected.mp4" else _fake_result(name)
+    monkeypatch.setattr(batch, "process_clip", fake_process_clip)
+    records, bar = dict(plan.records), _Bar()
+    with cf.ThreadPoolExecutor(max_workers=2) as executor:
+        assert run_batch(plan, executor, records, bar, worker_writes_cache=worker_writes_cache) is None
+    assert bar.n == 3
+    by = {plan.jobs[i].clip: rec for i, rec in records.items()}
+    assert by["ok.mp4"]["result"]["clip_faults"] == ["squatting"] and by["ok.mp4"]["cached"] is False
+    assert by["rejected.mp4"]["error"] == "no person in the video"
+    assert by["raises.mp4"]["error"] == "worker died: RuntimeError: lost with its worker"
+    task_of = {t.job.clip: t for t in plan.todo}
+    # the worker is told where to cache only when it is the one that writes the cache
+    assert cache_files == {c: (t.cache_file if worker_writes_cache else None) for c, t in task_of.items()}
+    # failures are cached by the loop either way; a result only when the worker could not write it
+    for clip in ("rejected.mp4", "raises.mp4"):
+        assert read_cache(Path(task_of[clip].cache_file))["error"] == by[clip]["error"]
+    ok_entry = read_cache(Path(task_of["ok.mp4"].cache_file))
+    assert (ok_entry is None) if worker_writes_cache else (ok_entry["result"] == by["ok.mp4"]["result"])
+
+
+def test_run_batch_interrupted_keeps_what_finished(tmp_path, monkeypatch):
+    """Ctrl-C or SIGTERM while clips run: the signal is returned, the finished clip kept, the others
+    cancelled and not cached as failures."""
+    import concurrent.futures as cf
+    import threading
+
+    import hingecheck.scoring.batch as batch
+    from hingecheck.scoring.runner import Interrupted, run_batch
+    plan = _three_clip_plan(tmp_path)
+    release = threading.Event()
+
+    def fake_process_clip(path, *args):
+        if Path(path).name != "ok.mp4":
+            release.wait()
+        return _fake_result(Path(path).name)
+    monkeypatch.setattr(batch, "process_clip", fake_process_clip)
+
+    class StopAfterFirst(_Bar):
+        def update(self, k: int) -> None:
+            super().update(k)
+            raise Interrupted(signal.SIGTERM)
+    records, bar = dict(plan.records), StopAfterFirst()
+    submitted = []
+    with cf.ThreadPoolExecutor(max_workers=1) as executor:
+        real_submit = executor.submit
+
+        def submit(*args):
+            submitted.append(real_submit(*args))
+            return submitted[-1]
+        monkeypatch.setattr(executor, "submit", submit)
+        try:
+            assert run_batch(plan, executor, records, bar) == signal.SIGTERM
+        finally:
+            release.set()
+    assert [plan.jobs[i].clip for i in records] == ["ok.mp4"] and bar.n == 1
+    assert sum(f.cancelled() for f in submitted) >= 1  # what had not started was cancelled
+    assert [f.name for f in (plan.out / "cache").glob("*.json")] == []
+
+
+@pytest.mark.clips
+def test_run_batch_on_a_process_pool_matches_score_batch(tmp_path):
+    """The standard library's ProcessPoolExecutor runs the real process_clip through the same loop:
+    the same record as score_batch, the cache entry and plot written by the worker."""
+    import concurrent.futures as cf
+    import multiprocessing as mp
+
+    from hingecheck.scoring.batch import plan_batch, score_batch
+    from hingecheck.scoring.cache import plot_path, read_cache
+    from hingecheck.scoring.labels import ClipJob
+    from hingecheck.scoring.runner import run_batch
+    clips, model = _assets()
+    jobs = [ClipJob("clip12.mp4", clips / "clip12.mp4", "deadlift")]
+    plan = plan_batch(jobs, tmp_path / "pool", str(model), None, False)
+    records, bar = dict(plan.records), _Bar()
+    with cf.ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("spawn")) as executor:
+        assert run_batch(plan, executor, records, bar) is None
+    rec = records[0]
+    assert "error" not in rec and rec["result"]["reps_found"] >= 1
+    task = plan.todo[0]
+    assert read_cache(Path(task.cache_file))["result"]["clip_faults"] == rec["result"]["clip_faults"]
+    assert plot_path(task.cache_file).is_file()
+    local = score_batch(jobs, tmp_path / "local", model=str(model), workers=1, progress=False, labelled=False)
+    r = local["clips"][0]["result"]
+    assert (r["rep_count"], r["clip_faults"]) == (rec["result"]["rep_count"], rec["result"]["clip_faults"])

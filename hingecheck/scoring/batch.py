@@ -12,7 +12,8 @@ The inputs are :mod:`~hingecheck.scoring.labels`, the cache
 It is three steps, which :func:`hingecheck.scoring.daskrun.score_on_dask` shares:
 :func:`plan_batch` (create ``OUT/cache``, resolve and hash the model, settle
 missing, unreadable and cached clips, list the rest as ClipTask items),
-running the tasks (here: a process pool), and :func:`write_outputs`.
+running the tasks (:func:`hingecheck.scoring.runner.run_plan`, here on a pool of
+crash-isolated worker processes), and :func:`write_outputs`.
 
 The cache key hashes the clip's bytes, the model's bytes, the exercise's
 thresholds, the exercise and the hingecheck version: change any of them and
@@ -205,9 +206,9 @@ def score_batch(jobs: list[ClipJob], out_dir: str | os.PathLike, *, model: str =
     outputs of the clips that finished and raises
     :class:`~hingecheck.scoring.runner.Interrupted` with that document as ``doc``.
     """
-    from hingecheck.scoring.runner import run_plan
+    from hingecheck.scoring.runner import run_local
     plan = plan_batch(jobs, out_dir, model, config, progress, retry_failed)
-    records, stopped = run_plan(plan, workers, progress)
+    records, stopped = run_local(plan, workers, progress)
     return finish_outputs(plan, records, stopped, labelled=labelled, source=source, sources=sources)
 
 

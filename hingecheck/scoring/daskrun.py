@@ -6,9 +6,10 @@ or :func:`~hingecheck.scoring.batch.find_videos`) and writes the same outputs in
 (with labels), ``report.html`` and the per-clip cache ``OUT/cache/<key>.json``
 -- with the same cache keys, so the two can take turns on one output folder.
 Each uncached clip is one task, ``process_clip`` from :mod:`hingecheck.scoring.batch`,
-run on a Dask worker; its cache entry is written *here*, on the client, the
-moment it comes back, so an interrupted run resumes where it stopped and
-``OUT`` need not be visible to the workers.
+run on a Dask worker through ``Client.get_executor()`` by the same loop as a
+local run (:func:`hingecheck.scoring.runner.run_batch`); its cache entry is
+written *here*, on the client, the moment it comes back, so an interrupted
+run resumes where it stopped and ``OUT`` need not be visible to the workers.
 
 What the workers must have:
 
@@ -27,13 +28,15 @@ when a clip actually has to run: a fully cached rerun starts no cluster.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import warnings
 
 from hingecheck.core.config import Config
 from hingecheck.core.errors import HingecheckError
-from hingecheck.scoring.batch import finish_outputs, plan_batch, process_clip
+from hingecheck.scoring.batch import finish_outputs, plan_batch
 from hingecheck.scoring.labels import ClipJob
+from hingecheck.scoring.runner import run_plan
 
 DASK_MISSING = "the dask extra is not installed: pip install 'hingecheck[dask]'"
 LOCAL = "local"
@@ -94,6 +97,29 @@ def _check_workers_see(client, path: str) -> None:
                               "HINGECHECK_MODEL_DIR) or pass --model with a path they all see")
 
 
+@contextlib.contextmanager
+def _cluster_executor(client_or_address, workers: int | None, model_path):
+    """Connect (see :func:`_connect`), check that the workers see the model, and yield the client's
+    ``concurrent.futures`` executor; on leaving, cancel what is left on the cluster and close what
+    was opened.
+
+    ``pure=False``: every submitted clip runs as its own task, never merged with
+    an identical call. Its futures are plain ``concurrent.futures.Future`` objects
+    whose ``cancel()`` cancels the Dask task; a task lost with its worker
+    (Dask reruns it elsewhere first) fails with the scheduler's exception.
+    """
+    client, close = _connect(client_or_address, workers)
+    try:
+        _check_workers_see(client, str(model_path))
+        executor = client.get_executor(pure=False)
+        try:
+            yield executor
+        finally:
+            executor.shutdown(wait=False)  # a ClientExecutor has no cancel_futures: wait=False cancels
+    finally:
+        close()
+
+
 def score_on_dask(jobs: list[ClipJob], out_dir: str | os.PathLike, *, client_or_address,
                   model: str = "full", config: Config | None = None, workers: int | None = None,
                   progress: bool = True, labelled: bool = True, source: str | None = None,
@@ -118,42 +144,10 @@ def score_on_dask(jobs: list[ClipJob], out_dir: str | os.PathLike, *, client_or_
     if workers is not None and workers < 1:
         raise HingecheckError(f"workers must be at least 1, got {workers}")
     plan = plan_batch(jobs, out_dir, model, config, progress, retry_failed)  # what is cached, what must run
-    records = dict(plan.records)
-    stopped = None
-
-    # -- run the rest on the cluster, one task a clip; cache each result as it lands
-    if plan.todo:
-        from hingecheck.scoring.cache import record_outcome
-        from hingecheck.scoring.runner import check_model_loads
-        distributed = _import_distributed()
-        check_model_loads(plan.model_path)
-        client, close = _connect(client_or_address, workers)
-        bar = plan.progress_bar("scoring (dask)", progress)
-        futs = {}
-        try:
-            _check_workers_see(client, str(plan.model_path))
-            for task in plan.todo:
-                # cache_file=None: the worker may not see OUT; the client writes the entry
-                futs[client.submit(process_clip, *plan.task_args(task, None), pure=False)] = task
-            for fut in distributed.as_completed(list(futs)):
-                task = futs.pop(fut)
-                try:
-                    rec = fut.result()
-                except Exception as exc:  # the task was lost: a worker died (killed, out of memory)
-                    rec = {"error": " ".join(f"worker died: {type(exc).__name__}: {exc}".split())}
-                finally:
-                    fut.release()
-                # the same entry process_clip would write, or the failure
-                record_outcome(plan, task, rec, records, cache_results=True)
-                bar.update(1)
-        except KeyboardInterrupt as exc:
-            stopped = getattr(exc, "signum", 2)
-        finally:
-            bar.close()
-            for fut in futs:
-                fut.cancel()
-            close()
-
+    # the rest on the cluster, one task a clip; the client caches each result as it lands (OUT may be
+    # out of the workers' sight)
+    records, stopped = run_plan(plan, lambda: _cluster_executor(client_or_address, workers, plan.model_path),
+                                progress=progress, desc="scoring (dask)", worker_writes_cache=False)
     return finish_outputs(plan, records, stopped, labelled=labelled, source=source, sources=sources)
 
 

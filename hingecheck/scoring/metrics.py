@@ -139,6 +139,83 @@ class _Counts:
             self.tn += 1
 
 
+@dataclass
+class _Tally:
+    """What :func:`compute_metrics` counts over the labelled clips, one clip at a time."""
+    per_fault: dict[str, _Counts] = field(default_factory=lambda: {fid: _Counts() for fid in FAULTS})
+    clip_level: _Counts = field(default_factory=_Counts)   # faulty at all, or not
+    good_n: int = 0                                       # clips labelled none
+    good_flagged: list[str] = field(default_factory=list)  # ... with a (non-optional) predicted fault
+    rep_n: int = 0                                        # clips with a labelled rep count
+    rep_exact: int = 0
+    rep_abs: float = 0.0
+    rep_off: list[dict] = field(default_factory=list)
+    cant: list[str] = field(default_factory=list)
+    errors: list[dict] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+    def add(self, lab: Label, pred: Prediction | None) -> None:
+        """Count one labelled clip and what was predicted for it (None: nothing)."""
+        if pred is None:
+            self.missing.append(lab.clip)
+            return
+        if pred.error is not None:
+            self.errors.append({"clip": lab.clip, "error": pred.error})
+            return
+        if pred.cant_judge:
+            self.cant.append(lab.clip)
+        if lab.reps is not None:
+            self._add_reps(lab, pred)
+        if lab.faults is not None:
+            self._add_faults(lab, pred)
+
+    def _add_reps(self, lab: Label, pred: Prediction) -> None:
+        self.rep_n += 1
+        diff = pred.rep_count - lab.reps
+        self.rep_abs += abs(diff)
+        if diff == 0:
+            self.rep_exact += 1
+        else:
+            self.rep_off.append({"clip": lab.clip, "label": lab.reps, "found": pred.rep_count})
+
+    def _add_faults(self, lab: Label, pred: Prediction) -> None:
+        strict = set(pred.faults) - set(lab.optional)
+        expected_faulty = bool(lab.faulty)
+        self.clip_level.add(expected_faulty, bool(strict), lab.clip)
+        if not expected_faulty:
+            self.good_n += 1
+            if strict:
+                self.good_flagged.append(lab.clip)
+        if lab.any_fault:
+            return  # no per-fault truth
+        for fid, c in self.per_fault.items():
+            if fid not in lab.optional:
+                c.add(fid in lab.faults, fid in pred.faults, lab.clip)
+
+    def scores(self, n_labels: int) -> dict:
+        """The JSON-ready scores of what was counted (see the module docstring)."""
+        faults = {fid: {**prf(c.tp, c.fp, c.fn), "fp_clips": c.clips_fp, "fn_clips": c.clips_fn}
+                  for fid, c in self.per_fault.items()}
+        tot = [sum(getattr(c, k) for c in self.per_fault.values()) for k in ("tp", "fp", "fn")]
+        active = [v["f1"] for v in faults.values() if (v["support"] or v["fp"]) and v["f1"] is not None]
+        cl, good_clean = self.clip_level, self.good_n - len(self.good_flagged)
+        return {
+            "clips": n_labels,
+            "scored_clips": n_labels - len(self.errors) - len(self.missing),
+            "errors": self.errors,
+            "unpredicted": self.missing,
+            "faults": faults,
+            "micro": prf(*tot),
+            "macro_f1": round(sum(active) / len(active), 4) if active else None,
+            "any_fault": {**prf(cl.tp, cl.fp, cl.fn), "tn": cl.tn, "fp_clips": cl.clips_fp, "fn_clips": cl.clips_fn},
+            "good_clips": {"n": self.good_n, "clean": good_clean, "clean_pct": _pct(good_clean, self.good_n),
+                           "flagged_clips": self.good_flagged},
+            "rep_count": {"n": self.rep_n, "exact": self.rep_exact, "exact_pct": _pct(self.rep_exact, self.rep_n),
+                          "mae": round(self.rep_abs / self.rep_n, 3) if self.rep_n else None, "wrong": self.rep_off},
+            "cant_judge": {"n": len(self.cant), "clips": self.cant},
+        }
+
+
 def compute_metrics(predictions: Mapping[str, Prediction] | Iterable[Prediction],
                     labels: Iterable[Label], *, by_view: bool = True) -> dict:
     """Every score of a labelled batch; see the module docstring. JSON-ready.
@@ -149,80 +226,15 @@ def compute_metrics(predictions: Mapping[str, Prediction] | Iterable[Prediction]
     if not isinstance(predictions, Mapping):
         predictions = {p.clip: p for p in predictions}
     labels = list(labels)
-    per_fault = {fid: _Counts() for fid in FAULTS}
-    clip_level = _Counts()
-    good_n = good_clean = 0
-    good_dirty: list[str] = []
-    rep_n = rep_exact = 0
-    rep_abs = 0.0
-    rep_off: list[dict] = []
-    cant: list[str] = []
-    errors: list[dict] = []
-    missing: list[str] = []
+    tally = _Tally()
     for lab in labels:
-        pred = predictions.get(lab.clip)
-        if pred is None:
-            missing.append(lab.clip)
-            continue
-        if pred.error is not None:
-            errors.append({"clip": lab.clip, "error": pred.error})
-            continue
-        if pred.cant_judge:
-            cant.append(lab.clip)
-        # rep count
-        if lab.reps is not None:
-            rep_n += 1
-            diff = pred.rep_count - lab.reps
-            rep_abs += abs(diff)
-            if diff == 0:
-                rep_exact += 1
-            else:
-                rep_off.append({"clip": lab.clip, "label": lab.reps, "found": pred.rep_count})
-        if lab.faults is None:
-            continue
-        strict = set(pred.faults) - set(lab.optional)
-        # clip level: faulty or not
-        expected_faulty = bool(lab.faulty)
-        clip_level.add(expected_faulty, bool(strict), lab.clip)
-        if not expected_faulty:
-            good_n += 1
-            if strict:
-                good_dirty.append(lab.clip)
-            else:
-                good_clean += 1
-        if lab.any_fault:
-            continue  # no per-fault truth
-        for fid, c in per_fault.items():
-            if fid in lab.optional:
-                continue
-            c.add(fid in lab.faults, fid in pred.faults, lab.clip)
-    faults = {}
-    for fid, c in per_fault.items():
-        faults[fid] = {**prf(c.tp, c.fp, c.fn), "fp_clips": c.clips_fp, "fn_clips": c.clips_fn}
-    tot = [sum(getattr(c, k) for c in per_fault.values()) for k in ("tp", "fp", "fn")]
-    active = [v["f1"] for v in faults.values() if v["support"] or v["fp"]]
-    active = [f for f in active if f is not None]
-    scored = len(labels) - len(errors) - len(missing)
-    return {
-        "clips": len(labels),
-        "scored_clips": scored,
-        "errors": errors,
-        "unpredicted": missing,
-        "faults": faults,
-        "micro": prf(*tot),
-        "macro_f1": round(sum(active) / len(active), 4) if active else None,
-        "any_fault": {**prf(clip_level.tp, clip_level.fp, clip_level.fn), "tn": clip_level.tn,
-                      "fp_clips": clip_level.clips_fp, "fn_clips": clip_level.clips_fn},
-        "good_clips": {"n": good_n, "clean": good_clean, "clean_pct": _pct(good_clean, good_n),
-                       "flagged_clips": good_dirty},
-        "rep_count": {"n": rep_n, "exact": rep_exact, "exact_pct": _pct(rep_exact, rep_n),
-                      "mae": round(rep_abs / rep_n, 3) if rep_n else None, "wrong": rep_off},
-        "cant_judge": {"n": len(cant), "clips": cant},
-        **({"by_view": {view: compute_metrics(predictions, [lab for lab in labels if lab.view == view],
-                                              by_view=False)
-                        for view in sorted({lab.view for lab in labels if lab.view})}}
-           if by_view else {}),
-    }
+        tally.add(lab, predictions.get(lab.clip))
+    result = tally.scores(len(labels))
+    if by_view:
+        result["by_view"] = {view: compute_metrics(predictions, [lab for lab in labels if lab.view == view],
+                                                   by_view=False)
+                             for view in sorted({lab.view for lab in labels if lab.view})}
+    return result
 
 
 def _f(v, pct: bool = False) -> str:
