@@ -1,0 +1,165 @@
+"""The analysis-rate and analysis-size cases of ``bench.py``.
+
+For the clip (60 fps) and a 1080p and a 4K copy of it made here (upscaled
+with OpenCV into a temporary folder, removed afterwards), at every frame
+and full size, every frame at the analysis size, 30 fps and 20 fps:
+
+* where the time goes, in one process: decode (grab, and retrieve for the
+  kept frames), resize + colour conversion, the pose model, the rest (the
+  back contour, the analysis, the loop) — the every-frame, full-size row
+  is the reference every ratio is taken against;
+* ``hingecheck analyze --no-video`` end to end, each in a subprocess of its
+  own: wall time, peak resident memory, and the reps and verdict it gives.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+#: (label, analysis fps, analysis long side in pixels); the first is the reference
+SETTINGS = (("every frame, full size", 0.0, 0), ("every frame, 640 px", 0.0, 640),
+            ("30 fps, 640 px", 30.0, 640), ("20 fps, 640 px", 20.0, 640))
+#: the copies of the clip made for the benchmark: (name, height in pixels of a landscape frame)
+UPSCALED = (("1080p", 1080), ("4K", 2160))
+
+
+def upscale_clip(src: Path, dst: Path, short_side: int) -> Path:
+    """Write ``src`` upscaled (bicubic) so that its short side is ``short_side`` pixels."""
+    cap = cv2.VideoCapture(str(src))
+    fps = cap.get(cv2.CAP_PROP_FPS)
+    w, h = int(cap.get(cv2.CAP_PROP_FRAME_WIDTH)), int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT))
+    scale = short_side / min(w, h)
+    size = (int(round(w * scale / 2)) * 2, int(round(h * scale / 2)) * 2)
+    out = cv2.VideoWriter(str(dst), cv2.VideoWriter_fourcc(*"mp4v"), fps, size)
+    while True:
+        ok, frame = cap.read()
+        if not ok:
+            break
+        out.write(cv2.resize(frame, size, interpolation=cv2.INTER_CUBIC))
+    cap.release()
+    out.release()
+    return dst
+
+
+def timed_loop(video: Path, model: Path, fps: float, long_side: int, exercise: str) -> dict:
+    """Seconds per stage of the analysis loop, run synchronously so that each stage is timed alone."""
+    from hingecheck.core.analysis import analyze_pose
+    from hingecheck.core.config import load_config
+    from hingecheck.io.extract import frame_back_contour
+    from hingecheck.io.framerate import FramePicker, downscale
+    from hingecheck.io.pose import PoseEstimator
+
+    st = dict.fromkeys(("decode", "resize_colour", "pose"), 0.0)
+    picker, cap = FramePicker(fps), cv2.VideoCapture(str(video))
+    size = (int(cap.get(cv2.CAP_PROP_FRAME_WIDTH)), int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT)))
+    rows, ts = [], []
+    with PoseEstimator(model, segmentation=True) as est:
+        t_start = time.perf_counter()
+        while True:
+            t0 = time.perf_counter()
+            if not cap.grab():
+                break
+            t = cap.get(cv2.CAP_PROP_POS_MSEC) / 1000.0
+            if not picker.keep(t):
+                st["decode"] += time.perf_counter() - t0
+                continue
+            _, frame = cap.retrieve()
+            t1 = time.perf_counter()
+            image = est.to_image(downscale(frame, long_side)[0])
+            t2 = time.perf_counter()
+            fp = est.detect_image(image, t, size)
+            t3 = time.perf_counter()
+            frame_back_contour(fp, 1.0), frame_back_contour(fp, -1.0)
+            rows.append(fp.image)
+            ts.append(t)
+            st["decode"] += t1 - t0
+            st["resize_colour"] += t2 - t1
+            st["pose"] += t3 - t2
+        cap.release()
+        _analyse(rows, ts, size, exercise, analyze_pose, load_config)
+        total = time.perf_counter() - t_start
+    return {**st, "rest": total - sum(st.values()), "total": total, "decoded": picker.seen, "analysed": picker.kept}
+
+
+def _analyse(rows, ts, size, exercise, analyze_pose, load_config) -> None:
+    from hingecheck.core.landmarks import PoseSequence
+    n = len(rows)
+    ones = np.ones((n, 33))
+    pose = PoseSequence(np.asarray(rows), np.zeros((n, 33, 3)), ones, ones, np.asarray(ts), size)
+    analyze_pose(pose, exercise, load_config().for_exercise(exercise))
+
+
+def run_analyze(video: Path, model: str, fps: float, long_side: int, exercise: str, tmp: Path,
+                peak_rss_mb) -> dict:
+    """``hingecheck analyze --no-video`` in a subprocess: wall s, peak RSS MB, reps and verdict."""
+    out = tmp / "r.json"
+    cmd = [sys.executable, "-m", "hingecheck", "analyze", str(video), "--model", model, "--exercise", exercise,
+           "--no-video", "--no-html", "--no-history", "--quiet", "--json", str(out),
+           "--analysis-fps", f"{fps:g}", "--analysis-size", str(long_side)]
+    mb, wall = peak_rss_mb(cmd, dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1])))
+    rep = json.loads(out.read_text())
+    s = rep["summary"]
+    return {"wall_s": wall, "peak_rss_mb": mb, "inner_s": rep["timing"]["total_s"], "reps": s["reps"],
+            "faults": sorted(s["clip_faults"]), "frames": rep["frames"]}
+
+
+def rate_cases(clip: Path, model_name: str, exercise: str, tmp: Path, peak_rss_mb) -> dict:
+    """Every setting on the clip and its upscaled copies: the loop's stages and ``analyze``."""
+    from hingecheck.io.bundles import resolve_model
+    model = resolve_model(model_name)
+    videos = [(f"{clip.name} (source)", clip)]
+    for name, short in UPSCALED:
+        print(f"  making the {name} copy ...", flush=True)
+        videos.append((f"{clip.stem} {name}", upscale_clip(clip, tmp / f"{clip.stem}-{name}.mp4", short)))
+    out = {}
+    for label, video in videos:
+        w, h = _size(video)
+        cases = {}
+        for name, fps, side in SETTINGS:
+            if side and max(w, h) <= side and fps == 0.0:
+                continue  # the same as full size
+            print(f"  {label}: {name} ...", flush=True)
+            cases[name] = {"loop": timed_loop(video, model, fps, side, exercise),
+                           "analyze": run_analyze(video, model_name, fps, side, exercise, tmp, peak_rss_mb)}
+        out[label] = {"size": [w, h], "cases": cases}
+        if video != clip:
+            video.unlink()
+    return out
+
+
+def _size(video: Path) -> tuple[int, int]:
+    cap = cv2.VideoCapture(str(video))
+    size = int(cap.get(cv2.CAP_PROP_FRAME_WIDTH)), int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT))
+    cap.release()
+    return size
+
+
+def print_rate_tables(results: dict, model: str) -> None:
+    """Per video: the stages and ``analyze`` of each setting, as shares of the reference's time
+    (``ratio``, ``/loop``: of the every-frame full-size loop; ``/every``: of every-frame full-size ``analyze``)."""
+    print(f"\nanalysis rate and size ({model} model, {os.cpu_count()} CPUs; seconds; ratios: time / the "
+          "every-frame full-size loop of the same video, /every: / every-frame full-size analyze)")
+    head = (f"  {'setting':24s} {'frames':>9s} {'decode':>7s} {'rsz+col':>7s} {'pose':>7s} {'rest':>6s} "
+            f"{'loop s':>7s} {'ratio':>6s} | {'analyze s':>9s} {'/loop':>6s} {'/every':>6s} {'RSS MB':>7s} "
+            "reps verdict")
+    for label, v in results.items():
+        print(f"\n{label} {v['size'][0]}x{v['size'][1]}")
+        print(head)
+        cases = v["cases"]
+        ref = cases[SETTINGS[0][0]]
+        for name, c in cases.items():
+            lp, an = c["loop"], c["analyze"]
+            print(f"  {name:24s} {lp['analysed']:4d}/{lp['decoded']:4d} {lp['decode']:7.1f} "
+                  f"{lp['resize_colour']:7.1f} {lp['pose']:7.1f} {lp['rest']:6.1f} {lp['total']:7.1f} "
+                  f"{lp['total'] / ref['loop']['total']:6.2f} | {an['wall_s']:9.1f} "
+                  f"{an['wall_s'] / ref['loop']['total']:6.2f} {an['wall_s'] / ref['analyze']['wall_s']:6.2f} "
+                  f"{an['peak_rss_mb']:7.0f} {an['reps']:4d} "
+                  f"{','.join(an['faults']) or 'none'}")
