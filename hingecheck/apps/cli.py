@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from hingecheck import __version__
-from hingecheck.apps.rateargs import add_analysis_args, add_rate_arg, add_video_height_arg, analysis_options
+from hingecheck.apps.rateargs import add_analysis_args, add_rate_arg, analysis_options
 from hingecheck.core.config import EXERCISES
 from hingecheck.core.errors import HingecheckError
 from hingecheck.outputs.setoutputs import SetOutputs, add_set_output_args
@@ -56,8 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--video", dest="video_out", metavar="OUT",
                    help="annotated video path (default: <video name>.annotated.mp4 here)")
     a.add_argument("--no-video", action="store_true", help="do not write an annotated video")
-    add_video_height_arg(a)
-    add_analysis_args(a)
+    add_analysis_args(a, video_height=True)
     add_set_output_args(a)
     a.add_argument("--no-segmentation", action="store_true",
                    help="skip the person mask (faster; back shape from landmarks only)")

@@ -24,8 +24,10 @@ def add_rate_arg(p: argparse.ArgumentParser) -> None:
                         f"(default {DEFAULT_ANALYSIS_FPS:g}; 0 = every frame)")
 
 
-def add_analysis_args(p: argparse.ArgumentParser) -> None:
-    """``--analysis-fps`` and ``--analysis-size``."""
+def add_analysis_args(p: argparse.ArgumentParser, video_height: bool = False) -> None:
+    """``--analysis-fps`` and ``--analysis-size`` (and ``--video-height``)."""
+    if video_height:
+        add_video_height_arg(p)
     add_rate_arg(p)
     p.add_argument("--analysis-size", type=int, default=DEFAULT_ANALYSIS_LONG_SIDE, metavar="PX",
                    help=f"shrink larger frames to this long side (pixels) for the pose model "

@@ -67,20 +67,16 @@ def extract_pose(video: str | Path, model_path: str | Path, *, segmentation: boo
                  analysis_fps: float = 0.0, long_side: int = 0) -> PoseRun:
     """Run the Pose Landmarker over the frames of ``video`` (VIDEO mode).
 
-    ``analysis_fps`` (frames per second; 0: every frame) picks the frames by
-    timestamp (:class:`~hingecheck.io.framerate.FramePicker`); each kept
-    frame is one row, at its own time, so tempo and rep times stay in the
-    video's time. ``long_side`` (pixels; 0: the source's size) shrinks
-    large frames for the model; the landmarks are in source pixels either
-    way (the pose's ``frame_size`` is the source's).
-
-    A frame with no person is a NaN row. Per-frame numbers are kept in
-    float32 buffers (about 1 KB a frame); frames themselves are not kept
-    here. ``on_pose(row, bgr, frame_pose)``, if given, sees each analysed
-    frame (at the analysis size) with its landmarks in that frame's pixels
-    during this pass (e.g. a :class:`hingecheck.outputs.stills.StillKeeper`
-    keeping a few downscaled stills); ``row`` is the frame's row in the
-    returned pose. Raises :class:`HingecheckError` for unreadable video or model.
+    ``analysis_fps`` (frames per second, 0: every frame) picks frames by timestamp
+    (:class:`~hingecheck.io.framerate.FramePicker`): a row per kept frame, at its own
+    time. ``long_side`` (pixels, 0: the source's size) shrinks large frames for the
+    model; landmarks are in source pixels either way (``frame_size`` is the source's).
+    A frame with no person is a NaN row. Per-frame numbers are kept in float32
+    buffers (about 1 KB a frame), never the frames. ``on_pose(row, bgr, frame_pose)``,
+    if given, sees each analysed frame (at the analysis size, landmarks in its pixels)
+    during this pass (e.g. a :class:`hingecheck.outputs.stills.StillKeeper`); ``row``
+    is its row in the returned pose. Raises :class:`HingecheckError` for unreadable
+    video or model.
     """
     from tqdm import tqdm
 

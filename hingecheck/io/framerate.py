@@ -42,9 +42,11 @@ MIN_ANALYSIS_LONG_SIDE = 64
 
 def check_analysis_fps(fps: float) -> float:
     """``fps`` if it is 0 (every frame) or a rate in (0, 1000] frames per second, else a one-line error."""
-    if not isinstance(fps, (int, float)) or not math.isfinite(fps) or fps < 0 or fps > MAX_ANALYSIS_FPS:
+    number = isinstance(fps, (int, float))
+    if not number or not math.isfinite(fps) or fps < 0 or fps > MAX_ANALYSIS_FPS:
         raise HingecheckError(f"--analysis-fps must be 0 (every frame) or a frame rate up to "
-                              f"{MAX_ANALYSIS_FPS:g} frames per second, got {fps}")
+                              f"{MAX_ANALYSIS_FPS:g} frames per second, got {fps:g}" if number else
+                              f"--analysis-fps must be a number of frames per second, got {fps!r}")
     return float(fps)
 
 
