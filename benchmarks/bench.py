@@ -191,6 +191,8 @@ def main() -> None:
     ap.add_argument("--skip-rate", action="store_true", help="leave out the analysis rate and size cases")
     ap.add_argument("--rate-only", action="store_true", help="run only the analysis rate and size cases")
     ap.add_argument("--rate-model", default="full", help="model of the rate cases (default full, as analyze)")
+    ap.add_argument("--rate-seconds", type=float, default=None,
+                    help="make the 1080p and 4K copies of the clip's first S seconds only (default: all of it)")
     args = ap.parse_args()
 
     clips_dir = Path(os.environ.get("HINGECHECK_CLIPS", REPO.parent / "shared" / "clips"))
@@ -203,7 +205,8 @@ def main() -> None:
     if not args.skip_rate:
         from ratebench import print_rate_tables, rate_cases
         with tempfile.TemporaryDirectory() as d:
-            results["rate"] = rate_cases(clip, args.rate_model, args.exercise, Path(d), peak_rss_mb)
+            results["rate"] = rate_cases(clip, args.rate_model, args.exercise, Path(d), peak_rss_mb,
+                                         args.rate_seconds)
         print_rate_tables(results["rate"], args.rate_model)
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2, default=float) + "\n")

@@ -31,16 +31,19 @@ SETTINGS = (("every frame, full size", 0.0, 0), ("every frame, 640 px", 0.0, 640
 UPSCALED = (("1080p", 1080), ("4K", 2160))
 
 
-def upscale_clip(src: Path, dst: Path, short_side: int) -> Path:
-    """Write ``src`` upscaled (bicubic) so that its short side is ``short_side`` pixels."""
+def upscale_clip(src: Path, dst: Path, short_side: int, seconds: float | None = None) -> Path:
+    """Write ``src`` upscaled (bicubic) so that its short side is ``short_side`` pixels;
+    only its first ``seconds`` when given."""
     cap = cv2.VideoCapture(str(src))
     fps = cap.get(cv2.CAP_PROP_FPS)
     w, h = int(cap.get(cv2.CAP_PROP_FRAME_WIDTH)), int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT))
     scale = short_side / min(w, h)
     size = (int(round(w * scale / 2)) * 2, int(round(h * scale / 2)) * 2)
     out = cv2.VideoWriter(str(dst), cv2.VideoWriter_fourcc(*"mp4v"), fps, size)
-    while True:
+    n = int(seconds * fps) if seconds else None
+    while n is None or n > 0:
         ok, frame = cap.read()
+        n = None if n is None else n - 1
         if not ok:
             break
         out.write(cv2.resize(frame, size, interpolation=cv2.INTER_CUBIC))
@@ -111,25 +114,27 @@ def run_analyze(video: Path, model: str, fps: float, long_side: int, exercise: s
             "faults": sorted(s["clip_faults"]), "frames": rep["frames"]}
 
 
-def rate_cases(clip: Path, model_name: str, exercise: str, tmp: Path, peak_rss_mb) -> dict:
-    """Every setting on the clip and its upscaled copies: the loop's stages and ``analyze``."""
+def rate_cases(clip: Path, model_name: str, exercise: str, tmp: Path, peak_rss_mb,
+               seconds: float | None = None) -> dict:
+    """Every setting on the clip and on its upscaled copies (their first ``seconds`` when
+    given): the loop's stages and ``analyze``, each printed as soon as it is measured."""
     from hingecheck.io.bundles import resolve_model
     model = resolve_model(model_name)
-    videos = [(f"{clip.name} (source)", clip)]
-    for name, short in UPSCALED:
-        print(f"  making the {name} copy ...", flush=True)
-        videos.append((f"{clip.stem} {name}", upscale_clip(clip, tmp / f"{clip.stem}-{name}.mp4", short)))
     out = {}
-    for label, video in videos:
+    for label, short in (("source", None), *UPSCALED):
+        video = clip
+        if short is not None:
+            print(f"  making the {label} copy ...", flush=True)
+            video = upscale_clip(clip, tmp / f"{clip.stem}-{label}.mp4", short, seconds)
         w, h = _size(video)
-        cases = {}
+        cases: dict = {}
+        out[f"{clip.stem} {label}"] = {"size": [w, h], "cases": cases}
         for name, fps, side in SETTINGS:
             if side and max(w, h) <= side and fps == 0.0:
                 continue  # the same as full size
-            print(f"  {label}: {name} ...", flush=True)
             cases[name] = {"loop": timed_loop(video, model, fps, side, exercise),
                            "analyze": run_analyze(video, model_name, fps, side, exercise, tmp, peak_rss_mb)}
-        out[label] = {"size": [w, h], "cases": cases}
+            print(f"  {label} {w}x{h} {name}: {json.dumps(cases[name], default=float)}", flush=True)
         if video != clip:
             video.unlink()
     return out
