@@ -205,8 +205,7 @@ def main() -> None:
     if not args.skip_rate:
         from ratebench import print_rate_tables, rate_cases
         with tempfile.TemporaryDirectory() as d:
-            results["rate"] = rate_cases(clip, args.rate_model, args.exercise, Path(d), peak_rss_mb,
-                                         args.rate_seconds)
+            results["rate"] = rate_cases(clip, args.rate_model, args.exercise, Path(d), args.rate_seconds)
         print_rate_tables(results["rate"], args.rate_model)
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2, default=float) + "\n")
