@@ -18,6 +18,13 @@ in one process and one run (the machine is noisy, so compare the ratios):
 Then the peak resident memory of ``analyze`` (lite, a subprocess) on a
 1-minute and a ``--long-minutes`` video made by looping the clip, to show it
 does not grow with the video's length.
+
+Then the analysis rate and size (``benchmarks/ratebench.py``; ``--rate-only``
+runs just these, ``--skip-rate`` leaves them out): the clip and a 1080p and
+4K copy of it, every frame at full size (the reference), every frame at
+640 px, 30 and 20 fps: where the time goes (decode, resize + colour, pose,
+the rest), and ``analyze --no-video`` in a subprocess each (wall time, peak
+memory, reps and verdict).
 """
 
 from __future__ import annotations
@@ -35,6 +42,7 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import cv2  # noqa: E402
 
@@ -163,7 +171,7 @@ def bench_memory(clip: Path, long_minutes: float) -> dict:
             video = Path(d) / f"loop{minutes:g}.mp4"
             n = loop_video(clip, video, minutes, step=2)
             cmd = [sys.executable, "-m", "hingecheck", "analyze", str(video), "--model", "lite",
-                   "--no-video", "--quiet", "--json", str(Path(d) / "r.json")]
+                   "--no-video", "--quiet", "--json", str(Path(d) / "r.json"), "--analysis-fps", "0"]
             mb, wall = peak_rss_mb(cmd, env)
             out[f"{minutes:g} min"] = {"frames": n, "peak_rss_mb": round(mb, 1), "wall_s": round(wall, 1)}
             video.unlink()
@@ -180,16 +188,35 @@ def main() -> None:
     ap.add_argument("--skip-memory", action="store_true")
     ap.add_argument("--skip-live", action="store_true")
     ap.add_argument("--json", help="also write the figures here")
+    ap.add_argument("--skip-rate", action="store_true", help="leave out the analysis rate and size cases")
+    ap.add_argument("--rate-only", action="store_true", help="run only the analysis rate and size cases")
+    ap.add_argument("--rate-model", default="full", help="model of the rate cases (default full, as analyze)")
+    ap.add_argument("--rate-seconds", type=float, default=None,
+                    help="make the 1080p and 4K copies of the clip's first S seconds only (default: all of it)")
     args = ap.parse_args()
 
     clips_dir = Path(os.environ.get("HINGECHECK_CLIPS", REPO.parent / "shared" / "clips"))
     clip = Path(args.clip) if args.clip else clips_dir / "clip01.mp4"
     if not clip.is_file():
         raise SystemExit(f"clip not found: {clip} (pass one, or set HINGECHECK_CLIPS)")
+    results: dict = {"clip": clip.name, "models": {}}
+    if not args.rate_only:
+        bench_models(clip, clips_dir, args, results)
+    if not args.skip_rate:
+        from ratebench import print_rate_tables, rate_cases
+        with tempfile.TemporaryDirectory() as d:
+            results["rate"] = rate_cases(clip, args.rate_model, args.exercise, Path(d), args.rate_seconds)
+        print_rate_tables(results["rate"], args.rate_model)
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2, default=float) + "\n")
+
+
+def bench_models(clip: Path, clips_dir: Path, args, results: dict) -> None:
+    """The per-model cases and the memory of long videos."""
     frames, ts, fps = decode_all(clip)
     h, w = frames[0].shape[:2]
     print(f"clip {clip.name}: {len(frames)} frames {w}x{h} at {fps:.0f} fps; {os.cpu_count()} CPUs")
-    results: dict = {"clip": clip.name, "frames": len(frames), "size": [w, h], "fps": fps, "models": {}}
+    results.update({"frames": len(frames), "size": [w, h], "fps": fps})
     for name in args.models:
         model = resolve_model(name)
         r: dict = {}
@@ -216,8 +243,6 @@ def main() -> None:
         print("\npeak resident memory of `hingecheck analyze` (lite, looped clip at half its frame rate):")
         for k, v in results["memory"].items():
             print(f"  {k:>7}: {v['frames']:6d} frames  peak RSS {v['peak_rss_mb']:7.1f} MB  ({v['wall_s']} s)")
-    if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=2, default=float) + "\n")
 
 
 def print_table(results: dict, name: str) -> None:

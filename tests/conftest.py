@@ -27,3 +27,35 @@ import tempfile as _tempfile
 _HOME = _tempfile.mkdtemp(prefix="hingecheck-test-home-")
 os.environ["HINGECHECK_HOME"] = _HOME
 _atexit.register(_shutil.rmtree, _HOME, True)
+
+
+# ---------------------------------------------------------------- clip fixtures
+# Shared by test_clips.py and test_analysis_rate.py: one ``hingecheck tune`` per
+# session fills the pose cache (every frame, full size, full model) that both read.
+import json as _json
+
+import pytest as _pytest
+
+
+@_pytest.fixture(scope="session")
+def pose_cache(tmp_path_factory):
+    """A score output folder whose cache holds every clip's landmarks (full model)."""
+    return tmp_path_factory.mktemp("scores")
+
+
+@_pytest.fixture(scope="session")
+def tuned(pose_cache, tmp_path_factory):
+    """The JSON report of ``hingecheck tune`` on both label files, held out by source."""
+    from assets import require_clips, require_model_dir
+
+    from hingecheck.apps.cli import main
+
+    folder = require_clips()
+    model_dir = require_model_dir("pose_landmarker_full.task")
+    out = tmp_path_factory.mktemp("tune")
+    rc = main(["tune", str(folder / "labels.csv"), str(folder / "labels-more.csv"),
+               "--sources", str(folder / "sources.csv"), "--cache", str(pose_cache), "--workers", "2",
+               "--model", str(model_dir / "pose_landmarker_full.task"), "--out", str(out / "profile.toml"),
+               "--report", str(out / "tune.json"), "--quiet"])
+    assert rc == 0
+    return _json.loads((out / "tune.json").read_text()), out / "profile.toml"

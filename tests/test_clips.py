@@ -31,28 +31,6 @@ def labels():
 
 
 @pytest.fixture(scope="session")
-def pose_cache(tmp_path_factory):
-    """A score output folder whose cache holds every clip's landmarks (full model)."""
-    return tmp_path_factory.mktemp("scores")
-
-
-@pytest.fixture(scope="session")
-def tuned(pose_cache, tmp_path_factory):
-    """The JSON report of ``hingecheck tune`` on both label files, held out by source."""
-    from hingecheck.apps.cli import main
-
-    folder = require_clips()
-    model_dir = require_model_dir("pose_landmarker_full.task")
-    out = tmp_path_factory.mktemp("tune")
-    rc = main(["tune", str(folder / "labels.csv"), str(folder / "labels-more.csv"),
-               "--sources", str(folder / "sources.csv"), "--cache", str(pose_cache), "--workers", "2",
-               "--model", str(model_dir / "pose_landmarker_full.task"), "--out", str(out / "profile.toml"),
-               "--report", str(out / "tune.json"), "--quiet"])
-    assert rc == 0
-    return json.loads((out / "tune.json").read_text()), out / "profile.toml"
-
-
-@pytest.fixture(scope="session")
 def scored(tuned, pose_cache):
     """(scores.json, metrics.json) of ``hingecheck score labels.csv`` (full model, cached landmarks)."""
     from hingecheck.apps.cli import main
@@ -61,7 +39,8 @@ def scored(tuned, pose_cache):
     model_dir = require_model_dir("pose_landmarker_full.task")
     out = pose_cache
     rc = main(["score", str(folder / "labels.csv"), "--out", str(out), "--workers", "2",
-               "--model", str(model_dir / "pose_landmarker_full.task"), "--quiet"])
+               "--model", str(model_dir / "pose_landmarker_full.task"), "--quiet",
+               "--analysis-fps", "0", "--analysis-size", "0"])  # tune's landmarks: every frame, full size
     assert rc == 0
     scores = json.loads((out / "scores.json").read_text())
     metrics = json.loads((out / "metrics.json").read_text())
@@ -205,7 +184,9 @@ def test_analyze_command_end_to_end(tmp_path, monkeypatch, capsys):
     assert f["cue"] and f["drill"] and f["evidence"] and f["frames"][0] <= f["frames"][1]
     import cv2
     cap = cv2.VideoCapture(str(out_video))
-    assert cap.isOpened() and int(cap.get(cv2.CAP_PROP_FRAME_COUNT)) == report["frames"]
+    # every frame of the video is annotated, also those the analysis rate skipped
+    assert report["analysis_rate"]["fps"] == 30 and report["frames"] < report["analysis_rate"]["frames_decoded"]
+    assert cap.isOpened() and int(cap.get(cv2.CAP_PROP_FRAME_COUNT)) == report["analysis_rate"]["frames_decoded"]
     cap.release()
     text = capsys.readouterr().out
     assert "squatting" in text and "drill" in text

@@ -29,7 +29,8 @@ def clip01_live_and_analyze(tmp_path_factory):
     # the set's visual report, its stills kept in the live loop
     page = (out / "live.hingecheck.html").read_text()
     assert page.count("<section class='rep") == len(live["reps"]) and page.count("data:image/jpeg") >= 10
-    run = extract_pose(clip, model, progress=False)
+    from hingecheck.io.framerate import DEFAULT_ANALYSIS_FPS
+    run = extract_pose(clip, model, progress=False, analysis_fps=DEFAULT_ANALYSIS_FPS)  # as live --source picks
     offline = analyze_pose(run.pose, "kettlebell_deadlift", load_config().for_exercise("kettlebell_deadlift"))
     return live, offline
 

@@ -187,10 +187,21 @@ def test_score_cli_bad_input_is_one_line(tmp_path, capsys):
 
 def test_cache_key_changes_with_every_input():
     th = Thresholds()
-    k = cache_key("c", "m", th, "rdl")
-    assert k == cache_key("c", "m", Thresholds(), "rdl")
-    assert len({k, cache_key("c2", "m", th, "rdl"), cache_key("c", "m2", th, "rdl"),
-                cache_key("c", "m", th.replace(rep_min_s=0.7), "rdl"), cache_key("c", "m", th, "deadlift")}) == 5
+    rate = {"analysis_fps": 30.0, "long_side": 640}
+
+    def key(clip="c", model="m", thr=th, exercise="rdl", **kw):
+        return cache_key(clip, model, thr, exercise, **{**rate, **kw})
+    k = key()
+    assert k == key(thr=Thresholds())
+    keys = {k, key(clip="c2"), key(model="m2"), key(thr=th.replace(rep_min_s=0.7)), key(exercise="deadlift"),
+            key(analysis_fps=0.0), key(analysis_fps=20.0), key(long_side=0), key(long_side=1280)}
+    assert len(keys) == 9
+
+
+def test_pose_key_changes_with_the_analysis_rate_and_size():
+    from hingecheck.scoring.cache import pose_key
+    keys = {pose_key("c", "m", analysis_fps=fps, long_side=px) for fps in (0.0, 20.0, 30.0) for px in (0, 640)}
+    assert len(keys) == 6 and pose_key("c", "m", analysis_fps=30, long_side=640) in keys
 
 
 # ------------------------------------------------------------- end to end
@@ -342,24 +353,28 @@ def test_plan_batch_and_write_outputs(tmp_path, capsys):
     jobs = [ClipJob("a.mp4", a, "deadlift"), ClipJob("gone.mp4", tmp_path / "gone.mp4", "deadlift"),
             ClipJob("b.mp4", b, "deadlift")]
     out = tmp_path / "out"
-    plan = plan_batch(jobs, out, str(model), None, False)
+    plan = plan_batch(jobs, out, str(model), None, False, analysis=(20.0, 512))
     assert (out / "cache").is_dir() and plan.model_hash == file_sha256(model)
     assert set(plan.records) == {1} and "clip file not found" in plan.records[1]["error"]
     assert [t.index for t in plan.todo] == [0, 2]
     th = Config().for_exercise("deadlift")
     for t in plan.todo:
-        assert t.key == cache_key(file_sha256(t.job.path), plan.model_hash, th, "deadlift")
+        assert t.key == cache_key(file_sha256(t.job.path), plan.model_hash, th, "deadlift",
+                                  analysis_fps=20.0, long_side=512)
         assert t.cache_file == str(out / "cache" / f"{t.key}.json")
     args = plan.task_args(plan.todo[0], None)
     assert args[0] == str(a) and args[3] == str(model) and args[4] is None
     assert args[5] == {"clip": "a.mp4", "exercise": "deadlift", "key": plan.todo[0].key}
+    assert args[7] == (20.0, 512)  # the worker analyses at the plan's rate and size
 
     # a cache entry for b: the next plan serves it from the cache
     result = {"clip_faults": [], "rep_count": 0, "judged_reps": 0, "reps_found": 0, "cant_judge": True,
               "view": "side", "reps": []}
     write_cache_entry(plan.todo[1].cache_file, {"format": 1, "result": result, "timing": {"total_s": 0.5}})
-    plan2 = plan_batch(jobs, out, str(model), None, False)
+    plan2 = plan_batch(jobs, out, str(model), None, False, analysis=(20.0, 512))
     assert [t.index for t in plan2.todo] == [0]
+    # results at one analysis rate never pass for another's
+    assert [t.index for t in plan_batch(jobs, out, str(model), None, False).todo] == [0, 2]
     assert plan2.records[2]["cached"] is True and plan2.records[2]["key"] == plan.todo[1].key
 
     # an unreadable clip is an error record, the same as process_clip's, and written as such

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from hingecheck import __version__
+from hingecheck.apps.rateargs import add_analysis_args, add_rate_arg, analysis_options
 from hingecheck.core.config import EXERCISES
 from hingecheck.core.errors import HingecheckError
 from hingecheck.outputs.setoutputs import SetOutputs, add_set_output_args
@@ -36,6 +37,7 @@ def _add_score_parser(sub) -> None:
     s.add_argument("--exercise", default="hip_hinge", choices=EXERCISES,
                    help="exercise of every clip when scoring a folder (a labels CSV names its own)")
     _add_model_args(s)
+    add_analysis_args(s)
     s.add_argument("--retry-failed", action="store_true",
                    help="run again the clips cached as failed (by default a rerun keeps their failure)")
     s.add_argument("--quiet", action="store_true", help="no progress bar, no per-clip lines")
@@ -54,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--video", dest="video_out", metavar="OUT",
                    help="annotated video path (default: <video name>.annotated.mp4 here)")
     a.add_argument("--no-video", action="store_true", help="do not write an annotated video")
+    add_analysis_args(a, video_height=True)
     add_set_output_args(a)
     a.add_argument("--no-segmentation", action="store_true",
                    help="skip the person mask (faster; back shape from landmarks only)")
@@ -89,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     lv.add_argument("--as-fast-as-possible", action="store_true",
                     help="with --source FILE: do not pace the file at real time")
     lv.add_argument("--no-segmentation", action="store_true", help="skip the person mask (faster)")
+    add_rate_arg(lv)
     add_set_output_args(lv)
 
     h = sub.add_parser("history", help="your sets over the weeks: sessions, fault trend, plot")
@@ -141,6 +145,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     )
 
     video = Path(args.video)
+    rate, long_side = analysis_options(args)
     th = load_config(args.config).for_exercise(args.exercise)
     probe(video)  # fail fast on a missing or unreadable file, or a still image
     json_out, video_out, outs = _plan_analyze_outputs(args, video)
@@ -150,14 +155,18 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
     t0 = time.perf_counter()
     va = analyze_video(video, args.exercise, th, model, segmentation=not args.no_segmentation,
-                       progress=not args.quiet, on_pose=None if outs.stills is None else outs.stills.on_pose)
+                       progress=not args.quiet, on_pose=None if outs.stills is None else outs.stills.on_pose,
+                       analysis_fps=rate, long_side=long_side)
     analysis, n = va.analysis, va.frames
     if video_out is not None:
         from hingecheck.outputs.render import render_annotated
-        render_annotated(video, va.run.pose, analysis, video_out, progress=not args.quiet)
+        render_annotated(video, va.run.pose, analysis, video_out, progress=not args.quiet,
+                         height=args.video_height)
     total = time.perf_counter() - t0
     timing = {"timing": {"frames": n, "pose_s": round(va.pose_s, 3), "analysis_s": round(va.analysis_s, 4),
-                         "total_s": round(total, 3), "fps": round(n / total, 1) if total > 0 else None}}
+                         "total_s": round(total, 3), "fps": round(n / total, 1) if total > 0 else None},
+              "analysis_rate": {"fps": rate or None, "long_side_px": long_side or None, "frames_analysed": n,
+                                "frames_decoded": va.run.frames_read}}  # frame indices count analysed frames
     write_json(json_out, report_dict(analysis, str(video), str(model), timing))
     saved = outs.save(analysis, source=str(video.resolve()), model=str(model), kind="analyze",
                       reports={"json": json_out, "video": video_out})
@@ -181,6 +190,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 
     if args.workers is not None and args.workers < 1:
         raise HingecheckError(f"--workers must be at least 1, got {args.workers}")
+    analysis = analysis_options(args)
     config = load_config(args.config)
     srcs = [Path(x) for x in args.source]
     if len(srcs) == 1 and srcs[0].is_dir():
@@ -198,11 +208,11 @@ def cmd_score(args: argparse.Namespace) -> int:
             from hingecheck.scoring.daskrun import score_on_dask
             doc = score_on_dask(jobs, out, client_or_address=args.dask, model=args.model, config=config,
                                 workers=args.workers, progress=not args.quiet, labelled=labelled, source=src,
-                                sources=sources, retry_failed=args.retry_failed)
+                                sources=sources, retry_failed=args.retry_failed, analysis=analysis)
         else:
             doc = score_batch(jobs, out, model=args.model, config=config, workers=args.workers,
                               progress=not args.quiet, labelled=labelled, source=src, sources=sources,
-                              retry_failed=args.retry_failed)
+                              retry_failed=args.retry_failed, analysis=analysis)
     except Interrupted as exc:
         if exc.doc is None:
             raise
@@ -277,13 +287,15 @@ def cmd_live(args: argparse.Namespace) -> int:
     from hingecheck.scoring.runner import end_set_on_signal
 
     th = load_config(args.config).for_exercise(args.exercise)
+    rate, _ = analysis_options(args)
     json_out, record, outs = _plan_live_outputs(args)
     model = resolve_model(args.model)
     window = not args.no_window and _has_display()
     if not args.no_window and not window:
         print("no display: running without a window (results are printed and saved)", file=sys.stderr)
     source = FrameSource(camera=args.camera if args.source is None else None, source=args.source,
-                         realtime=not args.as_fast_as_possible)
+                         realtime=not args.as_fast_as_possible,
+                         analysis_fps=rate if args.source else 0)  # a camera: every frame it delivers
     if window:
         print("keys: q quit, space pause, r reset the set, m mute", file=sys.stderr)
     with end_set_on_signal() as stop:  # Ctrl-C, SIGTERM: the set ends as with q

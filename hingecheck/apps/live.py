@@ -26,6 +26,7 @@ from hingecheck.core.analysis import Analysis
 from hingecheck.core.config import Thresholds
 from hingecheck.core.errors import HingecheckError
 from hingecheck.io import _quiet  # noqa: F401  (before cv2)
+from hingecheck.io.framerate import FramePicker
 from hingecheck.io.pose import PoseEstimator
 from hingecheck.outputs.annotate import draw_overlay
 from hingecheck.outputs.stills import StillKeeper
@@ -57,7 +58,9 @@ class FrameSource:
     paced at its own frame rate (``realtime``) as if it were a camera.
     """
 
-    def __init__(self, camera: int | None = None, source: str | None = None, realtime: bool = True):
+    def __init__(self, camera: int | None = None, source: str | None = None, realtime: bool = True,
+                 analysis_fps: float = 0.0):
+        self._picker = FramePicker(analysis_fps)  # frames per second analysed (0: every frame)
         self.name = f"camera {camera}" if source is None else str(source)
         self.is_file = source is not None and Path(source).exists()
         if source is not None and not self.is_file and "://" not in str(source):
@@ -111,6 +114,8 @@ class FrameSource:
                 else:
                     t = time.perf_counter() - start
                 last_t = self.last_t = t
+                if not self._picker.keep(t):
+                    continue
                 item = SourceFrame(seq, t, frame, time.perf_counter())
                 with self._cv:
                     if self._item is not None:
@@ -144,7 +149,7 @@ class FrameSource:
         if self.info is None or not self.ended:
             return
         from hingecheck.io.extract import check_decoded
-        check_decoded(self.name, frames_read=self.frames_read, frame_count=self.info.frame_count,
+        check_decoded(self.name, frames_read=self._picker.seen, frame_count=self.info.frame_count,
                       decoded_s=self.last_t + 1.0 / self.fps if self.frames_read else 0.0,
                       duration_s=self.info.duration_s)
 

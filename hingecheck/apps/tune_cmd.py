@@ -5,6 +5,9 @@ Makes sure every labelled clip's landmarks are in the score cache
 for those missing), loads them, cross-validates, prints the held-out and
 fitted-on-everything figures, and writes the fitted thresholds as a TOML
 profile (atomically) that ``--config`` reads.
+
+Tune fits on the richest landmarks: every frame at the source's size
+(:data:`TUNE_ANALYSIS`), whatever rate ``score`` runs at by default.
 """
 
 from __future__ import annotations
@@ -16,6 +19,10 @@ from pathlib import Path
 from hingecheck.core.config import load_config
 from hingecheck.core.errors import HingecheckError
 from hingecheck.io.atomic import check_writable, write_text_atomic
+from hingecheck.io.framerate import EVERY_FRAME, FULL_SIZE
+
+#: the analysis rate (frames per second) and long side (pixels) of the landmarks tune fits on
+TUNE_ANALYSIS = (EVERY_FRAME, FULL_SIZE)
 
 
 def load_cases(jobs, sources: dict[str, str], cache_dir: Path, model_path: Path, config):
@@ -27,7 +34,8 @@ def load_cases(jobs, sources: dict[str, str], cache_dir: Path, model_path: Path,
     model_hash = file_sha256(model_path)
     cases, skipped = [], []
     for job in jobs:
-        run = load_pose_run(cache_dir / "cache" / "pose" / f"{pose_key(file_sha256(job.path), model_hash)}.npz")
+        key = pose_key(file_sha256(job.path), model_hash, analysis_fps=TUNE_ANALYSIS[0], long_side=TUNE_ANALYSIS[1])
+        run = load_pose_run(cache_dir / "cache" / "pose" / f"{key}.npz")
         try:
             if run is None:
                 raise HingecheckError("no landmarks cached")
@@ -55,7 +63,7 @@ def run_tune(args: argparse.Namespace) -> int:
     base = load_config(args.config)
     cache = Path(args.cache)
     score_batch(jobs, cache, model=args.model, config=base, workers=args.workers, progress=not args.quiet,
-                labelled=True, source=", ".join(args.labels), sources=sources)
+                labelled=True, source=", ".join(args.labels), sources=sources, analysis=TUNE_ANALYSIS)
     model_path = resolve_model(args.model, download=False, progress=False)
     cases, skipped = load_cases(jobs, sources, cache, model_path, base)
     for s in skipped:

@@ -8,6 +8,7 @@ hundred bytes a frame.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -31,6 +32,8 @@ class PoseRun:
     decode_error: str | None
     duration_s: float | None = None  # the container's presented duration, if known
     back_contour: np.ndarray | None = None  # (F, K) mask contour of the back, chord lengths
+    analysis_fps: float = 0.0  # frames per second the pose model saw at most (0: every frame)
+    long_side: int = 0         # pixels: the long side the frames were shrunk to (0: source size)
 
     @property
     def decoded_s(self) -> float:
@@ -49,7 +52,8 @@ def frame_back_contour(fp: FramePose, facing: float) -> np.ndarray:
         return np.full(SAMPLES.size, np.nan)
     sh = 0.5 * (fp.image[Landmark.LEFT_SHOULDER] + fp.image[Landmark.RIGHT_SHOULDER])
     hip = 0.5 * (fp.image[Landmark.LEFT_HIP] + fp.image[Landmark.RIGHT_HIP])
-    return back_contour(fp.mask, sh, hip, facing)
+    # the mask is at the size the model saw: measure in its pixels (chord lengths are scale-free)
+    return back_contour(fp.mask, fp.mask_points(sh), fp.mask_points(hip), facing)
 
 
 def frame_back_curvature(fp: FramePose, facing: float) -> float:
@@ -59,39 +63,45 @@ def frame_back_curvature(fp: FramePose, facing: float) -> float:
 
 def extract_pose(video: str | Path, model_path: str | Path, *, segmentation: bool = True,
                  progress: bool = True,
-                 on_pose: Callable[[int, np.ndarray, FramePose], None] | None = None) -> PoseRun:
-    """Run the Pose Landmarker over every frame of ``video`` (VIDEO mode).
+                 on_pose: Callable[[int, np.ndarray, FramePose], None] | None = None,
+                 analysis_fps: float = 0.0, long_side: int = 0) -> PoseRun:
+    """Run the Pose Landmarker over the frames of ``video`` (VIDEO mode).
 
-    A frame with no person is a NaN row. Per-frame numbers are kept in
-    float32 buffers (about 1 KB a frame); frames themselves are not kept
-    here. ``on_pose(row, bgr, frame_pose)``, if given, sees each decoded
-    frame with its landmarks during this pass (e.g. a
-    :class:`hingecheck.outputs.stills.StillKeeper` keeping a few downscaled
-    stills); ``row`` is the frame's row in the returned pose.
-    Raises :class:`HingecheckError` for unreadable video or model.
+    ``analysis_fps`` (frames per second, 0: every frame) picks frames by timestamp
+    (:class:`~hingecheck.io.framerate.FramePicker`): a row per kept frame, at its own
+    time. ``long_side`` (pixels, 0: the source's size) shrinks large frames for the
+    model; landmarks are in source pixels either way (``frame_size`` is the source's).
+    A frame with no person is a NaN row. Per-frame numbers are kept in float32
+    buffers (about 1 KB a frame), never the frames. ``on_pose(row, bgr, frame_pose)``,
+    if given, sees each analysed frame (at the analysis size, landmarks in its pixels)
+    during this pass (e.g. a :class:`hingecheck.outputs.stills.StillKeeper`); ``row``
+    is its row in the returned pose. Raises :class:`HingecheckError` for unreadable
+    video or model.
     """
     from tqdm import tqdm
 
     f32 = np.float32
     image, vis = GrowBuffer((NUM_LANDMARKS, 2), f32), GrowBuffer((NUM_LANDMARKS,), f32)
     ts, contour = GrowBuffer(()), GrowBuffer((2, SAMPLES.size), f32)
-    with FrameReader(video) as reader, PoseEstimator(model_path, segmentation=segmentation) as est:
+    with FrameReader(video, analysis_fps=analysis_fps, long_side=long_side) as reader, \
+            PoseEstimator(model_path, segmentation=segmentation) as est:
         info = reader.info
+        size = (info.width, info.height)
         n_hint = info.frame_count if info.frame_count > 0 else None
         bar = tqdm(total=n_hint, unit="frame", desc=Path(video).name, disable=None if progress else True,
                    leave=False, dynamic_ncols=True)
         try:
             for frame in reader:
-                fp = est.detect(frame.bgr, frame.timestamp)
+                fp = est.detect(frame.bgr, frame.timestamp, size)
                 image.append(fp.image)
                 vis.append(fp.visibility)
                 ts.append(frame.timestamp)
                 if on_pose is not None:
-                    on_pose(len(ts) - 1, frame.bgr, fp)
+                    on_pose(len(ts) - 1, frame.bgr, in_frame_pixels(fp, frame.scale))
                 if segmentation:
                     # both facings: which way the lifter faces is known only at the end
                     contour.append((frame_back_contour(fp, 1.0), frame_back_contour(fp, -1.0)))
-                bar.update(1)
+                bar.update(frame.index + 1 - bar.n)
         finally:
             bar.close()
         frames_read, err = reader.frames_read, reader.error
@@ -103,7 +113,12 @@ def extract_pose(video: str | Path, model_path: str | Path, *, segmentation: boo
         back = np.ascontiguousarray(contour.data[:, 0 if facing > 0 else 1])
     pose = PoseSequence(image.data, vis.data, ts.data, (info.width, info.height),
                         None if back is None else curvatures(back))
-    return PoseRun(pose, frames_read, info.frame_count, err, info.duration_s, back)
+    return PoseRun(pose, frames_read, info.frame_count, err, info.duration_s, back, analysis_fps, long_side)
+
+
+def in_frame_pixels(fp: FramePose, scale: float) -> FramePose:
+    """``fp`` with its image landmarks in the pixels of a frame shrunk by ``scale``."""
+    return fp if scale == 1.0 else dataclasses.replace(fp, image=fp.image * scale)
 
 
 #: legs further than this from the image's vertical (degrees, median over the
@@ -111,7 +126,7 @@ def extract_pose(video: str | Path, model_path: str | Path, *, segmentation: boo
 MAX_LEG_AXIS_TILT_DEG = 55.0
 
 #: bump when what :func:`save_pose_run` stores changes
-POSE_CACHE_FORMAT = 2
+POSE_CACHE_FORMAT = 3
 
 
 def save_pose_run(path: str | Path, run: PoseRun) -> None:
@@ -125,6 +140,7 @@ def save_pose_run(path: str | Path, run: PoseRun) -> None:
                   counts=np.asarray([run.frames_read, run.frame_count]),
                   duration_s=np.asarray(np.nan if run.duration_s is None else run.duration_s),
                   decode_error=np.asarray(run.decode_error or ""),
+                  analysis=np.asarray([run.analysis_fps, run.long_side], dtype=float),
                   format=np.asarray(POSE_CACHE_FORMAT))
     if run.back_contour is not None:
         arrays["back_contour"] = run.back_contour
@@ -145,8 +161,9 @@ def load_pose_run(path: str | Path) -> PoseRun | None:
                                 None if back is None else curvatures(back))
             dur = float(d["duration_s"])
             err = str(d["decode_error"])
+            fps, long_side = (float(v) for v in d["analysis"])
             return PoseRun(pose, int(d["counts"][0]), int(d["counts"][1]), err or None,
-                           dur if np.isfinite(dur) else None, back)
+                           dur if np.isfinite(dur) else None, back, fps, int(long_side))
     except (OSError, ValueError, KeyError, EOFError):
         return None
 

@@ -33,11 +33,16 @@ except ImportError as _exc:  # pragma: no cover
 class FramePose:
     """One frame's landmarks; all NaN when no person was detected."""
 
-    image: np.ndarray       # (33, 2) pixels
+    image: np.ndarray       # (33, 2) pixels of the source frame
     world: np.ndarray       # (33, 3) metres
     visibility: np.ndarray  # (33,)
     presence: np.ndarray    # (33,)
-    mask: np.ndarray | None = None  # (H, W) float32 in [0, 1], when asked for
+    mask: np.ndarray | None = None  # (H, W) float32 in [0, 1] at the analysis size, when asked for
+    mask_scale: tuple[float, float] = (1.0, 1.0)  # (x, y) mask pixels per source pixel
+
+    def mask_points(self, points: np.ndarray) -> np.ndarray:
+        """``points`` (..., 2) in source pixels, in the mask's pixels."""
+        return np.asarray(points, float) * np.asarray(self.mask_scale)
 
     @classmethod
     def missing(cls) -> "FramePose":
@@ -50,7 +55,13 @@ class FramePose:
 
 
 def result_to_frame_pose(result, width: int, height: int) -> FramePose:
-    """Convert a ``PoseLandmarkerResult`` (first person) to a :class:`FramePose`."""
+    """Convert a ``PoseLandmarkerResult`` (first person) to a :class:`FramePose`.
+
+    The landmarks are normalised to the image the model saw, so they are
+    mapped to a ``width`` x ``height`` pixel frame (the source's size when
+    the model saw it downscaled); the mask stays at the model's image size
+    and ``mask_scale`` says how to reach it from those pixels.
+    """
     if not result.pose_landmarks:
         return FramePose.missing()
     lms = result.pose_landmarks[0]
@@ -66,7 +77,8 @@ def result_to_frame_pose(result, width: int, height: int) -> FramePose:
         # copy before the array outlives the result
         view = result.segmentation_masks[0].numpy_view()
         mask = np.array(view[..., 0] if view.ndim == 3 else view, dtype=np.float32, copy=True)
-    return FramePose(image, world, arr[:, 2], arr[:, 3], mask)
+    scale = (1.0, 1.0) if mask is None else (mask.shape[1] / width, mask.shape[0] / height)
+    return FramePose(image, world, arr[:, 2], arr[:, 3], mask, scale)
 
 
 @contextlib.contextmanager
@@ -146,15 +158,21 @@ class PoseEstimator:
         rgb = cv2.cvtColor(frame_bgr, cv2.COLOR_BGR2RGB)
         return mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb)
 
-    def detect(self, frame_bgr: np.ndarray, t: float) -> FramePose:
-        """Landmarks of the frame at ``t`` seconds (VIDEO mode)."""
-        image, ms = self.to_image(frame_bgr), self._timestamp_ms(t)
+    def detect(self, frame_bgr: np.ndarray, t: float, size: tuple[int, int] | None = None) -> FramePose:
+        """Landmarks of the frame at ``t`` seconds (VIDEO mode), in pixels of a frame of
+        ``size`` (width, height; default the frame's own: give the source's size for a
+        frame downscaled for the model)."""
+        return self.detect_image(self.to_image(frame_bgr), t, size or (frame_bgr.shape[1], frame_bgr.shape[0]))
+
+    def detect_image(self, image, t: float, size: tuple[int, int]) -> FramePose:
+        """:meth:`detect` of an ``mp.Image`` made by :meth:`to_image` (``size``: width, height in pixels)."""
+        ms = self._timestamp_ms(t)
         # the C++ side logs graph warnings on the first call and, now and
         # then, a LiteRT note about input alignment: keep them off the tool's
         # one-line messages (Python-level errors are raised, not printed)
         with quiet_stderr():
             result = self._landmarker.detect_for_video(image, ms)
-        return result_to_frame_pose(result, frame_bgr.shape[1], frame_bgr.shape[0])
+        return result_to_frame_pose(result, size[0], size[1])
 
     def close(self) -> None:
         try:

@@ -96,9 +96,10 @@ def probe(path: str | Path) -> VideoInfo:
 
 @dataclass
 class Frame:
-    index: int
+    index: int        # in the video: skipped frames count too
     timestamp: float  # seconds, strictly increasing
-    bgr: np.ndarray
+    bgr: np.ndarray   # at the analysis size (see ``scale``)
+    scale: float = 1.0  # analysis pixels per source pixel (1: the source's size)
 
 
 class FrameReader:
@@ -107,11 +108,21 @@ class FrameReader:
     Timestamps come from the container (``CAP_PROP_POS_MSEC``) when they
     increase, else from the frame rate. A decode error midway (truncated
     file) ends the stream; :attr:`error` then says why, and
-    :attr:`frames_read` how far it got.
+    :attr:`frames_read` how far it got (every frame, skipped ones too).
+
+    ``analysis_fps`` (frames per second, 0: every frame) yields only the
+    frames a :class:`~hingecheck.io.framerate.FramePicker` keeps; the others
+    are grabbed but never retrieved (no colour conversion, no copy).
+    ``long_side`` (pixels, 0: the source's size) shrinks each yielded frame
+    once, here on the decoding thread (:func:`~hingecheck.io.framerate.downscale`).
     """
 
-    def __init__(self, path: str | Path, queue_size: int = 8):
+    def __init__(self, path: str | Path, queue_size: int = 8, *, analysis_fps: float = 0.0,
+                 long_side: int = 0):
+        from hingecheck.io.framerate import FramePicker, check_long_side
         self.info = probe(path)
+        self._picker = FramePicker(analysis_fps)
+        self._long_side = check_long_side(long_side)
         self._cap = _open(path)
         self._q: queue.Queue = queue.Queue(maxsize=queue_size)
         self._stop = threading.Event()
@@ -121,20 +132,26 @@ class FrameReader:
         self._thread.start()
 
     def _run(self) -> None:
+        from hingecheck.io.framerate import downscale
         period = 1.0 / self.info.fps
         last_t = -np.inf
         idx = 0
         try:
             while not self._stop.is_set():
-                ok, frame = self._cap.read()
-                if not ok or frame is None:
+                if not self._cap.grab():
                     break
                 t = self._cap.get(cv2.CAP_PROP_POS_MSEC) / 1000.0
                 if not np.isfinite(t) or t <= last_t:
                     t = 0.0 if idx == 0 else last_t + period
                 last_t = t
-                self._put(Frame(idx, t, frame))
                 idx += 1
+                if not self._picker.keep(t):
+                    continue  # grabbed, not retrieved
+                ok, frame = self._cap.retrieve()
+                if not ok or frame is None:
+                    break
+                small, scale = downscale(frame, self._long_side)
+                self._put(Frame(idx - 1, t, small, scale))
         except Exception as exc:  # decoder failure: report, don't crash the consumer
             self.error = str(exc)
         finally:

@@ -46,12 +46,17 @@ class VideoAnalysis:
 
 def pose_run(video: str | Path, model_path: str | Path, *, pose_file: str | Path | None = None,
              segmentation: bool = True, progress: bool = False,
-             on_pose: Callable[[int, np.ndarray, FramePose], None] | None = None) -> PoseRun:
+             on_pose: Callable[[int, np.ndarray, FramePose], None] | None = None,
+             analysis_fps: float = 0.0, long_side: int = 0) -> PoseRun:
     """The video's landmarks: from ``pose_file`` when it holds them, else from the
-    pose model (and then kept in ``pose_file``, if one is named)."""
+    pose model (and then kept in ``pose_file``, if one is named). ``analysis_fps``
+    (frames per second, 0: every frame) and ``long_side`` (pixels, 0: the source's
+    size): see :func:`~hingecheck.io.extract.extract_pose`; ``pose_file``'s name
+    must say them (:func:`hingecheck.scoring.cache.pose_key`)."""
     run = load_pose_run(pose_file) if pose_file and Path(pose_file).is_file() else None
     if run is None:
-        run = extract_pose(video, model_path, segmentation=segmentation, progress=progress, on_pose=on_pose)
+        run = extract_pose(video, model_path, segmentation=segmentation, progress=progress, on_pose=on_pose,
+                           analysis_fps=analysis_fps, long_side=long_side)
         if pose_file:
             Path(pose_file).parent.mkdir(parents=True, exist_ok=True)
             save_pose_run(pose_file, run)
@@ -60,8 +65,11 @@ def pose_run(video: str | Path, model_path: str | Path, *, pose_file: str | Path
 
 def analyze_video(video: str | Path, exercise: str, thresholds: Thresholds, model_path: str | Path, *,
                   pose_file: str | Path | None = None, segmentation: bool = True, progress: bool = False,
-                  on_pose: Callable[[int, np.ndarray, FramePose], None] | None = None) -> VideoAnalysis:
-    """Landmarks (see :func:`pose_run`), the completeness checks, then :func:`analyze_pose`.
+                  on_pose: Callable[[int, np.ndarray, FramePose], None] | None = None,
+                  analysis_fps: float = 0.0, long_side: int = 0) -> VideoAnalysis:
+    """Landmarks (see :func:`pose_run`: ``analysis_fps`` frames per second, 0 every
+    frame; ``long_side`` pixels, 0 the source's size), the completeness checks,
+    then :func:`analyze_pose`.
 
     Raises :class:`~hingecheck.core.errors.HingecheckError` with a one-line
     message for an unreadable, truncated or sideways video, a video with no
@@ -69,7 +77,7 @@ def analyze_video(video: str | Path, exercise: str, thresholds: Thresholds, mode
     """
     t0 = time.perf_counter()
     run = pose_run(video, model_path, pose_file=pose_file, segmentation=segmentation, progress=progress,
-                   on_pose=on_pose)
+                   on_pose=on_pose, analysis_fps=analysis_fps, long_side=long_side)
     check_complete(run, video)
     t1 = time.perf_counter()
     analysis = analyze_pose(run.pose, exercise, thresholds)

@@ -16,7 +16,7 @@ running the tasks (:func:`hingecheck.scoring.runner.run_plan`, here on a pool of
 crash-isolated worker processes), and :func:`write_outputs`.
 
 The cache key hashes the clip's bytes, the model's bytes, the exercise's
-thresholds, the exercise and the hingecheck version: change any of them and
+thresholds, the exercise, the analysis rate and size and the hingecheck version: change any of them and
 the clip is run again; change none and a rerun does no inference at all.
 """
 
@@ -30,6 +30,12 @@ from pathlib import Path
 
 from hingecheck.core.config import Config
 from hingecheck.core.errors import HingecheckError
+from hingecheck.io.framerate import (
+    DEFAULT_ANALYSIS_FPS,
+    DEFAULT_ANALYSIS_LONG_SIDE,
+    check_analysis_fps,
+    check_long_side,
+)
 from hingecheck.outputs.plots import write_plot
 from hingecheck.outputs.serialize import json_safe, result_record
 from hingecheck.scoring.cache import (
@@ -51,12 +57,15 @@ from hingecheck.scoring.results import write_outputs
 
 
 def process_clip(path: str, exercise: str, thresholds: dict, model: str, cache_file: str | None,
-                 meta: dict | None = None, pose_file: str | None = None) -> dict:
+                 meta: dict | None = None, pose_file: str | None = None,
+                 analysis: tuple[float, int] = (DEFAULT_ANALYSIS_FPS, DEFAULT_ANALYSIS_LONG_SIDE)) -> dict:
     """Run one clip (in a worker process); never raises.
 
     Returns ``{"result": ..., "timing": ...}`` or ``{"error": "<one line>"}``;
     a result is also written atomically to ``cache_file``. Landmarks are
-    read from (or kept in) ``pose_file`` when one is given.
+    read from (or kept in) ``pose_file`` when one is given. ``analysis``:
+    the analysis rate (frames per second, 0: every frame) and long side
+    (pixels, 0: the source's size).
     """
     import warnings
     warnings.filterwarnings("ignore")
@@ -64,7 +73,8 @@ def process_clip(path: str, exercise: str, thresholds: dict, model: str, cache_f
         from hingecheck.core.config import Thresholds
         from hingecheck.io.videoanalysis import analyze_video
 
-        va = analyze_video(path, exercise, Thresholds(**thresholds), model, pose_file=pose_file)
+        va = analyze_video(path, exercise, Thresholds(**thresholds), model, pose_file=pose_file,
+                           analysis_fps=analysis[0], long_side=analysis[1])
         rec = {"format": CACHE_FORMAT, **(meta or {}), "result": result_record(va.analysis), "timing": va.timing()}
         if cache_file:
             write_cache_entry(cache_file, rec)
@@ -103,6 +113,7 @@ class BatchPlan:
     records: dict[int, dict]  # job index -> record, for cached clips and clips that cannot run
     todo: list[ClipTask]
     t_start: float            # perf_counter once the model is resolved and hashed
+    analysis: tuple[float, int] = (DEFAULT_ANALYSIS_FPS, DEFAULT_ANALYSIS_LONG_SIDE)  # (fps, long side px)
 
     def task_args(self, task: ClipTask, cache_file: str | None) -> tuple:
         """The arguments of :func:`process_clip` for ``task`` (``cache_file`` None: the caller caches)."""
@@ -110,7 +121,7 @@ class BatchPlan:
         th = dataclasses.asdict(self.config.for_exercise(job.exercise))
         meta = {"clip": job.clip, "exercise": job.exercise, "key": task.key}
         pose_file = task.pose_file if cache_file is not None and task.pose_file else None
-        return (str(job.path), job.exercise, th, str(self.model_path), cache_file, meta, pose_file)
+        return (str(job.path), job.exercise, th, str(self.model_path), cache_file, meta, pose_file, self.analysis)
 
     def progress_bar(self, desc: str, progress: bool):
         from tqdm import tqdm
@@ -134,8 +145,11 @@ def task_record(task: ClipTask, rec: dict) -> dict:
 
 
 def plan_batch(jobs: list[ClipJob], out_dir: str | os.PathLike, model: str = "full",
-               config: Config | None = None, progress: bool = True, retry_failed: bool = False) -> BatchPlan:
+               config: Config | None = None, progress: bool = True, retry_failed: bool = False,
+               analysis: tuple[float, int] = (DEFAULT_ANALYSIS_FPS, DEFAULT_ANALYSIS_LONG_SIDE)) -> BatchPlan:
     """Create ``OUT/cache``, resolve and hash the model, and sort ``jobs`` into settled and to-run.
+    ``analysis``: the analysis rate (frames per second, 0: every frame) and long side (pixels,
+    0: the source's size), part of every cache key.
 
     A clip whose file is missing or unreadable gets its error record, a clip
     whose cache entry is valid gets its cached record; every other clip is a
@@ -158,6 +172,7 @@ def plan_batch(jobs: list[ClipJob], out_dir: str | os.PathLike, model: str = "fu
 
     records: dict[int, dict] = {}
     todo: list[ClipTask] = []
+    rate = {"analysis_fps": check_analysis_fps(analysis[0]), "long_side": check_long_side(analysis[1])}
     for i, job in enumerate(jobs):
         th = config.for_exercise(job.exercise)
         base = _job_base(job)
@@ -168,7 +183,7 @@ def plan_batch(jobs: list[ClipJob], out_dir: str | os.PathLike, model: str = "fu
             continue
         try:
             clip_hash = file_sha256(job.path)
-            key = cache_key(clip_hash, model_hash, th, job.exercise)
+            key = cache_key(clip_hash, model_hash, th, job.exercise, **rate)
         except OSError as exc:
             records[i] = {**base, "cached": False, "error": f"cannot read clip {job.path}: {exc.strerror}"}
             continue
@@ -177,11 +192,12 @@ def plan_batch(jobs: list[ClipJob], out_dir: str | os.PathLike, model: str = "fu
             records[i] = cached_record(base, key, hit)
         else:
             todo.append(ClipTask(i, job, key, str(cache / f"{key}.json"),
-                                 str(cache / "pose" / f"{pose_key(clip_hash, model_hash)}.npz")))
+                                 str(cache / "pose" / f"{pose_key(clip_hash, model_hash, **rate)}.npz")))
     # longest first: the last clips to start are short ones, so the workers
     # finish together instead of one waiting on a long tail
     todo.sort(key=lambda task: -_frame_count(task.job.path))
-    return BatchPlan(list(jobs), out, config, model_path, model_hash, records, todo, t_start)
+    return BatchPlan(list(jobs), out, config, model_path, model_hash, records, todo, t_start,
+                     (rate["analysis_fps"], rate["long_side"]))
 
 
 def _frame_count(path: Path) -> int:
@@ -196,8 +212,11 @@ def _frame_count(path: Path) -> int:
 def score_batch(jobs: list[ClipJob], out_dir: str | os.PathLike, *, model: str = "full",
                 config: Config | None = None, workers: int | None = None, progress: bool = True,
                 labelled: bool = True, source: str | None = None, sources: dict[str, str] | None = None,
-                retry_failed: bool = False) -> dict:
+                retry_failed: bool = False,
+                analysis: tuple[float, int] = (DEFAULT_ANALYSIS_FPS, DEFAULT_ANALYSIS_LONG_SIDE)) -> dict:
     """Score ``jobs``; write every output into ``out_dir``; return the scores document.
+    ``analysis``: the analysis rate (frames per second, 0: every frame) and long side
+    (pixels, 0: the source's size).
     With ``sources`` (clip -> source), the metrics have a ``by_source`` breakdown.
 
     A clip whose worker dies is retried once, then recorded (and cached) as
@@ -207,7 +226,7 @@ def score_batch(jobs: list[ClipJob], out_dir: str | os.PathLike, *, model: str =
     :class:`~hingecheck.scoring.runner.Interrupted` with that document as ``doc``.
     """
     from hingecheck.scoring.runner import run_local
-    plan = plan_batch(jobs, out_dir, model, config, progress, retry_failed)
+    plan = plan_batch(jobs, out_dir, model, config, progress, retry_failed, analysis)
     records, stopped = run_local(plan, workers, progress)
     return finish_outputs(plan, records, stopped, labelled=labelled, source=source, sources=sources)
 

@@ -87,20 +87,30 @@ def file_sha256(path: str | os.PathLike) -> str:
     return h.hexdigest()
 
 
-def cache_key(clip_hash: str, model_hash: str, thresholds, exercise: str) -> str:
+def _analysis(analysis_fps: float, long_side: int) -> dict:
+    """The analysis rate (frames per second, 0: every frame) and size (long side in pixels,
+    0: the source's) as a key's part: results at one never pass for another's."""
+    return {"analysis_fps": float(analysis_fps), "analysis_long_side": int(long_side)}
+
+
+def cache_key(clip_hash: str, model_hash: str, thresholds, exercise: str, *,
+              analysis_fps: float, long_side: int) -> str:
+    """Key of a clip's result in ``OUT/cache``: the clip, the model, the thresholds, the exercise,
+    the analysis rate and size, the version and the cache format."""
     th = dataclasses.asdict(thresholds) if dataclasses.is_dataclass(thresholds) else dict(thresholds)
     blob = json.dumps({"clip": clip_hash, "model": model_hash, "thresholds": th, "exercise": exercise,
-                       "version": __version__, "format": CACHE_FORMAT, "segmentation": True},
-                      sort_keys=True)
+                       "version": __version__, "format": CACHE_FORMAT, "segmentation": True,
+                       **_analysis(analysis_fps, long_side)}, sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
-def pose_key(clip_hash: str, model_hash: str) -> str:
-    """Key of a clip's landmarks in ``OUT/cache/pose``: the clip, the model and the extraction format
-    (not the thresholds, so re-judging with other thresholds needs no pose model)."""
+def pose_key(clip_hash: str, model_hash: str, *, analysis_fps: float, long_side: int) -> str:
+    """Key of a clip's landmarks in ``OUT/cache/pose``: the clip, the model, the analysis rate and
+    size and the extraction format (not the thresholds, so re-judging with other thresholds needs
+    no pose model)."""
     from hingecheck.io.extract import POSE_CACHE_FORMAT
     blob = json.dumps({"clip": clip_hash, "model": model_hash, "pose_format": POSE_CACHE_FORMAT,
-                       "segmentation": True}, sort_keys=True)
+                       "segmentation": True, **_analysis(analysis_fps, long_side)}, sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
