@@ -38,7 +38,7 @@ FAULTS = {"none": (None, (0.0,)), "squat": ("squatting", (1.0, 0.6)),
           "incomplete_lockout": ("incomplete_lockout", (22.0, 17.0))}
 FULL_AXES = {"yaw": (0, 15, 30, 45, 60, 75, 90), "roll": (5, 10, 15, 20), "pitch": (-10, 15, 30),
              "distance": (4.0, 5.5, 7.0), "resolution": ((480, 360), (320, 240), (256, 192))}
-QUICK_AXES = {"yaw": (0, 30, 45, 60, 90), "roll": (10, 20), "pitch": (), "distance": (5.5,),
+QUICK_AXES = {"yaw": (0, 30, 45, 60, 90), "roll": (10, 20), "pitch": (), "distance": (),
               "resolution": ((320, 240),)}
 ANGLES = ("hip_angle", "knee_angle", "trunk_angle")
 
@@ -57,7 +57,7 @@ def configs(quick: bool) -> list[dict]:
 
 def clip_params(cfg: dict) -> dict:
     """The tools.synth parameters of one sweep clip (2 reps, bodyweight hinge)."""
-    cam = {"fps": 30.0}
+    cam = {"fps": 30.0, "msaa": 0}
     axis, value = cfg["axis"], cfg["value"]
     if axis == "resolution":
         cam["width"], cam["height_px"] = value
@@ -66,7 +66,8 @@ def clip_params(cfg: dict) -> dict:
     else:
         cam[axis] = value
     faults = {} if cfg["fault"] == "none" else {cfg["fault"]: cfg["size"]}
-    return {"motion": {"variant": "bodyweight_hinge", "reps": 2, "faults": faults}, "camera": cam}
+    return {"motion": {"variant": "bodyweight_hinge", "reps": 2, "lead_s": 1.0, "tail_s": 0.8,
+                       "top_s": 0.5, "faults": faults}, "camera": cam}
 
 
 def run_one(cfg: dict) -> dict:

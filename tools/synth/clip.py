@@ -109,6 +109,12 @@ def ground_truth(spec: ClipSpec, channels: dict, reps: list, points: list[dict])
             "units": "degrees; frames 0-based; spine_flexion = lumbar + thoracic flexion"}
 
 
+def pose_frame(poser: Poser, ch: dict[str, float], hands, variant: str) -> Posed:
+    """Pose one frame; in a single-leg RDL the free leg swings back as the hips flex (full by 60 deg)."""
+    free = float(np.clip(ch["hip"] / 60.0, 0.0, 1.0)) if variant == "single_leg_rdl" else 0.0
+    return poser.pose(ch, hands, free_leg=free)
+
+
 def render_clip(spec: ClipSpec, out: Path, body: Body | None = None, seed: int = 0) -> dict:
     """Render ``spec`` to the mp4 ``out`` and write ``out``'s ``.truth.json``; return the truth."""
     body = body or load_body()
@@ -119,16 +125,13 @@ def render_clip(spec: ClipSpec, out: Path, body: Body | None = None, seed: int =
     renderer = Renderer(spec.camera)
     scene = Scene(body, renderer, spec.look, variant, plates, spec.occluder)
     hands = hands_for(variant, poser)
-    free_leg = 1.0 if variant == "single_leg_rdl" else 0.0
     rng = np.random.default_rng(seed)
     points = []
     n = len(channels["hip"])
     from .encode import VideoWriter
     with VideoWriter(out, spec.camera, spec.noise.crf) as writer:
         for i in range(n):
-            ch = {c: float(channels[c][i]) for c in CHANNELS}
-            sl = free_leg * min(1.0, ch["hip"] / 60.0) if free_leg else 0.0
-            posed: Posed = poser.pose(ch, hands, free_leg=max(sl, 0.0))
+            posed = pose_frame(poser, {c: float(channels[c][i]) for c in CHANNELS}, hands, variant)
             points.append(posed.points)
             writer.write(degrade(scene.frame(posed), spec.noise, rng))
     renderer.release()
@@ -153,7 +156,7 @@ def still(spec: ClipSpec, time_s: float, body: Body | None = None) -> np.ndarray
     renderer = Renderer(spec.camera)
     try:
         scene = Scene(body, renderer, spec.look, variant, plates, spec.occluder)
-        posed = poser.pose({c: float(channels[c][i]) for c in CHANNELS}, hands_for(variant, poser))
+        posed = pose_frame(poser, {c: float(channels[c][i]) for c in CHANNELS}, hands_for(variant, poser), variant)
         return degrade(scene.frame(posed), spec.noise, np.random.default_rng(0))
     finally:
         renderer.release()
