@@ -19,13 +19,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-import numpy as np
+# one thread per worker: llvmpipe, OpenBLAS and OpenCV would each start one
+# per core, and two workers on two cores then run 3x slower than one
+for _var in ("LP_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import numpy as np  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -38,7 +44,7 @@ FAULTS = {"none": (None, (0.0,)), "squat": ("squatting", (1.0, 0.6)),
           "incomplete_lockout": ("incomplete_lockout", (22.0, 17.0))}
 FULL_AXES = {"yaw": (0, 15, 30, 45, 60, 75, 90), "roll": (5, 10, 15, 20), "pitch": (-10, 15, 30),
              "distance": (4.0, 5.5, 7.0), "resolution": ((480, 360), (320, 240), (256, 192))}
-QUICK_AXES = {"yaw": (0, 30, 45, 60, 90), "roll": (10, 20), "pitch": (), "distance": (),
+QUICK_AXES = {"yaw": (0, 30, 45, 60), "roll": (15,), "pitch": (), "distance": (),
               "resolution": ((320, 240),)}
 ANGLES = ("hip_angle", "knee_angle", "trunk_angle")
 
@@ -78,6 +84,8 @@ def run_one(cfg: dict) -> dict:
     from hingecheck.pipeline import extract_pose
     from tools.synth.clip import ClipSpec, render_clip
     from tools.synth.measure import model_path
+    import cv2
+    cv2.setNumThreads(1)
     t0 = time.time()
     with tempfile.TemporaryDirectory() as tmp:
         video = Path(tmp) / "clip.mp4"

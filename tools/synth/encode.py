@@ -27,6 +27,7 @@ class VideoWriter:
         self.stream = self.container.add_stream("libx264", rate=Fraction(self.camera.fps).limit_denominator(1001))
         self.stream.width, self.stream.height = self.camera.width, self.camera.height_px
         self.stream.pix_fmt = "yuv420p"
+        self.stream.thread_count = int(os.environ.get("SYNTH_ENCODE_THREADS", "0"))  # 0 = x264's choice
         self.stream.options = {"crf": str(self.crf), "preset": "medium", "tune": "animation"}
         return self
 
