@@ -40,7 +40,7 @@ sys.path.insert(0, str(REPO))
 FAULTS = {"none": (None, (0.0,)), "squat": ("squatting", (1.0, 0.6)),
           "rounded_back": ("rounded_back", (40.0, 25.0)), "hyperextension": ("hyperextension", (20.0, 12.0)),
           "dropped_head": ("dropped_head", (45.0, 30.0)), "hips_rise_first": ("hips_rise_first", (1.0, 0.6)),
-          "excess_knee": ("excess_knee_bend", (70.0, 55.0)),
+          "excess_knee": ("excess_knee_bend", (85.0, 70.0)),
           "incomplete_lockout": ("incomplete_lockout", (22.0, 17.0))}
 FULL_AXES = {"yaw": (0, 15, 30, 45, 60, 75, 90), "roll": (5, 10, 15, 20), "pitch": (-10, 15, 30),
              "distance": (4.0, 5.5, 7.0), "resolution": ((480, 360), (320, 240), (256, 192))}
@@ -100,6 +100,7 @@ def run_one(cfg: dict) -> dict:
                reps=len(analysis.reps), judged=len(judged), true_reps=len(truth["reps"]),
                hit=float(np.mean([target in f for f in flagged])) if (target and flagged) else float("nan"),
                false=float(np.mean([bool(f - {target}) for f in flagged])) if flagged else float("nan"),
+               others=", ".join(sorted(set().union(*flagged) - {target})) if flagged else "",
                view=analysis.view, seconds=round(time.time() - t0, 1))
     for k in ANGLES:
         err = np.abs(np.asarray(getattr(feat, k)) - np.asarray(truth["per_frame"][k]))
@@ -110,7 +111,9 @@ def run_one(cfg: dict) -> dict:
 
 
 def _fmt(x) -> str:
-    return "–" if isinstance(x, float) and not np.isfinite(x) else f"{x:.2f}" if isinstance(x, float) else str(x)
+    if isinstance(x, float):
+        return f"{x:.2f}" if np.isfinite(x) else "–"
+    return str(x) if x not in (None, "") else "·"
 
 
 def table(rows: list[dict], axis: str, metric: str) -> str:
@@ -128,7 +131,7 @@ def table(rows: list[dict], axis: str, metric: str) -> str:
         for v in values:
             hit = [r for r in pick if (r["fault"], r["size"]) == (fault, size)
                    and ("baseline" if r["axis"] != axis else r["value"]) == v]
-            cells.append(_fmt(hit[0][metric]) if hit else "")
+            cells.append(_fmt(hit[0].get(metric, "")) if hit else "")
         lines.append(f"| {fault} ({size:g}) | {' | '.join(cells)} |")
     return "\n".join(lines)
 
@@ -143,7 +146,7 @@ def report(rows: list[dict], out: Path) -> str:
     for axis in ("yaw", "roll", "pitch", "distance", "resolution"):
         if not any(r["axis"] == axis for r in rows):
             continue
-        for metric in ("hit", "false", "judged", "detected", "trunk_angle_med", "hip_angle_p95"):
+        for metric in ("hit", "false", "others", "judged", "detected", "trunk_angle_med", "hip_angle_p95"):
             parts += [f"## {metric} by {axis}", "", table(rows, axis, metric), ""]
     md = "\n".join(parts)
     (out / "sweep.md").write_text(md)
@@ -182,7 +185,11 @@ def main(argv=None) -> int:
     ap.add_argument("--quick", action="store_true", help="largest fault size only, fewer camera values")
     ap.add_argument("--out", type=Path, default=Path("synth-sweep"))
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--report-only", action="store_true", help="redo the tables and plots from --out/sweep.json")
     args = ap.parse_args(argv)
+    if args.report_only:
+        print(report(json.loads((args.out / "sweep.json").read_text()), args.out))
+        return 0
     todo = configs(args.quick)
     print(f"{len(todo)} clips on {args.workers} workers", flush=True)
     rows = []

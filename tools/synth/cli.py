@@ -3,6 +3,7 @@
     python -m tools.synth render PARAMS.json OUT.mp4   # one clip + OUT.truth.json
     python -m tools.synth samples [DIR]                # every DIR/*.params.json (default sample_videos)
     python -m tools.synth still PARAMS.json OUT.png --time 2.5
+    python -m tools.synth check sample_videos/*.mp4            # verdicts and angle errors vs truth
 
 Bad input gives one line ``synth: error: …`` and exit status 2.
 """
@@ -63,6 +64,26 @@ def cmd_still(args) -> None:
         raise ValueError(f"cannot write {args.out}")
 
 
+def cmd_check(args) -> None:
+    """hingecheck's verdicts on rendered clips, detection and angle errors against the truth."""
+    from .clip import truth_path
+    from .measure import analyze_cli, angle_errors, measured_angles, verdicts
+    print("| clip | dialled in | flagged per rep | detected | hip med/p95 | knee med/p95 | trunk med/p95 |")
+    print("|---|---|---|---|---|---|---|")
+    for video in args.videos:
+        tp = truth_path(video)
+        if not tp.is_file():
+            raise ValueError(f"no ground truth {tp} beside {video}")
+        truth = json.loads(tp.read_text())
+        flagged = verdicts(analyze_cli(video, truth["exercise"], args.model))
+        measured, detected = measured_angles(video, args.model)
+        err = angle_errors(measured, truth)
+        cells = [f"{err[k]['median']:.1f}/{err[k]['p95']:.1f}" for k in ("hip_angle", "knee_angle", "trunk_angle")]
+        shown = "; ".join(", ".join(sorted(f)) or "good" for f in flagged)
+        print(f"| {video.name} | {', '.join(truth['faults']) or 'none'} | {shown} | {detected:.3f} | "
+              f"{' | '.join(cells)} |", flush=True)
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="synth", description="Render synthetic hip-hinge clips with ground truth.")
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -79,6 +100,10 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_argument("out", type=Path)
     st.add_argument("--time", type=float, default=0.0, help="seconds into the clip")
     st.set_defaults(func=cmd_still)
+    c = sub.add_parser("check", help="verdicts and angle errors of rendered clips (needs HINGECHECK_MODEL_DIR)")
+    c.add_argument("videos", nargs="+", type=Path)
+    c.add_argument("--model", default="full", help="lite, full or heavy")
+    c.set_defaults(func=cmd_check)
     return ap
 
 
@@ -86,7 +111,7 @@ def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     try:
         args.func(args)
-    except (ValueError, AssetError, FileNotFoundError) as exc:
+    except (ValueError, AssetError, FileNotFoundError, RuntimeError) as exc:
         print(f"synth: error: {exc}", file=sys.stderr)
         return 2
     return 0
