@@ -33,8 +33,10 @@ EXPECTED = {
 #: moves the ear off the ear-hip line the rounded-back rule uses, and a rounded upper back
 #: flexes the neck against the trunk
 ALSO_FLAGGED = {"dropped_head": {"rounded_back"}, "rounded_back": {"dropped_head"}}
-#: measured angle error bounds (deg), median and 95th percentile, with margin over what was seen
-ANGLE_BOUNDS = {"hip_angle": (5.0, 10.0), "knee_angle": (7.0, 12.0), "trunk_angle": (3.0, 6.0)}
+#: angle error bounds (deg), median and 95th percentile; measured on the full model:
+#: good_hinge hip 1.5/5.6, knee 3.4/7.2, trunk 0.9/2.0; good_rdl hip 3.9/10.4, knee 6.4/10.7,
+#: trunk 1.3/2.9 (the bar hides the hip a little)
+ANGLE_BOUNDS = {"hip_angle": (6.0, 14.0), "knee_angle": (9.0, 14.0), "trunk_angle": (3.0, 5.0)}
 SIDE_VIEW_SAMPLES = sorted(p.stem for p in SAMPLES.glob("*.mp4"))
 
 
