@@ -23,7 +23,7 @@ EXERCISE_OF = {"bodyweight_hinge": "hip_hinge", "rdl": "rdl",
 #: the bottom of a clean rep per variant: (shin, knee, hip, lumbar, thoracic, neck);
 #: a clean rep keeps a proud chest (slight thoracic extension) and the gaze ahead
 CLEAN_BOTTOM = {"bodyweight_hinge": (4, 22, 82, 0, -8, -10), "rdl": (3, 20, 88, 0, -8, -10),
-                "kettlebell_deadlift": (10, 45, 100, 0, -8, -10), "good_morning": (2, 15, 80, 0, -6, -8),
+                "kettlebell_deadlift": (10, 45, 100, 0, -8, -10), "good_morning": (2, 15, 80, 0, -14, -12),
                 "single_leg_rdl": (3, 18, 80, 0, -8, -10)}
 
 

@@ -83,7 +83,7 @@ class Poser:
         pelvis = thigh + ch["hip"]
         local[b.bone("root")] = tip_forward(pelvis)
         for s in SIDES:
-            free = free_leg if s == "R" else 0.0   # the right leg swings back, in line with the trunk
+            free = free_leg if s == "L" else 0.0   # the left leg (far from a camera at yaw 0) swings back
             leg_thigh = thigh + free * (pelvis - thigh)
             knee = ch["knee"] + free * (10.0 - ch["knee"])
             local[b.bone(f"upperleg01.{s}")] = tip_forward(leg_thigh - pelvis)
@@ -114,7 +114,7 @@ class Poser:
     def pose(self, ch: dict[str, float], hand_target, free_leg: float = 0.0, pole=(-1.0, -0.2, 0.0)) -> Posed:
         """Pose one frame. ``hand_target(points) -> {side: (3,)}`` places the hands
         from the trunk-and-legs points (see :meth:`points`); ``free_leg`` 0-1
-        swings the right leg back in line with the trunk (single-leg RDL)."""
+        swings the left leg back in line with the trunk (single-leg RDL)."""
         b = self.body
         local = self._local(ch, free_leg)
         world, posed = forward_kinematics(b.parents, b.heads, local)
@@ -130,7 +130,7 @@ class Poser:
     def _feet_shift(self, posed: np.ndarray, free_leg: float) -> np.ndarray:
         """Translation (3,) putting the standing foot (or both) back at its rest place."""
         b = self.body
-        feet = [b.bone("foot.L")] if free_leg else [b.bone("foot.L"), b.bone("foot.R")]
+        feet = [b.bone("foot.R")] if free_leg else [b.bone("foot.L"), b.bone("foot.R")]
         return (b.heads[feet] - posed[feet]).mean(axis=0)
 
     def points(self, posed: np.ndarray, verts: np.ndarray | None) -> dict[str, np.ndarray]:
