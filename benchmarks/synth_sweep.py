@@ -49,9 +49,12 @@ QUICK_AXES = {"yaw": (0, 30, 45, 60), "roll": (15,), "pitch": (), "distance": ()
 ANGLES = ("hip_angle", "knee_angle", "trunk_angle")
 
 
-def configs(quick: bool) -> list[dict]:
-    """Every (fault, size, axis, value) to run; yaw 0 at the default camera is the baseline."""
-    axes = QUICK_AXES if quick else FULL_AXES
+def configs(quick: bool, only: dict | None = None) -> list[dict]:
+    """Every (fault, size, axis, value) to run; yaw 0 at the default camera is the baseline.
+
+    ``only`` ({axis: values}) replaces the axes swept.
+    """
+    axes = only or (QUICK_AXES if quick else FULL_AXES)
     out = []
     for fault, (_, sizes) in FAULTS.items():
         for size in sizes[:1] if quick else sizes:
@@ -116,6 +119,16 @@ def _fmt(x) -> str:
     return str(x) if x not in (None, "") else "·"
 
 
+def _order(value: str) -> tuple:
+    """Column order: the baseline, then numbers ascending, then anything else as given."""
+    if value == "baseline":
+        return (0, 0.0)
+    try:
+        return (1, float(value))
+    except ValueError:
+        return (2, 0.0)
+
+
 def table(rows: list[dict], axis: str, metric: str) -> str:
     """Markdown table fault(size) × axis value of one metric (yaw-0 baseline rows included)."""
     pick = [r for r in rows if r["axis"] == axis or (r["axis"] == "yaw" and r["value"] == "0")]
@@ -124,6 +137,7 @@ def table(rows: list[dict], axis: str, metric: str) -> str:
         v = "baseline" if r["axis"] != axis else r["value"]
         if v not in values:
             values.append(v)
+    values.sort(key=_order)
     keys = sorted({(r["fault"], r["size"]) for r in pick}, key=lambda k: (list(FAULTS).index(k[0]), -k[1]))
     lines = [f"| fault (size) | {' | '.join(values)} |", "|---" * (len(values) + 1) + "|"]
     for fault, size in keys:
@@ -186,13 +200,20 @@ def main(argv=None) -> int:
     ap.add_argument("--out", type=Path, default=Path("synth-sweep"))
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--report-only", action="store_true", help="redo the tables and plots from --out/sweep.json")
+    ap.add_argument("--yaw", help="sweep only these yaws (deg, comma-separated), e.g. 15,75,90")
+    ap.add_argument("--append", action="store_true", help="add the rows to those already in --out/sweep.json")
     args = ap.parse_args(argv)
     if args.report_only:
         print(report(json.loads((args.out / "sweep.json").read_text()), args.out))
         return 0
-    todo = configs(args.quick)
+    try:
+        only = {"yaw": tuple(int(v) if float(v).is_integer() else float(v)
+                             for v in args.yaw.split(","))} if args.yaw else None
+    except ValueError:
+        ap.error(f"--yaw takes comma-separated degrees, not {args.yaw!r}")
+    todo = configs(args.quick, only)
     print(f"{len(todo)} clips on {args.workers} workers", flush=True)
-    rows = []
+    rows = json.loads((args.out / "sweep.json").read_text()) if args.append else []
     with ProcessPoolExecutor(args.workers) as pool:
         for k, row in enumerate(pool.map(run_one, todo), 1):
             rows.append(row)
