@@ -1,0 +1,1 @@
+"""Developer tools kept out of the hingecheck package (not installed with it)."""
