@@ -81,10 +81,11 @@ def clip_params(cfg: dict) -> dict:
 
 def run_one(cfg: dict) -> dict:
     """Render, analyse and score one configuration (runs in a worker process)."""
-    from hingecheck.analysis import analyze_pose
-    from hingecheck.config import load_config
-    from hingecheck.geometry import hinge_features
-    from hingecheck.pipeline import extract_pose
+    from hingecheck.core.analysis import analyze_pose
+    from hingecheck.core.config import load_config
+    from hingecheck.core.geometry import hinge_features
+    from hingecheck.io.extract import extract_pose
+    from tools.synth.angles import feature_angles
     from tools.synth.clip import ClipSpec, render_clip
     from tools.synth.measure import model_path
     import cv2
@@ -95,7 +96,7 @@ def run_one(cfg: dict) -> dict:
         truth = render_clip(ClipSpec.from_dict(clip_params(cfg)), video)
         run = extract_pose(video, model_path("full"), segmentation=True, progress=False)
     analysis = analyze_pose(run.pose, "hip_hinge", load_config().for_exercise("hip_hinge"))
-    feat = hinge_features(run.pose)
+    feat = feature_angles(hinge_features(run.pose))
     target = FAULTS[cfg["fault"]][0]
     judged = [v for v in analysis.reps if v.judged]
     flagged = [{f.fault for f in v.findings} for v in judged]
@@ -106,7 +107,7 @@ def run_one(cfg: dict) -> dict:
                others=", ".join(sorted(set().union(*flagged) - {target})) if flagged else "",
                view=analysis.view, seconds=round(time.time() - t0, 1))
     for k in ANGLES:
-        err = np.abs(np.asarray(getattr(feat, k)) - np.asarray(truth["per_frame"][k]))
+        err = np.abs(np.asarray(feat[k]) - np.asarray(truth["per_frame"][k]))
         err = err[np.isfinite(err)]
         row[f"{k}_med"] = float(np.median(err)) if err.size else float("nan")
         row[f"{k}_p95"] = float(np.percentile(err, 95)) if err.size else float("nan")

