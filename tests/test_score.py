@@ -437,7 +437,7 @@ def test_run_batch_on_a_thread_pool(tmp_path, monkeypatch, worker_writes_cache):
     plan = _three_clip_plan(tmp_path)
     cache_files = {}
 
-    def fake_process_clip(path, exercise, thresholds, model, cache_file, meta=None, pose_file=None):
+    def fake_process_clip(path, exercise, thresholds, model, cache_file, meta=None, pose_file=None, analysis=None):
         name = Path(path).name
         cache_files[name] = cache_file
         if name == "raises.mp4":
