@@ -84,22 +84,25 @@ def cmd_check(args) -> None:
               f"{' | '.join(cells)} |", flush=True)
 
 
+def _clip_command(sub, name: str, help_text: str, func) -> argparse.ArgumentParser:
+    """A sub-command reading a parameters file and writing ``out``."""
+    p = sub.add_parser(name, help=help_text)
+    p.add_argument("params", type=Path)
+    p.add_argument("out", type=Path)
+    p.set_defaults(func=func)
+    return p
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="synth", description="Render synthetic hip-hinge clips with ground truth.")
     sub = ap.add_subparsers(dest="cmd", required=True)
-    r = sub.add_parser("render", help="render one clip from a parameters file")
-    r.add_argument("params", type=Path)
-    r.add_argument("out", type=Path)
-    r.add_argument("--seed", type=int, default=0, help="noise seed")
-    r.set_defaults(func=cmd_render)
+    _clip_command(sub, "render", "render one clip from a parameters file", cmd_render).add_argument(
+        "--seed", type=int, default=0, help="noise seed")
     s = sub.add_parser("samples", help="re-render every *.params.json in a folder")
     s.add_argument("dir", nargs="?", default="sample_videos")
     s.set_defaults(func=cmd_samples)
-    st = sub.add_parser("still", help="one frame as a PNG")
-    st.add_argument("params", type=Path)
-    st.add_argument("out", type=Path)
-    st.add_argument("--time", type=float, default=0.0, help="seconds into the clip")
-    st.set_defaults(func=cmd_still)
+    _clip_command(sub, "still", "one frame as a PNG", cmd_still).add_argument(
+        "--time", type=float, default=0.0, help="seconds into the clip")
     c = sub.add_parser("check", help="verdicts and angle errors of rendered clips (needs HINGECHECK_MODEL_DIR)")
     c.add_argument("videos", nargs="+", type=Path)
     c.add_argument("--model", default="full", help="lite, full or heavy")
