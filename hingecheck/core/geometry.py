@@ -195,7 +195,8 @@ def out_of_frame(image: np.ndarray, visibility: np.ndarray, side: BodySide,
     idx = (side.ear, side.ankle, side.hip)
     pts, vis = _points(image, idx), _points(visibility, idx)
     found = np.isfinite(pts[..., 0])
-    out = found & ~in_frame(pts, np.where(found & np.isnan(vis), 1.0, vis), frame_size, EDGE_MIN_VISIBILITY)
+    # a found point with no visibility score is not counted as barely seen
+    out = found & ~in_frame(pts, np.nan_to_num(vis, nan=1.0), frame_size, EDGE_MIN_VISIBILITY)
     return np.where(found.any(axis=1), out.any(axis=1).astype(float), np.nan)
 
 
@@ -368,7 +369,8 @@ def hinge_features_arrays(image: np.ndarray, visibility: np.ndarray, side: BodyS
     idx = [side.ear, side.shoulder, side.hip, side.knee, side.ankle]
     img = _points(image, idx)   # only the chain's points: (F, 5, 2), a copy
     vis = _points(visibility, idx)
-    raw_ankle, raw_hip = img[:, 4].copy(), img[:, 2].copy()
+    # the legs' line from the raw points, before the visibility mask (see leg_angle)
+    leg_angle = inclination_from_vertical(img[:, idx.index(side.ankle)], img[:, idx.index(side.hip)], facing)
     img[~(vis >= min_visibility)] = np.nan  # NaN visibility counts as low
     ear, sh, hip, knee, ankle = (img[:, k] for k in range(len(idx)))
     reliability = np.min(np.where(np.isnan(vis), 0.0, vis), axis=1)
@@ -380,7 +382,7 @@ def hinge_features_arrays(image: np.ndarray, visibility: np.ndarray, side: BodyS
         neck_angle=signed_angle_between(sh - hip, ear - sh, facing),
         spine_alignment=point_line_offset(sh, ear, hip, facing),
         hip_drive=point_line_offset(hip, ankle, sh, facing),
-        leg_angle=inclination_from_vertical(raw_ankle, raw_hip, facing),
+        leg_angle=leg_angle,
         side_on=side_on_ratio(image),
         reliability=reliability,
         out_of_frame=out_of_frame(image, visibility, side, frame_size),

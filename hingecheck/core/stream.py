@@ -37,6 +37,7 @@ from hingecheck.core.geometry import (
     display_angles,
     hinge_features_arrays,
     lifter_side,
+    nan_median,
 )
 from hingecheck.core.judging import RepVerdict, judge_rep
 from hingecheck.core.kinds import LivePhase
@@ -232,7 +233,7 @@ class StreamingAnalyzer:
             return float("nan")
         t = self._t.data
         lo = int(np.searchsorted(t, t[-1] - last_s))
-        return self._features(lo, self._t.n).median_side_on()
+        return nan_median(self._feat["side_on"].data[lo:])
 
     def finish(self) -> Analysis:
         """The set so far as an :class:`Analysis` (reps reported while streaming)."""

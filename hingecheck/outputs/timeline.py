@@ -18,11 +18,6 @@ from hingecheck.core.judging import WHOLE_REP, RepVerdict
 from hingecheck.core.kinds import LivePhase
 from hingecheck.outputs.state import BannerLevel
 
-#: the phase shown outside reps, inside one (before, at and after its bottom),
-#: and on every frame of a clip where no one was found
-STANDING, DOWN, BOTTOM, UP, NO_PERSON = (LivePhase.STANDING, LivePhase.DOWN, LivePhase.BOTTOM, LivePhase.UP,
-                                        LivePhase.NO_PERSON)
-
 
 @dataclass(frozen=True)
 class FrameView:
@@ -77,18 +72,18 @@ def _counts_and_banners(analysis: Analysis, n: int) -> list[tuple[int, str | Non
 def _phases_and_faults(analysis: Analysis, n: int) -> tuple[list[str], list[list[str]]]:
     """Per frame: the phase, and the faults seen so far in the rep it belongs to
     (a fault shows from where it was seen to the end of its rep)."""
-    phases = [STANDING] * n
+    phases = [LivePhase.STANDING] * n
     active: list[list[str]] = [[] for _ in range(n)]
     for v in analysis.reps:
         r = v.rep
         for i in range(r.start, r.end + 1):
-            phases[i] = DOWN if i < r.bottom else BOTTOM if i == r.bottom else UP
+            phases[i] = LivePhase.DOWN if i < r.bottom else LivePhase.BOTTOM if i == r.bottom else LivePhase.UP
         for f in v.findings:
             for i in range(f.frames[0], max(f.frames[1], r.end) + 1):
                 if f.fault not in active[i]:
                     active[i].append(f.fault)
     if not np.isfinite(analysis.signals.hip_flexion).any():
-        phases = [NO_PERSON] * n
+        phases = [LivePhase.NO_PERSON] * n
     return phases, active
 
 

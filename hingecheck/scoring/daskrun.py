@@ -34,6 +34,7 @@ import warnings
 
 from hingecheck.core.config import Config
 from hingecheck.core.errors import HingecheckError
+from hingecheck.io.framerate import DEFAULT_ANALYSIS_FPS, DEFAULT_ANALYSIS_LONG_SIDE
 from hingecheck.scoring.batch import finish_outputs, plan_batch
 from hingecheck.scoring.labels import ClipJob
 from hingecheck.scoring.runner import run_plan
@@ -124,7 +125,7 @@ def score_on_dask(jobs: list[ClipJob], out_dir: str | os.PathLike, *, client_or_
                   model: str = "full", config: Config | None = None, workers: int | None = None,
                   progress: bool = True, labelled: bool = True, source: str | None = None,
                   sources: dict[str, str] | None = None, retry_failed: bool = False,
-                  analysis: tuple[float, int] | None = None) -> dict:
+                  analysis: tuple[float, int] = (DEFAULT_ANALYSIS_FPS, DEFAULT_ANALYSIS_LONG_SIDE)) -> dict:
     """Score ``jobs`` on Dask; write every output into ``out_dir``; return the scores document.
 
     ``client_or_address`` is a ``distributed.Client`` (used, not closed), a
@@ -144,8 +145,7 @@ def score_on_dask(jobs: list[ClipJob], out_dir: str | os.PathLike, *, client_or_
     """
     if workers is not None and workers < 1:
         raise HingecheckError(f"workers must be at least 1, got {workers}")
-    plan = plan_batch(jobs, out_dir, model, config, progress, retry_failed,  # what is cached, what must run
-                      *([] if analysis is None else [analysis]))
+    plan = plan_batch(jobs, out_dir, model, config, progress, retry_failed, analysis)  # what is cached, what must run
     # the rest on the cluster, one task a clip; the client caches each result as it lands (OUT may be
     # out of the workers' sight)
     records, stopped = run_plan(plan, lambda: _cluster_executor(client_or_address, workers, plan.model_path),

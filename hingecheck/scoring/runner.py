@@ -24,7 +24,12 @@ import signal
 import threading
 from typing import Callable, ContextManager
 
-from hingecheck.scoring.workers import MAX_ATTEMPTS, CrashIsolatingExecutor, WorkerDied, signal_text
+from hingecheck.scoring.workers import (
+    MAX_ATTEMPTS,
+    CrashIsolatingExecutor,
+    WorkerDied,
+    signal_text,
+)
 
 
 class Interrupted(KeyboardInterrupt):
