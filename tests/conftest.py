@@ -45,17 +45,20 @@ def pose_cache(tmp_path_factory):
 
 @_pytest.fixture(scope="session")
 def tuned(pose_cache, tmp_path_factory):
-    """The JSON report of ``hingecheck tune`` on both label files, held out by source."""
+    """The JSON report of ``hingecheck tune`` on both label files, held out by source, with the
+    lockbox's sources (hingecheck.scoring.lockbox) left out: they are scored once, apart."""
     from assets import require_clips, require_model_dir
 
     from hingecheck.apps.cli import main
+    from hingecheck.scoring.lockbox import lockbox_for_folder
 
     folder = require_clips()
+    lockbox = lockbox_for_folder(folder)[0]
     model_dir = require_model_dir("pose_landmarker_full.task")
     out = tmp_path_factory.mktemp("tune")
     rc = main(["tune", str(folder / "labels.csv"), str(folder / "labels-more.csv"),
                "--sources", str(folder / "sources.csv"), "--cache", str(pose_cache), "--workers", "2",
                "--model", str(model_dir / "pose_landmarker_full.task"), "--out", str(out / "profile.toml"),
-               "--report", str(out / "tune.json"), "--quiet"])
+               "--report", str(out / "tune.json"), "--quiet", "--exclude-sources", ",".join(lockbox)])
     assert rc == 0
     return _json.loads((out / "tune.json").read_text()), out / "profile.toml"

@@ -64,7 +64,7 @@ class LiveCoach:
         and says its worst fault's cue."""
         a = self.analyzer
         curv = frame_back_curvature(fp, a.facing) if a.side is not None else float("nan")
-        for v in a.push(t, fp.image, fp.visibility, curv):
+        for v in a.push(t, fp.image, fp.visibility, curv, fp.world):
             self.banner, self.level = verdict_banner(v)
             if v.findings:
                 worst = max(v.findings, key=lambda f: f.severity)

@@ -25,8 +25,10 @@ from hingecheck.io.framerate import EVERY_FRAME, FULL_SIZE
 TUNE_ANALYSIS = (EVERY_FRAME, FULL_SIZE)
 
 
-def load_cases(jobs, sources: dict[str, str], cache_dir: Path, model_path: Path, config):
-    """One :class:`~hingecheck.scoring.tune.TuneCase` per job whose landmarks are cached and whole."""
+def load_cases(jobs, sources: dict[str, str], cache_dir: Path, model_path: Path, config,
+               analysis: tuple[float, int] = TUNE_ANALYSIS):
+    """One :class:`~hingecheck.scoring.tune.TuneCase` per job whose landmarks are cached and whole
+    (at ``analysis``: frames per second and long side, as the score run that cached them)."""
     from hingecheck.io.extract import check_complete, load_pose_run
     from hingecheck.scoring.cache import file_sha256, pose_key
     from hingecheck.scoring.tune import TuneCase
@@ -34,7 +36,7 @@ def load_cases(jobs, sources: dict[str, str], cache_dir: Path, model_path: Path,
     model_hash = file_sha256(model_path)
     cases, skipped = [], []
     for job in jobs:
-        key = pose_key(file_sha256(job.path), model_hash, analysis_fps=TUNE_ANALYSIS[0], long_side=TUNE_ANALYSIS[1])
+        key = pose_key(file_sha256(job.path), model_hash, analysis_fps=analysis[0], long_side=analysis[1])
         run = load_pose_run(cache_dir / "cache" / "pose" / f"{key}.npz")
         try:
             if run is None:
@@ -60,6 +62,12 @@ def run_tune(args: argparse.Namespace) -> int:
     report = check_writable(args.report) if args.report else None
     jobs = read_label_files([Path(x) for x in args.labels])
     sources = read_sources(args.sources, jobs)
+    excluded = {s.strip() for s in (args.exclude_sources or "").split(",") if s.strip()}
+    unknown = excluded - set(sources.values())
+    if unknown:
+        raise HingecheckError(f"--exclude-sources: no clip has source {sorted(unknown)[0]!r}")
+    jobs = [j for j in jobs if sources[j.clip] not in excluded]
+    sources = {c: s for c, s in sources.items() if s not in excluded}
     base = load_config(args.config)
     cache = Path(args.cache)
     score_batch(jobs, cache, model=args.model, config=base, workers=args.workers, progress=not args.quiet,

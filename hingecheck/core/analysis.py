@@ -46,6 +46,7 @@ class Analysis:
     reps: list[RepVerdict]
     calibration: Calibration | None = None
     camera_tilt: float = 0.0  # degrees the image's vertical is off the clip's vertical (see camera_tilt)
+    yaw: float = float("nan")  # degrees the camera is off side-on (median; see hingecheck.core.view)
 
     @property
     def fps(self) -> float:
@@ -104,7 +105,17 @@ def clip_signals(image: np.ndarray, visibility: np.ndarray, timestamps: np.ndarr
     return smooth_features(feat, fps, th.smooth_cutoff_hz, back_curvature, timestamps, chain_ok)
 
 
-def classify_view(side_on: float, th: Thresholds) -> View:
+#: a camera within this many degrees of side-on films a side view
+SIDE_VIEW_MAX_YAW_DEG = 20.0
+
+
+def classify_view(side_on: float, th: Thresholds, yaw: float = float("nan")) -> View:
+    """The camera's view of the lifter: from its yaw (degrees off side-on) when
+    known, else from the side-on ratio."""
+    if np.isfinite(yaw):
+        if yaw > th.yaw_front_min_deg:
+            return View.FRONT
+        return View.OBLIQUE if yaw > SIDE_VIEW_MAX_YAW_DEG else View.SIDE
     if not np.isfinite(side_on):
         return View.UNKNOWN
     if side_on > th.front_on_min:
@@ -180,12 +191,13 @@ class Prepared:
     tilt: float
     side_on: float
     view: View
+    yaw: float = float("nan")
 
     def analysis(self, verdicts: list[RepVerdict]) -> Analysis:
         p = self.pose
         return Analysis(self.exercise, p.timestamps, p.frame_size, self.feat.side, self.feat.facing, self.view,
                         self.side_on, float(p.detected.mean()) if len(p) else 0.0, self.sig, verdicts,
-                        self.calibration, self.tilt)
+                        self.calibration, self.tilt, self.yaw)
 
 
 def prepare(pose: PoseSequence, exercise: str, th: Thresholds) -> Prepared:
@@ -197,8 +209,8 @@ def prepare(pose: PoseSequence, exercise: str, th: Thresholds) -> Prepared:
     # the still test itself keeps movement out, so the window may run into
     # the first rep's slow start (as the streaming analyzer's does)
     calib = find_calibration(sig, th, min((r.bottom for r in reps), default=len(pose)))
-    side_on = feat.median_side_on()
-    return Prepared(exercise, pose, feat, sig, reps, calib, tilt, side_on, classify_view(side_on, th))
+    side_on, yaw = feat.median_side_on(), feat.median_yaw()
+    return Prepared(exercise, pose, feat, sig, reps, calib, tilt, side_on, classify_view(side_on, th, yaw), yaw)
 
 
 def judge_all(p: Prepared, th: Thresholds, faults: tuple[str, ...] | None = None) -> list[RepVerdict]:

@@ -67,7 +67,19 @@ class Thresholds:
     # --- incomplete lockout: hip flexion left at the top
     lockout_hip_flexion_deg: float = 15.0
     # --- judging at all
-    side_on_max: float = 0.3       # shoulder width / torso length; above: not side-on
+    # the camera's yaw off side-on (degrees, from the world landmarks: hingecheck.core.view)
+    # up to which each fault's rule is run; beyond, that fault is "can't judge".
+    # Provenance: measured on the synthetic corpus (benchmarks/synth_corpus.py,
+    # docs/view.md), never on the real clips.
+    yaw_max_squatting_deg: float = 40.0
+    yaw_max_rounded_back_deg: float = 35.0
+    yaw_max_hyperextension_deg: float = 35.0
+    yaw_max_dropped_head_deg: float = 35.0
+    yaw_max_hips_rise_first_deg: float = 60.0
+    yaw_max_excess_knee_bend_deg: float = 40.0
+    yaw_max_incomplete_lockout_deg: float = 25.0
+    yaw_front_min_deg: float = 70.0  # above: facing the camera, nothing can be judged
+    side_on_max: float = 0.3       # shoulder width / torso length; above: not side-on (when no yaw is known)
     front_on_min: float = 0.65     # above: facing the camera, nothing can be judged
     min_reliability: float = 0.5   # median landmark visibility over the rep
     max_missing_fraction: float = 0.3
@@ -81,6 +93,10 @@ class Thresholds:
     def rep_params(self) -> RepParams:
         return RepParams(up_deg=self.rep_up_deg, down_deg=self.rep_down_deg,
                          min_depth_deg=self.rep_min_depth_deg, min_rep_s=self.rep_min_s)
+
+    def yaw_max_deg(self, fault: str) -> float:
+        """The camera yaw off side-on (degrees) up to which ``fault`` is judged."""
+        return float(getattr(self, f"yaw_max_{fault}_deg"))
 
     def replace(self, **kw) -> "Thresholds":
         return dataclasses.replace(self, **kw)
@@ -133,9 +149,39 @@ RANGES: dict[str, tuple[float, float, bool]] = {
     "hips_rise_knee_progress": (0.0, 1.0, False), "hips_rise_trunk_min": (-1.0, 1.0, False),
     "lockout_hip_flexion_deg": (0.0, 90.0, False), "side_on_max": (0.0, 2.0, False),
     "front_on_min": (0.0, 2.0, False), "min_reliability": (0.0, 1.0, False),
+    **{f"yaw_max_{f}_deg": (0.0, 90.0, False) for f in (
+        "squatting", "rounded_back", "hyperextension", "dropped_head", "hips_rise_first",
+        "excess_knee_bend", "incomplete_lockout")},
+    "yaw_front_min_deg": (0.0, 90.0, False),
     "max_missing_fraction": (0.0, 1.0, False), "smooth_cutoff_hz": (0.0, 30.0, True),
     "rep_up_deg": (0.0, 180.0, False), "rep_down_deg": (0.0, 180.0, False),
     "rep_min_depth_deg": (0.0, 180.0, False), "rep_min_s": (0.0, 10.0, False),
+}
+
+
+#: the unit of every threshold and where its value came from: "fitted" (moved by
+#: ``hingecheck tune`` on the design clips, see hingecheck.scoring.tune.FITTED),
+#: "measured" (read off a measurement: the synthetic corpus or a sweep), or
+#: "hand-set" (a coach's starting value, not fitted to anything)
+THRESHOLD_INFO: dict[str, tuple[str, str]] = {
+    "squat_ratio_max": ("ratio", "fitted"), "squat_trunk_max_deg": ("deg", "hand-set"),
+    "squat_shin_min_deg": ("deg", "fitted"), "squat_start_knee_deg": ("deg", "hand-set"),
+    "squat_start_trunk_min": ("fraction", "hand-set"), "excess_knee_flexion_deg": ("deg", "fitted"),
+    "rounded_spine_offset": ("fraction of ear-hip length", "fitted"), "rounded_neck_min_deg": ("deg", "hand-set"),
+    "rounded_mask_curvature": ("fraction of chord", "fitted"), "dropped_head_deg": ("deg", "fitted"),
+    "lean_back_deg": ("deg", "fitted"), "neutral_trunk_max_deg": ("deg", "hand-set"),
+    "hip_drive_max": ("fraction of ankle-shoulder length", "fitted"),
+    "hollow_mask_curvature": ("fraction of chord", "measured"),
+    "hips_rise_knee_progress": ("fraction", "hand-set"), "hips_rise_trunk_min": ("fraction", "fitted"),
+    "lockout_hip_flexion_deg": ("deg", "fitted"),
+    **{f"yaw_max_{f}_deg": ("deg", "measured") for f in (
+        "squatting", "rounded_back", "hyperextension", "dropped_head", "hips_rise_first",
+        "excess_knee_bend", "incomplete_lockout")},
+    "yaw_front_min_deg": ("deg", "hand-set"),
+    "side_on_max": ("ratio", "hand-set"), "front_on_min": ("ratio", "hand-set"),
+    "min_reliability": ("visibility 0-1", "hand-set"), "max_missing_fraction": ("fraction", "hand-set"),
+    "smooth_cutoff_hz": ("Hz", "hand-set"), "rep_up_deg": ("deg", "hand-set"), "rep_down_deg": ("deg", "hand-set"),
+    "rep_min_depth_deg": ("deg", "hand-set"), "rep_min_s": ("s", "hand-set"),
 }
 
 

@@ -164,6 +164,7 @@ class CrossValidation:
     moves: dict[str, Moves]        # fitted on everything
     folds: dict[str, dict[str, Moves]] = field(default_factory=dict)  # source -> moves fitted without it
     config: Config | None = None   # the fitted-on-everything thresholds
+    held_predictions: dict[str, Prediction] = field(default_factory=dict)  # clip -> its held-out prediction
 
     def as_dict(self) -> dict:
         def named(moves: dict[str, Moves]) -> dict:
@@ -209,7 +210,7 @@ def cross_validate(cases: list[TuneCase], config: Config | None = None) -> Cross
     held = _predictions(cases, tables, [folds[c.source] for c in cases])
     fit_all = _predictions(cases, tables, [fitted for _ in cases])
     return CrossValidation(metrics_for(cases, held), metrics_for(cases, fit_all), fitted, folds,
-                           shifted(config, fitted))
+                           shifted(config, fitted), held)
 
 
 def profile_toml(config: Config, moves: dict[str, Moves], note: str = "") -> str:
