@@ -21,6 +21,7 @@ made at the default analysis rate and size (30 frames a second, 640 px)::
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -120,7 +121,7 @@ def report(title: str, rows: list[dict], boot: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def load(folder: Path, cache: Path, model: str, clips: list[str]):
+def load(folder: Path, cache: Path, model: str, clips: list[str], no_yaw: bool = False):
     from hingecheck.apps.tune_cmd import load_cases
     from hingecheck.io.bundles import resolve_model
     from hingecheck.scoring.labels import read_label_files, read_sources
@@ -133,6 +134,10 @@ def load(folder: Path, cache: Path, model: str, clips: list[str]):
                                 prior_config(), analysis=ANALYSIS)
     for s in skipped:
         print(f"left out: {s}", file=sys.stderr)
+    if no_yaw:  # as before the camera's yaw was estimated: the side-on ratio gates alone
+        from hingecheck.scoring.tune import TuneCase
+        cases = [TuneCase.from_pose(c.clip, c.source, c.label, dataclasses.replace(c.prepared.pose, world=None),
+                                    prior_config()) for c in cases]
     return cases
 
 
@@ -150,19 +155,20 @@ def main(argv=None) -> int:
     ap.add_argument("--lockbox", action="store_true", help="also score the lockbox (once)")
     ap.add_argument("--lockbox-record", type=Path, default=REPO / "docs" / "lockbox-result.md")
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--no-yaw", action="store_true", help="drop the world landmarks (no yaw gates): a baseline")
     args = ap.parse_args(argv)
     if args.lockbox and args.lockbox_record.exists():
         print(f"the lockbox was scored already: {args.lockbox_record}", file=sys.stderr)
         return 2
     box, design, locked = lockbox_for_folder(args.clips)
-    cases = load(args.clips, args.cache, args.model, design)
+    cases = load(args.clips, args.cache, args.model, design, args.no_yaw)
     cv = cross_validate(cases)
     rows = rows_of(cases, cv.held_predictions)
     out = [f"lockbox sources (kept apart): {', '.join(box)}", "",
            report(f"design clips, leave-one-source-out ({len({c.source for c in cases})} sources)", rows, args.boot)]
     result = {"design": rows}
     if args.lockbox:
-        lcases = load(args.clips, args.cache, args.model, locked)
+        lcases = load(args.clips, args.cache, args.model, locked, args.no_yaw)
         preds = {}
         for c in lcases:
             th = cv.config.for_exercise(c.label.exercise)

@@ -6,8 +6,9 @@ for those missing), loads them, cross-validates, prints the held-out and
 fitted-on-everything figures, and writes the fitted thresholds as a TOML
 profile (atomically) that ``--config`` reads.
 
-Tune fits on the richest landmarks: every frame at the source's size
-(:data:`TUNE_ANALYSIS`), whatever rate ``score`` runs at by default.
+Tune fits on the landmarks a user's analysis sees: the default analysis rate
+and size of ``analyze`` and ``score`` (:data:`TUNE_ANALYSIS`), so a score run
+at the defaults fills the cache it reads.
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ from pathlib import Path
 from hingecheck.core.config import load_config
 from hingecheck.core.errors import HingecheckError
 from hingecheck.io.atomic import check_writable, write_text_atomic
-from hingecheck.io.framerate import EVERY_FRAME, FULL_SIZE
+from hingecheck.io.framerate import DEFAULT_ANALYSIS_FPS, DEFAULT_ANALYSIS_LONG_SIDE
 
 #: the analysis rate (frames per second) and long side (pixels) of the landmarks tune fits on
-TUNE_ANALYSIS = (EVERY_FRAME, FULL_SIZE)
+TUNE_ANALYSIS = (DEFAULT_ANALYSIS_FPS, DEFAULT_ANALYSIS_LONG_SIDE)
 
 
 def load_cases(jobs, sources: dict[str, str], cache_dir: Path, model_path: Path, config,

@@ -47,11 +47,11 @@ class Thresholds:
     squat_start_knee_deg: float = 100.0    # from the floor: knees this bent, then hips rise first ...
     squat_start_trunk_min: float = 0.15    # ... (trunk rise done at the knees' progress below this)
     # --- excess knee bend (trunk still tipped over, not a squat)
-    excess_knee_flexion_deg: float = 85.0
+    excess_knee_flexion_deg: float = 80.0
     # --- rounded back: shoulder off the ear-hip line (dowel check), or mask hump
     rounded_spine_offset: float = 0.04
     rounded_neck_min_deg: float = 12.0     # and the upper back/neck flexed this much
-    rounded_mask_curvature: float = 0.04   # silhouette sagitta (chord fractions), if measured
+    rounded_mask_curvature: float = 0.03   # silhouette sagitta (chord fractions), if measured
     # --- dropped head: neck flexion against the trunk at the bottom
     dropped_head_deg: float = 25.0
     # --- hyperextension: leaning back at lockout, or a hollow lower back
@@ -63,7 +63,7 @@ class Thresholds:
     hollow_mask_curvature: float = -0.25
     # --- hips rise first: share of the trunk's rise done when the knees are 60% straight
     hips_rise_knee_progress: float = 0.6
-    hips_rise_trunk_min: float = 0.15
+    hips_rise_trunk_min: float = 0.05
     # --- incomplete lockout: hip flexion left at the top
     lockout_hip_flexion_deg: float = 15.0
     # --- judging at all
@@ -106,16 +106,16 @@ class Thresholds:
 PROFILE_OVERRIDES: dict[str, dict[str, float]] = {
     "hip_hinge": {},
     # RDLs keep soft knees and hinge deep: less knee bend allowed
-    "rdl": {"excess_knee_flexion_deg": 55.0},
-    "single_leg_rdl": {"excess_knee_flexion_deg": 55.0, "side_on_max": 0.35},
-    "good_morning": {"excess_knee_flexion_deg": 85.0},
+    "rdl": {"excess_knee_flexion_deg": 50.0},
+    "single_leg_rdl": {"excess_knee_flexion_deg": 50.0, "side_on_max": 0.35},
+    "good_morning": {"excess_knee_flexion_deg": 80.0},
     # a kettlebell between the feet needs more knee bend than an RDL
-    "kettlebell_deadlift": {"excess_knee_flexion_deg": 110.0},
+    "kettlebell_deadlift": {"excess_knee_flexion_deg": 105.0},
     # from the floor the knees bend a lot and the back angle holds in the first pull
-    "deadlift": {"excess_knee_flexion_deg": 140.0, "squat_ratio_max": 0.9,
-                 "squat_trunk_max_deg": 30.0, "hips_rise_trunk_min": -0.1,
+    "deadlift": {"excess_knee_flexion_deg": 135.0, "squat_ratio_max": 0.9,
+                 "squat_trunk_max_deg": 30.0, "hips_rise_trunk_min": -0.2,
                  "squat_start_trunk_min": -0.1},
-    "kettlebell_swing": {"excess_knee_flexion_deg": 95.0, "lean_back_deg": 12.0},
+    "kettlebell_swing": {"excess_knee_flexion_deg": 90.0, "lean_back_deg": 12.0},
 }
 
 

@@ -44,7 +44,9 @@ CLEAR_SHARE = 0.9
 YAW_BANDS = ((0, 15), (15, 30), (30, 45), (45, 60), (60, 75))
 #: pairs that make no sense together (both reshape the same moment the same way)
 EXCLUSIVE = ({"squat", "excess_knee"}, {"squat", "hips_rise_first"})
-RESOLUTIONS = ((640, 480), (480, 360), (854, 480), (1280, 720), (480, 854), (360, 640), (608, 1080))
+#: (width, height) pixels: landscape and portrait phones and webcams, 360-1080 px (rarer when dear to render)
+RESOLUTIONS = ((640, 480), (480, 360), (854, 480), (640, 360), (480, 854), (360, 640), (1280, 720), (608, 1080))
+RESOLUTION_WEIGHTS = (0.2, 0.15, 0.15, 0.15, 0.12, 0.13, 0.05, 0.05)
 SKINS = ((0.93, 0.78, 0.66), (0.80, 0.62, 0.50), (0.63, 0.45, 0.33), (0.45, 0.31, 0.22), (0.30, 0.20, 0.14))
 
 
@@ -72,7 +74,7 @@ def draw_faults(rng: np.random.Generator) -> dict[str, float]:
 
 def draw_camera(rng: np.random.Generator) -> dict:
     """A camera somewhere a lifter would put a phone or a laptop."""
-    w, h = RESOLUTIONS[rng.integers(len(RESOLUTIONS))]
+    w, h = RESOLUTIONS[rng.choice(len(RESOLUTIONS), p=RESOLUTION_WEIGHTS)]
     portrait = h > w
     distance = float(rng.uniform(2.6, 4.2))
     elevation = float(rng.uniform(-10.0, 25.0))
@@ -84,7 +86,7 @@ def draw_camera(rng: np.random.Generator) -> dict:
             # the lens's 35 mm equivalent is for the long side (the renderer's is for the width)
             "distance": round(distance, 3),
             "focal_mm": round(float(rng.uniform(24.0, 32.0)) * (h / w if portrait else 1.0), 2),
-            "width": w, "height_px": h, "fps": float(rng.choice([24.0, 30.0, 30.0, 30.0, 50.0, 60.0])),
+            "width": w, "height_px": h, "fps": float(rng.choice([24.0, 25.0, 30.0, 30.0, 30.0, 60.0])),
             "aim_height": aim_height, "msaa": 0}
 
 
