@@ -185,12 +185,16 @@ def fit_limits(outcomes: list, step: float = 5.0, lo: float = 15.0, hi: float = 
 
 
 def _config(args) -> Config:
-    """Every yaw gate opened (to measure the rules themselves) with --open, else the built-in config."""
+    """The built-in config with ``--set KEY=VALUE`` overrides; every yaw gate opened
+    (to measure the rules themselves) with --open."""
+    cfg = Config()
+    change = {}
+    for item in getattr(args, "set", None) or []:
+        key, _, value = item.partition("=")
+        change[key.strip()] = float(value)
     if getattr(args, "open", False):
-        cfg = Config()
-        opened = cfg.default.replace(**{f"yaw_max_{f}_deg": 90.0 for f in FAULTS})
-        return Config(opened, cfg.overrides)
-    return Config()
+        change.update({f"yaw_max_{f}_deg": 90.0 for f in FAULTS})
+    return Config(cfg.default.replace(**change), cfg.overrides) if change else cfg
 
 
 def fit(args) -> int:
@@ -219,8 +223,10 @@ def main(argv=None) -> int:
     j.add_argument("--md", type=Path)
     j.add_argument("--json", type=Path)
     j.add_argument("--open", action="store_true", help="open every yaw gate (measure the rules alone)")
+    j.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a threshold (repeatable)")
     f = sub.add_parser("fit", help="fit each fault's yaw limit (gates opened)")
     f.add_argument("folders", type=Path, nargs="+")
+    f.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a threshold (repeatable)")
     args = ap.parse_args(argv)
     return {"make": make, "judge": judge, "fit": fit}[args.cmd](args)
 

@@ -119,3 +119,32 @@ def test_every_threshold_has_a_unit_a_provenance_and_a_range():
     assert {p for _, p in THRESHOLD_INFO.values()} <= {"fitted", "measured", "hand-set"}
     tuned = {k.key for knobs in KNOBS.values() for k in knobs}
     assert {n for n, (_, p) in THRESHOLD_INFO.items() if p == "fitted"} == tuned
+
+
+@pytest.mark.parametrize("yaw", [0.0, 25.0, 50.0, 75.0])
+@pytest.mark.parametrize("facing", [1, -1])
+def test_world_landmarks_turned_side_on_give_the_true_angles(yaw, facing):
+    """sagittal_points undoes the camera's yaw: the hinge measured on it matches the truth."""
+    from hingecheck.core.geometry import LEFT, hinge_features_arrays
+    from hingecheck.core.view import sagittal_points
+
+    pose, truth = make_hinge(n_reps=2, facing=facing, world_yaw_deg=yaw)
+    virtual = sagittal_points(pose.world)
+    feat = hinge_features_arrays(virtual, np.ones(virtual.shape[:2]), LEFT, 1.0, (10**6, 10**6))
+    for key in ("hip_flexion", "knee_flexion", "trunk_angle", "neck_angle", "shin_angle"):
+        assert np.nanmax(np.abs(getattr(feat, key) - truth[key])) < 0.5, key
+
+
+def test_world_measures_replace_the_image_ones_only_past_their_yaw():
+    from hingecheck.core.geometry import WORLD_MEASURES, hinge_features, with_world_measures
+
+    pose, _ = make_hinge(n_reps=2, world_yaw_deg=40.0)
+    feat = hinge_features(pose)
+    bent = feat.__class__(**{**{k: getattr(feat, k) for k in feat.ARRAY_FIELDS},
+                             "trunk_angle": feat.trunk_angle + 30.0, "side": feat.side, "facing": feat.facing})
+    assert with_world_measures(bent, pose.world, 60.0) is bent          # nearer side-on than the switch
+    assert with_world_measures(bent, None, 0.0) is bent                  # no world landmarks
+    swapped = with_world_measures(bent, pose.world, 30.0)
+    assert np.nanmax(np.abs(swapped.trunk_angle - feat.trunk_angle)) < 0.5   # the world's, not the bent image's
+    assert set(WORLD_MEASURES) >= {"hip_flexion", "trunk_angle", "neck_angle"}
+    assert swapped.knee_flexion is bent.knee_flexion

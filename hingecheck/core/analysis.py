@@ -18,7 +18,7 @@ from hingecheck.core.calibration import Calibration, find_calibration
 from hingecheck.core.config import Thresholds
 from hingecheck.core.evidence import chain_reliability
 from hingecheck.core.faults import FAULTS
-from hingecheck.core.geometry import HingeFeatures, hinge_features
+from hingecheck.core.geometry import HingeFeatures, hinge_features, with_world_measures
 from hingecheck.core.judging import WHOLE_REP, RepVerdict, clip_faults, judge_rep
 from hingecheck.core.kinds import View
 from hingecheck.core.landmarks import BodySide, PoseSequence, fps_from_timestamps
@@ -202,7 +202,7 @@ class Prepared:
 
 def prepare(pose: PoseSequence, exercise: str, th: Thresholds) -> Prepared:
     """Features, reliability, smoothing, reps, camera tilt and calibration of one clip."""
-    feat = hinge_features(pose)
+    feat = with_world_measures(hinge_features(pose), pose.world, th.world_measures_min_yaw_deg)
     sig = clip_signals(pose.image, pose.visibility, pose.timestamps, feat, pose.back_curvature, th)
     reps = segment_reps(sig.hip_flexion, pose.timestamps, th.rep_params()) if len(pose) else []
     sig, tilt = levelled(feat, sig, reps)

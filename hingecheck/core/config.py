@@ -79,6 +79,9 @@ class Thresholds:
     yaw_max_excess_knee_bend_deg: float = 40.0
     yaw_max_incomplete_lockout_deg: float = 25.0
     yaw_front_min_deg: float = 70.0  # above: facing the camera, nothing can be judged
+    # from this yaw on, hip, trunk, neck and spine are measured on the world landmarks
+    # turned side-on (hingecheck.core.geometry.with_world_measures); 90 = never
+    world_measures_min_yaw_deg: float = 90.0
     side_on_max: float = 0.3       # shoulder width / torso length; above: not side-on (when no yaw is known)
     front_on_min: float = 0.65     # above: facing the camera, nothing can be judged
     min_reliability: float = 0.5   # median landmark visibility over the rep
@@ -152,7 +155,7 @@ RANGES: dict[str, tuple[float, float, bool]] = {
     **{f"yaw_max_{f}_deg": (0.0, 90.0, False) for f in (
         "squatting", "rounded_back", "hyperextension", "dropped_head", "hips_rise_first",
         "excess_knee_bend", "incomplete_lockout")},
-    "yaw_front_min_deg": (0.0, 90.0, False),
+    "yaw_front_min_deg": (0.0, 90.0, False), "world_measures_min_yaw_deg": (0.0, 90.0, False),
     "max_missing_fraction": (0.0, 1.0, False), "smooth_cutoff_hz": (0.0, 30.0, True),
     "rep_up_deg": (0.0, 180.0, False), "rep_down_deg": (0.0, 180.0, False),
     "rep_min_depth_deg": (0.0, 180.0, False), "rep_min_s": (0.0, 10.0, False),
@@ -177,7 +180,7 @@ THRESHOLD_INFO: dict[str, tuple[str, str]] = {
     **{f"yaw_max_{f}_deg": ("deg", "measured") for f in (
         "squatting", "rounded_back", "hyperextension", "dropped_head", "hips_rise_first",
         "excess_knee_bend", "incomplete_lockout")},
-    "yaw_front_min_deg": ("deg", "hand-set"),
+    "yaw_front_min_deg": ("deg", "hand-set"), "world_measures_min_yaw_deg": ("deg", "measured"),
     "side_on_max": ("ratio", "hand-set"), "front_on_min": ("ratio", "hand-set"),
     "min_reliability": ("visibility 0-1", "hand-set"), "max_missing_fraction": ("fraction", "hand-set"),
     "smooth_cutoff_hz": ("Hz", "hand-set"), "rep_up_deg": ("deg", "hand-set"), "rep_down_deg": ("deg", "hand-set"),

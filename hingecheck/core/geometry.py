@@ -14,6 +14,7 @@ nor mediapipe. Conventions, after ``neuroinformatics-unit/movement``:
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,7 +27,7 @@ from hingecheck.core.landmarks import (
     Landmark,
     PoseSequence,
 )
-from hingecheck.core.view import frame_yaw
+from hingecheck.core.view import frame_yaw, sagittal_points
 
 # ---------------------------------------------------------------------------
 # primitives
@@ -404,3 +405,28 @@ def hinge_features_arrays(image: np.ndarray, visibility: np.ndarray, side: BodyS
         side=side,
         facing=float(facing),
     )
+
+
+#: the measures that :func:`with_world_measures` takes from the world landmarks
+WORLD_MEASURES = ("hip_flexion", "trunk_angle", "neck_angle", "spine_alignment", "hip_drive")
+#: a pseudo-frame so large that no world point counts as outside it
+_ANY_FRAME = (10**6, 10**6)
+
+
+def with_world_measures(feat: HingeFeatures, world: np.ndarray | None, min_yaw_deg: float) -> HingeFeatures:
+    """``feat`` with :data:`WORLD_MEASURES` measured on the world landmarks turned side-on
+    (:func:`hingecheck.core.view.sagittal_points`) when the camera stands at least
+    ``min_yaw_deg`` degrees off side-on (:meth:`HingeFeatures.median_yaw`).
+
+    Off side-on the image foreshortens the trunk and the neck, and the image's
+    hip, trunk, neck and spine read wrong; the world landmarks hold them in the
+    lifter's own plane. Knee and shin stay from the image, which the synthetic
+    corpus shows to read them better (docs/view.md). Unchanged without world
+    landmarks, with an unknown yaw, or nearer side-on than ``min_yaw_deg``.
+    """
+    if world is None or not feat.median_yaw() >= min_yaw_deg:
+        return feat
+    virtual = sagittal_points(world)
+    seen = np.isfinite(virtual[..., 0]).astype(float)
+    wf = hinge_features_arrays(virtual, seen, LEFT, 1.0, _ANY_FRAME)
+    return dataclasses.replace(feat, **{k: getattr(wf, k) for k in WORLD_MEASURES})

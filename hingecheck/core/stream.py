@@ -38,6 +38,7 @@ from hingecheck.core.geometry import (
     hinge_features_arrays,
     lifter_side,
     nan_median,
+    with_world_measures,
 )
 from hingecheck.core.judging import RepVerdict, judge_rep
 from hingecheck.core.kinds import LivePhase
@@ -121,8 +122,9 @@ class StreamingAnalyzer:
             self._feat[k].extend(getattr(f, k))
 
     def _features(self, lo: int, hi: int) -> HingeFeatures:
-        return HingeFeatures(side=self.side, facing=float(self.facing),
+        feat = HingeFeatures(side=self.side, facing=float(self.facing),
                              **{k: self._feat[k].data[lo:hi] for k in HingeFeatures.ARRAY_FIELDS})
+        return with_world_measures(feat, self._world.data[lo:hi], self.th.world_measures_min_yaw_deg)
 
     # ------------------------------------------------------------------ reps
     def _window(self) -> tuple[int, int]:

@@ -55,4 +55,41 @@ def median_yaw(yaw: np.ndarray, lo: int = 0, hi: int | None = None) -> float:
     return float(np.median(x)) if x.size else float("nan")
 
 
-__all__ = ["frame_yaw", "median_yaw", "AXIS_PAIRS", "MIN_AXIS_M"]
+
+
+def sagittal_points(world: np.ndarray, lo: int = 0, hi: int | None = None) -> np.ndarray:
+    """(F, 33, 2) a virtual side-on image of the lifter from the world landmarks, in metres.
+
+    The lifter's left-right axis (the median over frames ``lo..hi-1`` of the hips'
+    and shoulders' axes, in the floor plane) is turned onto the depth axis, which
+    leaves the hinge's own plane facing the viewer; x then runs the way the lifter
+    faces (toes ahead of heels), y down, as in an image. Each bilateral landmark is
+    replaced by the mid-point of its left and right (the mid-sagittal chain), so
+    the near side does not matter. All NaN where the axis was never seen.
+    """
+    w = np.asarray(world, float)
+    axes = np.concatenate([w[lo:hi, r] - w[lo:hi, left] for left, r in AXIS_PAIRS])[:, [0, 2]]
+    axes = axes[np.isfinite(axes).all(axis=1)]
+    out = np.full(w.shape[:2] + (2,), np.nan)
+    a = np.median(axes, axis=0) if len(axes) else np.full(2, np.nan)
+    norm = float(np.hypot(*a))
+    if not norm >= MIN_AXIS_M:
+        return out
+    fwd = np.array([a[1], -a[0]]) / norm   # perpendicular to the axis in the floor plane (x, z)
+    mid = w.copy()
+    for left, right in _BILATERAL:
+        mid[:, left] = mid[:, right] = 0.5 * (w[:, left] + w[:, right])
+    x = mid[..., 0] * fwd[0] + mid[..., 2] * fwd[1]
+    toe = x[:, Landmark.LEFT_FOOT_INDEX] - x[:, Landmark.LEFT_HEEL]
+    if np.nanmedian(toe) < 0:
+        x = -x
+    out[..., 0], out[..., 1] = x, mid[..., 1]
+    return out
+
+
+#: every (left, right) pair of landmarks
+_BILATERAL = tuple((lm, Landmark[lm.name.replace("LEFT_", "RIGHT_")]) for lm in Landmark
+                   if lm.name.startswith("LEFT_"))
+
+
+__all__ = ["frame_yaw", "median_yaw", "sagittal_points", "AXIS_PAIRS", "MIN_AXIS_M"]

@@ -109,3 +109,30 @@ def clip_yaw_estimate(folder: Path, name: str) -> tuple[float, float]:
 
 def clip_names(folder: Path) -> list[str]:
     return sorted(p.name[: -len(".pose.npz")] for p in folder.glob("c*.pose.npz"))
+
+
+def angle_errors(folder: Path, name: str) -> tuple[float, dict[str, dict[str, np.ndarray]]] | None:
+    """(true yaw, {method: {angle: per-frame signed error, measured - true}}) of one kept clip, for the
+    image landmarks (``image``) and the world landmarks turned side-on (``world``,
+    :func:`hingecheck.core.view.sagittal_points`); None without truth per frame."""
+    from hingecheck.core import geometry
+    from hingecheck.core.view import sagittal_points
+    from hingecheck.io.extract import load_pose_run
+
+    from .angles import ANGLE_NAMES, feature_angles
+
+    params = json.loads((folder / f"{name}.params.json").read_text())
+    truth = json.loads((folder / f"{name}.truth.json").read_text())
+    run = load_pose_run(folder / f"{name}.pose.npz")
+    if run is None or run.pose.world is None or "per_frame" not in truth:
+        return None
+    pose = run.pose
+    idx = np.clip(np.round(pose.timestamps * truth["fps"]).astype(int), 0, truth["frames"] - 1)
+    feats = {"image": geometry.hinge_features(pose)}
+    virtual = sagittal_points(pose.world)
+    feats["world"] = geometry.hinge_features_arrays(virtual, pose.visibility, geometry.LEFT, 1.0, (10**6, 10**6))
+    out = {}
+    for method, feat in feats.items():
+        got = feature_angles(feat)
+        out[method] = {k: np.asarray(got[k]) - np.asarray(truth["per_frame"][k])[idx] for k in ANGLE_NAMES}
+    return float(params["camera"]["yaw"]), out
