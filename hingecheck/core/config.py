@@ -81,7 +81,7 @@ class Thresholds:
     yaw_front_min_deg: float = 70.0  # above: facing the camera, nothing can be judged
     # from this yaw on, hip, trunk, neck and spine are measured on the world landmarks
     # turned side-on (hingecheck.core.geometry.with_world_measures); 90 = never
-    world_measures_min_yaw_deg: float = 90.0
+    world_measures_min_yaw_deg: float = 20.0
     side_on_max: float = 0.3       # shoulder width / torso length; above: not side-on (when no yaw is known)
     front_on_min: float = 0.65     # above: facing the camera, nothing can be judged
     min_reliability: float = 0.5   # median landmark visibility over the rep

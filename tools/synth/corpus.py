@@ -72,14 +72,14 @@ def draw_faults(rng: np.random.Generator) -> dict[str, float]:
     return out
 
 
-def draw_camera(rng: np.random.Generator) -> dict:
-    """A camera somewhere a lifter would put a phone or a laptop."""
+def draw_camera(rng: np.random.Generator, yaw_range: tuple[float, float] = (0.0, 75.0)) -> dict:
+    """A camera somewhere a lifter would put a phone or a laptop (yaw drawn in ``yaw_range``, degrees)."""
     w, h = RESOLUTIONS[rng.choice(len(RESOLUTIONS), p=RESOLUTION_WEIGHTS)]
     portrait = h > w
     distance = float(rng.uniform(2.6, 4.2))
     elevation = float(rng.uniform(-10.0, 25.0))
     aim_height = 0.85
-    return {"yaw": round(float(rng.uniform(0.0, 75.0)), 2),
+    return {"yaw": round(float(rng.uniform(*yaw_range)), 2),
             "pitch": round(float(rng.uniform(-3.0, 3.0)), 2),
             "roll": round(float(rng.uniform(-12.0, 12.0)), 2),
             "height": round(max(0.25, aim_height + distance * np.tan(np.radians(elevation))), 3),
@@ -90,8 +90,8 @@ def draw_camera(rng: np.random.Generator) -> dict:
             "aim_height": aim_height, "msaa": 0}
 
 
-def draw_params(seed: int, index: int) -> dict:
-    """The tools.synth parameters of clip ``index`` of the corpus ``seed``."""
+def draw_params(seed: int, index: int, yaw_range: tuple[float, float] = (0.0, 75.0)) -> dict:
+    """The tools.synth parameters of clip ``index`` of the corpus ``seed`` (camera yaw in ``yaw_range``)."""
     rng = np.random.default_rng([seed, index])
     variant = VARIANTS[rng.integers(len(VARIANTS))]
     motion = {"variant": variant, "reps": 2, "down_s": round(float(rng.uniform(0.9, 2.0)), 2),
@@ -102,7 +102,7 @@ def draw_params(seed: int, index: int) -> dict:
             "skin": list(SKINS[rng.integers(len(SKINS))])}
     noise = {"crf": int(rng.integers(22, 33)), "blur_px": round(float(rng.choice([0.0, 0.0, 0.6, 1.2])), 2),
              "grain": round(float(rng.choice([0.0, 0.0, 3.0])), 1)}
-    params = {"motion": motion, "camera": draw_camera(rng), "look": look, "noise": noise}
+    params = {"motion": motion, "camera": draw_camera(rng, yaw_range), "look": look, "noise": noise}
     if rng.random() < 0.1:
         # a plate or a bell in front of the knees, between them and the camera
         params["occluder"] = {"centre": [0.05, 0.45, 0.35], "size": [0.3, 0.4, 0.05],

@@ -29,7 +29,8 @@ def done(folder: Path, index: int) -> bool:
     return (folder / f"{clip_name(index)}.pose.npz").is_file()
 
 
-def make_clip(folder: str, seed: int, index: int, model: str) -> str:
+def make_clip(folder: str, seed: int, index: int, model: str,
+              yaw_range: tuple[float, float] = (0.0, 75.0)) -> str:
     """Render, extract and keep clip ``index`` of corpus ``seed`` in ``folder`` (run in a worker)."""
     for var in ("LP_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ.setdefault(var, "1")
@@ -43,7 +44,7 @@ def make_clip(folder: str, seed: int, index: int, model: str) -> str:
     cv2.setNumThreads(1)
     out = Path(folder)
     name = clip_name(index)
-    params = draw_params(seed, index)
+    params = draw_params(seed, index, yaw_range)
     with tempfile.TemporaryDirectory() as tmp:
         video = Path(tmp) / f"{name}.mp4"
         truth = render_clip(ClipSpec.from_dict(params), video, seed=index)
