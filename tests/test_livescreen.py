@@ -173,3 +173,13 @@ def test_no_setup_advice_once_a_rep_is_under_way():
     assert coach.setup_status(frame, fp) is None and not coach.screen_view(None).outline
     coach.reset()
     assert coach.setup_status(frame, fp) == "stand still for a second"
+
+
+def test_a_long_cue_is_cut_at_a_clause_to_fit_the_panel():
+    from hingecheck.outputs.livescreen import _lines
+    lay = live_layout(1280, 720, 640, 480)
+    view = ScreenView(2, verdict="Rep 2: Rounded back", cue="brace, proud chest, long spine from head to tailbone")
+    lines = [t for t, _ in _lines(view, lay, 900, 3)]
+    assert lines[0] == "Rep 2: Rounded back" and 2 <= len(lines) <= 3
+    assert " ".join(lines[1:]) in ("brace, proud chest", "brace, proud chest, long spine from head to tailbone")
+    assert [t for t, _ in _lines(view, lay, 900, 2)] == ["Rep 2: Rounded back", "brace, proud chest"]

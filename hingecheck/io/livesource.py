@@ -63,13 +63,15 @@ class FrameSource:
 
     Only the newest frame is kept: :meth:`get` returns it, and a frame
     replaced before anyone took it counts in :attr:`dropped`. A stream that
-    drops is reopened (see :data:`RECONNECT_WAITS_S`); :attr:`reconnects`
+    drops is reopened after each of ``reconnect_waits`` (seconds, default
+    :data:`RECONNECT_WAITS_S`) until it answers; :attr:`reconnects`
     counts the successes. ``on_event`` (if given) is told, in one line, of
     each drop and reconnect.
     """
 
     def __init__(self, camera: int | None = None, source: str | None = None, realtime: bool = True,
-                 analysis_fps: float = 0.0, on_event: Callable[[str], None] | None = None):
+                 analysis_fps: float = 0.0, on_event: Callable[[str], None] | None = None,
+                 reconnect_waits: tuple[float, ...] = RECONNECT_WAITS_S):
         self._picker = FramePicker(analysis_fps)  # frames per second analysed (0: every frame)
         self.name = f"camera {camera}" if source is None else str(source)
         self.is_file = source is not None and Path(source).exists()
@@ -90,6 +92,7 @@ class FrameSource:
             self.fps = 30.0
         self.realtime = realtime
         self.on_event = on_event
+        self.reconnect_waits = reconnect_waits
         self.dropped = 0
         self.frames_read = 0
         self.reconnects = 0
@@ -105,8 +108,8 @@ class FrameSource:
     def _cannot_open(self, camera: int | None) -> str:
         """The one-line error when the source does not open."""
         if self.is_stream:
-            return (f"cannot connect to {self.name} (no answer within {STREAM_TIMEOUT_MS // 1000} s): check the "
-                    "address, that the phone's camera app is serving, and that both are on the same network")
+            return (f"cannot connect to {self.name}: check the address, that the phone's camera app is "
+                    "serving, and that the phone and this computer are on the same network")
         if self.is_file:
             return f"cannot open video source {self.name}"
         return (f"camera {camera} is not available (no camera, or in use by another "
@@ -119,8 +122,8 @@ class FrameSource:
     def _reconnect(self) -> bool:
         """Reopen a dropped stream, waiting longer before each try; False when every try failed."""
         self._cap.release()
-        tries = len(RECONNECT_WAITS_S)
-        for i, wait in enumerate(RECONNECT_WAITS_S, 1):
+        tries = len(self.reconnect_waits)
+        for i, wait in enumerate(self.reconnect_waits, 1):
             self._tell(f"{self.name}: the stream dropped; reconnecting ({i}/{tries})")
             if self._stop.wait(wait):
                 return False
@@ -131,7 +134,7 @@ class FrameSource:
                 return True
             self._cap.release()
         self.error = (f"{self.name}: the stream dropped and {tries} reconnects over "
-                      f"{sum(RECONNECT_WAITS_S):.0f} s failed (is the phone's camera app still serving?)")
+                      f"{sum(self.reconnect_waits):.0f} s failed (is the phone's camera app still serving?)")
         return False
 
     def _read(self, seq: int) -> np.ndarray | None:

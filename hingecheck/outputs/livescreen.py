@@ -155,18 +155,24 @@ def draw_outline(canvas: np.ndarray, picture: tuple[int, int, int, int], thickne
         cv2.circle(canvas, pt(centre), int(round(r * body_h)), colour, t, cv2.LINE_AA)
 
 
-def _lines(view: ScreenView, lay: LiveLayout, width: int) -> list[tuple[str, tuple[int, int, int]]]:
-    """(text, colour) of the panel's lines, wrapped to ``width`` pixels."""
+def _clauses(text: str) -> list[str]:
+    """``text``, then shorter versions of it cut at its semicolons and commas (longest first)."""
+    cuts = [i for i, ch in enumerate(text) if ch in ";,"]
+    return [text] + [text[:i].strip() for i in reversed(cuts)]
+
+
+def _lines(view: ScreenView, lay: LiveLayout, width: int, rows: int) -> list[tuple[str, tuple[int, int, int]]]:
+    """(text, colour) of the panel's lines, wrapped to ``width`` pixels; a cue too
+    long for the ``rows`` left is cut at a clause (``brace, proud chest``)."""
     def wrapped(text, colour):
         return [(ln, colour) for ln in draw.wrap(text, lay.scale, lay.thickness, width)]
 
     if view.status:
         return wrapped(view.status, LEVEL_TEXT[BannerLevel.WARN])
-    out = []
-    if view.verdict:
-        out += wrapped(view.verdict, LEVEL_TEXT[view.level])
+    out = wrapped(view.verdict, LEVEL_TEXT[view.level]) if view.verdict else []
     if view.cue:
-        out += wrapped(view.cue, draw.TEXT)
+        options = [wrapped(c, draw.TEXT) for c in _clauses(view.cue)]
+        out += next((o for o in options if len(out) + len(o) <= rows), options[-1])
     return out
 
 
@@ -198,7 +204,7 @@ def _draw_panel(canvas: np.ndarray, lay: LiveLayout, view: ScreenView) -> None:
     else:
         tx, ty, tw = x + p + cw + 2 * lay.pad, y + p, w - cw - 2 * lay.pad - 2 * p
     rows = max(1, (y + h - lay.pad - ty) // lay.line_h)
-    for i, (line, col) in enumerate(_lines(view, lay, tw)[:rows]):
+    for i, (line, col) in enumerate(_lines(view, lay, tw, rows)[:rows]):
         base = ty + i * lay.line_h + lay.text_px + (lay.line_h - lay.text_px) // 2
         draw.text(canvas, line, (tx, base), lay.scale, col, lay.thickness)
 
