@@ -251,3 +251,29 @@ def test_an_error_mid_set_leaves_no_recording_and_closes_the_source(tmp_path):
                  window=False, record=out)
     assert src.closed and not out.exists()
     assert list(tmp_path.iterdir()) == []          # no temporary file left behind
+
+
+@pytest.mark.model
+def test_headless_prints_each_rep_as_it_ends(tmp_path):
+    """--no-window: one line per rep on standard output during the set, before the table."""
+    import re
+
+    from assets import REPO_ROOT
+    clip = REPO_ROOT / "sample_videos" / "rounded_back.mp4"
+    p = run_cli("live", "--source", str(clip), "--no-window", "--mute", "--no-history", "--model", "lite",
+                "--json", str(tmp_path / "set.json"), cwd=tmp_path,
+                env_extra={"HINGECHECK_MODEL_DIR": str(require_model_dir(LITE))})
+    assert p.returncode == 0, p.stderr
+    report = json.loads((tmp_path / "set.json").read_text())
+    lines = p.stdout.splitlines()
+    from hingecheck.core.faults import FAULTS
+    rep_lines = [ln for ln in lines if re.match(r"rep \d+: ", ln)]
+    whole = [r for r in report["reps"] if r["complete"]]
+    assert len(rep_lines) == len(whole) == report["summary"]["reps"] >= 3
+    for line, rep in zip(rep_lines, whole):          # each line says its rep's own verdict
+        assert line.startswith(f"rep {rep['index']}: ")
+        assert all(FAULTS[f["fault"]].title in line for f in rep["faults"])
+        assert ("faults - " in line) == bool(rep["faults"])
+    assert any("Rounded back" in ln for ln in rep_lines)
+    table = next(i for i, ln in enumerate(lines) if ln.lstrip().startswith("rep ") and "verdict" in ln)
+    assert lines.index(rep_lines[-1]) < table
