@@ -10,6 +10,7 @@ import pytest
 
 from hingecheck.core.faults import FAULTS
 from hingecheck.core.landmarks import LEFT, NUM_LANDMARKS, RIGHT, Landmark
+from hingecheck.outputs.banner import BannerPlace, banner_place
 from hingecheck.outputs.annotate import (
     DEFAULT_ANNOTATORS,
     LEVEL_COLOURS,
@@ -317,19 +318,21 @@ def test_overlay_with_chosen_annotators_draws_only_those():
     h, w = 640, 360
     state = full_state(h, w)
     banner_only = draw_overlay(np.zeros((h, w, 3), np.uint8), state, annotators=[BannerAnnotator()])
-    assert np.array_equal(banner_only, draw_banner(np.zeros((h, w, 3), np.uint8), state.banner, "bad"))
-    assert not banner_only[: h // 2].any()
+    # a portrait frame with the feet near the bottom: the banner goes to the top
+    assert np.array_equal(banner_only, draw_banner(np.zeros((h, w, 3), np.uint8), state.banner, "bad",
+                                                   BannerPlace.TOP))
+    assert not banner_only[h // 2:].any()
     assert not draw_overlay(np.zeros((h, w, 3), np.uint8), state, annotators=[]).any()
 
     class Tint:
         """A caller's own annotator: anything with annotate(frame, state)."""
 
         def annotate(self, frame, state):
-            frame[0, 0] = (1, 2, 3)
+            frame[h - 1, 0] = (1, 2, 3)
             return frame
 
     out = draw_overlay(np.zeros((h, w, 3), np.uint8), state, annotators=[Tint(), BannerAnnotator()])
-    assert tuple(out[0, 0]) == (1, 2, 3) and out[h - 1].any()
+    assert tuple(out[h - 1, 0]) == (1, 2, 3) and out[0].any()
 
 
 def test_skeleton_annotator_min_visibility():
@@ -365,3 +368,37 @@ def test_an_enum_phase_shows_its_value():
     as_enum = draw_hud(np.zeros((h, w, 3), np.uint8), OverlayState(None, None, phase=Phase.DOWN))
     as_text = draw_hud(np.zeros((h, w, 3), np.uint8), OverlayState(None, None, phase="down"))
     assert np.array_equal(as_enum, as_text)
+
+
+def _banner_rows(frame: np.ndarray) -> np.ndarray:
+    """Rows of a frame the banner (pure "bad" red, blended) covers."""
+    return np.flatnonzero((frame[:, :, 2] > 150).all(axis=1) & (frame[:, :, 0] < 80).all(axis=1))
+
+
+@pytest.mark.parametrize("h, w, feet_at, place", [
+    (640, 360, 0.9, BannerPlace.TOP),       # a phone clip, feet near the bottom edge
+    (720, 1280, 0.95, BannerPlace.TOP),     # landscape, feet in the bottom band
+    (720, 1280, 0.6, BannerPlace.BOTTOM),   # landscape, room below the feet
+    (640, 360, 0.5, BannerPlace.BOTTOM),    # portrait, lifter high in the frame
+])
+def test_banner_keeps_clear_of_the_lower_legs(h, w, feet_at, place):
+    lm = standing_figure(h, w)
+    lm[:, 1] += (feet_at - 0.9) * h                    # the figure's floor moved to feet_at
+    state = full_state(h, w, landmarks=lm, status=None)
+    frame = draw_overlay(np.zeros((h, w, 3), np.uint8), state, annotators=[BannerAnnotator()])
+    rows = _banner_rows(frame)
+    assert banner_place(frame, state) is place and rows.size
+    legs = lm[[Landmark.LEFT_KNEE, Landmark.LEFT_ANKLE, Landmark.LEFT_HEEL, Landmark.LEFT_FOOT_INDEX], 1]
+    legs = legs[np.isfinite(legs)]
+    assert not ((rows.min() <= legs) & (legs <= rows.max())).any()     # no lower-leg point under it
+    assert (rows.max() < h // 2) == (place is BannerPlace.TOP)
+
+
+def test_hud_goes_under_a_top_banner():
+    h, w = 640, 360
+    state = full_state(h, w, status=None, active_faults=[])
+    hud = draw_hud(np.zeros((h, w, 3), np.uint8), state)
+    with_banner = draw_overlay(np.zeros((h, w, 3), np.uint8), state, annotators=[HudAnnotator(), BannerAnnotator()])
+    band = _banner_rows(with_banner).max() + 1
+    assert hud[band:].any()
+    assert not hud[:band].any()        # the rep panel starts below the banner

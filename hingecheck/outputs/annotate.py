@@ -11,7 +11,8 @@ the live loop, as an :class:`~hingecheck.outputs.state.OverlayState`;
 
 The drawing itself lives in :mod:`~hingecheck.outputs.draw` (primitives),
 :mod:`~hingecheck.outputs.skeleton` (the body) and
-:mod:`~hingecheck.outputs.hud` (the text panels); their public functions
+:mod:`~hingecheck.outputs.hud` (the text panels) and :mod:`~hingecheck.outputs.banner`
+(the verdict banner); their public functions
 are importable from here too.
 
 Typical use, per frame::
@@ -30,7 +31,8 @@ from typing import Protocol
 import numpy as np
 
 from hingecheck.outputs.draw import LEVEL_COLOURS, check_frame
-from hingecheck.outputs.hud import draw_banner, draw_hud
+from hingecheck.outputs.banner import banner_place, draw_banner
+from hingecheck.outputs.hud import draw_hud
 from hingecheck.outputs.skeleton import (
     FAULT_PARTS,
     MIN_VISIBILITY,
@@ -105,11 +107,12 @@ class HudAnnotator:
 
 @dataclass(frozen=True)
 class BannerAnnotator:
-    """The verdict banner along the bottom."""
+    """The verdict banner, along the bottom or the top, away from the lifter's legs."""
 
     def annotate(self, frame: np.ndarray, state: OverlayState) -> np.ndarray:
-        """Draw ``state.banner`` in ``state.banner_level``'s colour (see :func:`draw_banner`)."""
-        return draw_banner(frame, state.banner, state.banner_level)
+        """Draw ``state.banner`` in ``state.banner_level``'s colour where
+        :func:`~hingecheck.outputs.hud.banner_place` puts it (see :func:`draw_banner`)."""
+        return draw_banner(frame, state.banner, state.banner_level, banner_place(frame, state))
 
 
 #: The full overlay, bottom layer first.
