@@ -49,3 +49,40 @@ def test_a_dropped_stream_reconnects_and_the_set_goes_on():
     assert "reconnected" in events[first_drop + 1][1]
     # the clip over, the app stops serving: bounded retries, then a clear message
     assert result.source_error and "reconnects" in result.source_error
+
+
+@pytest.mark.network
+@pytest.mark.model
+def test_rtsp_phone_stream_survives_a_server_restart():
+    """An RTSP camera app is stopped after rep 1 and started again: the stream
+    is reopened and the next rep is counted as rep 2."""
+    import threading
+
+    from rtsp import RtspServer, require_rtsp_server
+
+    from hingecheck.apps.live import FrameSource, run_live
+    from hingecheck.core.config import load_config
+
+    require_rtsp_server()
+    model = require_model_dir(LITE) / LITE
+    server = RtspServer(SAMPLE, free_port()).start()
+    stop = threading.Event()
+    reps: list[int] = []
+    events: list[str] = []
+
+    def on_rep(v):
+        reps.append(v.rep.index)
+        if len(reps) == 1:           # the app restarts: the connection drops, the port answers again
+            server.stop()
+            server.start()
+        elif len(reps) == 2:
+            stop.set()
+
+    try:
+        source = FrameSource(source=server.url, on_event=events.append, reconnect_waits=(0.2, 0.5, 1.0, 2.0))
+        result = run_live(source, model, "rdl", load_config().for_exercise("rdl"), window=False,
+                          on_rep=on_rep, stop=stop, max_seconds=120)
+    finally:
+        server.stop()
+    assert reps == [1, 2] and result.analysis.rep_count == 2
+    assert result.reconnects >= 1 and any("reconnected" in e for e in events)

@@ -12,6 +12,7 @@ the source end with an error.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -43,6 +44,8 @@ def _open(camera: int | None, source: str | None, stream: bool) -> cv2.VideoCapt
     if source is None:
         return cv2.VideoCapture(int(camera))
     if stream:
+        if source.lower().startswith("rtsp"):  # over TCP: no lost packets (smeared frames) on Wi-Fi
+            os.environ.setdefault("OPENCV_FFMPEG_CAPTURE_OPTIONS", "rtsp_transport;tcp")
         return cv2.VideoCapture(source, cv2.CAP_FFMPEG, [cv2.CAP_PROP_OPEN_TIMEOUT_MSEC, STREAM_TIMEOUT_MS,
                                                          cv2.CAP_PROP_READ_TIMEOUT_MSEC, STREAM_TIMEOUT_MS])
     return cv2.VideoCapture(str(source))
