@@ -13,6 +13,7 @@ from hingecheck.core.landmarks import LEFT, NUM_LANDMARKS, RIGHT, Landmark
 from hingecheck.outputs.banner import BannerPlace, banner_place
 from hingecheck.outputs.annotate import (
     DEFAULT_ANNOTATORS,
+    BackCurveAnnotator,
     LEVEL_COLOURS,
     AngleLabelAnnotator,
     BannerAnnotator,
@@ -52,7 +53,12 @@ def standing_figure(h: int, w: int) -> np.ndarray:
 
 
 def full_state(h: int, w: int, **kw) -> OverlayState:
-    d = dict(landmarks=standing_figure(h, w), visibility=np.ones(NUM_LANDMARKS), side="left",
+    from hingecheck.core.backline import SAMPLES
+    from hingecheck.outputs.backcurve import back_curve_points
+    lm = standing_figure(h, w)
+    hump = 0.02 + 0.06 * np.sin(np.pi * SAMPLES)           # a rounded back, in chord lengths
+    d = dict(landmarks=lm, visibility=np.ones(NUM_LANDMARKS), side="left",
+             back_curve=back_curve_points(lm, hump, 1.0),
              angles={"hip": 175.0, "knee": 178.0, "trunk": 3.0, "neck": float("nan")},
              rep_count=12, phase="standing", active_faults=["squatting", "rounded_back"],
              banner="Rep 12: Squatting the hinge - push the hips back first; keep the shins "
@@ -305,7 +311,8 @@ def test_overlay_is_its_annotators_in_order():
     state = full_state(h, w)
     composed, by_hand = np.zeros((h, w, 3), np.uint8), np.zeros((h, w, 3), np.uint8)
     draw_overlay(composed, state)
-    for annotator in (SkeletonAnnotator(), AngleLabelAnnotator(), HudAnnotator(), BannerAnnotator()):
+    for annotator in (SkeletonAnnotator(), BackCurveAnnotator(), AngleLabelAnnotator(), HudAnnotator(),
+                      BannerAnnotator()):
         annotator.annotate(by_hand, state)
     assert np.array_equal(composed, by_hand)
     # the order matters: the banner drawn first is covered in part by the skeleton's feet
@@ -402,3 +409,40 @@ def test_hud_goes_under_a_top_banner():
     band = _banner_rows(with_banner).max() + 1
     assert hud[band:].any()
     assert not hud[:band].any()        # the rep panel starts below the banner
+
+
+def test_rounded_back_is_drawn_as_the_measured_curve_not_a_straight_line():
+    """The back's edge the rule measured (the hump), in red; the straight shoulder-hip bone is not red."""
+    from hingecheck.core.backline import SAMPLES
+    from hingecheck.outputs.backcurve import back_curve_points
+    h, w = 720, 1280
+    lm = standing_figure(h, w)
+    hump = 0.02 + 0.08 * np.sin(np.pi * SAMPLES)
+    curve = back_curve_points(lm, hump, 1.0)
+    sh = 0.5 * (lm[Landmark.LEFT_SHOULDER] + lm[Landmark.RIGHT_SHOULDER])
+    hip = 0.5 * (lm[Landmark.LEFT_HIP] + lm[Landmark.RIGHT_HIP])
+    chord = np.hypot(*(hip - sh))
+    mid = curve[len(curve) // 2]
+    assert np.hypot(*(mid - 0.5 * (sh + hip))) == pytest.approx(0.10 * chord, rel=0.02)   # off the chord
+    assert mid[0] < 0.5 * (sh + hip)[0]                                  # behind: the lifter faces right
+
+    def red(frame, p):
+        x, y = int(round(p[0])), int(round(p[1]))
+        b, g, r = frame[y, x]
+        return r > 150 and g < 100 and b < 100
+
+    state = OverlayState(lm, np.ones(NUM_LANDMARKS), side="left", active_faults=["rounded_back"], back_curve=curve)
+    frame = draw_overlay(np.zeros((h, w, 3), np.uint8), state, annotators=[SkeletonAnnotator(), BackCurveAnnotator()])
+    assert red(frame, mid)
+    near_sh, near_hip = lm[Landmark.LEFT_SHOULDER], lm[Landmark.LEFT_HIP]
+    on_bone = 0.75 * near_sh + 0.25 * near_hip                          # clear of the elbow's dot
+    assert not red(frame, on_bone)                                      # the straight bone stays white
+    # without the measured curve the bone itself turns red, as before
+    plain = draw_overlay(np.zeros((h, w, 3), np.uint8), dataclasses.replace(state, back_curve=None),
+                         annotators=[SkeletonAnnotator(), BackCurveAnnotator()])
+    assert red(plain, on_bone) and not red(plain, mid)
+    # no rounded back shown: no curve
+    clean = draw_overlay(np.zeros((h, w, 3), np.uint8), dataclasses.replace(state, active_faults=[]),
+                         annotators=[BackCurveAnnotator()])
+    assert not clean.any()
+    assert back_curve_points(lm, np.full(SAMPLES.size, np.nan), 1.0) is None

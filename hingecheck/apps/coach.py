@@ -20,8 +20,10 @@ from hingecheck.core.guidance import setup_guidance
 from hingecheck.core.judging import RepVerdict
 from hingecheck.core.kinds import LivePhase
 from hingecheck.core.stream import StreamingAnalyzer
-from hingecheck.io.extract import frame_back_curvature
+from hingecheck.core.backline import curvatures
+from hingecheck.io.extract import frame_back_contour
 from hingecheck.io.pose import FramePose
+from hingecheck.outputs.backcurve import back_curve_points
 from hingecheck.outputs.livescreen import ScreenView
 from hingecheck.outputs.state import BannerLevel, OverlayState
 from hingecheck.outputs.stills import StillKeeper
@@ -85,6 +87,7 @@ class LiveCoach:
         self.analyzer = StreamingAnalyzer(self.exercise, self.th, self.frame_size)
         self.started = False     # a rep got under way: no set-up advice from then on
         self.last: RepVerdict | None = None
+        self.contour: np.ndarray | None = None   # this frame's back contour (chord lengths), once the side is known
 
     def reset(self) -> None:
         """Start the set again (key r)."""
@@ -98,7 +101,8 @@ class LiveCoach:
         """Analyse the frame at ``t`` seconds; a rep that ended sets the banner
         and says its worst fault's cue."""
         a = self.analyzer
-        curv = frame_back_curvature(fp, a.facing) if a.side is not None else float("nan")
+        self.contour = frame_back_contour(fp, a.facing) if a.side is not None else None
+        curv = float(curvatures(self.contour[None])[0]) if self.contour is not None else float("nan")
         for v in a.push(t, fp.image, fp.visibility, curv):
             self.banner, self.level = verdict_banner(v)
             self.last = v
@@ -124,7 +128,8 @@ class LiveCoach:
         return OverlayState(landmarks=image, visibility=fp.visibility,
                             side=a.side.name if a.side else "left", angles=a.current_angles(),
                             rep_count=a.rep_count, phase=a.phase, active_faults=active,
-                            banner=self.banner, banner_level=self.level, status=status)
+                            banner=self.banner, banner_level=self.level, status=status,
+                            back_curve=back_curve_points(image, self.contour, a.facing))
 
     def setup_status(self, bgr: np.ndarray, fp: FramePose) -> str | None:
         """The set-up advice for this frame; none once a rep got under way."""
