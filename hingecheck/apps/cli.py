@@ -82,8 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     lv = sub.add_parser("live", help="coach a set live at the webcam (or a video paced as if live)")
     src = lv.add_mutually_exclusive_group()
     src.add_argument("--camera", type=int, default=0, metavar="N", help="camera index (default 0)")
-    src.add_argument("--source", metavar="FILE_OR_URL", help="a video file (paced at real time) or a stream URL, "
-                     "e.g. a phone's camera app: http://PHONE:8080/video or rtsp://PHONE:8554/live")
+    src.add_argument("--source", metavar="FILE_OR_URL", help="a video file (paced at real time) or stream URL")
     lv.add_argument("--exercise", default="hip_hinge", choices=EXERCISES)
     _add_model_args(lv, default="full")
     lv.add_argument("--mute", action="store_true", help="no sound or spoken cues")
