@@ -45,17 +45,50 @@ def pose_cache(tmp_path_factory):
 
 @_pytest.fixture(scope="session")
 def tuned(pose_cache, tmp_path_factory):
-    """The JSON report of ``hingecheck tune`` on both label files, held out by source."""
+    """The JSON report of ``hingecheck tune`` on both label files, held out by source, with the
+    lockbox's sources (hingecheck.scoring.lockbox) left out: they are scored once, apart."""
     from assets import require_clips, require_model_dir
 
     from hingecheck.apps.cli import main
+    from hingecheck.scoring.lockbox import lockbox_for_folder
 
     folder = require_clips()
+    lockbox = lockbox_for_folder(folder)[0]
     model_dir = require_model_dir("pose_landmarker_full.task")
     out = tmp_path_factory.mktemp("tune")
     rc = main(["tune", str(folder / "labels.csv"), str(folder / "labels-more.csv"),
                "--sources", str(folder / "sources.csv"), "--cache", str(pose_cache), "--workers", "2",
                "--model", str(model_dir / "pose_landmarker_full.task"), "--out", str(out / "profile.toml"),
-               "--report", str(out / "tune.json"), "--quiet"])
+               "--report", str(out / "tune.json"), "--quiet", "--exclude-sources", ",".join(lockbox)])
     assert rc == 0
     return _json.loads((out / "tune.json").read_text()), out / "profile.toml"
+
+
+# ---------------------------------------------------------------- tiers
+# The fast tier (``pytest -m "not clips and not model"``, run first by .ci/run)
+# needs neither the pose model nor the real clips. A test module that names
+# the model anywhere is marked ``model`` as a whole; one that reads the clips
+# (or marks itself ``clips``) is marked ``clips``.
+_MODEL_WORDS = ("require_model_dir", "HINGECHECK_MODEL_DIR", "pose_landmarker")
+_CLIP_WORDS = ("require_clips", "HINGECHECK_CLIPS")
+_module_words: dict[str, tuple[bool, bool]] = {}
+
+
+def _module_needs(path) -> tuple[bool, bool]:
+    key = str(path)
+    if key not in _module_words:
+        try:
+            text = Path(key).read_text(encoding="utf-8")
+        except OSError:
+            text = ""
+        _module_words[key] = (any(w in text for w in _MODEL_WORDS), any(w in text for w in _CLIP_WORDS))
+    return _module_words[key]
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        needs_model, needs_clips = _module_needs(item.path)
+        if needs_model and "model" not in item.keywords:
+            item.add_marker(_pytest.mark.model)
+        if needs_clips and "clips" not in item.keywords:
+            item.add_marker(_pytest.mark.clips)

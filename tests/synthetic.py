@@ -156,7 +156,8 @@ def make_hinge(n_reps=5, fps=30.0, rep_s=2.5, pause_s=0.8, facing=1, scale_px=No
                origin_px=None, camera_rotation_deg=0.0, fault=None, severity=1.0,
                noise_px=0.0, seed=0, start="standing", view="side", frame_size=(720, 1280),
                near_side=None, down_frac=0.5, wobble_deg=0.0, wobble_hz=2.0,
-               walkout_s=0.0, walkout_flex_deg=15.0, walkout_dist=0.15, back_curve=False):
+               walkout_s=0.0, walkout_flex_deg=15.0, walkout_dist=0.15, back_curve=False,
+               world_yaw_deg=None):
     """Generate hinge reps as a PoseSequence, and the ground truth.
 
     Timeline: ``start='standing'``: [walk-out ``walkout_s``], hold at the top
@@ -179,6 +180,10 @@ def make_hinge(n_reps=5, fps=30.0, rep_s=2.5, pause_s=0.8, facing=1, scale_px=No
     ``pose.back_curvature`` as if the mask were measured: 0, except
     +0.10 x severity at the bottom for rounded_back and -0.18 x severity at
     lockout for hyperextension (both blended with the movement).
+    ``world_yaw_deg`` fills ``pose.world`` (metres, camera axes: x right,
+    y down, z away) as MediaPipe would for a camera that many degrees off
+    side-on: the lifter's body turned about the vertical by that angle (the
+    image landmarks are not changed).
 
     Returns ``(pose, truth)``. ``truth`` holds per-frame ``(F,)`` arrays
     (see :func:`_truth_angles`), plus ``t``, ``progress`` (0 top .. 1
@@ -277,8 +282,14 @@ def make_hinge(n_reps=5, fps=30.0, rep_s=2.5, pause_s=0.8, facing=1, scale_px=No
         curve = 0.10 * severity * qt
     elif fault == "hyperextension":
         curve = -0.18 * severity * (1.0 - qt)
+    world = None
+    if world_yaw_deg is not None:
+        a = np.radians(world_yaw_deg)
+        # lifter frame (X forward, Y up, Z lateral) turned by the yaw about the vertical
+        world = np.stack([facing * X * np.cos(a) + Z * np.sin(a), -Y,
+                          -facing * X * np.sin(a) + Z * np.cos(a)], axis=-1)
     pose = PoseSequence(image=image, visibility=vis, timestamps=t,
-                        frame_size=(w, h), back_curvature=curve if back_curve else None)
+                        frame_size=(w, h), back_curvature=curve if back_curve else None, world=world)
     truth = _truth_angles(P)
     truth.update(t=t, progress=qt, back_curvature=curve, reps=reps, n_reps=len(reps), facing=facing, side=near,
                  fault=fault, severity=severity, bottom_pose=bot, top_pose=top, scale_px=scale)

@@ -1,10 +1,11 @@
 """The default analysis rate and size against every frame at full size, on the real multi-rep clips.
 
-Every frame: the result cache the session's ``hingecheck tune`` run (conftest's
-``tuned``) filled, every frame at the source's size; no pose model is run
-again for it. The default: ``score_batch`` at the default rate and size, the
+The default: the result cache the session's ``hingecheck tune`` run (conftest's
+``tuned``) filled through ``score_batch`` at the default rate and size, the
 real reduced path (frames grabbed but not retrieved, shrunk, the pose model
-on the kept frames only), 2 workers, into this module's own folder.
+on the kept frames only); no pose model is run again for it. Every frame:
+``score_batch`` at every frame and the source's size, 2 workers, into this
+module's own folder.
 """
 
 from __future__ import annotations
@@ -45,27 +46,20 @@ def _model():
 
 
 @pytest.fixture(scope="module")
-def every_frame(tuned, pose_cache, multi_rep_jobs):
-    """clip -> result at every frame, full size: read from the cache tune's run wrote."""
-    from hingecheck.core.config import load_config
-    from hingecheck.scoring.cache import cache_key, file_sha256, read_cache
-
-    model_hash, config = file_sha256(_model()), load_config()
-    out = {}
-    for job in multi_rep_jobs:
-        key = cache_key(file_sha256(job.path), model_hash, config.for_exercise(job.exercise), job.exercise,
-                        analysis_fps=EVERY_FRAME, long_side=FULL_SIZE)
-        hit = read_cache(pose_cache / "cache" / f"{key}.json")
-        assert hit is not None and not hit.get("failed"), f"{job.clip}: tune left no every-frame result"
-        out[job.clip] = hit["result"]
-    return out
+def every_frame(multi_rep_jobs, tmp_path_factory):
+    """clip -> result at every frame, full size, run for real."""
+    from hingecheck.scoring.batch import score_batch
+    doc = score_batch(multi_rep_jobs, tmp_path_factory.mktemp("every-frame"), model=str(_model()), workers=2,
+                      progress=False, labelled=True, analysis=(EVERY_FRAME, FULL_SIZE))
+    assert not any(c.get("error") for c in doc["clips"]), [c.get("error") for c in doc["clips"]]
+    return {c["clip"]: c["result"] for c in doc["clips"]}
 
 
 @pytest.fixture(scope="module")
-def at_default(multi_rep_jobs, tmp_path_factory):
-    """clip -> result at the default rate and size, run for real."""
+def at_default(tuned, pose_cache, multi_rep_jobs):
+    """clip -> result at the default rate and size (tune's cache: no pose model run again)."""
     from hingecheck.scoring.batch import score_batch
-    doc = score_batch(multi_rep_jobs, tmp_path_factory.mktemp("default-rate"), model=str(_model()), workers=2,
+    doc = score_batch(multi_rep_jobs, pose_cache, model=str(_model()), workers=2,
                       progress=False, labelled=True,
                       analysis=(DEFAULT_ANALYSIS_FPS, DEFAULT_ANALYSIS_LONG_SIDE))
     assert not any(c.get("error") for c in doc["clips"]), [c.get("error") for c in doc["clips"]]

@@ -75,6 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="score's output folder whose DIR/cache/pose holds the clips' landmarks "
                         "(filled if missing; default ./hingecheck_scores)")
     t.add_argument("--report", metavar="OUT.json", help="also write the held-out and fitted metrics as JSON")
+    t.add_argument("--exclude-sources", metavar="NAME[,NAME]", default="",
+                   help="leave these sources out of the fit and the figures (a lockbox scored apart)")
     t.add_argument("--workers", type=int, default=None, metavar="N", help="worker processes for missing landmarks")
     _add_model_args(t)
     t.add_argument("--quiet", action="store_true", help="no progress bar")

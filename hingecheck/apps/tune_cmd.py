@@ -6,8 +6,9 @@ for those missing), loads them, cross-validates, prints the held-out and
 fitted-on-everything figures, and writes the fitted thresholds as a TOML
 profile (atomically) that ``--config`` reads.
 
-Tune fits on the richest landmarks: every frame at the source's size
-(:data:`TUNE_ANALYSIS`), whatever rate ``score`` runs at by default.
+Tune fits on the landmarks a user's analysis sees: the default analysis rate
+and size of ``analyze`` and ``score`` (:data:`TUNE_ANALYSIS`), so a score run
+at the defaults fills the cache it reads.
 """
 
 from __future__ import annotations
@@ -19,14 +20,16 @@ from pathlib import Path
 from hingecheck.core.config import load_config
 from hingecheck.core.errors import HingecheckError
 from hingecheck.io.atomic import check_writable, write_text_atomic
-from hingecheck.io.framerate import EVERY_FRAME, FULL_SIZE
+from hingecheck.io.framerate import DEFAULT_ANALYSIS_FPS, DEFAULT_ANALYSIS_LONG_SIDE
 
 #: the analysis rate (frames per second) and long side (pixels) of the landmarks tune fits on
-TUNE_ANALYSIS = (EVERY_FRAME, FULL_SIZE)
+TUNE_ANALYSIS = (DEFAULT_ANALYSIS_FPS, DEFAULT_ANALYSIS_LONG_SIDE)
 
 
-def load_cases(jobs, sources: dict[str, str], cache_dir: Path, model_path: Path, config):
-    """One :class:`~hingecheck.scoring.tune.TuneCase` per job whose landmarks are cached and whole."""
+def load_cases(jobs, sources: dict[str, str], cache_dir: Path, model_path: Path, config,
+               analysis: tuple[float, int] = TUNE_ANALYSIS):
+    """One :class:`~hingecheck.scoring.tune.TuneCase` per job whose landmarks are cached and whole
+    (at ``analysis``: frames per second and long side, as the score run that cached them)."""
     from hingecheck.io.extract import check_complete, load_pose_run
     from hingecheck.scoring.cache import file_sha256, pose_key
     from hingecheck.scoring.tune import TuneCase
@@ -34,7 +37,7 @@ def load_cases(jobs, sources: dict[str, str], cache_dir: Path, model_path: Path,
     model_hash = file_sha256(model_path)
     cases, skipped = [], []
     for job in jobs:
-        key = pose_key(file_sha256(job.path), model_hash, analysis_fps=TUNE_ANALYSIS[0], long_side=TUNE_ANALYSIS[1])
+        key = pose_key(file_sha256(job.path), model_hash, analysis_fps=analysis[0], long_side=analysis[1])
         run = load_pose_run(cache_dir / "cache" / "pose" / f"{key}.npz")
         try:
             if run is None:
@@ -60,6 +63,12 @@ def run_tune(args: argparse.Namespace) -> int:
     report = check_writable(args.report) if args.report else None
     jobs = read_label_files([Path(x) for x in args.labels])
     sources = read_sources(args.sources, jobs)
+    excluded = {s.strip() for s in (args.exclude_sources or "").split(",") if s.strip()}
+    unknown = excluded - set(sources.values())
+    if unknown:
+        raise HingecheckError(f"--exclude-sources: no clip has source {sorted(unknown)[0]!r}")
+    jobs = [j for j in jobs if sources[j.clip] not in excluded]
+    sources = {c: s for c, s in sources.items() if s not in excluded}
     base = load_config(args.config)
     cache = Path(args.cache)
     score_batch(jobs, cache, model=args.model, config=base, workers=args.workers, progress=not args.quiet,

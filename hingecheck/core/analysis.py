@@ -18,7 +18,7 @@ from hingecheck.core.calibration import Calibration, find_calibration
 from hingecheck.core.config import Thresholds
 from hingecheck.core.evidence import chain_reliability
 from hingecheck.core.faults import FAULTS
-from hingecheck.core.geometry import HingeFeatures, hinge_features
+from hingecheck.core.geometry import HingeFeatures, hinge_features, with_world_measures
 from hingecheck.core.judging import WHOLE_REP, RepVerdict, clip_faults, judge_rep
 from hingecheck.core.kinds import View
 from hingecheck.core.landmarks import BodySide, PoseSequence, fps_from_timestamps
@@ -46,6 +46,7 @@ class Analysis:
     reps: list[RepVerdict]
     calibration: Calibration | None = None
     camera_tilt: float = 0.0  # degrees the image's vertical is off the clip's vertical (see camera_tilt)
+    yaw: float = float("nan")  # degrees the camera is off side-on (median; see hingecheck.core.view)
 
     @property
     def fps(self) -> float:
@@ -104,7 +105,17 @@ def clip_signals(image: np.ndarray, visibility: np.ndarray, timestamps: np.ndarr
     return smooth_features(feat, fps, th.smooth_cutoff_hz, back_curvature, timestamps, chain_ok)
 
 
-def classify_view(side_on: float, th: Thresholds) -> View:
+#: a camera within this many degrees of side-on films a side view
+SIDE_VIEW_MAX_YAW_DEG = 20.0
+
+
+def classify_view(side_on: float, th: Thresholds, yaw: float = float("nan")) -> View:
+    """The camera's view of the lifter: from its yaw (degrees off side-on) when
+    known, else from the side-on ratio."""
+    if np.isfinite(yaw):
+        if yaw > th.yaw_front_min_deg:
+            return View.FRONT
+        return View.OBLIQUE if yaw > SIDE_VIEW_MAX_YAW_DEG else View.SIDE
     if not np.isfinite(side_on):
         return View.UNKNOWN
     if side_on > th.front_on_min:
@@ -180,25 +191,26 @@ class Prepared:
     tilt: float
     side_on: float
     view: View
+    yaw: float = float("nan")
 
     def analysis(self, verdicts: list[RepVerdict]) -> Analysis:
         p = self.pose
         return Analysis(self.exercise, p.timestamps, p.frame_size, self.feat.side, self.feat.facing, self.view,
                         self.side_on, float(p.detected.mean()) if len(p) else 0.0, self.sig, verdicts,
-                        self.calibration, self.tilt)
+                        self.calibration, self.tilt, self.yaw)
 
 
 def prepare(pose: PoseSequence, exercise: str, th: Thresholds) -> Prepared:
     """Features, reliability, smoothing, reps, camera tilt and calibration of one clip."""
-    feat = hinge_features(pose)
+    feat = with_world_measures(hinge_features(pose), pose.world, th.world_measures_min_yaw_deg)
     sig = clip_signals(pose.image, pose.visibility, pose.timestamps, feat, pose.back_curvature, th)
     reps = segment_reps(sig.hip_flexion, pose.timestamps, th.rep_params()) if len(pose) else []
     sig, tilt = levelled(feat, sig, reps)
     # the still test itself keeps movement out, so the window may run into
     # the first rep's slow start (as the streaming analyzer's does)
     calib = find_calibration(sig, th, min((r.bottom for r in reps), default=len(pose)))
-    side_on = feat.median_side_on()
-    return Prepared(exercise, pose, feat, sig, reps, calib, tilt, side_on, classify_view(side_on, th))
+    side_on, yaw = feat.median_side_on(), feat.median_yaw()
+    return Prepared(exercise, pose, feat, sig, reps, calib, tilt, side_on, classify_view(side_on, th, yaw), yaw)
 
 
 def judge_all(p: Prepared, th: Thresholds, faults: tuple[str, ...] | None = None) -> list[RepVerdict]:

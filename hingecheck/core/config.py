@@ -47,11 +47,11 @@ class Thresholds:
     squat_start_knee_deg: float = 100.0    # from the floor: knees this bent, then hips rise first ...
     squat_start_trunk_min: float = 0.15    # ... (trunk rise done at the knees' progress below this)
     # --- excess knee bend (trunk still tipped over, not a squat)
-    excess_knee_flexion_deg: float = 85.0
+    excess_knee_flexion_deg: float = 80.0
     # --- rounded back: shoulder off the ear-hip line (dowel check), or mask hump
     rounded_spine_offset: float = 0.04
     rounded_neck_min_deg: float = 12.0     # and the upper back/neck flexed this much
-    rounded_mask_curvature: float = 0.04   # silhouette sagitta (chord fractions), if measured
+    rounded_mask_curvature: float = 0.03   # silhouette sagitta (chord fractions), if measured
     # --- dropped head: neck flexion against the trunk at the bottom
     dropped_head_deg: float = 25.0
     # --- hyperextension: leaning back at lockout, or a hollow lower back
@@ -63,11 +63,26 @@ class Thresholds:
     hollow_mask_curvature: float = -0.25
     # --- hips rise first: share of the trunk's rise done when the knees are 60% straight
     hips_rise_knee_progress: float = 0.6
-    hips_rise_trunk_min: float = 0.15
+    hips_rise_trunk_min: float = 0.05
     # --- incomplete lockout: hip flexion left at the top
     lockout_hip_flexion_deg: float = 15.0
     # --- judging at all
-    side_on_max: float = 0.3       # shoulder width / torso length; above: not side-on
+    # the camera's yaw off side-on (degrees, from the world landmarks: hingecheck.core.view)
+    # up to which each fault's rule is run; beyond, that fault is "can't judge".
+    # Provenance: measured on the synthetic corpus (benchmarks/synth_corpus.py,
+    # docs/view.md), never on the real clips.
+    yaw_max_squatting_deg: float = 40.0
+    yaw_max_rounded_back_deg: float = 35.0
+    yaw_max_hyperextension_deg: float = 35.0
+    yaw_max_dropped_head_deg: float = 35.0
+    yaw_max_hips_rise_first_deg: float = 60.0
+    yaw_max_excess_knee_bend_deg: float = 40.0
+    yaw_max_incomplete_lockout_deg: float = 25.0
+    yaw_front_min_deg: float = 70.0  # above: facing the camera, nothing can be judged
+    # from this yaw on, hip, trunk, neck and spine are measured on the world landmarks
+    # turned side-on (hingecheck.core.geometry.with_world_measures); 90 = never
+    world_measures_min_yaw_deg: float = 90.0
+    side_on_max: float = 0.3       # shoulder width / torso length; above: not side-on (when no yaw is known)
     front_on_min: float = 0.65     # above: facing the camera, nothing can be judged
     min_reliability: float = 0.5   # median landmark visibility over the rep
     max_missing_fraction: float = 0.3
@@ -82,6 +97,10 @@ class Thresholds:
         return RepParams(up_deg=self.rep_up_deg, down_deg=self.rep_down_deg,
                          min_depth_deg=self.rep_min_depth_deg, min_rep_s=self.rep_min_s)
 
+    def yaw_max_deg(self, fault: str) -> float:
+        """The camera yaw off side-on (degrees) up to which ``fault`` is judged."""
+        return float(getattr(self, f"yaw_max_{fault}_deg"))
+
     def replace(self, **kw) -> "Thresholds":
         return dataclasses.replace(self, **kw)
 
@@ -90,16 +109,16 @@ class Thresholds:
 PROFILE_OVERRIDES: dict[str, dict[str, float]] = {
     "hip_hinge": {},
     # RDLs keep soft knees and hinge deep: less knee bend allowed
-    "rdl": {"excess_knee_flexion_deg": 55.0},
-    "single_leg_rdl": {"excess_knee_flexion_deg": 55.0, "side_on_max": 0.35},
-    "good_morning": {"excess_knee_flexion_deg": 85.0},
+    "rdl": {"excess_knee_flexion_deg": 50.0},
+    "single_leg_rdl": {"excess_knee_flexion_deg": 50.0, "side_on_max": 0.35},
+    "good_morning": {"excess_knee_flexion_deg": 80.0},
     # a kettlebell between the feet needs more knee bend than an RDL
-    "kettlebell_deadlift": {"excess_knee_flexion_deg": 110.0},
+    "kettlebell_deadlift": {"excess_knee_flexion_deg": 105.0},
     # from the floor the knees bend a lot and the back angle holds in the first pull
-    "deadlift": {"excess_knee_flexion_deg": 140.0, "squat_ratio_max": 0.9,
-                 "squat_trunk_max_deg": 30.0, "hips_rise_trunk_min": -0.1,
+    "deadlift": {"excess_knee_flexion_deg": 135.0, "squat_ratio_max": 0.9,
+                 "squat_trunk_max_deg": 30.0, "hips_rise_trunk_min": -0.2,
                  "squat_start_trunk_min": -0.1},
-    "kettlebell_swing": {"excess_knee_flexion_deg": 95.0, "lean_back_deg": 12.0},
+    "kettlebell_swing": {"excess_knee_flexion_deg": 90.0, "lean_back_deg": 12.0},
 }
 
 
@@ -133,9 +152,39 @@ RANGES: dict[str, tuple[float, float, bool]] = {
     "hips_rise_knee_progress": (0.0, 1.0, False), "hips_rise_trunk_min": (-1.0, 1.0, False),
     "lockout_hip_flexion_deg": (0.0, 90.0, False), "side_on_max": (0.0, 2.0, False),
     "front_on_min": (0.0, 2.0, False), "min_reliability": (0.0, 1.0, False),
+    **{f"yaw_max_{f}_deg": (0.0, 90.0, False) for f in (
+        "squatting", "rounded_back", "hyperextension", "dropped_head", "hips_rise_first",
+        "excess_knee_bend", "incomplete_lockout")},
+    "yaw_front_min_deg": (0.0, 90.0, False), "world_measures_min_yaw_deg": (0.0, 90.0, False),
     "max_missing_fraction": (0.0, 1.0, False), "smooth_cutoff_hz": (0.0, 30.0, True),
     "rep_up_deg": (0.0, 180.0, False), "rep_down_deg": (0.0, 180.0, False),
     "rep_min_depth_deg": (0.0, 180.0, False), "rep_min_s": (0.0, 10.0, False),
+}
+
+
+#: the unit of every threshold and where its value came from: "fitted" (moved by
+#: ``hingecheck tune`` on the design clips, see hingecheck.scoring.tune.FITTED),
+#: "measured" (read off a measurement: the synthetic corpus or a sweep), or
+#: "hand-set" (a coach's starting value, not fitted to anything)
+THRESHOLD_INFO: dict[str, tuple[str, str]] = {
+    "squat_ratio_max": ("ratio", "fitted"), "squat_trunk_max_deg": ("deg", "hand-set"),
+    "squat_shin_min_deg": ("deg", "fitted"), "squat_start_knee_deg": ("deg", "hand-set"),
+    "squat_start_trunk_min": ("fraction", "hand-set"), "excess_knee_flexion_deg": ("deg", "fitted"),
+    "rounded_spine_offset": ("fraction of ear-hip length", "fitted"), "rounded_neck_min_deg": ("deg", "hand-set"),
+    "rounded_mask_curvature": ("fraction of chord", "fitted"), "dropped_head_deg": ("deg", "fitted"),
+    "lean_back_deg": ("deg", "fitted"), "neutral_trunk_max_deg": ("deg", "hand-set"),
+    "hip_drive_max": ("fraction of ankle-shoulder length", "fitted"),
+    "hollow_mask_curvature": ("fraction of chord", "measured"),
+    "hips_rise_knee_progress": ("fraction", "hand-set"), "hips_rise_trunk_min": ("fraction", "fitted"),
+    "lockout_hip_flexion_deg": ("deg", "fitted"),
+    **{f"yaw_max_{f}_deg": ("deg", "measured") for f in (
+        "squatting", "rounded_back", "hyperextension", "dropped_head", "hips_rise_first",
+        "excess_knee_bend", "incomplete_lockout")},
+    "yaw_front_min_deg": ("deg", "hand-set"), "world_measures_min_yaw_deg": ("deg", "measured"),
+    "side_on_max": ("ratio", "hand-set"), "front_on_min": ("ratio", "hand-set"),
+    "min_reliability": ("visibility 0-1", "hand-set"), "max_missing_fraction": ("fraction", "hand-set"),
+    "smooth_cutoff_hz": ("Hz", "hand-set"), "rep_up_deg": ("deg", "hand-set"), "rep_down_deg": ("deg", "hand-set"),
+    "rep_min_depth_deg": ("deg", "hand-set"), "rep_min_s": ("s", "hand-set"),
 }
 
 

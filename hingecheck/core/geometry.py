@@ -14,6 +14,7 @@ nor mediapipe. Conventions, after ``neuroinformatics-unit/movement``:
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,6 +27,7 @@ from hingecheck.core.landmarks import (
     Landmark,
     PoseSequence,
 )
+from hingecheck.core.view import frame_yaw, sagittal_points
 
 # ---------------------------------------------------------------------------
 # primitives
@@ -287,6 +289,10 @@ class HingeFeatures:
         visibility mask): at lockout it shows the camera's roll.
     side_on
         :func:`side_on_ratio` per frame.
+    yaw
+        The camera's yaw off side-on per frame, degrees (0 side-on, 90
+        facing), from the world landmarks (:func:`hingecheck.core.view.frame_yaw`);
+        NaN where they were not extracted or not seen.
     reliability
         Minimum visibility of the side's ear, shoulder, hip, knee, ankle.
     out_of_frame
@@ -304,6 +310,7 @@ class HingeFeatures:
     hip_drive: np.ndarray
     leg_angle: np.ndarray
     side_on: np.ndarray
+    yaw: np.ndarray
     reliability: np.ndarray
     out_of_frame: np.ndarray
     height_px: np.ndarray
@@ -311,7 +318,7 @@ class HingeFeatures:
     facing: float
 
     ARRAY_FIELDS = ("hip_flexion", "knee_flexion", "shin_angle", "trunk_angle", "neck_angle",
-                    "spine_alignment", "hip_drive", "leg_angle", "side_on", "reliability",
+                    "spine_alignment", "hip_drive", "leg_angle", "side_on", "yaw", "reliability",
                     "out_of_frame", "height_px")
 
     def as_dict(self) -> dict[str, np.ndarray]:
@@ -325,6 +332,10 @@ class HingeFeatures:
     def median_side_on(self, lo: int = 0, hi: int | None = None) -> float:
         """Median :attr:`side_on` over frames ``lo`` to ``hi - 1`` (NaN if never measured)."""
         return nan_median(self.side_on[lo:hi])
+
+    def median_yaw(self, lo: int = 0, hi: int | None = None) -> float:
+        """Median :attr:`yaw` (degrees) over frames ``lo`` to ``hi - 1`` (NaN if never measured)."""
+        return nan_median(self.yaw[lo:hi])
 
     def __len__(self) -> int:
         return int(self.hip_flexion.shape[0])
@@ -357,14 +368,17 @@ def hinge_features(pose: PoseSequence, min_visibility: float = 0.3) -> HingeFeat
     ``min_visibility`` are treated as NaN. Vectorised over frames.
     """
     side, facing = lifter_side(pose.image, pose.visibility)
-    return hinge_features_arrays(pose.image, pose.visibility, side, facing, pose.frame_size, min_visibility)
+    return hinge_features_arrays(pose.image, pose.visibility, side, facing, pose.frame_size, min_visibility,
+                                 world=pose.world)
 
 
 def hinge_features_arrays(image: np.ndarray, visibility: np.ndarray, side: BodySide, facing: float,
-                          frame_size: tuple[int, int], min_visibility: float = 0.3) -> HingeFeatures:
+                          frame_size: tuple[int, int], min_visibility: float = 0.3,
+                          world: np.ndarray | None = None) -> HingeFeatures:
     """:func:`hinge_features` on bare ``(F, 33, 2)`` pixel and ``(F, 33)``
     visibility arrays with the side and facing given, so a stream can
     compute frames one at a time with the values it fixed at the start.
+    ``world`` (F, 33, 3) metres, if given, yields :attr:`HingeFeatures.yaw`.
     """
     idx = [side.ear, side.shoulder, side.hip, side.knee, side.ankle]
     img = _points(image, idx)   # only the chain's points: (F, 5, 2), a copy
@@ -384,9 +398,35 @@ def hinge_features_arrays(image: np.ndarray, visibility: np.ndarray, side: BodyS
         hip_drive=point_line_offset(hip, ankle, sh, facing),
         leg_angle=leg_angle,
         side_on=side_on_ratio(image),
+        yaw=frame_yaw(world) if world is not None else np.full(len(image), np.nan),
         reliability=reliability,
         out_of_frame=out_of_frame(image, visibility, side, frame_size),
         height_px=body_height_px(image),
         side=side,
         facing=float(facing),
     )
+
+
+#: the measures that :func:`with_world_measures` takes from the world landmarks
+WORLD_MEASURES = ("hip_flexion", "trunk_angle", "neck_angle", "spine_alignment", "hip_drive")
+#: a pseudo-frame so large that no world point counts as outside it
+_ANY_FRAME = (10**6, 10**6)
+
+
+def with_world_measures(feat: HingeFeatures, world: np.ndarray | None, min_yaw_deg: float) -> HingeFeatures:
+    """``feat`` with :data:`WORLD_MEASURES` measured on the world landmarks turned side-on
+    (:func:`hingecheck.core.view.sagittal_points`) when the camera stands at least
+    ``min_yaw_deg`` degrees off side-on (:meth:`HingeFeatures.median_yaw`).
+
+    Off side-on the image foreshortens the trunk and the neck, and the image's
+    hip, trunk, neck and spine read wrong; the world landmarks hold them in the
+    lifter's own plane. Knee and shin stay from the image, which the synthetic
+    corpus shows to read them better (docs/view.md). Unchanged without world
+    landmarks, with an unknown yaw, or nearer side-on than ``min_yaw_deg``.
+    """
+    if world is None or not feat.median_yaw() >= min_yaw_deg:
+        return feat
+    virtual = sagittal_points(world)
+    seen = np.isfinite(virtual[..., 0]).astype(float)
+    wf = hinge_features_arrays(virtual, seen, LEFT, 1.0, _ANY_FRAME)
+    return dataclasses.replace(feat, **{k: getattr(wf, k) for k in WORLD_MEASURES})

@@ -110,6 +110,7 @@ def rep_metrics(rep: Rep, sig: RepSignals, feat: HingeFeatures) -> dict[str, flo
         "shin_angle_bottom": float(sig.shin_angle[b]), "trunk_angle_bottom": float(sig.trunk_angle[b]),
         "neck_angle_bottom": float(sig.neck_angle[b]), "spine_alignment_bottom": float(sig.spine_alignment[b]),
         "side_on_ratio": feat.median_side_on(rep.start, rep.end + 1),
+        "yaw_deg": feat.median_yaw(rep.start, rep.end + 1),
         "reliability": float(np.nanmedian(feat.reliability[w])),
         "missing_fraction": float(np.isnan(key).any(axis=0).mean()),
     }
@@ -131,9 +132,33 @@ def whole_rep_problem(rep: Rep, m: dict[str, float], feat: HingeFeatures, th: Th
         return f"landmarks unreliable (median visibility {m['reliability']:.2f})"
     if cut_off(feat.out_of_frame[rep.start:rep.end + 1]):
         return "body cut off at the frame's edge: step back so head and feet are in view"
-    if np.isfinite(side_on) and side_on > th.front_on_min:
+    yaw = m.get("yaw_deg", float("nan"))
+    if np.isfinite(yaw):
+        if yaw > th.yaw_front_min_deg:
+            return f"facing the camera (about {yaw:.0f}° off side-on): turn side-on to the camera"
+    elif np.isfinite(side_on) and side_on > th.front_on_min:
         return f"facing the camera (side-on ratio {side_on:.2f}): turn side-on"
     return None
+
+
+def off_side_reasons(m: dict[str, float], th: Thresholds) -> dict[str, str]:
+    """The faults that cannot be judged from where the camera stands, with the reason.
+
+    With the camera's yaw known (``m["yaw_deg"]``, degrees off side-on), each
+    fault is judged only up to its own limit (:meth:`Thresholds.yaw_max_deg`,
+    measured on the synthetic corpus); without it, the side-view-only faults
+    need a side-on ratio at most ``side_on_max``.
+    """
+    yaw, side_on = m.get("yaw_deg", float("nan")), m["side_on_ratio"]
+    if np.isfinite(yaw):
+        return {fid: (f"the camera is about {yaw:.0f}° off side-on (this check needs {th.yaw_max_deg(fid):.0f}° "
+                      f"or less): film from the side to check {info.looks_at}")
+                for fid, info in FAULTS.items() if yaw > th.yaw_max_deg(fid)}
+    if not np.isfinite(side_on) or side_on > th.side_on_max:
+        return {fid: f"camera not side-on (side-on ratio {side_on:.2f} > {th.side_on_max}): "
+                     f"film from the side to check {info.looks_at}"
+                for fid, info in FAULTS.items() if info.side_view_only}
+    return {}
 
 
 def judge_rep(rep: Rep, sig: RepSignals, feat: HingeFeatures, th: Thresholds,
@@ -147,11 +172,7 @@ def judge_rep(rep: Rep, sig: RepSignals, feat: HingeFeatures, th: Thresholds,
     problem = whole_rep_problem(rep, metrics, feat, th)
     if problem is not None:
         return RepVerdict(rep, [], {WHOLE_REP: problem}, metrics)
-    cant: dict[str, str] = {}
-    side_on = metrics["side_on_ratio"]
-    if not np.isfinite(side_on) or side_on > th.side_on_max:
-        cant = {fid: f"camera not side-on (side-on ratio {side_on:.2f} > {th.side_on_max})"
-                for fid, info in FAULTS.items() if info.side_view_only}
+    cant = off_side_reasons(metrics, th)
     results = {fid: fn(sig, rep, th, calib) for fid, fn in RULES.items()
                if fid not in cant and (faults is None or fid in faults)}
     cant.update({fid: r.reason for fid, r in results.items() if isinstance(r, CantJudge)})
@@ -159,5 +180,5 @@ def judge_rep(rep: Rep, sig: RepSignals, feat: HingeFeatures, th: Thresholds,
     return RepVerdict(rep, found, cant, metrics)
 
 
-__all__ = ["RepVerdict", "WHOLE_REP", "clip_faults", "judge_rep", "lifter_height_px", "cut_off",
+__all__ = ["RepVerdict", "WHOLE_REP", "clip_faults", "judge_rep", "lifter_height_px", "cut_off", "off_side_reasons",
            "MIN_LIFTER_PX"]

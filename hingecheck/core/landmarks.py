@@ -173,6 +173,11 @@ class PoseSequence:
         Signed deviation of the back contour from the shoulder-hip chord,
         as a fraction of the chord length, from the segmentation mask
         (positive = convex hump, negative = concave); NaN where not measured.
+    world : (F, 33, 3) float array, optional
+        MediaPipe's world landmarks in **metres**, origin between the hips,
+        axes those of the camera (x right, y down, z away from the camera);
+        NaN where no person. Used to estimate the camera's yaw (see
+        :mod:`hingecheck.core.view`); None when not extracted.
     """
 
     image: np.ndarray
@@ -180,6 +185,7 @@ class PoseSequence:
     timestamps: np.ndarray
     frame_size: tuple[int, int]
     back_curvature: np.ndarray | None = field(default=None)
+    world: np.ndarray | None = field(default=None)
 
     def __post_init__(self) -> None:
         def put(name, value):
@@ -196,6 +202,9 @@ class PoseSequence:
         if self.back_curvature is not None:
             put("back_curvature", _floats(self.back_curvature))
             _check_shape("back_curvature", self.back_curvature, (n,))
+        if self.world is not None:
+            put("world", _floats(self.world))
+            _check_shape("world", self.world, (n, NUM_LANDMARKS, 3))
         w, h = self.frame_size
         if w <= 0 or h <= 0:
             raise ValueError(f"frame_size must be positive, got {self.frame_size}")

@@ -38,6 +38,7 @@ from hingecheck.core.geometry import (
     hinge_features_arrays,
     lifter_side,
     nan_median,
+    with_world_measures,
 )
 from hingecheck.core.judging import RepVerdict, judge_rep
 from hingecheck.core.kinds import LivePhase
@@ -71,6 +72,7 @@ class StreamingAnalyzer:
         self.params = th.rep_params()
         self._image = GrowBuffer((NUM_LANDMARKS, 2))
         self._vis = GrowBuffer((NUM_LANDMARKS,))
+        self._world = GrowBuffer((NUM_LANDMARKS, 3))
         self._t = GrowBuffer(())
         self._curv = GrowBuffer(())
         self._feat = {k: GrowBuffer(()) for k in HingeFeatures.ARRAY_FIELDS}
@@ -88,13 +90,15 @@ class StreamingAnalyzer:
         return self._t.n
 
     def push(self, t: float, image: np.ndarray, visibility: np.ndarray,
-             back_curvature: float = float("nan")) -> list[RepVerdict]:
-        """Add one frame (pixels, visibility, optional mask curvature).
+             back_curvature: float = float("nan"), world: np.ndarray | None = None) -> list[RepVerdict]:
+        """Add one frame (pixels, visibility, optional mask curvature, optional
+        (33, 3) world landmarks in metres for the camera's yaw).
 
         Returns the verdicts of reps that this frame completed (usually none).
         """
         self._image.append(image)
         self._vis.append(visibility)
+        self._world.append(np.full((NUM_LANDMARKS, 3), np.nan) if world is None else world)
         self._t.append(t)
         self._curv.append(back_curvature)
         if self.side is None:
@@ -113,13 +117,14 @@ class StreamingAnalyzer:
 
     def _add_features(self, lo: int, hi: int) -> None:
         f = hinge_features_arrays(self._image.data[lo:hi], self._vis.data[lo:hi], self.side, self.facing,
-                                  self.frame_size)
+                                  self.frame_size, world=self._world.data[lo:hi])
         for k in HingeFeatures.ARRAY_FIELDS:
             self._feat[k].extend(getattr(f, k))
 
     def _features(self, lo: int, hi: int) -> HingeFeatures:
-        return HingeFeatures(side=self.side, facing=float(self.facing),
+        feat = HingeFeatures(side=self.side, facing=float(self.facing),
                              **{k: self._feat[k].data[lo:hi] for k in HingeFeatures.ARRAY_FIELDS})
+        return with_world_measures(feat, self._world.data[lo:hi], self.th.world_measures_min_yaw_deg)
 
     # ------------------------------------------------------------------ reps
     def _window(self) -> tuple[int, int]:
@@ -244,8 +249,8 @@ class StreamingAnalyzer:
             self._update(final=True)  # reps whose lockout the stream ended during
         feat = self._features(0, n)
         sig = self._signals(0, n, feat, [])
-        side_on = feat.median_side_on()
+        side_on, yaw = feat.median_side_on(), feat.median_yaw()
         detected = float(person_detected(self._image.data).mean()) if n else 0.0
         return Analysis(self.exercise, self._t.data.copy(), self.frame_size, self.side, float(self.facing),
-                        classify_view(side_on, self.th), side_on, detected, sig, list(self.verdicts),
-                        self.calibration)
+                        classify_view(side_on, self.th, yaw), side_on, detected, sig, list(self.verdicts),
+                        self.calibration, yaw=yaw)

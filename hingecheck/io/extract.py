@@ -72,7 +72,7 @@ def extract_pose(video: str | Path, model_path: str | Path, *, segmentation: boo
     time. ``long_side`` (pixels, 0: the source's size) shrinks large frames for the
     model; landmarks are in source pixels either way (``frame_size`` is the source's).
     A frame with no person is a NaN row. Per-frame numbers are kept in float32
-    buffers (about 1 KB a frame), never the frames. ``on_pose(row, bgr, frame_pose)``,
+    buffers (about 1.4 KB a frame), never the frames. ``on_pose(row, bgr, frame_pose)``,
     if given, sees each analysed frame (at the analysis size, landmarks in its pixels)
     during this pass (e.g. a :class:`hingecheck.outputs.stills.StillKeeper`); ``row``
     is its row in the returned pose. Raises :class:`HingecheckError` for unreadable
@@ -82,6 +82,7 @@ def extract_pose(video: str | Path, model_path: str | Path, *, segmentation: boo
 
     f32 = np.float32
     image, vis = GrowBuffer((NUM_LANDMARKS, 2), f32), GrowBuffer((NUM_LANDMARKS,), f32)
+    world = GrowBuffer((NUM_LANDMARKS, 3), f32)
     ts, contour = GrowBuffer(()), GrowBuffer((2, SAMPLES.size), f32)
     with FrameReader(video, analysis_fps=analysis_fps, long_side=long_side) as reader, \
             PoseEstimator(model_path, segmentation=segmentation) as est:
@@ -95,6 +96,7 @@ def extract_pose(video: str | Path, model_path: str | Path, *, segmentation: boo
                 fp = est.detect(frame.bgr, frame.timestamp, size)
                 image.append(fp.image)
                 vis.append(fp.visibility)
+                world.append(fp.world)
                 ts.append(frame.timestamp)
                 if on_pose is not None:
                     on_pose(len(ts) - 1, frame.bgr, in_frame_pixels(fp, frame.scale))
@@ -112,7 +114,7 @@ def extract_pose(video: str | Path, model_path: str | Path, *, segmentation: boo
         _, facing = lifter_side(image.data, vis.data)  # the same choice the analysis makes
         back = np.ascontiguousarray(contour.data[:, 0 if facing > 0 else 1])
     pose = PoseSequence(image.data, vis.data, ts.data, (info.width, info.height),
-                        None if back is None else curvatures(back))
+                        None if back is None else curvatures(back), world.data)
     return PoseRun(pose, frames_read, info.frame_count, err, info.duration_s, back, analysis_fps, long_side)
 
 
@@ -126,7 +128,7 @@ def in_frame_pixels(fp: FramePose, scale: float) -> FramePose:
 MAX_LEG_AXIS_TILT_DEG = 55.0
 
 #: bump when what :func:`save_pose_run` stores changes
-POSE_CACHE_FORMAT = 3
+POSE_CACHE_FORMAT = 4  # 4: world landmarks kept (the camera's yaw)
 
 
 def save_pose_run(path: str | Path, run: PoseRun) -> None:
@@ -144,6 +146,8 @@ def save_pose_run(path: str | Path, run: PoseRun) -> None:
                   format=np.asarray(POSE_CACHE_FORMAT))
     if run.back_contour is not None:
         arrays["back_contour"] = run.back_contour
+    if p.world is not None:
+        arrays["world"] = p.world
     with atomic_path(path, suffix=".npz") as tmp:
         with open(tmp, "wb") as fh:
             np.savez_compressed(fh, **arrays)
@@ -158,7 +162,8 @@ def load_pose_run(path: str | Path) -> PoseRun | None:
             back = d["back_contour"] if "back_contour" in d else None
             fs = tuple(int(v) for v in d["frame_size"])
             pose = PoseSequence(d["image"], d["visibility"], d["timestamps"], (fs[0], fs[1]),
-                                None if back is None else curvatures(back))
+                                None if back is None else curvatures(back),
+                                d["world"] if "world" in d else None)
             dur = float(d["duration_s"])
             err = str(d["decode_error"])
             fps, long_side = (float(v) for v in d["analysis"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from hingecheck import __version__
@@ -62,10 +63,17 @@ def rep_table(analysis: Analysis) -> str:
     return "\n".join(lines)
 
 
+def _view_words(analysis: Analysis) -> str:
+    """How far off side-on the camera stands, in degrees when the yaw is known."""
+    if math.isfinite(analysis.yaw):
+        return f"camera about {analysis.yaw:.0f}° off side-on"
+    return f"side-on ratio {_fmt(analysis.side_on, 2)}"
+
+
 def summary_text(analysis: Analysis) -> str:
     s = analysis.summary()
     out = [f"{s['reps']} reps, {s['judged_reps']} judged, {s['clean_reps']} clean; camera view: {s['view']}"
-           f" (side-on ratio {_fmt(analysis.side_on, 2)}), lifter's {analysis.side.name} side"]
+           f" ({_view_words(analysis)}), lifter's {analysis.side.name} side"]
     if analysis.view != "side":
         out.append("note: film side-on (camera at hip height, perpendicular to the lifter) "
                    "to judge back, head and lockout faults")

@@ -55,6 +55,7 @@ def clip_header(analysis: Analysis) -> dict:
         "fps": _round(analysis.fps, 2),
         "view": str(analysis.view), "side": analysis.side.name,
         "side_on_ratio": _round(analysis.side_on, 3),
+        "camera_yaw_deg": _round(analysis.yaw, 1),
         "person_detected_fraction": round(analysis.detected_fraction, 3),
     }
 

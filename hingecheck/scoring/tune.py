@@ -59,18 +59,19 @@ KNOBS: dict[str, tuple[Knob, ...]] = {
 
 Moves = tuple[float, ...]  # one move per knob of a fault
 
-#: the moves from the prior that ``hingecheck tune`` picked, fitted on every
-#: shared labelled clip (36 clips, 13 sources): the built-in thresholds are
-#: the prior plus these. :func:`prior_config` takes them off again, so a
-#: cross-validation starts from the prior and never from values that saw
-#: its held-out clips.
+#: the moves from the prior that ``hingecheck tune`` picked on the *design* clips
+#: (the shared clips outside the lockbox, see :mod:`hingecheck.scoring.lockbox`:
+#: 19 clips, 9 sources), at the default analysis rate and size: the built-in
+#: thresholds are the prior plus these. :func:`prior_config` takes them off
+#: again, so a cross-validation starts from the prior and never from values
+#: that saw its held-out clips.
 FITTED: dict[str, Moves] = {
     "squatting": (0.0, 0.0),
-    "rounded_back": (0.0, -0.01),
+    "rounded_back": (0.0, -0.02),
     "dropped_head": (0.0,),
     "hyperextension": (0.0, 0.0),
-    "hips_rise_first": (0.0,),
-    "excess_knee_bend": (5.0,),
+    "hips_rise_first": (-0.1,),
+    "excess_knee_bend": (0.0,),
     "incomplete_lockout": (0.0,),
 }
 
@@ -164,6 +165,7 @@ class CrossValidation:
     moves: dict[str, Moves]        # fitted on everything
     folds: dict[str, dict[str, Moves]] = field(default_factory=dict)  # source -> moves fitted without it
     config: Config | None = None   # the fitted-on-everything thresholds
+    held_predictions: dict[str, Prediction] = field(default_factory=dict)  # clip -> its held-out prediction
 
     def as_dict(self) -> dict:
         def named(moves: dict[str, Moves]) -> dict:
@@ -209,7 +211,7 @@ def cross_validate(cases: list[TuneCase], config: Config | None = None) -> Cross
     held = _predictions(cases, tables, [folds[c.source] for c in cases])
     fit_all = _predictions(cases, tables, [fitted for _ in cases])
     return CrossValidation(metrics_for(cases, held), metrics_for(cases, fit_all), fitted, folds,
-                           shifted(config, fitted))
+                           shifted(config, fitted), held)
 
 
 def profile_toml(config: Config, moves: dict[str, Moves], note: str = "") -> str:

@@ -87,7 +87,9 @@ class Camera:
         m = np.eye(4)
         m[:3, :3] = np.stack([r, u, -f])
         m[:3, 3] = -m[:3, :3] @ eye
-        p, q = np.radians(self.pitch), np.radians(self.roll)
+        # a positive pitch turns the camera down (about its own x axis), so the
+        # scene, and the lifter, move up in the image
+        p, q = -np.radians(self.pitch), np.radians(self.roll)
         tilt = np.eye(4)
         tilt[1:3, 1:3] = [[np.cos(p), np.sin(p)], [-np.sin(p), np.cos(p)]]
         spin = np.eye(4)

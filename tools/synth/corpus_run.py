@@ -1,0 +1,138 @@
+"""Make and judge a synthetic corpus (see :mod:`tools.synth.corpus`): the parts that touch files.
+
+:func:`make_clip` renders one clip, runs the pose model over it as
+``hingecheck analyze`` does (30 frames a second, 640 px, the full model) and
+keeps the parameters, the truth and the landmarks; the video is thrown
+away. :func:`judge_clip` re-judges a kept clip from its landmarks alone.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from .corpus import RepOutcome, dialled_faults, draw_params, match_reps
+
+#: what analyze uses by default (see hingecheck.apps.rateargs)
+ANALYSIS_FPS, LONG_SIDE = 30.0, 640
+
+
+def clip_name(index: int) -> str:
+    return f"c{index:05d}"
+
+
+def done(folder: Path, index: int) -> bool:
+    return (folder / f"{clip_name(index)}.pose.npz").is_file()
+
+
+def make_clip(folder: str, seed: int, index: int, model: str) -> str:
+    """Render, extract and keep clip ``index`` of corpus ``seed`` in ``folder`` (run in a worker)."""
+    for var in ("LP_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
+    import cv2
+
+    from hingecheck.io.extract import extract_pose, save_pose_run
+    from hingecheck.io.atomic import write_text_atomic
+
+    from .clip import ClipSpec, render_clip
+
+    cv2.setNumThreads(1)
+    out = Path(folder)
+    name = clip_name(index)
+    params = draw_params(seed, index)
+    with tempfile.TemporaryDirectory() as tmp:
+        video = Path(tmp) / f"{name}.mp4"
+        truth = render_clip(ClipSpec.from_dict(params), video, seed=index)
+        run = extract_pose(video, model, segmentation=True, progress=False,
+                           analysis_fps=ANALYSIS_FPS, long_side=LONG_SIDE)
+    write_text_atomic(out / f"{name}.params.json", json.dumps(params))
+    write_text_atomic(out / f"{name}.truth.json", json.dumps(truth, separators=(",", ":")))
+    save_pose_run(out / f"{name}.pose.npz", run)  # last: its presence means the clip is whole
+    return name
+
+
+def judge_clip(folder: Path, name: str, config) -> list[RepOutcome]:
+    """The outcome of every true rep of one kept clip, judged with ``config``."""
+    from hingecheck.core.analysis import analyze_pose
+    from hingecheck.io.extract import load_pose_run
+
+    params = json.loads((folder / f"{name}.params.json").read_text())
+    truth = json.loads((folder / f"{name}.truth.json").read_text())
+    run = load_pose_run(folder / f"{name}.pose.npz")
+    if run is None:
+        return []
+    analysis = analyze_pose(run.pose, truth["exercise"], config.for_exercise(truth["exercise"]))
+    t = analysis.timestamps
+    reps = [v for v in analysis.reps if v.rep.complete]
+    found_bottoms = [float(t[v.rep.bottom]) for v in reps]
+    true_bottoms = [r["bottom"] / truth["fps"] for r in truth["reps"]]
+    dialled = dialled_faults(params)
+    yaw = float(params["camera"]["yaw"])
+    every = frozenset(dialled) | frozenset(_ALL_FAULTS)
+    out = []
+    for j in match_reps(true_bottoms, found_bottoms):
+        if j is None:
+            out.append(RepOutcome(name, truth["variant"], yaw, float("nan"), dialled, frozenset(), every, False,
+                                  "occluder" in params))
+            continue
+        v = reps[j]
+        cant = frozenset(_ALL_FAULTS) if not v.judged else frozenset(v.cant_judge)
+        out.append(RepOutcome(name, truth["variant"], yaw, float(v.metrics.get("yaw_deg", np.nan)), dialled,
+                              frozenset(v.faults), cant, True, "occluder" in params))
+    return out
+
+
+def _all_faults() -> tuple[str, ...]:
+    from hingecheck.core.faults import FAULTS
+    return tuple(FAULTS)
+
+
+_ALL_FAULTS = _all_faults()
+
+
+def clip_yaw_estimate(folder: Path, name: str) -> tuple[float, float]:
+    """(true yaw, the clip's median estimated yaw), degrees."""
+    from hingecheck.core.view import frame_yaw, median_yaw
+    from hingecheck.io.extract import load_pose_run
+
+    params = json.loads((folder / f"{name}.params.json").read_text())
+    run = load_pose_run(folder / f"{name}.pose.npz")
+    est = float("nan")
+    if run is not None and run.pose.world is not None:
+        est = median_yaw(frame_yaw(run.pose.world))
+    return float(params["camera"]["yaw"]), est
+
+
+def clip_names(folder: Path) -> list[str]:
+    return sorted(p.name[: -len(".pose.npz")] for p in folder.glob("c*.pose.npz"))
+
+
+def angle_errors(folder: Path, name: str) -> tuple[float, dict[str, dict[str, np.ndarray]]] | None:
+    """(true yaw, {method: {angle: per-frame signed error, measured - true}}) of one kept clip, for the
+    image landmarks (``image``) and the world landmarks turned side-on (``world``,
+    :func:`hingecheck.core.view.sagittal_points`); None without truth per frame."""
+    from hingecheck.core import geometry
+    from hingecheck.core.view import sagittal_points
+    from hingecheck.io.extract import load_pose_run
+
+    from .angles import ANGLE_NAMES, feature_angles
+
+    params = json.loads((folder / f"{name}.params.json").read_text())
+    truth = json.loads((folder / f"{name}.truth.json").read_text())
+    run = load_pose_run(folder / f"{name}.pose.npz")
+    if run is None or run.pose.world is None or "per_frame" not in truth:
+        return None
+    pose = run.pose
+    idx = np.clip(np.round(pose.timestamps * truth["fps"]).astype(int), 0, truth["frames"] - 1)
+    feats = {"image": geometry.hinge_features(pose)}
+    virtual = sagittal_points(pose.world)
+    feats["world"] = geometry.hinge_features_arrays(virtual, pose.visibility, geometry.LEFT, 1.0, (10**6, 10**6))
+    out = {}
+    for method, feat in feats.items():
+        got = feature_angles(feat)
+        out[method] = {k: np.asarray(got[k]) - np.asarray(truth["per_frame"][k])[idx] for k in ANGLE_NAMES}
+    return float(params["camera"]["yaw"]), out
