@@ -10,8 +10,10 @@ import pytest
 
 from hingecheck.core.faults import FAULTS
 from hingecheck.core.landmarks import LEFT, NUM_LANDMARKS, RIGHT, Landmark
+from hingecheck.outputs.banner import BannerPlace, banner_place
 from hingecheck.outputs.annotate import (
     DEFAULT_ANNOTATORS,
+    BackCurveAnnotator,
     LEVEL_COLOURS,
     AngleLabelAnnotator,
     BannerAnnotator,
@@ -51,7 +53,12 @@ def standing_figure(h: int, w: int) -> np.ndarray:
 
 
 def full_state(h: int, w: int, **kw) -> OverlayState:
-    d = dict(landmarks=standing_figure(h, w), visibility=np.ones(NUM_LANDMARKS), side="left",
+    from hingecheck.core.backline import SAMPLES
+    from hingecheck.outputs.backcurve import back_curve_points
+    lm = standing_figure(h, w)
+    hump = 0.02 + 0.06 * np.sin(np.pi * SAMPLES)           # a rounded back, in chord lengths
+    d = dict(landmarks=lm, visibility=np.ones(NUM_LANDMARKS), side="left",
+             back_curve=back_curve_points(lm, hump, 1.0),
              angles={"hip": 175.0, "knee": 178.0, "trunk": 3.0, "neck": float("nan")},
              rep_count=12, phase="standing", active_faults=["squatting", "rounded_back"],
              banner="Rep 12: Squatting the hinge - push the hips back first; keep the shins "
@@ -304,7 +311,8 @@ def test_overlay_is_its_annotators_in_order():
     state = full_state(h, w)
     composed, by_hand = np.zeros((h, w, 3), np.uint8), np.zeros((h, w, 3), np.uint8)
     draw_overlay(composed, state)
-    for annotator in (SkeletonAnnotator(), AngleLabelAnnotator(), HudAnnotator(), BannerAnnotator()):
+    for annotator in (SkeletonAnnotator(), BackCurveAnnotator(), AngleLabelAnnotator(), HudAnnotator(),
+                      BannerAnnotator()):
         annotator.annotate(by_hand, state)
     assert np.array_equal(composed, by_hand)
     # the order matters: the banner drawn first is covered in part by the skeleton's feet
@@ -317,19 +325,21 @@ def test_overlay_with_chosen_annotators_draws_only_those():
     h, w = 640, 360
     state = full_state(h, w)
     banner_only = draw_overlay(np.zeros((h, w, 3), np.uint8), state, annotators=[BannerAnnotator()])
-    assert np.array_equal(banner_only, draw_banner(np.zeros((h, w, 3), np.uint8), state.banner, "bad"))
-    assert not banner_only[: h // 2].any()
+    # a portrait frame with the feet near the bottom: the banner goes to the top
+    assert np.array_equal(banner_only, draw_banner(np.zeros((h, w, 3), np.uint8), state.banner, "bad",
+                                                   BannerPlace.TOP))
+    assert not banner_only[h // 2:].any()
     assert not draw_overlay(np.zeros((h, w, 3), np.uint8), state, annotators=[]).any()
 
     class Tint:
         """A caller's own annotator: anything with annotate(frame, state)."""
 
         def annotate(self, frame, state):
-            frame[0, 0] = (1, 2, 3)
+            frame[h - 1, 0] = (1, 2, 3)
             return frame
 
     out = draw_overlay(np.zeros((h, w, 3), np.uint8), state, annotators=[Tint(), BannerAnnotator()])
-    assert tuple(out[0, 0]) == (1, 2, 3) and out[h - 1].any()
+    assert tuple(out[h - 1, 0]) == (1, 2, 3) and out[0].any()
 
 
 def test_skeleton_annotator_min_visibility():
@@ -365,3 +375,74 @@ def test_an_enum_phase_shows_its_value():
     as_enum = draw_hud(np.zeros((h, w, 3), np.uint8), OverlayState(None, None, phase=Phase.DOWN))
     as_text = draw_hud(np.zeros((h, w, 3), np.uint8), OverlayState(None, None, phase="down"))
     assert np.array_equal(as_enum, as_text)
+
+
+def _banner_rows(frame: np.ndarray) -> np.ndarray:
+    """Rows of a frame the banner (pure "bad" red, blended) covers."""
+    return np.flatnonzero((frame[:, :, 2] > 150).all(axis=1) & (frame[:, :, 0] < 80).all(axis=1))
+
+
+@pytest.mark.parametrize("h, w, feet_at, place", [
+    (640, 360, 0.9, BannerPlace.TOP),       # a phone clip, feet near the bottom edge
+    (720, 1280, 0.95, BannerPlace.TOP),     # landscape, feet in the bottom band
+    (720, 1280, 0.6, BannerPlace.BOTTOM),   # landscape, room below the feet
+    (640, 360, 0.5, BannerPlace.BOTTOM),    # portrait, lifter high in the frame
+])
+def test_banner_keeps_clear_of_the_lower_legs(h, w, feet_at, place):
+    lm = standing_figure(h, w)
+    lm[:, 1] += (feet_at - 0.9) * h                    # the figure's floor moved to feet_at
+    state = full_state(h, w, landmarks=lm, status=None)
+    frame = draw_overlay(np.zeros((h, w, 3), np.uint8), state, annotators=[BannerAnnotator()])
+    rows = _banner_rows(frame)
+    assert banner_place(frame, state) is place and rows.size
+    legs = lm[[Landmark.LEFT_KNEE, Landmark.LEFT_ANKLE, Landmark.LEFT_HEEL, Landmark.LEFT_FOOT_INDEX], 1]
+    legs = legs[np.isfinite(legs)]
+    assert not ((rows.min() <= legs) & (legs <= rows.max())).any()     # no lower-leg point under it
+    assert (rows.max() < h // 2) == (place is BannerPlace.TOP)
+
+
+def test_hud_goes_under_a_top_banner():
+    h, w = 640, 360
+    state = full_state(h, w, status=None, active_faults=[])
+    hud = draw_hud(np.zeros((h, w, 3), np.uint8), state)
+    with_banner = draw_overlay(np.zeros((h, w, 3), np.uint8), state, annotators=[HudAnnotator(), BannerAnnotator()])
+    band = _banner_rows(with_banner).max() + 1
+    assert hud[band:].any()
+    assert not hud[:band].any()        # the rep panel starts below the banner
+
+
+def test_rounded_back_is_drawn_as_the_measured_curve_not_a_straight_line():
+    """The back's edge the rule measured (the hump), in red; the straight shoulder-hip bone is not red."""
+    from hingecheck.core.backline import SAMPLES
+    from hingecheck.outputs.backcurve import back_curve_points
+    h, w = 720, 1280
+    lm = standing_figure(h, w)
+    hump = 0.02 + 0.08 * np.sin(np.pi * SAMPLES)
+    curve = back_curve_points(lm, hump, 1.0)
+    sh = 0.5 * (lm[Landmark.LEFT_SHOULDER] + lm[Landmark.RIGHT_SHOULDER])
+    hip = 0.5 * (lm[Landmark.LEFT_HIP] + lm[Landmark.RIGHT_HIP])
+    chord = np.hypot(*(hip - sh))
+    mid = curve[len(curve) // 2]
+    assert np.hypot(*(mid - 0.5 * (sh + hip))) == pytest.approx(0.10 * chord, rel=0.02)   # off the chord
+    assert mid[0] < 0.5 * (sh + hip)[0]                                  # behind: the lifter faces right
+
+    def red(frame, p):
+        x, y = int(round(p[0])), int(round(p[1]))
+        b, g, r = frame[y, x]
+        return r > 150 and g < 100 and b < 100
+
+    state = OverlayState(lm, np.ones(NUM_LANDMARKS), side="left", active_faults=["rounded_back"], back_curve=curve)
+    frame = draw_overlay(np.zeros((h, w, 3), np.uint8), state, annotators=[SkeletonAnnotator(), BackCurveAnnotator()])
+    assert red(frame, mid)
+    near_sh, near_hip = lm[Landmark.LEFT_SHOULDER], lm[Landmark.LEFT_HIP]
+    on_bone = 0.75 * near_sh + 0.25 * near_hip                          # clear of the elbow's dot
+    assert not red(frame, on_bone)                                      # the straight bone stays white
+    # without the measured curve the bone itself turns red, as before
+    plain = draw_overlay(np.zeros((h, w, 3), np.uint8), dataclasses.replace(state, back_curve=None),
+                         annotators=[SkeletonAnnotator(), BackCurveAnnotator()])
+    assert red(plain, on_bone) and not red(plain, mid)
+    # no rounded back shown: no curve
+    clean = draw_overlay(np.zeros((h, w, 3), np.uint8), dataclasses.replace(state, active_faults=[]),
+                         annotators=[BackCurveAnnotator()])
+    assert not clean.any()
+    assert back_curve_points(lm, np.full(SAMPLES.size, np.nan), 1.0) is None

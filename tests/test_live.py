@@ -150,15 +150,26 @@ class _Keys:
         self.calls.append(ms)
         return self.script.get(len(self.calls), -1)
 
-    def install(self, monkeypatch):
+    def install(self, monkeypatch, size=(1280, 720)):
         from hingecheck.apps import live
+        self.frames = []             # what was shown, newest last
+        self.fullscreen = []         # each full-screen property set
         monkeypatch.setattr(live.cv2, "waitKey", self.wait_key)
-        monkeypatch.setattr(live.cv2, "imshow", lambda name, frame: setattr(self, "shown", self.shown + 1))
+        monkeypatch.setattr(live.cv2, "imshow", self.imshow)
+        monkeypatch.setattr(live.cv2, "getWindowImageRect", lambda name: (0, 0, *size))
+        monkeypatch.setattr(live.cv2, "getWindowProperty", lambda name, prop: 1.0)   # the window stays open
+        monkeypatch.setattr(live.cv2, "setWindowProperty", lambda name, prop, v: self.fullscreen.append(v))
         for name in ("namedWindow", "resizeWindow", "destroyAllWindows"):
             monkeypatch.setattr(live.cv2, name, lambda *a, **k: None)
 
+    def imshow(self, name, frame):
+        self.shown += 1
+        self.frames.append(frame)
+
 
 def test_window_keys_mute_pause_reset_quit(monkeypatch):
+    import cv2
+
     from hingecheck.apps.live import run_live
     from hingecheck.apps.voice import Voice
     from hingecheck.core.config import load_config
@@ -166,20 +177,28 @@ def test_window_keys_mute_pause_reset_quit(monkeypatch):
     clip = require_clips() / "clip01.mp4"
     model = require_model_dir(LITE) / LITE
     # m mutes on the 3rd frame and r resets on the 4th; space pauses on the 5th;
-    # while paused r and m do nothing and space resumes; q quits on the 20th
+    # while paused r and m do nothing and space resumes; f goes full screen on the 10th;
+    # q quits on the 20th; the set's card then waits (three calls) for a key
     keys = _Keys({3: ord("m"), 4: ord("r"), 5: ord(" "), 6: ord("r"), 7: ord("m"), 8: ord(" "),
-                  20: ord("q")})
+                  10: ord("f"), 20: ord("q"), 24: ord("x")})
     keys.install(monkeypatch)
     src = _DyingCamera(clip, 60)
     voice = Voice(muted=False)
     result = run_live(src, model, "kettlebell_deadlift", load_config().for_exercise("kettlebell_deadlift"),
                       window=True, voice=voice)
     assert result.quit_by_user and voice.muted
-    running = [i for i, ms in enumerate(keys.calls, 1) if ms != 30]
-    paused = [i for i, ms in enumerate(keys.calls, 1) if ms == 30]
+    from hingecheck.apps.live import CARD_KEY_WAIT_MS, PAUSED_KEY_WAIT_MS
+    set_calls = keys.calls[:20]
+    running = [i for i, ms in enumerate(set_calls, 1) if ms != PAUSED_KEY_WAIT_MS]
+    paused = [i for i, ms in enumerate(set_calls, 1) if ms == PAUSED_KEY_WAIT_MS]
     assert paused == [6, 7, 8]                    # the paused calls skip their frames
-    assert result.frames == len(running) == keys.shown == 17
-    assert src.i == len(keys.calls) == 20         # every frame taken was shown or skipped
+    assert result.frames == len(running) == 17
+    assert src.i == 20                            # every frame taken was shown or skipped
+    # the card stayed up until a key: calls 21-24, each showing it
+    assert keys.calls[20:] == [CARD_KEY_WAIT_MS] * 4 and keys.shown == 17 + 4
+    assert keys.fullscreen == [cv2.WINDOW_FULLSCREEN]
+    # the screen is drawn at the window's size
+    assert all(f.shape == (720, 1280, 3) for f in keys.frames)
     # the reset on the 4th dropped what came before (the paused r did not reset again)
     assert result.analysis.timestamps.size == len([i for i in running if i > 4]) == 13
 
@@ -232,3 +251,29 @@ def test_an_error_mid_set_leaves_no_recording_and_closes_the_source(tmp_path):
                  window=False, record=out)
     assert src.closed and not out.exists()
     assert list(tmp_path.iterdir()) == []          # no temporary file left behind
+
+
+@pytest.mark.model
+def test_headless_prints_each_rep_as_it_ends(tmp_path):
+    """--no-window: one line per rep on standard output during the set, before the table."""
+    import re
+
+    from assets import REPO_ROOT
+    clip = REPO_ROOT / "sample_videos" / "rounded_back.mp4"
+    p = run_cli("live", "--source", str(clip), "--no-window", "--mute", "--no-history", "--model", "lite",
+                "--json", str(tmp_path / "set.json"), cwd=tmp_path,
+                env_extra={"HINGECHECK_MODEL_DIR": str(require_model_dir(LITE))})
+    assert p.returncode == 0, p.stderr
+    report = json.loads((tmp_path / "set.json").read_text())
+    lines = p.stdout.splitlines()
+    from hingecheck.core.faults import FAULTS
+    rep_lines = [ln for ln in lines if re.match(r"rep \d+: ", ln)]
+    whole = [r for r in report["reps"] if r["complete"]]
+    assert len(rep_lines) == len(whole) == report["summary"]["reps"] >= 3
+    for line, rep in zip(rep_lines, whole):          # each line says its rep's own verdict
+        assert line.startswith(f"rep {rep['index']}: ")
+        assert all(FAULTS[f["fault"]].title in line for f in rep["faults"])
+        assert ("faults - " in line) == bool(rep["faults"])
+    assert any("Rounded back" in ln for ln in rep_lines)
+    table = next(i for i, ln in enumerate(lines) if ln.lstrip().startswith("rep ") and "verdict" in ln)
+    assert lines.index(rep_lines[-1]) < table

@@ -90,7 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
     lv.add_argument("--mute", action="store_true", help="no sound or spoken cues")
     lv.add_argument("--record", metavar="OUT.mp4", help="also save the annotated video")
     lv.add_argument("--json", metavar="OUT", help="set report path (default: live-<date-time>.hingecheck.json here)")
-    lv.add_argument("--no-window", action="store_true", help="no window (automatic without a display)")
+    lv.add_argument("--no-window", action="store_true", help="no window (automatic without a display); "
+                    "each rep is printed as it ends")
+    lv.add_argument("--fullscreen", action="store_true", help="start the window full screen (key f toggles it)")
     lv.add_argument("--as-fast-as-possible", action="store_true",
                     help="with --source FILE: do not pace the file at real time")
     lv.add_argument("--no-segmentation", action="store_true", help="skip the person mask (faster)")
@@ -283,6 +285,7 @@ def _plan_live_outputs(args: argparse.Namespace) -> tuple[Path, Path | None, Set
 
 def cmd_live(args: argparse.Namespace) -> int:
     from hingecheck.apps.live import FrameSource, Voice, run_live
+    from hingecheck.apps.livetext import print_to, rep_printer
     from hingecheck.core.config import load_config
     from hingecheck.io.bundles import resolve_model
     from hingecheck.outputs.report import report_dict, write_json
@@ -296,13 +299,14 @@ def cmd_live(args: argparse.Namespace) -> int:
     if not args.no_window and not window:
         print("no display: running without a window (results are printed and saved)", file=sys.stderr)
     source = FrameSource(camera=args.camera if args.source is None else None, source=args.source,
-                         realtime=not args.as_fast_as_possible,
+                         realtime=not args.as_fast_as_possible, on_event=print_to(sys.stderr),
                          analysis_fps=rate if args.source else 0)  # a camera: every frame it delivers
     if window:
-        print("keys: q quit, space pause, r reset the set, m mute", file=sys.stderr)
+        print("keys: q quit, space pause, r reset the set, m mute, f full screen", file=sys.stderr)
     with end_set_on_signal() as stop:  # Ctrl-C, SIGTERM: the set ends as with q
         result = run_live(source, model, args.exercise, th, window=window, voice=Voice(muted=args.mute),
-                          record=record, segmentation=not args.no_segmentation, stills=outs.stills, stop=stop)
+                          record=record, segmentation=not args.no_segmentation, stills=outs.stills, stop=stop,
+                          fullscreen=args.fullscreen, on_rep=None if window else rep_printer(json_out))
     a = result.analysis
     write_json(json_out, report_dict(a, source.name, str(model), {"live": result.stats()}))
     saved = outs.save(a, source=source.name, model=str(model), kind="live",

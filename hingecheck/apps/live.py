@@ -1,17 +1,19 @@
-"""``hingecheck live``: coaching at the webcam, rep by rep (the edge).
+"""``hingecheck live``: coaching at the webcam or a phone, rep by rep (the edge).
 
-Frames come from a camera or a file/URL on a background thread that keeps
-only the newest frame, so when inference cannot keep up, stale frames are
-dropped instead of queued and feedback never lags behind the body. Each
-frame goes through the pose model and :class:`~hingecheck.core.stream.StreamingAnalyzer`
-(the same geometry, rep and rule code as ``analyze``); a rep's verdict is
-shown, and spoken or beeped, as soon as the rep is over.
+Frames come from a :class:`~hingecheck.io.livesource.FrameSource` (a camera,
+a file, or a phone's stream, newest frame only). Each frame goes through the
+pose model and :class:`~hingecheck.core.stream.StreamingAnalyzer` (the same
+geometry, rep and rule code as ``analyze``); a rep's verdict is shown, and
+spoken or beeped, as soon as the rep is over. The window is drawn at its own
+size by :mod:`hingecheck.outputs.livescreen` (readable from 3 m; ``f``
+toggles full screen) and ends with the set's card, held until a key.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from enum import IntEnum
@@ -21,14 +23,17 @@ import cv2
 import numpy as np
 
 from hingecheck.apps.coach import LiveCoach
+from hingecheck.apps.livetext import set_card
 from hingecheck.apps.voice import Voice
 from hingecheck.core.analysis import Analysis
 from hingecheck.core.config import Thresholds
 from hingecheck.core.errors import HingecheckError
+from hingecheck.core.judging import RepVerdict
 from hingecheck.io import _quiet  # noqa: F401  (before cv2)
-from hingecheck.io.framerate import FramePicker
+from hingecheck.io.livesource import FrameSource, SourceFrame
 from hingecheck.io.pose import PoseEstimator
-from hingecheck.outputs.annotate import draw_overlay
+from hingecheck.outputs.annotate import AngleLabelAnnotator, SkeletonAnnotator, draw_overlay
+from hingecheck.outputs.livescreen import render_card, render_screen
 from hingecheck.outputs.stills import StillKeeper
 
 __all__ = ["FrameSource", "LiveResult", "SourceFrame", "Voice", "run_live"]
@@ -40,138 +45,18 @@ PAUSED_KEY_WAIT_MS = 30
 RUNNING_KEY_WAIT_MS = 1
 
 
-@dataclass
-class SourceFrame:
-    """One frame of a :class:`FrameSource`: its number, time, pixels and arrival time."""
-
-    seq: int
-    t: float           # seconds, the source's own clock
-    bgr: np.ndarray
-    arrival: float     # time.perf_counter() when it became available
-
-
-class FrameSource:
-    """A camera or a video file/URL read on a background thread.
-
-    Only the newest frame is kept: :meth:`get` returns it, and a frame
-    replaced before anyone took it counts in :attr:`dropped`. A file is
-    paced at its own frame rate (``realtime``) as if it were a camera.
-    """
-
-    def __init__(self, camera: int | None = None, source: str | None = None, realtime: bool = True,
-                 analysis_fps: float = 0.0):
-        self._picker = FramePicker(analysis_fps)  # frames per second analysed (0: every frame)
-        self.name = f"camera {camera}" if source is None else str(source)
-        self.is_file = source is not None and Path(source).exists()
-        if source is not None and not self.is_file and "://" not in str(source):
-            raise HingecheckError(f"video not found: {source}")
-        self.info = None
-        if self.is_file:  # the checks analyze makes: a still image, an unreadable file
-            from hingecheck.io.video import probe
-            self.info = probe(source)
-        self._cap = cv2.VideoCapture(int(camera) if source is None else str(source))
-        if not self._cap.isOpened():
-            if source is None:
-                raise HingecheckError(f"camera {camera} is not available (no camera, or in use by another "
-                                      "program); try --camera 1, or --source FILE")
-            raise HingecheckError(f"cannot open video source {source}")
-        self.fps = self._cap.get(cv2.CAP_PROP_FPS)
-        if not np.isfinite(self.fps) or self.fps <= 1 or self.fps > 240:
-            self.fps = 30.0
-        self.realtime = realtime
-        self.dropped = 0
-        self.frames_read = 0
-        self.last_t = 0.0
-        self.error: str | None = None
-        self.ended = False
-        self._item: SourceFrame | None = None
-        self._cv = threading.Condition()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        start = time.perf_counter()
-        seq = 0
-        last_t = -1.0
-        try:
-            while not self._stop.is_set():
-                ok, frame = self._cap.read()
-                if not ok or frame is None:
-                    if not self.is_file and seq > 0:
-                        self.error = f"{self.name} stopped delivering frames (unplugged?)"
-                    elif seq == 0:
-                        self.error = f"{self.name} delivered no frame"
-                    break
-                if self.is_file:
-                    t = self._cap.get(cv2.CAP_PROP_POS_MSEC) / 1000.0
-                    if not np.isfinite(t) or t <= last_t:
-                        t = last_t + 1.0 / self.fps if seq else 0.0
-                    if self.realtime:
-                        delay = start + t - time.perf_counter()
-                        if delay > 0:
-                            time.sleep(delay)
-                else:
-                    t = time.perf_counter() - start
-                last_t = self.last_t = t
-                if not self._picker.keep(t):
-                    continue
-                item = SourceFrame(seq, t, frame, time.perf_counter())
-                with self._cv:
-                    if self._item is not None:
-                        self.dropped += 1
-                    self._item = item
-                    self._cv.notify()
-                seq += 1
-                self.frames_read = seq
-        except Exception as exc:  # a driver error mid-set: report it, keep what was done
-            self.error = f"{self.name} failed: {exc}"
-        finally:
-            self._cap.release()
-            with self._cv:
-                self.ended = True
-                self._cv.notify()
-
-    def get(self, timeout: float = 1.0) -> SourceFrame | None:
-        """The newest frame not yet taken; None when the source has ended."""
-        with self._cv:
-            end = time.perf_counter() + timeout
-            while self._item is None and not self.ended:
-                left = end - time.perf_counter()
-                if left <= 0:
-                    return None
-                self._cv.wait(left)
-            item, self._item = self._item, None
-            return item
-
-    def check_complete(self) -> None:
-        """A file that ended: raise, as ``analyze`` does, if it is truncated or corrupt."""
-        if self.info is None or not self.ended:
-            return
-        from hingecheck.io.extract import check_decoded
-        check_decoded(self.name, frames_read=self._picker.seen, frame_count=self.info.frame_count,
-                      decoded_s=self.last_t + 1.0 / self.fps if self.frames_read else 0.0,
-                      duration_s=self.info.duration_s)
-
-    def close(self) -> None:
-        self._stop.set()
-        with self._cv:
-            self._item = None
-        self._thread.join(timeout=2)
-
-
 WINDOW = "hingecheck live"
-#: the window's height on screen, in pixels: big enough to read from 2-3 m
+#: the window's first height on screen, in pixels (16:9); the screen is then
+#: drawn at whatever size the window has, full screen included
 WINDOW_HEIGHT = 900
-
-
-def _open_window(w: int, h: int) -> None:
-    """A resizable window without toolbar, scaled to :data:`WINDOW_HEIGHT`
-    (the screen scales the picture; nothing is redrawn for it)."""
-    flags = cv2.WINDOW_NORMAL | cv2.WINDOW_KEEPRATIO | getattr(cv2, "WINDOW_GUI_NORMAL", 0)
-    cv2.namedWindow(WINDOW, flags)
-    scale = WINDOW_HEIGHT / h
-    cv2.resizeWindow(WINDOW, int(round(w * scale)), WINDOW_HEIGHT)
+#: the screen's height when the window's size cannot be read
+FALLBACK_HEIGHT = 720
+#: a window smaller than this (either side, pixels) is drawn at the fallback size
+MIN_SCREEN = 64
+#: how long the end-of-set card waits for a key each time round (ms)
+CARD_KEY_WAIT_MS = 100
+#: the annotators drawn on the live picture (the screen's text panel replaces the HUD and banner)
+SCREEN_ANNOTATORS = (SkeletonAnnotator(), AngleLabelAnnotator())
 
 
 @dataclass
@@ -185,6 +70,7 @@ class LiveResult:
     latencies_ms: list[float] = field(default_factory=list)
     source_error: str | None = None
     quit_by_user: bool = False
+    reconnects: int = 0       # times a dropped stream was reopened
 
     def stats(self) -> dict:
         """Frames processed and dropped, frame rate, latency median and 95th percentile."""
@@ -195,6 +81,7 @@ class LiveResult:
             "latency_ms_median": round(float(np.median(lat)), 2) if lat.size else None,
             "latency_ms_p95": round(float(np.percentile(lat, 95)), 2) if lat.size else None,
             "source_error": self.source_error,
+            "reconnects": self.reconnects,
         }
 
 
@@ -207,27 +94,73 @@ class Key(IntEnum):
     PAUSE = ord(" ")
     RESET = ord("r")
     MUTE = ord("m")
+    FULLSCREEN = ord("f")
 
 
 class _Window:
     """The on-screen window, or nothing when ``enabled`` is false (headless)."""
 
-    def __init__(self, enabled: bool):
+    def __init__(self, enabled: bool, fullscreen: bool = False):
         self.enabled = enabled
+        self.fullscreen = fullscreen
 
-    def open(self, w: int, h: int) -> None:
-        """Open the window for frames of ``w`` x ``h`` pixels."""
-        if self.enabled:
-            _open_window(w, h)
+    def open(self) -> None:
+        """Open the window (16:9, :data:`WINDOW_HEIGHT` tall, or full screen)."""
+        if not self.enabled:
+            return
+        cv2.namedWindow(WINDOW, cv2.WINDOW_NORMAL | cv2.WINDOW_FREERATIO | getattr(cv2, "WINDOW_GUI_NORMAL", 0))
+        cv2.resizeWindow(WINDOW, WINDOW_HEIGHT * 16 // 9, WINDOW_HEIGHT)
+        if self.fullscreen:
+            self._apply_fullscreen()
+
+    def _apply_fullscreen(self) -> None:
+        cv2.setWindowProperty(WINDOW, cv2.WND_PROP_FULLSCREEN,
+                              cv2.WINDOW_FULLSCREEN if self.fullscreen else cv2.WINDOW_NORMAL)
+
+    def toggle_fullscreen(self) -> None:
+        """Full screen on or off (key f)."""
+        self.fullscreen = not self.fullscreen
+        self._apply_fullscreen()
+
+    def screen_size(self) -> tuple[int, int]:
+        """(width, height) to draw the screen at: the window's own size."""
+        try:
+            _, _, w, h = cv2.getWindowImageRect(WINDOW)
+        except cv2.error:
+            w = h = 0
+        if w < MIN_SCREEN or h < MIN_SCREEN:
+            return FALLBACK_HEIGHT * 16 // 9, FALLBACK_HEIGHT
+        return w, h
 
     def key(self, wait_ms: int) -> int:
         """The key pressed within ``wait_ms`` (its low byte), -1 when none or headless."""
-        return cv2.waitKey(wait_ms) & 0xFF if self.enabled else -1
+        if not self.enabled:
+            return -1
+        k = cv2.waitKey(wait_ms)
+        return -1 if k < 0 else k & 0xFF
 
     def show(self, frame: np.ndarray) -> int:
         """Show ``frame``; return the key pressed meanwhile (see :meth:`key`)."""
         cv2.imshow(WINDOW, frame)
         return self.key(RUNNING_KEY_WAIT_MS)
+
+    def closed(self) -> bool:
+        """True once the user closed the window."""
+        try:
+            return cv2.getWindowProperty(WINDOW, cv2.WND_PROP_VISIBLE) < 1
+        except cv2.error:
+            return True
+
+    def hold_card(self, lines: list[str], stop: threading.Event | None) -> None:
+        """The end-of-set card until a key (f toggles full screen), the window
+        is closed, or ``stop`` is set."""
+        while self.enabled and not (stop is not None and stop.is_set()):
+            cv2.imshow(WINDOW, render_card(lines, self.screen_size()))
+            key = self.key(CARD_KEY_WAIT_MS)
+            if key == Key.FULLSCREEN:
+                self.toggle_fullscreen()
+            elif key >= 0 or self.closed():
+                return
 
     def close(self) -> None:
         """Close every window (if any was opened)."""
@@ -241,8 +174,8 @@ class _LiveLoop:
     def __init__(self, source: FrameSource, exercise: str, th: Thresholds, window: _Window,
                  voice: Voice, record: Path | None, stills: StillKeeper | None,
                  stop: threading.Event | None,
-                 max_seconds: float | None):
-        self.source, self.exercise, self.th = source, exercise, th
+                 max_seconds: float | None, on_rep: Callable[[RepVerdict], None] | None = None):
+        self.source, self.exercise, self.th, self.on_rep = source, exercise, th, on_rep
         self.window, self.voice, self.record, self.stills = window, voice, record, stills
         self.stop, self.max_seconds = stop, max_seconds
         self.coach: LiveCoach | None = None
@@ -266,8 +199,8 @@ class _LiveLoop:
         from hingecheck.io.video import VideoWriter
 
         h, w = item.bgr.shape[:2]
-        self.coach = LiveCoach(self.exercise, self.th, (w, h), self.voice, self.stills)
-        self.window.open(w, h)
+        self.coach = LiveCoach(self.exercise, self.th, (w, h), self.voice, self.stills, on_rep=self.on_rep)
+        self.window.open()
         if self.record is not None:
             self.writer = stack.enter_context(VideoWriter(self.record, self.source.fps, (w, h)))
 
@@ -282,6 +215,8 @@ class _LiveLoop:
             self.coach.reset()
         elif key == Key.MUTE and not self.paused:
             self.voice.muted = not self.voice.muted
+        elif key == Key.FULLSCREEN:
+            self.window.toggle_fullscreen()
         return True
 
     def _step(self, est: PoseEstimator, item: SourceFrame) -> bool:
@@ -292,10 +227,15 @@ class _LiveLoop:
         self.coach.keep_still(item.bgr, fp)
         if not (self.window.enabled or self.writer is not None):
             return True
-        frame = draw_overlay(item.bgr, self.coach.overlay_state(item.bgr, fp))
-        if self.writer is not None:
-            self.writer.write(frame, item.t)  # dropped frames: the previous one held
-        return self._on_key(self.window.show(frame)) if self.window.enabled else True
+        state = self.coach.overlay_state(item.bgr, fp)
+        if self.writer is not None:  # the annotated video, as analyze draws it
+            frame = item.bgr.copy() if self.window.enabled else item.bgr
+            self.writer.write(draw_overlay(frame, state), item.t)  # dropped frames: the previous one held
+        if not self.window.enabled:
+            return True
+        picture = draw_overlay(item.bgr, state, SCREEN_ANNOTATORS)
+        screen = render_screen(picture, self.coach.screen_view(state.status), self.window.screen_size())
+        return self._on_key(self.window.show(screen))
 
     def run(self, est: PoseEstimator, stack: ExitStack) -> None:
         """Until the source ends, a key or ``stop`` ends the set, or time is up."""
@@ -305,6 +245,8 @@ class _LiveLoop:
                 if self.source.ended:
                     getattr(self.source, "check_complete", lambda: None)()  # a file: truncated?
                     return
+                if self.coach is not None and not self._on_key(self.window.key(PAUSED_KEY_WAIT_MS)):
+                    return   # a stream reconnecting: the window still answers its keys
                 continue
             if self.coach is None:
                 self._start(item, stack)
@@ -320,7 +262,8 @@ def run_live(source: FrameSource, model_path: str | Path, exercise: str, th: Thr
              window: bool = True, voice: Voice | None = None, record: Path | None = None,
              segmentation: bool = True, max_seconds: float | None = None,
              stills: StillKeeper | None = None,
-             stop: threading.Event | None = None) -> LiveResult:
+             stop: threading.Event | None = None, fullscreen: bool = False,
+             on_rep: Callable[[RepVerdict], None] | None = None) -> LiveResult:
     """The live loop. Returns when the source ends, on q, when ``stop`` is set
     (Ctrl-C, SIGTERM: the set ends as with q), or after ``max_seconds``.
     A file source that ended is checked as ``analyze`` checks it (truncation).
@@ -328,18 +271,23 @@ def run_live(source: FrameSource, model_path: str | Path, exercise: str, th: Thr
     ``stills`` (a :class:`~hingecheck.outputs.stills.StillKeeper`), if given, keeps
     a few downscaled frames of the set for the visual report. ``record``, if
     given, is written as the annotated video; it is kept only when the set
-    ends without an error.
+    ends without an error. ``on_rep`` is called with each rep's verdict as
+    the rep ends (e.g. to print it when there is no window). With a window,
+    the set's card is shown at the end until a key (not after ``stop``).
     """
-    win = _Window(window)
+    win = _Window(window, fullscreen)
     loop = _LiveLoop(source, exercise, th, win, voice or Voice(muted=True), record, stills, stop,
-                     max_seconds)
+                     max_seconds, on_rep)
     with ExitStack() as stack:  # closed in reverse: recorder, model, window, source
         stack.callback(source.close)
         stack.callback(win.close)
         est = stack.enter_context(PoseEstimator(model_path, segmentation=segmentation))
         loop.run(est, stack)
-    wall = time.perf_counter() - loop.t0
-    if loop.coach is None:
-        raise HingecheckError(source.error or f"{source.name} delivered no frame")
-    return LiveResult(loop.coach.analyzer.finish(), len(loop.latencies), source.dropped, wall,
-                      loop.latencies, source.error, loop.quit_by_user)
+        wall = time.perf_counter() - loop.t0
+        if loop.coach is None:
+            raise HingecheckError(source.error or f"{source.name} delivered no frame")
+        analysis = loop.coach.analyzer.finish()
+        source.close()   # nothing more to read while the card is up
+        win.hold_card(set_card(analysis).lines(), stop)
+    return LiveResult(analysis, len(loop.latencies), source.dropped, wall, loop.latencies, source.error,
+                      loop.quit_by_user, getattr(source, "reconnects", 0))

@@ -7,3 +7,6 @@ log filter.
 
 May import: ``hingecheck.core`` and third-party I/O libraries.
 """
+
+# native libraries' logs off the terminal, before any module here imports cv2
+from hingecheck.io import _quiet  # noqa: F401,E402

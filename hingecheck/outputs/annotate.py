@@ -7,11 +7,12 @@ draw: no inference, no measuring, no state updates, no file I/O. *What* to
 show comes from :mod:`hingecheck.outputs.timeline` (a finished analysis) or
 the live loop, as an :class:`~hingecheck.outputs.state.OverlayState`;
 :func:`draw_overlay` composes a list of annotators (by default
-:data:`DEFAULT_ANNOTATORS`: skeleton, angle labels, HUD, banner).
+:data:`DEFAULT_ANNOTATORS`: skeleton, the measured back curve, angle labels, HUD, banner).
 
 The drawing itself lives in :mod:`~hingecheck.outputs.draw` (primitives),
 :mod:`~hingecheck.outputs.skeleton` (the body) and
-:mod:`~hingecheck.outputs.hud` (the text panels); their public functions
+:mod:`~hingecheck.outputs.hud` (the text panels) and :mod:`~hingecheck.outputs.banner`
+(the verdict banner); their public functions
 are importable from here too.
 
 Typical use, per frame::
@@ -30,7 +31,9 @@ from typing import Protocol
 import numpy as np
 
 from hingecheck.outputs.draw import LEVEL_COLOURS, check_frame
-from hingecheck.outputs.hud import draw_banner, draw_hud
+from hingecheck.outputs.backcurve import BACK_FAULT, BackCurveAnnotator, shows_back_curve
+from hingecheck.outputs.banner import banner_place, draw_banner
+from hingecheck.outputs.hud import draw_hud
 from hingecheck.outputs.skeleton import (
     FAULT_PARTS,
     MIN_VISIBILITY,
@@ -46,6 +49,7 @@ __all__ = [
     "LEVEL_COLOURS",
     "AngleLabelAnnotator",
     "Annotator",
+    "BackCurveAnnotator",
     "BannerAnnotator",
     "BannerLevel",
     "HudAnnotator",
@@ -70,13 +74,15 @@ class Annotator(Protocol):
 
 @dataclass(frozen=True)
 class SkeletonAnnotator:
-    """The skeleton, with the body parts of ``state.active_faults`` in red."""
+    """The skeleton, with the body parts of ``state.active_faults`` in red (a
+    rounded back with its measured curve is left to :class:`BackCurveAnnotator`)."""
 
     min_visibility: float = MIN_VISIBILITY
 
     def annotate(self, frame: np.ndarray, state: OverlayState) -> np.ndarray:
         """Draw the skeleton of ``state.landmarks`` (see :func:`draw_skeleton`)."""
-        joints, bones = fault_highlights(state.active_faults or (), state.side)
+        faults = [f for f in state.active_faults or () if not (f == BACK_FAULT and shows_back_curve(state))]
+        joints, bones = fault_highlights(faults, state.side)
         return draw_skeleton(frame, state.landmarks, state.visibility, state.side,
                              highlight=joints, min_visibility=self.min_visibility,
                              highlight_bones=bones)
@@ -105,21 +111,22 @@ class HudAnnotator:
 
 @dataclass(frozen=True)
 class BannerAnnotator:
-    """The verdict banner along the bottom."""
+    """The verdict banner, along the bottom or the top, away from the lifter's legs."""
 
     def annotate(self, frame: np.ndarray, state: OverlayState) -> np.ndarray:
-        """Draw ``state.banner`` in ``state.banner_level``'s colour (see :func:`draw_banner`)."""
-        return draw_banner(frame, state.banner, state.banner_level)
+        """Draw ``state.banner`` in ``state.banner_level``'s colour where
+        :func:`~hingecheck.outputs.hud.banner_place` puts it (see :func:`draw_banner`)."""
+        return draw_banner(frame, state.banner, state.banner_level, banner_place(frame, state))
 
 
 #: The full overlay, bottom layer first.
 DEFAULT_ANNOTATORS: tuple[Annotator, ...] = (
-    SkeletonAnnotator(), AngleLabelAnnotator(), HudAnnotator(), BannerAnnotator())
+    SkeletonAnnotator(), BackCurveAnnotator(), AngleLabelAnnotator(), HudAnnotator(), BannerAnnotator())
 
 
 def draw_overlay(frame: np.ndarray, state: OverlayState,
                  annotators: Sequence[Annotator] = DEFAULT_ANNOTATORS) -> np.ndarray:
-    """Apply ``annotators`` in order (by default skeleton, angle labels, HUD, banner)."""
+    """Apply ``annotators`` in order (by default skeleton, back curve, angle labels, HUD, banner)."""
     check_frame(frame)
     for annotator in annotators:
         frame = annotator.annotate(frame, state)

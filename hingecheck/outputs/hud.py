@@ -1,9 +1,8 @@
-"""The text on the overlay: verdict banner, status strip, rep panel, fault panel.
+"""The text on the overlay besides the verdict banner: status strip, rep panel, fault panel.
 
-:func:`draw_banner` is the full-width band at the bottom in the
-:class:`~hingecheck.outputs.state.BannerLevel`'s colour; :func:`draw_hud`
-is the status strip along the top, the rep counter / phase / angles panel
-top-left and the active faults top-right. Text sits on semi-transparent
+:func:`draw_hud` is the status strip along the top (under the banner when
+:mod:`~hingecheck.outputs.banner` puts that at the top), the rep counter /
+phase / angles panel top-left and the active faults top-right. Text sits on semi-transparent
 dark panels blended on the panel's ROI only. Layouts (wrapping, font
 fitting) are cached per text and frame size, so a video's frames cost one
 layout each.
@@ -21,94 +20,24 @@ import numpy as np
 
 from hingecheck.core.faults import FAULTS
 from hingecheck.outputs import draw
+from hingecheck.outputs.banner import BannerPlace, banner_height, banner_place, is_blank
 from hingecheck.outputs.draw import px
-from hingecheck.outputs.state import BannerLevel, OverlayState
+from hingecheck.outputs.state import OverlayState
 
-__all__ = ["draw_banner", "draw_hud"]
+__all__ = ["draw_hud"]
 
-#: opacity of the level colour in the banner (the feet show through)
-BANNER_ALPHA = 0.8
 #: darkening of the status strip
 STATUS_ALPHA = 0.7
-#: banner colours brighter than this luma get dark text, the others white
-BANNER_LIGHT_LUMA = 140
-_DARK_INK = (20, 20, 20)
-#: the most banner lines before the font shrinks (portrait, landscape)
-BANNER_MAX_LINES = (4, 3)
-#: the smallest banner font, as a share of the full size
-BANNER_MIN_FONT = 0.55
-#: each step a banner font shrinks by
-BANNER_FONT_STEP = 0.85
 #: shrink factors tried for a fault list too wide for the room beside the rep panel
 FAULT_FONT_STEPS = (0.9, 0.8)
 #: a fault list is wrapped only when the room exceeds this (pixels at 720)
 FAULT_MIN_WRAP_WIDTH = 110
-
-
-def _is_blank(label: str | None) -> bool:
-    """True for None, an empty or an all-blank text."""
-    return not label or not str(label).strip()
-
-
 def _shown(label: object) -> str:
     """The text shown for a label: an enum's value (``"down"``, not
     ``"Phase.DOWN"``), any other value as a string, nothing for None."""
     if isinstance(label, Enum):
         label = label.value
     return str(label or "")
-
-
-# --- banner ---------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=64)
-def _banner_layout(label: str, w: int, h: int, k: float
-                   ) -> tuple[tuple[str, ...], float, int, int, int]:
-    """(lines, font scale, thickness, line height, band height) of a banner (cached)."""
-    margin = px(24 * k)
-    scale = 1.0 * k
-    thickness = px(2 * k)
-    max_lines = BANNER_MAX_LINES[0] if h > w else BANNER_MAX_LINES[1]
-    lines = draw.wrap(label, scale, thickness, w - 2 * margin)
-    while len(lines) > max_lines and scale > BANNER_MIN_FONT * k:
-        scale *= BANNER_FONT_STEP
-        lines = draw.wrap(label, scale, thickness, w - 2 * margin)
-    line_h, _, _ = draw.line_metrics(scale, thickness, 1.35)
-    pad = px(14 * k)
-    return tuple(lines), scale, thickness, line_h, len(lines) * line_h + 2 * pad
-
-
-def draw_banner(frame: np.ndarray, label: str | None,
-                level: BannerLevel | str = BannerLevel.INFO) -> np.ndarray:
-    """A full-width band at the bottom in the level's colour, text wrapped to fit.
-
-    Dark text on the light colours (good, warn, info), white text on bad.
-    Nothing is drawn for empty text; an unknown level draws as info.
-    """
-    draw.check_frame(frame)
-    if _is_blank(label):
-        return frame
-    label = str(label)
-    h, w = frame.shape[:2]
-    k = draw.frame_scale(frame)
-    colour = draw.LEVEL_COLOURS[BannerLevel.parse(level)]
-    lines, scale, thickness, line_h, band_h = _banner_layout(label, w, h, k)
-    band_h = min(band_h, h)
-    y0 = h - band_h
-    draw.fill(frame, 0, y0, w, h, colour, BANNER_ALPHA)
-    # a solid top edge makes the band read as one block
-    frame[y0:y0 + px(3 * k)] = colour
-    ink = _DARK_INK if draw.luma(colour) > BANNER_LIGHT_LUMA else draw.WHITE
-    margin = px(24 * k)
-    pad = px(14 * k)
-    _, height, base = draw.text_size("Ag", scale, thickness)
-    y = y0 + pad + (line_h - (height + base)) // 2 + height
-    for line in lines:
-        if y > h:
-            break
-        draw.text(frame, line, (margin, y), scale, ink, thickness)
-        y += line_h
-    return frame
 
 
 # --- status strip ---------------------------------------------------------------------
@@ -123,16 +52,16 @@ def _status_layout(label: str, w: int, k: float):
     return lines, scale, thickness, height, base, row
 
 
-def _status_strip(frame: np.ndarray, status: str | None, k: float) -> int:
-    """A full-width dark strip at the top with the status text; returns its height."""
-    if _is_blank(status):
+def _status_strip(frame: np.ndarray, status: str | None, k: float, top: int = 0) -> int:
+    """A full-width dark strip from ``top`` down with the status text; returns its height."""
+    if is_blank(status):
         return 0
     h, w = frame.shape[:2]
     lines, scale, thickness, height, base, row = _status_layout(str(status), w, k)
     pad = px(6 * k)
     strip_h = len(lines) * row + 2 * pad
-    draw.panel(frame, 0, 0, w, strip_h, STATUS_ALPHA)
-    y = pad
+    draw.panel(frame, 0, top, w, top + strip_h, STATUS_ALPHA)
+    y = top + pad
     for line in lines:
         width = draw.text_size(line, scale, thickness)[0]
         draw.text(frame, line, ((w - width) // 2, y + height + (row - height - base) // 2),
@@ -350,8 +279,8 @@ def _draw_fault_panel(frame: np.ndarray, faults: list[str], panel1: tuple[int, i
 def draw_hud(frame: np.ndarray, state: OverlayState) -> np.ndarray:
     """Rep counter (big) with the phase, the angle panel, active faults, status line.
 
-    The status line, if any, is a full-width strip along the top (set-up
-    advice; it keeps the bottom, where the feet and the banner are, clear).
+    The status line, if any, is a full-width strip along the top, under the
+    banner when that is at the top (see :func:`banner_place`).
     Below it, top-left: a dark panel with the rep count, the phase and the
     angles; top-right (under the first panel when the frame is too narrow):
     the active faults by title, in red.
@@ -360,7 +289,8 @@ def draw_hud(frame: np.ndarray, state: OverlayState) -> np.ndarray:
     k = draw.frame_scale(frame)
     m = px(16 * k)          # outer margin
     p = px(14 * k)          # panel padding
-    x0, y0 = m, m + _status_strip(frame, state.status, k)
+    top = banner_height(frame, state.banner) if banner_place(frame, state) is BannerPlace.TOP else 0
+    x0, y0 = m, top + m + _status_strip(frame, state.status, k, top)
     pw1, ph1 = _draw_rep_panel(frame, state, x0, y0, p, k)
     faults = list(dict.fromkeys(state.active_faults or []))
     if faults:

@@ -60,6 +60,8 @@ class OverlayState:
     banner, banner_level : the bottom band's text and :class:`BannerLevel`
         (a plain string such as ``"bad"`` works too; unknown ones draw as info).
     status : a small set-up / status line, e.g. ``"turn side-on to the camera"``.
+    back_curve : (K, 2) pixels of the back's edge as the mask measured it (see
+        :mod:`hingecheck.outputs.backcurve`), or ``None``; drawn for a rounded back.
     """
 
     landmarks: np.ndarray | None
@@ -72,3 +74,4 @@ class OverlayState:
     banner: str | None = None
     banner_level: BannerLevel | str = BannerLevel.INFO
     status: str | None = None
+    back_curve: np.ndarray | None = None

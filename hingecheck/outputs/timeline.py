@@ -15,7 +15,8 @@ from hingecheck.core.analysis import Analysis
 from hingecheck.core.faults import FAULTS
 from hingecheck.core.geometry import display_angles
 from hingecheck.core.judging import WHOLE_REP, RepVerdict
-from hingecheck.core.kinds import LivePhase
+from hingecheck.core.kinds import LivePhase, RepKind
+from hingecheck.core.reps import Rep
 from hingecheck.outputs.state import BannerLevel
 
 
@@ -54,9 +55,21 @@ def _angles(analysis: Analysis) -> list[dict[str, float]]:
             for h, k, t, nk in zip(sig.hip_flexion, sig.knee_flexion, sig.trunk_angle, sig.neck_angle)]
 
 
+#: a rep's faults stay highlighted this long after the rep ends (s), as the live overlay holds them
+FAULT_HOLD_S = 1.0
+
+
+def _shown_reps(analysis: Analysis) -> list[RepVerdict]:
+    """The verdicts the video shows, by end: every rep but a partial movement
+    before the first whole rep (walking in, picking the weight up)."""
+    events = sorted(analysis.reps, key=lambda v: v.rep.end)
+    first = next((v.rep.start for v in events if v.rep.complete), None)
+    return [v for v in events if v.rep.complete or first is None or v.rep.start > first]
+
+
 def _counts_and_banners(analysis: Analysis, n: int) -> list[tuple[int, str | None, BannerLevel]]:
     """Per frame: complete reps ended so far, and the banner of the last rep that ended."""
-    events = sorted(analysis.reps, key=lambda v: v.rep.end)
+    events = _shown_reps(analysis)
     out: list[tuple[int, str | None, BannerLevel]] = []
     count, banner, level, k = 0, None, BannerLevel.INFO, 0
     for i in range(n):
@@ -69,17 +82,44 @@ def _counts_and_banners(analysis: Analysis, n: int) -> list[tuple[int, str | Non
     return out
 
 
+def _rep_phases(r: Rep) -> list[tuple[int, LivePhase]]:
+    """(frame, phase) through one rep: down then up from standing; up then
+    down from the floor (a deadlift's lockout is its top)."""
+    if r.kind == RepKind.DOWN_UP_DOWN:
+        return [(i, LivePhase.UP if i < r.top else LivePhase.STANDING if i == r.top else LivePhase.DOWN)
+                for i in range(r.start, r.end + 1)]
+    return [(i, LivePhase.DOWN if i < r.bottom else LivePhase.BOTTOM if i == r.bottom else LivePhase.UP)
+            for i in range(r.start, r.end + 1)]
+
+
+def _rest_phases(analysis: Analysis, n: int) -> list[LivePhase]:
+    """Per frame, outside the reps: at the bottom (e.g. at the bar on the floor)
+    when the hips are bent past half the reps' depth, else standing."""
+    flex = np.asarray(analysis.signals.hip_flexion, float)
+    bottoms = [flex[v.rep.bottom] for v in analysis.reps if 0 <= v.rep.bottom < n]
+    if not np.isfinite(flex).any() or not bottoms or not np.isfinite(bottoms).any():
+        return [LivePhase.STANDING] * n
+    half = (np.nanpercentile(flex, 5) + np.nanmedian(bottoms)) / 2
+    return [LivePhase.BOTTOM if np.isfinite(x) and x > half else LivePhase.STANDING for x in flex[:n]]
+
+
 def _phases_and_faults(analysis: Analysis, n: int) -> tuple[list[str], list[list[str]]]:
-    """Per frame: the phase, and the faults seen so far in the rep it belongs to
-    (a fault shows from where it was seen to the end of its rep)."""
-    phases = [LivePhase.STANDING] * n
+    """Per frame: the phase, and the faults shown: a fault from where it was
+    seen in its rep (never before the rep starts) until :data:`FAULT_HOLD_S`
+    after the rep ends (never into the next rep)."""
+    phases = _rest_phases(analysis, n)
     active: list[list[str]] = [[] for _ in range(n)]
-    for v in analysis.reps:
+    hold = int(round(FAULT_HOLD_S * analysis.fps)) if analysis.timestamps.size > 1 else 0
+    shown = _shown_reps(analysis)
+    starts = sorted(v.rep.start for v in shown)
+    for v in shown:
         r = v.rep
-        for i in range(r.start, r.end + 1):
-            phases[i] = LivePhase.DOWN if i < r.bottom else LivePhase.BOTTOM if i == r.bottom else LivePhase.UP
+        for i, phase in _rep_phases(r):
+            if i < n:
+                phases[i] = phase
+        nxt = next((s for s in starts if s > r.end), n)
         for f in v.findings:
-            for i in range(f.frames[0], max(f.frames[1], r.end) + 1):
+            for i in range(max(f.frames[0], r.start), min(r.end + hold, nxt - 1, n - 1) + 1):
                 if f.fault not in active[i]:
                     active[i].append(f.fault)
     if not np.isfinite(analysis.signals.hip_flexion).any():
