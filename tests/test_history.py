@@ -219,6 +219,60 @@ def test_migration_step_runs_once_and_keeps_the_data(home, monkeypatch):
     (s,) = history.load_sessions(home)
     assert s["note"] is None and len(s["rep_list"]) == 4
     with sqlite3.connect(home) as c:
-        assert c.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert c.execute("PRAGMA user_version").fetchone()[0] == history.schema_version()
     history.append(home, record(None, datetime(2024, 10, 2)))  # not run again
     assert len(history.load_sessions(home)) == 2
+
+
+# ------------------------------------------------------------------ athletes
+
+OLD_DB = Path(__file__).resolve().parent / "data" / "history_v1.sqlite"
+
+
+def _dump(path: Path) -> list:
+    """Every row of the version 1 tables, in order."""
+    with sqlite3.connect(path) as c:
+        return [c.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall() for t in ("sessions", "reps", "rep_faults")]
+
+
+def test_checked_in_old_database_is_what_its_script_builds(tmp_path):
+    import make_history_v1
+    make_history_v1.build(tmp_path / "v1.sqlite")
+    assert _dump(tmp_path / "v1.sqlite") == _dump(OLD_DB)
+    with sqlite3.connect(OLD_DB) as c:
+        assert c.execute("PRAGMA user_version").fetchone()[0] == 1
+
+
+def test_old_database_migrates_keeping_every_session(home, capsys):
+    import make_history_v1
+    home.parent.mkdir(parents=True)
+    home.write_bytes(OLD_DB.read_bytes())
+    before = _dump(home)
+    sessions = history.load_sessions(home)
+    assert [s["source"] for s in sessions] == [x[2] for x in make_history_v1.SETS]
+    assert [[r["faults"] and r["faults"][0]["fault"] for r in s["rep_list"]] for s in sessions] == [
+        [fs[0] if fs else [] for fs in x[4]] for x in make_history_v1.SETS]
+    assert all(s["athlete"] is None for s in sessions)
+    with sqlite3.connect(home) as c:
+        assert c.execute("PRAGMA user_version").fetchone()[0] == history.schema_version() == 2
+        assert [r[:13] for r in c.execute("SELECT * FROM sessions ORDER BY id")] == before[0]
+    assert _dump(home)[1:] == before[1:]
+    # a new set with an athlete, beside the old ones
+    history.append(home, {**record("rounded_back", datetime(2024, 5, 22, 18, 0), "anna_rdl.mp4"), "athlete": "Anna"})
+    assert len(history.load_sessions(home)) == 5
+    (anna,) = history.load_sessions(home, athlete="anna")  # any case
+    assert anna["athlete"] == "Anna" and anna["source"] == "anna_rdl.mp4"
+    rc, out, _ = run_history(capsys, "--athlete", "Anna")
+    assert rc == 0 and "1 session)" in out and "Anna" in out and "anna_rdl.mp4" in out
+    rc, out, _ = run_history(capsys)
+    assert "5 sessions" in out and "mon_rdl.mp4" in out
+    assert "== athlete --, rdl ==" in out and "== athlete Anna, hip hinge ==" in out
+
+
+def test_athlete_names_are_checked(home, capsys):
+    assert history.check_athlete("  Anna   Lee ") == "Anna Lee"
+    for bad in ("", "   ", "x" * 61, "a\tb\x00"):
+        with pytest.raises(HingecheckError, match="--athlete"):
+            history.check_athlete(bad)
+    rc, _, err = run_history(capsys, "--athlete", "")
+    assert rc == 2 and err.count("\n") == 1 and "--athlete" in err

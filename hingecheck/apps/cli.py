@@ -97,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     h = sub.add_parser("history", help="your sets over the weeks: sessions, fault trend, plot")
     h.add_argument("--exercise", choices=EXERCISES, help="only this exercise")
+    h.add_argument("--athlete", metavar="NAME", help="only this athlete's sets")
     h.add_argument("--since", metavar="YYYY-MM-DD", help="only sets on or after this date")
     h.add_argument("--plot", metavar="OUT.png|OUT.html", help="plot clean reps and fault rates over time")
     h.add_argument("--json", action="store_true", help="print the history as JSON")
@@ -333,7 +334,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     import json
     from datetime import date
 
-    from hingecheck.outputs.history import forget, history_path, load_sessions
+    from hingecheck.outputs.history import check_athlete, forget, history_path, load_sessions
     from hingecheck.outputs.historyview import history_doc, history_text, write_plot
 
     path = history_path()
@@ -347,7 +348,7 @@ def cmd_history(args: argparse.Namespace) -> int:
             date.fromisoformat(args.since)
         except ValueError:
             raise HingecheckError(f"--since {args.since}: give a date as YYYY-MM-DD") from None
-    sessions = load_sessions(path, args.exercise, args.since)
+    sessions = load_sessions(path, args.exercise, args.since, check_athlete(args.athlete))
     if args.plot:
         write_plot(Path(args.plot), path, sessions)
     if args.json:

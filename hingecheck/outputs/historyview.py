@@ -93,16 +93,34 @@ def _pct(v: float | None) -> str:
     return "--" if v is None else f"{100 * v:.0f}%"
 
 
+def video_name(s: dict) -> str:
+    """The set's video file name (a camera index or stream as given)."""
+    return Path(str(s["source"])).name or str(s["source"])
+
+
+def athlete_name(s: dict) -> str:
+    return s.get("athlete") or "--"
+
+
 def sessions_table(sessions: list[dict]) -> str:
-    head = f"{'id':>4}  {'date':<16}  {'exercise':<20} {'reps':>4} {'clean':>6}  most common fault"
+    head = (f"{'id':>4}  {'date':<16}  {'athlete':<12} {'exercise':<20} {'reps':>4} {'clean':>6}  "
+            f"{'most common fault':<28} video")
     lines = [head, "-" * len(head)]
     for s in sessions:
         mc = most_common(s)
-        fault = f"{FAULTS[mc[0]].title} ({mc[1]} reps)" if mc and mc[0] in FAULTS else "--"
+        fault = f"{FAULTS[mc[0]].title} ({mc[1]} rep{'s' * (mc[1] != 1)})" if mc and mc[0] in FAULTS else "--"
         when = s["created"][:16].replace("T", " ")
-        lines.append(f"{s['id']:>4}  {when:<16}  {s['exercise']:<20} {s['reps']:>4} "
-                     f"{_pct(clean_share(s)):>6}  {fault}")
+        lines.append(f"{s['id']:>4}  {when:<16}  {athlete_name(s)[:12]:<12} {s['exercise']:<20} {s['reps']:>4} "
+                     f"{_pct(clean_share(s)):>6}  {fault:<28} {video_name(s)}")
     return "\n".join(lines)
+
+
+def groups(sessions: list[dict]) -> dict[tuple[str, str], list[dict]]:
+    """The sessions per (athlete, exercise), in order of first appearance (athlete '--': not named)."""
+    out: dict[tuple[str, str], list[dict]] = {}
+    for s in sessions:
+        out.setdefault((athlete_name(s), s["exercise"]), []).append(s)
+    return out
 
 
 def trend_table(weeks: list[dict]) -> str:
@@ -130,12 +148,14 @@ def guidance_table(weeks: list[dict]) -> str:
 def history_text(path: Path, sessions: list[dict]) -> str:
     if not sessions:
         return f"no sessions in {path}" if path.exists() else f"no history yet ({path} does not exist)"
-    weeks = weekly(sessions)
     n = len(sessions)
     parts = [f"history: {path} ({n} session{'s' * (n != 1)})", sessions_table(sessions)]
-    if faults_seen(sessions):
-        parts += ["", "fault trend (share of judged reps flagged, per ISO week)", trend_table(weeks)]
-    parts += ["", guidance_table(weeks)]
+    for (athlete, exercise), group in groups(sessions).items():
+        weeks = weekly(group)
+        parts += ["", f"== athlete {athlete}, {exercise.replace('_', ' ')} =="]
+        if faults_seen(group):
+            parts += ["fault trend (share of judged reps flagged, per ISO week)", trend_table(weeks)]
+        parts += [guidance_table(weeks)]
     return "\n".join(parts)
 
 
