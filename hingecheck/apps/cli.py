@@ -10,6 +10,7 @@ from pathlib import Path
 
 from hingecheck import __version__
 from hingecheck.apps.rateargs import add_analysis_args, add_rate_arg, analysis_options
+from hingecheck.apps.review_cmd import add_review_parser, cmd_review
 from hingecheck.core.config import EXERCISES
 from hingecheck.core.errors import HingecheckError
 from hingecheck.outputs.setoutputs import SetOutputs, add_set_output_args
@@ -63,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--quiet", action="store_true", help="no progress bar")
 
     _add_score_parser(sub)
+    add_review_parser(sub, _add_model_args, add_analysis_args)
 
     t = sub.add_parser("tune", help="fit the thresholds to labelled clips by leave-one-source-out "
                                     "cross-validation; write them as a --config profile")
@@ -366,7 +368,7 @@ def cmd_tune(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"analyze": cmd_analyze, "history": cmd_history, "live": cmd_live, "score": cmd_score,
-            "tune": cmd_tune}
+            "tune": cmd_tune, "review": cmd_review}
 
 
 def main(argv: list[str] | None = None) -> int:
