@@ -4,6 +4,7 @@ killed mid-transaction, corrupt and newer databases (synthetic sets, no model)."
 from __future__ import annotations
 
 import json
+import re
 import os
 import signal
 import sqlite3
@@ -78,7 +79,7 @@ def test_three_sets_give_three_sessions_and_a_trend(home, capsys, tmp_path):
     for name in ("trend.png", "trend.html"):
         assert run_history(capsys, "--plot", str(tmp_path / name))[0] == 0
     assert (tmp_path / "trend.png").read_bytes()[:4] == b"\x89PNG"
-    assert "data:image/png;base64," in (tmp_path / "trend.html").read_text()
+    assert "<svg" in (tmp_path / "trend.html").read_text()
     rc, out, _ = run_history(capsys, "--since", "2024-05-10", "--json")
     assert [s["id"] for s in json.loads(out)["sessions"]] == [3]
     assert json.loads(run_history(capsys, "--exercise", "good_morning", "--json")[1])["sessions"] == []
@@ -276,3 +277,33 @@ def test_athlete_names_are_checked(home, capsys):
             history.check_athlete(bad)
     rc, _, err = run_history(capsys, "--athlete", "")
     assert rc == 2 and err.count("\n") == 1 and "--athlete" in err
+
+
+def test_history_page_has_a_chart_per_athlete_and_exercise_linked_to_reports(home, capsys, tmp_path):
+    from urllib.parse import unquote, urlparse
+
+    plan = [("Anna", "rounded_back", 6), ("Anna", None, 8), ("Anna", None, 14), ("Ben", "squatting", 7),
+            (None, None, 9)]
+    for k, (who, fault, day) in enumerate(plan):
+        report = tmp_path / "reports" / f"set{k}.hingecheck.html"
+        report.parent.mkdir(exist_ok=True)
+        report.write_text("<html>a set</html>")
+        rec = history.session_record(synthetic_set(fault), source=f"/clips/set{k}.mp4", model="lite", kind="analyze",
+                                     reports={"html": report}, when=datetime(2024, 5, day, 18, 0), athlete=who)
+        history.append(home, rec)
+    page = tmp_path / "history.html"
+    assert run_history(capsys, "--plot", str(page))[0] == 0
+    text = page.read_text()
+    charts = re.findall(r"<section class='chart' data-athlete='([^']*)' data-exercise='([^']*)'>(.*?)</section>",
+                        text, re.S)
+    assert [(a, e) for a, e, _ in charts] == [("Anna", "hip_hinge"), ("Ben", "hip_hinge"), ("--", "hip_hinge")]
+    anna = charts[0][2]
+    assert anna.count("<circle class='set'") == 3 and anna.count("<rect class='sets'") == 2  # sets in 2 weeks
+    assert "Rounded back" in anna and "Squatting" not in anna
+    links = re.findall(r"<a href='([^']+)'><circle", text)
+    assert len(links) == len(plan)
+    assert sorted(Path(unquote(urlparse(u).path)).name for u in links) == sorted(
+        f"set{k}.hingecheck.html" for k in range(len(plan)))
+    assert all(Path(unquote(urlparse(u).path)).is_file() for u in links)
+    rc, out, _ = run_history(capsys, "--athlete", "ben", "--plot", str(page))
+    assert rc == 0 and page.read_text().count("<section class='chart'") == 1

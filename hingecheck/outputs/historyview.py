@@ -8,8 +8,6 @@ days per week against the two-to-three-a-week guidance, and the plot
 
 from __future__ import annotations
 
-import base64
-import html
 import io
 from collections import Counter
 from datetime import date, datetime, timedelta
@@ -203,21 +201,17 @@ def plot_png(sessions: list[dict]) -> bytes:
 
 
 def write_plot(out: Path, path: Path, sessions: list[dict]) -> None:
-    """``out``: the plot as a PNG, or (``.html``) a page with the plot and the tables."""
+    """``out``: the plot as a PNG, or (``.html``) a page with a chart per athlete and exercise
+    (:mod:`hingecheck.outputs.historypage`)."""
     suffix = out.suffix.lower()
     if suffix not in (".png", ".html", ".htm"):
         raise HingecheckError(f"--plot {out}: give a .png or .html file name")
     if not sessions:
         raise HingecheckError(f"nothing to plot: no sessions in {path} for this selection")
-    png = plot_png(sessions)
     if suffix == ".png":
+        png = plot_png(sessions)
         with atomic_path(out) as tmp:
             tmp.write_bytes(png)
         return
-    page = ("<!doctype html><html lang='en'><head><meta charset='utf-8'><title>hingecheck history</title>"
-            "<style>body{font-family:system-ui,sans-serif;margin:1.5em;max-width:1000px}"
-            "pre{background:#f6f6f6;padding:.6em;overflow-x:auto}img{max-width:100%}</style></head><body>"
-            f"<h1>hingecheck history</h1><img alt='progress over time' "
-            f"src='data:image/png;base64,{base64.b64encode(png).decode()}'>"
-            f"<pre>{html.escape(history_text(path, sessions))}</pre></body></html>\n")
-    write_text_atomic(out, page)
+    from hingecheck.outputs.historypage import history_page
+    write_text_atomic(out, history_page(path, sessions))
