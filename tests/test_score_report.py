@@ -1,0 +1,66 @@
+"""The ``score`` report page: misses first, a summary table, a row per clip, faults in words."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from hingecheck.outputs.scorereport import build_report
+from hingecheck.scoring.labels import ClipJob
+from hingecheck.scoring.metrics import Label, compute_metrics, parse_fault_list
+from hingecheck.scoring.results import prediction
+
+
+def _job(clip, faults, optional="", view="side", reps=4):
+    f, any_ = parse_fault_list(faults)
+    opt, _ = parse_fault_list(optional, allow_special=False)
+    return ClipJob(clip, Path(clip), "rdl", Label(clip, "rdl", view, reps, f, any_, opt))
+
+
+def _rec(faults, reps=4, error=None):
+    if error:
+        return {"error": error}
+    rep = {"index": 1, "complete": True, "judged": True, "t_start": 0.0, "t_end": 2.0, "faults": list(faults),
+           "cant_judge": {}}
+    return {"result": {"clip_faults": list(faults), "rep_count": reps, "reps_found": 1, "judged_reps": 1,
+                       "cant_judge": False, "view": "side", "reps": [rep]}}
+
+
+def build(cases):
+    jobs = [_job(*c[0]) for c in cases]
+    records = {i: _rec(*c[1]) for i, c in enumerate(cases)}
+    preds = {j.clip: prediction(j, records[i]) for i, j in enumerate(jobs)}
+    metrics = compute_metrics(preds, [j.label for j in jobs])
+    return build_report(jobs, records, metrics, "labels.csv", "lite", lambda i: None)
+
+
+def test_misses_are_listed_first_in_red_with_faults_in_words():
+    page = build([
+        (("good.mp4", "none"), ((),)),                                   # agrees
+        (("round.mp4", "rounded_back"), (("rounded_back",),)),          # agrees
+        (("missed.mp4", "squatting"), ((),)),                            # missed
+        (("extra.mp4", "none"), (("dropped_head",),)),                   # flagged, not labelled
+        (("optional.mp4", "rounded_back", "dropped_head"), (("rounded_back", "dropped_head"),)),  # agrees
+        (("broken.mp4", "none", "", "oblique"), ((), 4, "clip file not found: broken.mp4")),  # failed
+        (("reps.mp4", "none", "", "side", 4), ((), 1)),                  # rep count off: not a fault miss
+    ])
+    misses = page.index("id='misses'")
+    assert misses < page.index("<h2>Summary</h2>") < page.index("<h2>Clips</h2>")
+    section = page[misses:page.index("</section>", misses)]
+    assert "3 misses" in section
+    assert re.findall(r"<li><a href='#row-(\d+)'>([^<]+)</a>", section) == [
+        ("2", "missed.mp4"), ("3", "extra.mp4"), ("5", "broken.mp4")]
+    assert "missed Squatting the hinge" in section and "flagged Dropped head (not in the label)" in section
+    rows = dict(re.findall(r"<tr id='row-(\d+)'( class='miss')?>", page))
+    assert rows == {"0": "", "1": "", "2": " class='miss'", "3": " class='miss'", "4": "", "5": " class='miss'",
+                    "6": ""}
+    # the summary: per fault in words, per view
+    summary = page[page.index("<h2>Summary</h2>"):page.index("<h2>Clips</h2>")]
+    assert "<td>Rounded back</td>" in summary and "rounded_back" not in summary
+    assert "<h3>Per view</h3>" in summary and "<td>oblique</td>" in summary
+    assert "1 whole rep, 1 movement" in page and "4 whole reps, 1 movement" in page
+
+
+def test_no_misses_says_so():
+    page = build([(("good.mp4", "none"), ((),))])
+    assert "No misses" in page and "class='miss'" not in page
