@@ -307,3 +307,19 @@ def test_history_page_has_a_chart_per_athlete_and_exercise_linked_to_reports(hom
     assert all(Path(unquote(urlparse(u).path)).is_file() for u in links)
     rc, out, _ = run_history(capsys, "--athlete", "ben", "--plot", str(page))
     assert rc == 0 and page.read_text().count("<section class='chart'") == 1
+
+
+def test_analyze_and_live_keep_the_athlete_in_the_history(home):
+    import argparse
+
+    from hingecheck.outputs.setoutputs import SetOutputs, add_set_output_args
+    parser = argparse.ArgumentParser()
+    add_set_output_args(parser)
+    args = parser.parse_args(["--no-html", "--athlete", " Anna "])
+    outs = SetOutputs.plan(args, Path("set.hingecheck.json"))
+    lines = outs.save(synthetic_set(None), source="set.mp4", model="lite", kind="live", reports={})
+    assert any("history: session 1" in line for line in lines)
+    (s,) = history.load_sessions(home, athlete="Anna")
+    assert s["athlete"] == "Anna" and s["kind"] == "live"
+    with pytest.raises(HingecheckError, match="--athlete"):
+        SetOutputs.plan(parser.parse_args(["--athlete", "\t"]), Path("x.hingecheck.json"))

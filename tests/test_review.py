@@ -48,6 +48,13 @@ def test_jobs_from_manifests_names_and_default(tmp_path):
     assert [jobs[c].athlete for c in sorted(jobs)] == ["Anna", "Anna", "Ben"]
 
 
+def test_score_folder_skips_annotated_videos(tmp_path):
+    from hingecheck.scoring.labels import find_videos
+    for name in ("a.mp4", "a.annotated.mp4", "b.MOV"):
+        _touch(tmp_path / name)
+    assert [j.clip for j in find_videos(tmp_path)] == ["a.mp4", "b.MOV"]
+
+
 def test_bad_manifest_and_empty_folder_are_one_line_errors(tmp_path, capsys):
     _touch(tmp_path / "a.mp4")
     (tmp_path / "hingecheck.toml").write_text('exercise = "squat"\n')
@@ -93,9 +100,8 @@ def _place(folder: Path, clip: tuple) -> None:
     shutil.copyfile(SAMPLES / f"{clip[1]}.mp4", dest)
 
 
-def _review(folder: Path, model_dir: Path, capsys) -> tuple[int, str]:
-    rc = main(["review", str(folder), "--athlete", "Anna", "--model", str(model_dir / MODEL), "--workers", "2",
-               "--no-video"])
+def _review(folder: Path, model_dir: Path, capsys, *extra: str) -> tuple[int, str]:
+    rc = main(["review", str(folder), *extra, "--model", str(model_dir / MODEL), "--workers", "2", "--no-video"])
     return rc, capsys.readouterr().out
 
 
@@ -110,7 +116,7 @@ def _rows(dom: str) -> dict[str, dict]:
 
 @pytest.mark.model
 def test_review_a_folder_twice_and_read_its_index(tmp_path, monkeypatch, capsys):
-    from browser import _run, require_chromium
+    from browser import _run, require_chromium, screenshot
     model_dir = require_model_dir(MODEL)
     require_chromium()
     monkeypatch.setenv("HINGECHECK_HOME", str(tmp_path / "home"))
@@ -120,14 +126,14 @@ def test_review_a_folder_twice_and_read_its_index(tmp_path, monkeypatch, capsys)
     (folder / "ben" / "hingecheck.toml").write_text('athlete = "Ben"\n')
     shutil.copyfile(SAMPLES / "good_hinge.mp4", folder / "anna" / "anna_hinge_1.annotated.mp4")  # an own output
 
-    rc, out = _review(folder, model_dir, capsys)
+    rc, out = _review(folder, model_dir, capsys, "--athlete", "Anna")
     assert rc == 0, out
     assert "3 clips (0 from cache, 0 failed)" in out
     index = folder / "hingecheck-review" / "index.html"
     shutil.copyfile(SAMPLES / "good_hinge.mp4", index.parent / "clips" / "stray.mp4")  # inside OUT: never a clip
 
     _place(folder, NEW_CLIP)
-    rc, out = _review(folder, model_dir, capsys)
+    rc, out = _review(folder, model_dir, capsys)  # --athlete Anna is remembered
     assert rc == 0, out
     assert "4 clips (3 from cache, 0 failed)" in out
     doc = json.loads((index.parent / "review.json").read_text())
@@ -160,3 +166,4 @@ def test_review_a_folder_twice_and_read_its_index(tmp_path, monkeypatch, capsys)
     assert 'data-images-ok="4"' in body  # each row's worst-rep still decodes
     assert 'data-ben="2"' in body  # the athlete filter
     assert f'data-order="{"|".join(sorted(rows, reverse=True))}"' in body  # sorted by clip, descending
+    screenshot(index, tmp_path / "review-index.png", (1300, 800))  # stays in tmp_path, to look at

@@ -22,7 +22,7 @@ def add_review_parser(sub, add_model_args, add_analysis_args) -> None:
                    help="exercise of a clip that neither a hingecheck.toml manifest nor its file name "
                         "(*rdl*, *swing*, *good_morning*...) names (default: hip_hinge)")
     r.add_argument("--athlete", metavar="NAME",
-                   help="athlete of the clips that their manifest entry does not name")
+                   help="athlete of the clips no hingecheck.toml manifest names (remembered in OUT for reruns)")
     r.add_argument("--no-video", action="store_true", help="no annotated videos (faster)")
     r.add_argument("--no-history", action="store_true", help="do not add the reviewed sets to the history")
     r.add_argument("--workers", type=int, default=None, metavar="N",
@@ -45,7 +45,17 @@ def _run(plan, args) -> tuple[dict, int | None]:
     return run_plan(plan, lambda: CrashIsolatingExecutor(args.workers), progress=not args.quiet, desc="reviewing")
 
 
-def write_index(jobs, records: dict[int, dict], out: Path, folder: Path, default_exercise: str) -> list:
+def remembered_athlete(out: Path) -> str | None:
+    """The ``--athlete`` of the last review into ``out``, if any."""
+    import json
+    try:
+        return json.loads((out / "review.json").read_text(encoding="utf-8")).get("athlete")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def write_index(jobs, records: dict[int, dict], out: Path, folder: Path, default_exercise: str,
+                athlete: str | None = None) -> list:
     """index.html and review.json in ``out``, one row per clip that settled (worst verdicts first)."""
     from hingecheck.io.atomic import write_text_atomic
     from hingecheck.outputs.reviewed import STATES, ReviewedClip
@@ -54,9 +64,10 @@ def write_index(jobs, records: dict[int, dict], out: Path, folder: Path, default
 
     clips = [ReviewedClip.build(jobs[i], rec, out) for i, rec in sorted(records.items())]
     clips.sort(key=lambda c: (STATES.index(c.state), c.athlete or "~", c.clip))
-    write_text_atomic(out / "index.html", build_index(clips, folder=folder.resolve().name, default_exercise=default_exercise))
+    page = build_index(clips, folder=folder.resolve().name, default_exercise=default_exercise)
+    write_text_atomic(out / "index.html", page)
     write_text_atomic(out / "review.json", dump_json({"folder": str(folder.resolve()),
-                                                      "default_exercise": default_exercise,
+                                                      "default_exercise": default_exercise, "athlete": athlete,
                                                       "clips": [c.as_dict() for c in clips]}))
     return clips
 
@@ -71,7 +82,8 @@ def cmd_review(args: argparse.Namespace) -> int:
         raise HingecheckError(f"--workers must be at least 1, got {args.workers}")
     folder = Path(args.folder)
     out = Path(args.out) if args.out else folder / OUT_NAME
-    jobs = review_jobs(folder, default_exercise=args.exercise, athlete=args.athlete, skip=out)
+    athlete = args.athlete if args.athlete is not None else remembered_athlete(out)
+    jobs = review_jobs(folder, default_exercise=args.exercise, athlete=athlete, skip=out)
     if not args.no_history:
         from hingecheck.outputs.history import check, history_path
         check(history_path())
@@ -80,7 +92,7 @@ def cmd_review(args: argparse.Namespace) -> int:
                        video_height=args.video_height)
     records, stopped = _run(plan, args)
     saved = [] if args.no_history else add_to_history(jobs, records)
-    clips = write_index(jobs, records, out, folder, args.exercise)
+    clips = write_index(jobs, records, out, folder, args.exercise, athlete)
     if not args.quiet:
         for c in clips:
             print(f"{c.clip}: {c.athlete or '--'}, {c.exercise} (from {c.exercise_from}), {c.state}: "
@@ -88,7 +100,7 @@ def cmd_review(args: argparse.Namespace) -> int:
         for line in saved:
             print(line)
     failed = sum(1 for c in clips if c.error)
-    print(f"{len(clips)} clips ({sum(c.cached for c in clips)} from cache, {failed} failed); "
+    print(f"{len(clips)} clip{'s' * (len(clips) != 1)} ({sum(c.cached for c in clips)} from cache, {failed} failed); "
           f"index: {out / 'index.html'}")
     if stopped is not None:
         import signal

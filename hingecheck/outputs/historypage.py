@@ -99,7 +99,8 @@ def chart_svg(sessions: list[dict]) -> str:
         pts = [(x(i + 0.5), y_share(w["fault_rates"][f])) for i, w in enumerate(weeks)
                if w["fault_rates"].get(f) is not None]
         out.append(f"<polyline fill='none' stroke='{PALETTE[k % len(PALETTE)]}' stroke-width='2' points='"
-                   + " ".join(f"{a:.1f},{b:.1f}" for a, b in pts) + f"'><title>{_e(FAULTS[f].title)}</title></polyline>")
+                   + " ".join(f"{a:.1f},{b:.1f}" for a, b in pts)
+                   + f"'><title>{_e(FAULTS[f].title)}</title></polyline>")
     for s in sessions:
         share = clean_share(s)
         if share is None:
@@ -141,7 +142,8 @@ def history_page(path: Path, sessions: list[dict]) -> str:
     for (athlete, exercise), group in groups(sessions).items():
         charts.append(f"<section class='chart' data-athlete='{_e(athlete)}' data-exercise='{_e(exercise)}'>"
                       f"<h2>{_e(athlete)} · {_e(exercise.replace('_', ' '))} "
-                      f"<small class='meta'>{len(group)} set(s)</small></h2>{_legend(group)}{chart_svg(group)}</section>")
+                      f"<small class='meta'>{len(group)} set(s)</small></h2>"
+                      f"{_legend(group)}{chart_svg(group)}</section>")
     return ("<!doctype html><html lang='en'><head><meta charset='utf-8'><title>hingecheck history</title>"
             f"<style>{CSS}</style></head><body><h1>Training history</h1>"
             f"<div class='meta'>{_e(path)} · {len(sessions)} sessions · guidance: "

@@ -161,7 +161,8 @@ def clip_row(i: int, job, rec: dict, png: bytes | None) -> str:
     out_cell = "" if o is None else f"<td class='{'miss' if o['miss'] else 'ok'}'>{_e(outcome_text(o))}</td>"
     return (f"<tr id='row-{i}'{cls}><td>{_thumb(png, job.clip)}</td>"
             f"<td><a href='#clip{i}'>{_e(job.clip)}</a>{' (cached)' if rec.get('cached') else ''}</td>"
-            f"<td>{_e(job.exercise.replace('_', ' '))}</td><td>{_e(r.get('view', '') or (lab.view if lab else ''))}</td>"
+            f"<td>{_e(job.exercise.replace('_', ' '))}</td>"
+            f"<td>{_e(r.get('view', '') or (lab.view if lab else ''))}</td>"
             + ("" if lab is None else f"<td>{_e(label_text(lab))}</td>")
             + f"<td>{_e(verdict_text(rec))}</td><td class='n{' warn' if rep_off else ''}'>{_e(reps)}</td>"
             + out_cell + "</tr>")
@@ -195,7 +196,8 @@ def build_report(jobs, records: dict[int, dict], metrics: dict | None, source: s
     rows = "".join(clip_row(i, job, records[i], plot_for(i)) for i, job in enumerate(jobs))
     parts = ["<!doctype html><html lang='en'><head><meta charset='utf-8'><title>hingecheck scores</title>",
              f"<style>{CSS}</style></head><body><h1>hingecheck scores</h1>",
-             f"<div class='meta'>source: {_e(source or '')} · model: {_e(model)} · hingecheck {_e(__version__)}</div>"]
+             f"<div class='meta'>source: {_e(source or '')} · model: {_e(model)} · "
+             f"hingecheck {_e(__version__)}</div>"]
     if metrics is not None:
         parts += [misses_section(jobs, records), "<h2>Summary</h2>", fault_table(metrics),
                   group_table("source", metrics.get("by_source", {})), group_table("view", metrics.get("by_view", {}))]

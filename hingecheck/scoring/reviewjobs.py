@@ -30,7 +30,7 @@ from pathlib import Path
 from hingecheck.core.config import EXERCISES
 from hingecheck.core.errors import HingecheckError
 from hingecheck.outputs.history import check_athlete
-from hingecheck.scoring.labels import VIDEO_EXTS, ClipJob
+from hingecheck.scoring.labels import VIDEO_EXTS, ClipJob, is_own_output
 
 MANIFEST = "hingecheck.toml"
 
@@ -57,11 +57,6 @@ def exercise_from_name(name: str) -> str | None:
     """The exercise a file name says (:data:`NAME_PATTERNS`), or None."""
     plain = re.sub(r"[^a-z0-9]+", "_", name.lower())
     return next((ex for pattern, ex in NAME_PATTERNS if re.search(pattern, plain)), None)
-
-
-def is_own_output(path: Path) -> bool:
-    """A file a hingecheck run wrote (an annotated video), not a clip."""
-    return ".annotated." in path.name
 
 
 def list_videos(folder: Path, skip: Path | None = None) -> list[Path]:
