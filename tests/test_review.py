@@ -68,6 +68,9 @@ def test_bad_manifest_and_empty_folder_are_one_line_errors(tmp_path, capsys):
     empty.mkdir()
     assert main(["review", str(empty)]) == 2
     assert "no video files" in capsys.readouterr().err
+    assert main(["review", str(tmp_path / "a.mp4")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "not a folder" in err
 
 
 # ------------------------------------------------------------------- end to end
@@ -167,3 +170,22 @@ def test_review_a_folder_twice_and_read_its_index(tmp_path, monkeypatch, capsys)
     assert 'data-ben="2"' in body  # the athlete filter
     assert f'data-order="{"|".join(sorted(rows, reverse=True))}"' in body  # sorted by clip, descending
     screenshot(index, tmp_path / "review-index.png", (1300, 800))  # stays in tmp_path, to look at
+
+
+def test_verdict_states_from_the_result_data():
+    from hingecheck.outputs.reviewed import fault_shares, verdict_state
+
+    def rep(faults=(), judged=True, cant=None, complete=True):
+        return {"complete": complete, "judged": judged, "faults": list(faults), "cant_judge": cant or {}}
+    clean = {"judged_reps": 2, "clip_faults": [], "reps": [rep(), rep()]}
+    assert verdict_state(clean) == "clean"
+    assert verdict_state({**clean, "reps": [rep(), rep(cant={"dropped_head": "head not seen"})]}) == "partly checked"
+    assert verdict_state({**clean, "reps": [rep(), rep(judged=False, cant={"*": "too dark"})]}) == "partly checked"
+    assert verdict_state({**clean, "clip_faults": ["squatting"],
+                          "reps": [rep(["squatting"]), rep(["squatting"])]}) == "faults"
+    assert verdict_state({"judged_reps": 0, "clip_faults": [], "reps": [rep(judged=False)]}) == "not checked"
+    assert verdict_state(None) == "not checked"
+    shares = fault_shares({"clip_faults": ["squatting"], "reps": [
+        rep(["squatting", "dropped_head"]), rep(["squatting"]), rep(), rep(["rounded_back"], complete=False)]})
+    assert [(s["name"], s["reps"], s["of"], s["recurring"]) for s in shares] == [
+        ("Squatting the hinge", 2, 3, True), ("Dropped head", 1, 3, False)]

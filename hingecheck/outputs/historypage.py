@@ -26,9 +26,9 @@ from hingecheck.outputs.historyview import (
     video_name,
     weekly,
 )
+from hingecheck.outputs.plots import FAULT_COLORS
 
 W, H, LEFT, RIGHT, TOP, BOTTOM = 760, 260, 48, 48, 14, 40
-PALETTE = ("#d7191c", "#2b83ba", "#fdae61", "#7b3294", "#008837", "#e66101", "#5e3c99", "#666666")
 
 CSS = """
 body{font-family:system-ui,sans-serif;margin:1.2em;max-width:1100px;color:#222}
@@ -95,10 +95,10 @@ def chart_svg(sessions: list[dict]) -> str:
             out.append(f"<rect class='sets' x='{x(i + 0.3):.1f}' y='{y_sets(w['sets']):.1f}' width='{0.4 * step:.1f}'"
                        f" height='{y_sets(0) - y_sets(w['sets']):.1f}' fill='#bbb'><title>{_e(w['week'])}: "
                        f"{w['sets']} set(s) on {w['training_days']} day(s), {_e(w['guidance'])}</title></rect>")
-    for k, f in enumerate(faults_seen(sessions)):
+    for f in faults_seen(sessions):
         pts = [(x(i + 0.5), y_share(w["fault_rates"][f])) for i, w in enumerate(weeks)
                if w["fault_rates"].get(f) is not None]
-        out.append(f"<polyline fill='none' stroke='{PALETTE[k % len(PALETTE)]}' stroke-width='2' points='"
+        out.append(f"<polyline fill='none' stroke='{FAULT_COLORS.get(f, '#666')}' stroke-width='2' points='"
                    + " ".join(f"{a:.1f},{b:.1f}" for a, b in pts)
                    + f"'><title>{_e(FAULTS[f].title)}</title></polyline>")
     for s in sessions:
@@ -115,8 +115,8 @@ def chart_svg(sessions: list[dict]) -> str:
 
 
 def _legend(sessions: list[dict]) -> str:
-    items = [f"<span><i style='background:{PALETTE[k % len(PALETTE)]}'></i>{_e(FAULTS[f].title)}</span>"
-             for k, f in enumerate(faults_seen(sessions))]
+    items = [f"<span><i style='background:{FAULT_COLORS.get(f, '#666')}'></i>{_e(FAULTS[f].title)}</span>"
+             for f in faults_seen(sessions)]
     items.append("<span><i style='background:#222;border-radius:6px'></i>a set (click: its report)</span>")
     items.append("<span><i style='background:#e3f2e1'></i>2-3 sets a week</span>")
     return f"<div class='legend'>{''.join(items)}</div>"

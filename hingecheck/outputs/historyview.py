@@ -170,15 +170,28 @@ def history_doc(path: Path, sessions: list[dict]) -> dict:
 
 
 def plot_png(sessions: list[dict]) -> bytes:
-    """Clean-rep share and each fault's rate (% of judged reps), one point per session."""
+    """Per athlete and exercise, one panel: clean-rep share and each fault's rate
+    (% of judged reps), one point per session."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
+    parts = groups(sessions)
+    fig = Figure(figsize=(9, 0.4 + 3.2 * len(parts)), dpi=100)
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(len(parts), 1, sharex=True, squeeze=False)[:, 0]  # one time axis for all
+    for ax, ((athlete, exercise), group) in zip(axes, parts.items()):
+        _plot_group(ax, group)
+        ax.set_title(f"{athlete} · {exercise.replace('_', ' ')}", fontsize=10, loc="left")
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()
+
+
+def _plot_group(ax, sessions: list[dict]) -> None:
     from hingecheck.outputs.plots import FAULT_COLORS
 
-    fig = Figure(figsize=(9, 3.6), dpi=100)
-    FigureCanvasAgg(fig)
-    ax = fig.add_subplot(111)
     x = [datetime.fromisoformat(s["created"]) for s in sessions]
 
     def series(values, label, **style):
@@ -193,11 +206,6 @@ def plot_png(sessions: list[dict]) -> bytes:
     ax.set_ylabel("% of judged reps")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
-    fig.autofmt_xdate()
-    fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    return buf.getvalue()
 
 
 def write_plot(out: Path, path: Path, sessions: list[dict]) -> None:
