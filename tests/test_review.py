@@ -44,6 +44,9 @@ def test_jobs_from_manifests_names_and_default(tmp_path):
     assert sorted(jobs) == ["anna/IMG_1.mov", "anna/anna_rdl_1.mp4", "ben/x.mp4"]
     assert (jobs["anna/anna_rdl_1.mp4"].exercise, jobs["anna/anna_rdl_1.mp4"].exercise_from) == ("rdl", "file name")
     assert (jobs["anna/IMG_1.mov"].exercise, jobs["anna/IMG_1.mov"].exercise_from) == ("rdl", "default")
+    (tmp_path / "anna" / "hingecheck.csv").write_text("clip,exercise,athlete\nIMG_1.mov,single_leg_rdl,\n")
+    (j,) = [j for j in review_jobs(tmp_path, athlete="Anna") if j.clip == "anna/IMG_1.mov"]
+    assert (j.exercise, j.exercise_from, j.athlete) == ("single_leg_rdl", "manifest", "Anna")
     assert (jobs["ben/x.mp4"].exercise, jobs["ben/x.mp4"].exercise_from) == ("deadlift", "manifest")
     assert [jobs[c].athlete for c in sorted(jobs)] == ["Anna", "Anna", "Ben"]
 
@@ -60,6 +63,11 @@ def test_bad_manifest_and_empty_folder_are_one_line_errors(tmp_path, capsys):
     (tmp_path / "hingecheck.toml").write_text('exercise = "squat"\n')
     with pytest.raises(HingecheckError, match="unknown exercise 'squat'"):
         review_jobs(tmp_path)
+    (tmp_path / "hingecheck.toml").unlink()
+    (tmp_path / "hingecheck.csv").write_text("file,exercise\na.mp4,rdl\n")
+    with pytest.raises(HingecheckError, match="expected a header clip,exercise,athlete"):
+        review_jobs(tmp_path)
+    (tmp_path / "hingecheck.csv").unlink()
     (tmp_path / "hingecheck.toml").write_text('athlete = [\n')
     assert main(["review", str(tmp_path), "--quiet"]) == 2
     err = capsys.readouterr().err

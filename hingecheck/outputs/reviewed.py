@@ -20,8 +20,9 @@ STATES = ("faults", "partly checked", "not checked", "clean")
 
 
 def clip_outputs(out: Path, clip: str) -> dict[str, Path]:
-    """Where a reviewed clip's outputs go: ``OUT/clips/<clip's path without its suffix>.*``."""
-    stem = out / "clips" / Path(clip).with_suffix("")
+    """Where a reviewed clip's outputs go: ``OUT/clips/<clip's path>.*`` (the whole file name, so
+    ``a.mp4`` and ``a.mov`` keep apart)."""
+    stem = out / "clips" / Path(clip)
     return {"json": stem.with_name(stem.name + ".hingecheck.json"),
             "html": stem.with_name(stem.name + ".hingecheck.html"),
             "video": stem.with_name(stem.name + ".annotated.mp4"),

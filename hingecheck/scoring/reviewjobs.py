@@ -6,8 +6,9 @@ its folder's manifest, its file name (:data:`NAME_PATTERNS`: ``*rdl*``,
 given). The athlete: its manifest entry, its folder's manifest, ``--athlete``,
 else none.
 
-A manifest is a ``hingecheck.toml`` in the folder or any folder under it;
-the nearest one to a clip applies::
+A manifest is a ``hingecheck.toml`` or a ``hingecheck.csv`` (header
+``clip,exercise,athlete``) in the folder or any folder under it; the
+nearest one to a clip applies::
 
     athlete = "Anna"            # every clip in this folder and below
     exercise = "rdl"
@@ -22,6 +23,8 @@ The review's own outputs (its output folder, ``*.annotated.*`` videos that
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import tomllib
 from dataclasses import dataclass
@@ -32,7 +35,8 @@ from hingecheck.core.errors import HingecheckError
 from hingecheck.outputs.history import check_athlete
 from hingecheck.scoring.labels import VIDEO_EXTS, ClipJob, is_own_output
 
-MANIFEST = "hingecheck.toml"
+#: manifest file names: the TOML form, and a ``clip,exercise,athlete`` CSV (its rows win over the TOML's)
+MANIFESTS = ("hingecheck.toml", "hingecheck.csv")
 
 #: file-name patterns (searched in the lower-cased name, ``-``, space and ``.`` read as ``_``), first match wins
 NAME_PATTERNS: tuple[tuple[str, str], ...] = (
@@ -75,10 +79,20 @@ def list_videos(folder: Path, skip: Path | None = None) -> list[Path]:
     return found
 
 
+def _load_csv(text: str) -> dict:
+    """A ``clip,exercise,athlete`` table (exercise and athlete may be empty) as the TOML form."""
+    rows = list(csv.DictReader(io.StringIO(text)))
+    if not rows or "clip" not in rows[0]:
+        raise ValueError("expected a header clip,exercise,athlete and one row per clip")
+    return {"clips": {(r["clip"] or "").strip(): {k: (r.get(k) or "").strip() for k in ("exercise", "athlete")
+                                                  if (r.get(k) or "").strip()} for r in rows}}
+
+
 def _read_manifest(path: Path) -> dict:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        text = path.read_text(encoding="utf-8-sig")
+        data = _load_csv(text) if path.suffix == ".csv" else tomllib.loads(text)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:  # TOMLDecodeError is a ValueError
         raise HingecheckError(f"manifest {path}: {' '.join(str(exc).split())}") from None
     entries = [("", data)] + [(f"[clips.{k!r}]", v) for k, v in (data.get("clips") or {}).items()]
     for where, table in entries:
@@ -93,6 +107,21 @@ def _read_manifest(path: Path) -> dict:
         except HingecheckError as exc:
             raise HingecheckError(f"manifest {path} {where}: {exc}") from None
     return data
+
+
+def _manifests(root: Path) -> dict[Path, dict]:
+    """folder -> its manifest (TOML and CSV merged), for every folder under ``root`` that has one."""
+    out: dict[Path, dict] = {}
+    for name in MANIFESTS:
+        for m in sorted(root.rglob(name)):
+            if any(p.startswith(".") for p in m.relative_to(root).parts):
+                continue
+            data = _read_manifest(m)
+            merged = out.setdefault(m.parent, {})
+            clips = {**merged.get("clips", {}), **data.pop("clips", {})}
+            merged.update(data)
+            merged["clips"] = clips
+    return out
 
 
 def _nearest_manifest(clip: Path, root: Path, manifests: dict[Path, dict]) -> tuple[Path, dict] | None:
@@ -111,8 +140,7 @@ def review_jobs(folder: str | Path, *, default_exercise: str = "hip_hinge", athl
     if not root.is_dir():
         raise HingecheckError(f"not a folder: {root}")
     athlete = check_athlete(athlete)
-    manifests = {m.parent: _read_manifest(m) for m in sorted(root.rglob(MANIFEST))
-                 if not any(p.startswith(".") for p in m.relative_to(root).parts)}
+    manifests = _manifests(root)
     jobs = []
     for f in list_videos(root, skip):
         near = _nearest_manifest(f, root, manifests)
