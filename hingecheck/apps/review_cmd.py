@@ -91,8 +91,12 @@ def cmd_review(args: argparse.Namespace) -> int:
                        retry_failed=args.retry_failed, analysis=analysis_options(args), video=not args.no_video,
                        video_height=args.video_height)
     records, stopped = _run(plan, args)
-    saved = [] if args.no_history else add_to_history(jobs, records)
     clips = write_index(jobs, records, out, folder, args.exercise, athlete)
+    try:
+        saved = [] if args.no_history else add_to_history(jobs, records)
+    except HingecheckError as exc:  # the reviews are written: the history alone is not updated
+        saved = []
+        print(f"hingecheck: warning: history not updated: {exc}", file=sys.stderr)
     if not args.quiet:
         for c in clips:
             print(f"{c.clip}: {c.athlete or '--'}, {c.exercise} (from {c.exercise_from}), {c.state}: "
