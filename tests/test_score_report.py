@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from hingecheck.outputs.scorereport import build_report
 from hingecheck.scoring.labels import ClipJob
 from hingecheck.scoring.metrics import Label, compute_metrics, parse_fault_list
@@ -64,3 +66,33 @@ def test_misses_are_listed_first_in_red_with_faults_in_words():
 def test_no_misses_says_so():
     page = build([(("good.mp4", "none"), ((),))])
     assert "No misses" in page and "class='miss'" not in page
+
+
+#: the shortest clips of labels.csv (under 3 s each), enough to score for real in seconds
+SHORT = ("clip08.mp4", "clip10.mp4", "clip11.mp4", "clip12.mp4")
+
+
+@pytest.mark.clips
+@pytest.mark.model
+def test_score_report_on_labelled_clips_lists_its_misses_first(tmp_path, capsys):
+    """``score`` on the short clips of labels.csv (lite model): the page's misses are exactly the
+    clips whose verdict disagrees with the label, listed before the summary."""
+    import csv
+
+    from assets import require_clips, require_model_dir
+    from test_clips import check_misses_on_top
+
+    from hingecheck.apps.cli import main
+    folder, models = require_clips(), require_model_dir("pose_landmarker_lite.task")
+    with open(folder / "labels.csv", newline="") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["clip"] in SHORT]
+    labels = tmp_path / "labels.csv"
+    with open(labels, "w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows({**r, "clip": str(folder / r["clip"])} for r in rows)
+    out = tmp_path / "scores"
+    assert main(["score", str(labels), "--out", str(out), "--workers", "2", "--quiet",
+                 "--model", str(models / "pose_landmarker_lite.task")]) == 0
+    capsys.readouterr()
+    check_misses_on_top(out, {str(folder / r["clip"]): r for r in rows})
