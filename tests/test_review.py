@@ -35,20 +35,22 @@ def _touch(path: Path) -> Path:
 
 
 def test_jobs_from_manifests_names_and_default(tmp_path):
-    for name in ("anna/anna_rdl_1.mp4", "anna/IMG_1.mov", "anna/IMG_1.annotated.mp4", "ben/x.mp4",
+    for name in ("anna/anna_rdl_1.mp4", "anna/IMG_1.mov", "anna/IMG_1.annotated.mp4", "ben/x.mp4", "cara/swings/a.mp4",
                  "ben/.hidden.mp4", "out/clips/y.mp4", "notes.txt"):
         _touch(tmp_path / name)
     (tmp_path / "ben" / "hingecheck.toml").write_text(
         'athlete = "Ben"\nexercise = "good_morning"\n[clips."x.mp4"]\nexercise = "deadlift"\n')
     jobs = {j.clip: j for j in review_jobs(tmp_path, default_exercise="rdl", athlete="Anna", skip=tmp_path / "out")}
-    assert sorted(jobs) == ["anna/IMG_1.mov", "anna/anna_rdl_1.mp4", "ben/x.mp4"]
+    assert sorted(jobs) == ["anna/IMG_1.mov", "anna/anna_rdl_1.mp4", "ben/x.mp4", "cara/swings/a.mp4"]
+    assert (jobs["cara/swings/a.mp4"].exercise, jobs["cara/swings/a.mp4"].exercise_from) == (
+        "kettlebell_swing", "folder name")
     assert (jobs["anna/anna_rdl_1.mp4"].exercise, jobs["anna/anna_rdl_1.mp4"].exercise_from) == ("rdl", "file name")
     assert (jobs["anna/IMG_1.mov"].exercise, jobs["anna/IMG_1.mov"].exercise_from) == ("rdl", "default")
     (tmp_path / "anna" / "hingecheck.csv").write_text("clip,exercise,athlete\nIMG_1.mov,single_leg_rdl,\n")
     (j,) = [j for j in review_jobs(tmp_path, athlete="Anna") if j.clip == "anna/IMG_1.mov"]
     assert (j.exercise, j.exercise_from, j.athlete) == ("single_leg_rdl", "manifest", "Anna")
     assert (jobs["ben/x.mp4"].exercise, jobs["ben/x.mp4"].exercise_from) == ("deadlift", "manifest")
-    assert [jobs[c].athlete for c in sorted(jobs)] == ["Anna", "Anna", "Ben"]
+    assert [jobs[c].athlete for c in sorted(jobs)] == ["Anna", "Anna", "Ben", "Anna"]
 
 
 def test_score_folder_skips_annotated_videos(tmp_path):

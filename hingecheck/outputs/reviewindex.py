@@ -122,7 +122,7 @@ def build_index(clips: list[ReviewedClip], *, folder: str, default_exercise: str
             f"<title>hingecheck review: {_e(folder)}</title><style>{CSS}</style></head><body>"
             f"<h1>Review of {_e(folder)}</h1><div class='meta'>{len(clips)} clips · "
             f"{_e(time.strftime('%Y-%m-%d %H:%M'))} · hingecheck {_e(__version__)} · exercise from a "
-            f"manifest, else the file name, else the default ({_e(default_exercise)})</div>"
+            f"manifest, else the file or folder name, else the default ({_e(default_exercise)})</div>"
             f"<p class='summary'>{summary}</p>{filters}"
             f"<table id='clips'><thead><tr>{head}</tr></thead><tbody>"
             + "".join(_row(c) for c in clips) + f"</tbody></table><script>{SCRIPT}</script></body></html>\n")

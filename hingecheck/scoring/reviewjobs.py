@@ -2,7 +2,7 @@
 
 The exercise of a clip comes from, in this order: its entry in a manifest,
 its folder's manifest, its file name (:data:`NAME_PATTERNS`: ``*rdl*``,
-``*swing*``...), else the default (``--exercise``, ``hip_hinge`` unless
+``*swing*``...), the name of a folder it is in (the nearest first), else the default (``--exercise``, ``hip_hinge`` unless
 given). The athlete: its manifest entry, its folder's manifest, ``--athlete``,
 else none.
 
@@ -61,6 +61,16 @@ def exercise_from_name(name: str) -> str | None:
     """The exercise a file name says (:data:`NAME_PATTERNS`), or None."""
     plain = re.sub(r"[^a-z0-9]+", "_", name.lower())
     return next((ex for pattern, ex in NAME_PATTERNS if re.search(pattern, plain)), None)
+
+
+def named_exercise(rel: Path, default: str) -> tuple[str, str]:
+    """(exercise, where it came from): the file name's, else the nearest folder name's, else ``default``."""
+    if named := exercise_from_name(rel.stem):
+        return named, "file name"
+    for folder in reversed(rel.parts[:-1]):
+        if named := exercise_from_name(folder):
+            return named, "folder name"
+    return default, "default"
 
 
 def list_videos(folder: Path, skip: Path | None = None) -> list[Path]:
@@ -146,13 +156,10 @@ def review_jobs(folder: str | Path, *, default_exercise: str = "hip_hinge", athl
         near = _nearest_manifest(f, root, manifests)
         base, entry = ({}, {}) if near is None else (near[1], (near[1].get("clips") or {}).get(
             f.relative_to(near[0]).as_posix(), {}))
-        named = exercise_from_name(f.stem)
         if entry.get("exercise") or base.get("exercise"):
             ex, how = entry.get("exercise") or base["exercise"], "manifest"
-        elif named:
-            ex, how = named, "file name"
         else:
-            ex, how = default_exercise, "default"
+            ex, how = named_exercise(f.relative_to(root), default_exercise)
         who = check_athlete(entry.get("athlete")) or check_athlete(base.get("athlete")) or athlete
         jobs.append(ReviewJob(f.relative_to(root).as_posix(), f, ex, None, how, who))
     if not jobs:
