@@ -82,7 +82,7 @@ def _link(href: str | None, text: str) -> str:
 
 
 def _row(c: ReviewedClip) -> str:
-    thumb = (f"<img src='{_e(c.thumb)}' alt='worst rep of {_e(c.clip)}' loading='lazy'>" if c.thumb else "")
+    thumb = (f"<img src='{_e(c.thumb)}' alt='worst rep of {_e(c.clip)}'>" if c.thumb else "")
     name = _link(c.report, c.clip) or _e(c.clip)
     state = f"<span class='state {c.state.replace(' ', '-')}'>{_e(c.state)}</span>"
     faults = f"<span class='err'>{_e(c.faults_text())}</span>" if c.error else _e(c.faults_text())
