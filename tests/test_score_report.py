@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from hingecheck.outputs.scorereport import build_report
+from hingecheck.outputs.scorereport import build_report, clip_page, clip_page_name
 from hingecheck.scoring.labels import ClipJob
 from hingecheck.scoring.metrics import Label, compute_metrics, parse_fault_list
 from hingecheck.scoring.results import prediction
@@ -60,7 +60,16 @@ def test_misses_are_listed_first_in_red_with_faults_in_words():
     summary = page[page.index("<h2>Summary</h2>"):page.index("<h2>Clips</h2>")]
     assert "<td>Rounded back</td>" in summary and "rounded_back" not in summary
     assert "<h3>Per view</h3>" in summary and "<td>oblique</td>" in summary
-    assert "1 whole rep, 1 movement" in page and "4 whole reps, 1 movement" in page
+    # each row links to its clip's own page: label against verdict, the cue, the reps
+    links = re.findall(r"<tr id='row-\d+'[^>]*><td></td><td><a href='([^']+)'>", page)
+    assert len(links) == 7 and len(set(links)) == 7 and all(x.startswith("clips/") for x in links)
+    job, rec = _job("missed.mp4", "squatting"), _rec(())
+    assert links[2] == clip_page_name(job)
+    detail = clip_page(job, rec, None)
+    assert "label: Squatting the hinge" in detail and "missed Squatting the hinge" in detail
+    assert "1 whole rep, 1 movement" not in detail and "4 whole reps, 1 movement" in detail
+    shown = clip_page(_job("round.mp4", "rounded_back"), _rec(("rounded_back",), 1), None)
+    assert "1 whole rep, 1 movement" in shown and "Cue:" in shown and "agrees with the label" in shown
 
 
 def test_no_misses_says_so():
@@ -96,3 +105,6 @@ def test_score_report_on_labelled_clips_lists_its_misses_first(tmp_path, capsys)
                  "--model", str(models / "pose_landmarker_lite.task")]) == 0
     capsys.readouterr()
     check_misses_on_top(out, {str(folder / r["clip"]): r for r in rows})
+    page = (out / "report.html").read_text(encoding="utf-8")
+    links = re.findall(r"<tr id='row-\d+'[^>]*><td>.*?</td><td><a href='([^']+)'>", page)
+    assert len(links) == len(rows) and all((out / x).is_file() for x in links)

@@ -4,8 +4,9 @@ With labels the page opens with the misses (clips whose verdict disagrees
 with their label, and clips that could not be scored, in red), then a
 summary table (per fault precision, recall and F1; per source and per
 camera view), then one row per clip: its angle plot as a thumbnail (click
-to enlarge), label against verdict, and a link to the clip's details
-(rep table) further down. Fault names are in words throughout.
+to enlarge), label against verdict, and a link to the clip's own page
+(``OUT/clips/``: label against verdict, the cue of each fault found, the
+angle plot, the rep table). Fault names are in words throughout.
 """
 
 from __future__ import annotations
@@ -160,7 +161,7 @@ def clip_row(i: int, job, rec: dict, png: bytes | None) -> str:
     cls = " class='miss'" if o and o["miss"] else ""
     out_cell = "" if o is None else f"<td class='{'miss' if o['miss'] else 'ok'}'>{_e(outcome_text(o))}</td>"
     return (f"<tr id='row-{i}'{cls}><td>{_thumb(png, job.clip)}</td>"
-            f"<td><a href='#clip{i}'>{_e(job.clip)}</a>{' (cached)' if rec.get('cached') else ''}</td>"
+            f"<td><a href='{_e(clip_page_name(job))}'>{_e(job.clip)}</a>{' (cached)' if rec.get('cached') else ''}</td>"
             f"<td>{_e(job.exercise.replace('_', ' '))}</td>"
             f"<td>{_e(r.get('view', '') or (lab.view if lab else ''))}</td>"
             + ("" if lab is None else f"<td>{_e(label_text(lab))}</td>")
@@ -168,20 +169,19 @@ def clip_row(i: int, job, rec: dict, png: bytes | None) -> str:
             + out_cell + "</tr>")
 
 
-def clip_detail(i: int, job, rec: dict) -> str:
-    """The clip's rep table, under its anchor."""
-    out = [f"<h3 id='clip{i}'>{_e(job.clip)} <small>({_e(job.exercise.replace('_', ' '))})</small></h3>"]
+def clip_detail(job, rec: dict) -> str:
+    """The clip's counts and rep table."""
     if rec.get("error"):
-        return "".join(out) + f"<p class='err'>error: {_e(rec['error'])}</p>"
+        return f"<p class='err'>error: {_e(rec['error'])}</p>"
     r = rec["result"]
-    out.append(f"<p>verdict: <b>{_e(verdict_text(rec))}</b>; {plural(r['rep_count'], 'whole rep')}, "
-               f"{plural(r['reps_found'], 'movement')}, {r['judged_reps']} judged; view {_e(r['view'])}</p>")
+    out = [f"<h2>Reps</h2><p>{plural(r['rep_count'], 'whole rep')}, {plural(r['reps_found'], 'movement')}, "
+           f"{r['judged_reps']} judged; view {_e(r['view'])}</p>"]
     if r["reps"]:
         out.append("<table><tr><th>rep</th><th>time</th><th>faults</th><th>can't judge</th></tr>")
         for rp in r["reps"]:
             name = rp["index"] if rp["complete"] else "part"
             cj = "; ".join(f"{'whole rep' if k == '*' else fault_name(k)}: {v}" for k, v in rp["cant_judge"].items())
-            out.append(f"<tr><td>{name}</td><td>{rp['t_start']:.1f}-{rp['t_end']:.1f} s</td>"
+            out.append(f"<tr><td>{name}</td><td style='white-space:nowrap'>{rp['t_start']:.1f}-{rp['t_end']:.1f} s</td>"
                        f"<td>{_e(fault_words(rp['faults']) if rp['faults'] else '--')}</td><td>{_e(cj)}</td></tr>")
         out.append("</table>")
     return "".join(out)
@@ -201,6 +201,31 @@ def build_report(jobs, records: dict[int, dict], metrics: dict | None, source: s
     if metrics is not None:
         parts += [misses_section(jobs, records), "<h2>Summary</h2>", fault_table(metrics),
                   group_table("source", metrics.get("by_source", {})), group_table("view", metrics.get("by_view", {}))]
-    parts += [f"<h2>Clips</h2><table class='clips'>{head}{rows}</table>", "<h2>Details</h2>",
-              *(clip_detail(i, job, records[i]) for i, job in enumerate(jobs)), "</body></html>\n"]
+    parts += [f"<h2>Clips</h2><table class='clips'>{head}{rows}</table>", "</body></html>\n"]
     return "\n".join(parts)
+
+
+def clip_page_name(job) -> str:
+    """The clip's own page, relative to the report: ``clips/<name>-<hash of the clip as listed>.html``."""
+    import hashlib
+    from pathlib import Path
+    return f"clips/{Path(job.clip).stem}-{hashlib.sha1(job.clip.encode()).hexdigest()[:8]}.html"
+
+
+def clip_page(job, rec: dict, png: bytes | None) -> str:
+    """One clip's page: label against verdict, the cue of each fault found, the angle plot, the reps."""
+    lab, o = job.label, outcome(job, rec)
+    lines = [] if lab is None else [f"<p>label: {_e(label_text(lab))}</p>"]
+    lines.append(f"<p>verdict: <b>{_e(verdict_text(rec))}</b></p>")
+    if o is not None:
+        lines.append(f"<p class='{'miss' if o['miss'] else 'ok'}'>{_e(outcome_text(o))}</p>")
+    for f in (rec.get("result") or {}).get("clip_faults", []):
+        if f in FAULTS:
+            lines.append(f"<p><b>{_e(FAULTS[f].title)}</b>: {_e(FAULTS[f].meaning)}. Cue: {_e(FAULTS[f].cue)}</p>")
+    plot = "" if png is None else (f"<img alt='angles' style='max-width:100%' "
+                                   f"src='data:image/png;base64,{base64.b64encode(png).decode()}'>")
+    return ("<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+            f"<title>hingecheck: {_e(job.clip)}</title><style>{CSS}</style></head><body>"
+            f"<p><a href='../report.html'>← all clips</a></p><h1>{_e(job.clip)} "
+            f"<small>({_e(job.exercise.replace('_', ' '))})</small></h1>"
+            + "".join(lines) + plot + clip_detail(job, rec) + "</body></html>\n")

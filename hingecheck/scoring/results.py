@@ -78,6 +78,7 @@ def write_outputs(jobs: list[ClipJob], records: dict[int, dict], out_dir: str | 
                                                        **metrics}))
     write_text_atomic(out / "report.html", html_report(jobs, records, metrics, source, str(model_path),
                                                        out / "cache"))
+    write_clip_pages(out, jobs, records)
     return doc
 
 
@@ -114,11 +115,8 @@ def _plot_for(rec: dict, title: str, cache_dir: Path | None) -> bytes:
     return angle_plot_png(rec["result"], title)
 
 
-def html_report(jobs: list[ClipJob], records: dict[int, dict], metrics: dict | None,
-                source: str | None, model: str, cache_dir: Path | None = None) -> str:
-    """The page (:func:`hingecheck.outputs.scorereport.build_report`) with each clip's angle plot."""
-    from hingecheck.outputs.scorereport import build_report
-
+def _plots(jobs: list[ClipJob], records: dict[int, dict], cache_dir: Path | None):
+    """``plot_for(i)``: clip ``i``'s angle plot PNG, or None (failed clip, or the plot failed)."""
     def plot_for(i: int) -> bytes | None:
         rec = records[i]
         if rec.get("error"):
@@ -127,4 +125,20 @@ def html_report(jobs: list[ClipJob], records: dict[int, dict], metrics: dict | N
             return _plot_for(rec, jobs[i].clip, cache_dir)
         except Exception:  # noqa: BLE001 - a plot never sinks the report
             return None
-    return build_report(jobs, records, metrics, source, model, plot_for)
+    return plot_for
+
+
+def html_report(jobs: list[ClipJob], records: dict[int, dict], metrics: dict | None,
+                source: str | None, model: str, cache_dir: Path | None = None) -> str:
+    """The page (:func:`hingecheck.outputs.scorereport.build_report`) with each clip's angle plot."""
+    from hingecheck.outputs.scorereport import build_report
+    return build_report(jobs, records, metrics, source, model, _plots(jobs, records, cache_dir))
+
+
+def write_clip_pages(out: Path, jobs: list[ClipJob], records: dict[int, dict]) -> None:
+    """Each clip's own page (:func:`hingecheck.outputs.scorereport.clip_page`) in ``OUT/clips``."""
+    from hingecheck.outputs.scorereport import clip_page, clip_page_name
+    plot_for = _plots(jobs, records, out / "cache")
+    (out / "clips").mkdir(parents=True, exist_ok=True)
+    for i, job in enumerate(jobs):
+        write_text_atomic(out / clip_page_name(job), clip_page(job, records[i], plot_for(i)))
