@@ -18,10 +18,6 @@ from pathlib import Path
 
 from hingecheck.scoring.batch import BatchPlan, ClipTask, guarded, plan_batch
 
-#: which outputs a review asks of each clip
-REPORTS = ("json", "html", "thumb")
-
-
 @dataclass
 class ReviewPlan(BatchPlan):
     """A :class:`BatchPlan` whose tasks write a clip's full outputs (:func:`review_clip`)."""
