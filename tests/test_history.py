@@ -4,6 +4,7 @@ killed mid-transaction, corrupt and newer databases (synthetic sets, no model)."
 from __future__ import annotations
 
 import json
+import re
 import os
 import signal
 import sqlite3
@@ -78,7 +79,7 @@ def test_three_sets_give_three_sessions_and_a_trend(home, capsys, tmp_path):
     for name in ("trend.png", "trend.html"):
         assert run_history(capsys, "--plot", str(tmp_path / name))[0] == 0
     assert (tmp_path / "trend.png").read_bytes()[:4] == b"\x89PNG"
-    assert "data:image/png;base64," in (tmp_path / "trend.html").read_text()
+    assert "<svg" in (tmp_path / "trend.html").read_text()
     rc, out, _ = run_history(capsys, "--since", "2024-05-10", "--json")
     assert [s["id"] for s in json.loads(out)["sessions"]] == [3]
     assert json.loads(run_history(capsys, "--exercise", "good_morning", "--json")[1])["sessions"] == []
@@ -219,6 +220,106 @@ def test_migration_step_runs_once_and_keeps_the_data(home, monkeypatch):
     (s,) = history.load_sessions(home)
     assert s["note"] is None and len(s["rep_list"]) == 4
     with sqlite3.connect(home) as c:
-        assert c.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert c.execute("PRAGMA user_version").fetchone()[0] == history.schema_version()
     history.append(home, record(None, datetime(2024, 10, 2)))  # not run again
     assert len(history.load_sessions(home)) == 2
+
+
+# ------------------------------------------------------------------ athletes
+
+OLD_DB = Path(__file__).resolve().parent / "data" / "history_v1.sqlite"
+
+
+def _dump(path: Path) -> list:
+    """Every row of the version 1 tables, in order."""
+    with sqlite3.connect(path) as c:
+        return [c.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall() for t in ("sessions", "reps", "rep_faults")]
+
+
+def test_checked_in_old_database_is_what_its_script_builds(tmp_path):
+    import make_history_v1
+    make_history_v1.build(tmp_path / "v1.sqlite")
+    assert _dump(tmp_path / "v1.sqlite") == _dump(OLD_DB)
+    with sqlite3.connect(OLD_DB) as c:
+        assert c.execute("PRAGMA user_version").fetchone()[0] == 1
+
+
+def test_old_database_migrates_keeping_every_session(home, capsys):
+    import make_history_v1
+    home.parent.mkdir(parents=True)
+    home.write_bytes(OLD_DB.read_bytes())
+    before = _dump(home)
+    sessions = history.load_sessions(home)
+    assert [s["source"] for s in sessions] == [x[2] for x in make_history_v1.SETS]
+    assert [[r["faults"] and r["faults"][0]["fault"] for r in s["rep_list"]] for s in sessions] == [
+        [fs[0] if fs else [] for fs in x[4]] for x in make_history_v1.SETS]
+    assert all(s["athlete"] is None for s in sessions)
+    with sqlite3.connect(home) as c:
+        assert c.execute("PRAGMA user_version").fetchone()[0] == history.schema_version() == 2
+        assert [r[:13] for r in c.execute("SELECT * FROM sessions ORDER BY id")] == before[0]
+    assert _dump(home)[1:] == before[1:]
+    # a new set with an athlete, beside the old ones
+    history.append(home, {**record("rounded_back", datetime(2024, 5, 22, 18, 0), "anna_rdl.mp4"), "athlete": "Anna"})
+    assert len(history.load_sessions(home)) == 5
+    (anna,) = history.load_sessions(home, athlete="anna")  # any case
+    assert anna["athlete"] == "Anna" and anna["source"] == "anna_rdl.mp4"
+    rc, out, _ = run_history(capsys, "--athlete", "Anna")
+    assert rc == 0 and "1 session)" in out and "Anna" in out and "anna_rdl.mp4" in out
+    rc, out, _ = run_history(capsys)
+    assert "5 sessions" in out and "mon_rdl.mp4" in out
+    assert "== athlete --, rdl ==" in out and "== athlete Anna, hip hinge ==" in out
+
+
+def test_athlete_names_are_checked(home, capsys):
+    assert history.check_athlete("  Anna   Lee ") == "Anna Lee"
+    for bad in ("", "   ", "x" * 61, "a\tb\x00"):
+        with pytest.raises(HingecheckError, match="--athlete"):
+            history.check_athlete(bad)
+    rc, _, err = run_history(capsys, "--athlete", "")
+    assert rc == 2 and err.count("\n") == 1 and "--athlete" in err
+
+
+def test_history_page_has_a_chart_per_athlete_and_exercise_linked_to_reports(home, capsys, tmp_path):
+    from urllib.parse import unquote, urlparse
+
+    plan = [("Anna", "rounded_back", 6), ("Anna", None, 8), ("Anna", None, 14), ("Ben", "squatting", 7),
+            (None, None, 9)]
+    for k, (who, fault, day) in enumerate(plan):
+        report = tmp_path / "reports" / f"set{k}.hingecheck.html"
+        report.parent.mkdir(exist_ok=True)
+        report.write_text("<html>a set</html>")
+        rec = history.session_record(synthetic_set(fault), source=f"/clips/set{k}.mp4", model="lite", kind="analyze",
+                                     reports={"html": report}, when=datetime(2024, 5, day, 18, 0), athlete=who)
+        history.append(home, rec)
+    page = tmp_path / "history.html"
+    assert run_history(capsys, "--plot", str(page))[0] == 0
+    text = page.read_text()
+    charts = re.findall(r"<section class='chart' data-athlete='([^']*)' data-exercise='([^']*)'>(.*?)</section>",
+                        text, re.S)
+    assert [(a, e) for a, e, _ in charts] == [("Anna", "hip_hinge"), ("Ben", "hip_hinge"), ("--", "hip_hinge")]
+    anna = charts[0][2]
+    assert anna.count("<circle class='set'") == 3 and anna.count("<rect class='sets'") == 2  # sets in 2 weeks
+    assert "Rounded back" in anna and "Squatting" not in anna
+    links = re.findall(r"<a href='([^']+)'><circle", text)
+    assert len(links) == len(plan)
+    assert sorted(Path(unquote(urlparse(u).path)).name for u in links) == sorted(
+        f"set{k}.hingecheck.html" for k in range(len(plan)))
+    assert all(Path(unquote(urlparse(u).path)).is_file() for u in links)
+    rc, out, _ = run_history(capsys, "--athlete", "ben", "--plot", str(page))
+    assert rc == 0 and page.read_text().count("<section class='chart'") == 1
+
+
+def test_analyze_and_live_keep_the_athlete_in_the_history(home):
+    import argparse
+
+    from hingecheck.outputs.setoutputs import SetOutputs, add_set_output_args
+    parser = argparse.ArgumentParser()
+    add_set_output_args(parser)
+    args = parser.parse_args(["--no-html", "--athlete", " Anna "])
+    outs = SetOutputs.plan(args, Path("set.hingecheck.json"))
+    lines = outs.save(synthetic_set(None), source="set.mp4", model="lite", kind="live", reports={})
+    assert any("history: session 1" in line for line in lines)
+    (s,) = history.load_sessions(home, athlete="Anna")
+    assert s["athlete"] == "Anna" and s["kind"] == "live"
+    with pytest.raises(HingecheckError, match="--athlete"):
+        SetOutputs.plan(parser.parse_args(["--athlete", "\t"]), Path("x.hingecheck.json"))

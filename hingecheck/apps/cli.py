@@ -10,6 +10,7 @@ from pathlib import Path
 
 from hingecheck import __version__
 from hingecheck.apps.rateargs import add_analysis_args, add_rate_arg, analysis_options
+from hingecheck.apps.review_cmd import add_review_parser, cmd_review
 from hingecheck.core.config import EXERCISES
 from hingecheck.core.errors import HingecheckError
 from hingecheck.outputs.setoutputs import SetOutputs, add_set_output_args
@@ -63,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--quiet", action="store_true", help="no progress bar")
 
     _add_score_parser(sub)
+    add_review_parser(sub, _add_model_args, add_analysis_args)
 
     t = sub.add_parser("tune", help="fit the thresholds to labelled clips by leave-one-source-out "
                                     "cross-validation; write them as a --config profile")
@@ -101,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     h = sub.add_parser("history", help="your sets over the weeks: sessions, fault trend, plot")
     h.add_argument("--exercise", choices=EXERCISES, help="only this exercise")
+    h.add_argument("--athlete", metavar="NAME", help="only this athlete's sets")
     h.add_argument("--since", metavar="YYYY-MM-DD", help="only sets on or after this date")
     h.add_argument("--plot", metavar="OUT.png|OUT.html", help="plot clean reps and fault rates over time")
     h.add_argument("--json", action="store_true", help="print the history as JSON")
@@ -339,7 +342,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     import json
     from datetime import date
 
-    from hingecheck.outputs.history import forget, history_path, load_sessions
+    from hingecheck.outputs.history import check_athlete, forget, history_path, load_sessions
     from hingecheck.outputs.historyview import history_doc, history_text, write_plot
 
     path = history_path()
@@ -353,7 +356,7 @@ def cmd_history(args: argparse.Namespace) -> int:
             date.fromisoformat(args.since)
         except ValueError:
             raise HingecheckError(f"--since {args.since}: give a date as YYYY-MM-DD") from None
-    sessions = load_sessions(path, args.exercise, args.since)
+    sessions = load_sessions(path, args.exercise, args.since, check_athlete(args.athlete))
     if args.plot:
         write_plot(Path(args.plot), path, sessions)
     if args.json:
@@ -371,7 +374,7 @@ def cmd_tune(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"analyze": cmd_analyze, "history": cmd_history, "live": cmd_live, "score": cmd_score,
-            "tune": cmd_tune}
+            "tune": cmd_tune, "review": cmd_review}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -67,8 +67,15 @@ _V1 = (
     "CREATE INDEX rep_faults_session ON rep_faults(session_id)",
     "CREATE INDEX sessions_created ON sessions(created)",
 )
+#: version 2: who lifted (NULL for the sets kept before athletes were known)
+_V2 = (
+    "ALTER TABLE sessions ADD COLUMN athlete TEXT",
+    "CREATE INDEX sessions_athlete ON sessions(athlete)",
+)
 #: schema steps: MIGRATIONS[k] takes a database from user_version k to k + 1
-MIGRATIONS: list[tuple[str, ...]] = [_V1]
+MIGRATIONS: list[tuple[str, ...]] = [_V1, _V2]
+#: the longest athlete name kept
+ATHLETE_MAX = 60
 T = TypeVar("T")
 
 
@@ -171,8 +178,19 @@ def check(path: Path) -> None:
     with_db(path, lambda conn: None)
 
 
+def check_athlete(name: str | None) -> str | None:
+    """An athlete's name as kept (trimmed; None for none), or a one-line error."""
+    if name is None:
+        return None
+    name = " ".join(str(name).split())
+    if not name or len(name) > ATHLETE_MAX or not name.isprintable():
+        raise HingecheckError(f"--athlete {name!r}: give a name of 1 to {ATHLETE_MAX} printable characters")
+    return name
+
+
 def session_record(analysis, *, source: str, model: str | None, kind: str,
-                   reports: dict[str, str | None], when: datetime | None = None) -> dict:
+                   reports: dict[str, str | None], when: datetime | None = None,
+                   athlete: str | None = None) -> dict:
     """What the history keeps of one set: numbers and paths (no video)."""
     s = analysis.summary()
     reps = [{"index": v.rep.index, "complete": v.rep.complete, "judged": v.judged,
@@ -182,7 +200,7 @@ def session_record(analysis, *, source: str, model: str | None, kind: str,
                          "severity_label": f.severity_label} for f in v.findings]}
             for v in analysis.reps]
     return {"created": (when or datetime.now()).astimezone().isoformat(timespec="seconds"),
-            "kind": kind, "source": str(source), "exercise": analysis.exercise,
+            "kind": kind, "source": str(source), "exercise": analysis.exercise, "athlete": check_athlete(athlete),
             "model": None if model is None else str(model), "reps": s["reps"],
             "judged_reps": s["judged_reps"], "clean_reps": s["clean_reps"],
             "verdict": list(s["clip_faults"]), "view": analysis.view,
@@ -197,10 +215,10 @@ def _finite(v: float) -> float | None:
 def _insert_session(conn: sqlite3.Connection, rec: dict) -> int:
     cur = conn.execute(
         "INSERT INTO sessions (created, kind, source, exercise, model, reps, judged_reps, clean_reps, verdict,"
-        " view, reports, hingecheck_version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        " view, reports, hingecheck_version, athlete) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (rec["created"], rec["kind"], rec["source"], rec["exercise"], rec["model"], rec["reps"],
          rec["judged_reps"], rec["clean_reps"], json.dumps(rec["verdict"]), rec["view"],
-         json.dumps(rec["reports"]), __version__))
+         json.dumps(rec["reports"]), __version__, rec.get("athlete")))
     return int(cur.lastrowid)
 
 
@@ -252,9 +270,11 @@ def _rows(conn: sqlite3.Connection, sql: str, args: tuple = ()) -> list[dict]:
     return [dict(zip(names, row)) for row in cur.fetchall()]
 
 
-def load_sessions(path: Path, exercise: str | None = None, since: str | None = None) -> list[dict]:
+def load_sessions(path: Path, exercise: str | None = None, since: str | None = None,
+                  athlete: str | None = None) -> list[dict]:
     """Every kept set, oldest first, with its reps (``rep_list``) and their
-    faults; filtered by exercise and by date (``since``: YYYY-MM-DD, local)."""
+    faults; filtered by exercise, by date (``since``: YYYY-MM-DD, local) and
+    by athlete (compared without regard to case)."""
     if not Path(path).exists():
         return []
 
@@ -266,6 +286,9 @@ def load_sessions(path: Path, exercise: str | None = None, since: str | None = N
         if since:
             where.append("substr(created, 1, 10) >= ?")
             args.append(since)
+        if athlete is not None:
+            where.append("athlete = ? COLLATE NOCASE")
+            args.append(check_athlete(athlete))
         sql = "SELECT * FROM sessions" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY created, id"
         sessions = _rows(conn, sql, tuple(args))
         for s in sessions:

@@ -8,8 +8,6 @@ days per week against the two-to-three-a-week guidance, and the plot
 
 from __future__ import annotations
 
-import base64
-import html
 import io
 from collections import Counter
 from datetime import date, datetime, timedelta
@@ -93,16 +91,34 @@ def _pct(v: float | None) -> str:
     return "--" if v is None else f"{100 * v:.0f}%"
 
 
+def video_name(s: dict) -> str:
+    """The set's video file name (a camera index or stream as given)."""
+    return Path(str(s["source"])).name or str(s["source"])
+
+
+def athlete_name(s: dict) -> str:
+    return s.get("athlete") or "--"
+
+
 def sessions_table(sessions: list[dict]) -> str:
-    head = f"{'id':>4}  {'date':<16}  {'exercise':<20} {'reps':>4} {'clean':>6}  most common fault"
+    head = (f"{'id':>4}  {'date':<16}  {'athlete':<12} {'exercise':<20} {'reps':>4} {'clean':>6}  "
+            f"{'most common fault':<28} video")
     lines = [head, "-" * len(head)]
     for s in sessions:
         mc = most_common(s)
-        fault = f"{FAULTS[mc[0]].title} ({mc[1]} reps)" if mc and mc[0] in FAULTS else "--"
+        fault = f"{FAULTS[mc[0]].title} ({mc[1]} rep{'s' * (mc[1] != 1)})" if mc and mc[0] in FAULTS else "--"
         when = s["created"][:16].replace("T", " ")
-        lines.append(f"{s['id']:>4}  {when:<16}  {s['exercise']:<20} {s['reps']:>4} "
-                     f"{_pct(clean_share(s)):>6}  {fault}")
+        lines.append(f"{s['id']:>4}  {when:<16}  {athlete_name(s)[:12]:<12} {s['exercise']:<20} {s['reps']:>4} "
+                     f"{_pct(clean_share(s)):>6}  {fault:<28} {video_name(s)}")
     return "\n".join(lines)
+
+
+def groups(sessions: list[dict]) -> dict[tuple[str, str], list[dict]]:
+    """The sessions per (athlete, exercise), in order of first appearance (athlete '--': not named)."""
+    out: dict[tuple[str, str], list[dict]] = {}
+    for s in sessions:
+        out.setdefault((athlete_name(s), s["exercise"]), []).append(s)
+    return out
 
 
 def trend_table(weeks: list[dict]) -> str:
@@ -130,12 +146,14 @@ def guidance_table(weeks: list[dict]) -> str:
 def history_text(path: Path, sessions: list[dict]) -> str:
     if not sessions:
         return f"no sessions in {path}" if path.exists() else f"no history yet ({path} does not exist)"
-    weeks = weekly(sessions)
     n = len(sessions)
     parts = [f"history: {path} ({n} session{'s' * (n != 1)})", sessions_table(sessions)]
-    if faults_seen(sessions):
-        parts += ["", "fault trend (share of judged reps flagged, per ISO week)", trend_table(weeks)]
-    parts += ["", guidance_table(weeks)]
+    for (athlete, exercise), group in groups(sessions).items():
+        weeks = weekly(group)
+        parts += ["", f"== athlete {athlete}, {exercise.replace('_', ' ')} =="]
+        if faults_seen(group):
+            parts += ["fault trend (share of judged reps flagged, per ISO week)", trend_table(weeks)]
+        parts += [guidance_table(weeks)]
     return "\n".join(parts)
 
 
@@ -152,15 +170,28 @@ def history_doc(path: Path, sessions: list[dict]) -> dict:
 
 
 def plot_png(sessions: list[dict]) -> bytes:
-    """Clean-rep share and each fault's rate (% of judged reps), one point per session."""
+    """Per athlete and exercise, one panel: clean-rep share and each fault's rate
+    (% of judged reps), one point per session."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
+    parts = groups(sessions)
+    fig = Figure(figsize=(9, 0.4 + 3.2 * len(parts)), dpi=100)
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(len(parts), 1, sharex=True, squeeze=False)[:, 0]  # one time axis for all
+    for ax, ((athlete, exercise), group) in zip(axes, parts.items()):
+        _plot_group(ax, group)
+        ax.set_title(f"{athlete} · {exercise.replace('_', ' ')}", fontsize=10, loc="left")
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()
+
+
+def _plot_group(ax, sessions: list[dict]) -> None:
     from hingecheck.outputs.plots import FAULT_COLORS
 
-    fig = Figure(figsize=(9, 3.6), dpi=100)
-    FigureCanvasAgg(fig)
-    ax = fig.add_subplot(111)
     x = [datetime.fromisoformat(s["created"]) for s in sessions]
 
     def series(values, label, **style):
@@ -175,29 +206,20 @@ def plot_png(sessions: list[dict]) -> bytes:
     ax.set_ylabel("% of judged reps")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
-    fig.autofmt_xdate()
-    fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    return buf.getvalue()
 
 
 def write_plot(out: Path, path: Path, sessions: list[dict]) -> None:
-    """``out``: the plot as a PNG, or (``.html``) a page with the plot and the tables."""
+    """``out``: the plot as a PNG, or (``.html``) a page with a chart per athlete and exercise
+    (:mod:`hingecheck.outputs.historypage`)."""
     suffix = out.suffix.lower()
     if suffix not in (".png", ".html", ".htm"):
         raise HingecheckError(f"--plot {out}: give a .png or .html file name")
     if not sessions:
         raise HingecheckError(f"nothing to plot: no sessions in {path} for this selection")
-    png = plot_png(sessions)
     if suffix == ".png":
+        png = plot_png(sessions)
         with atomic_path(out) as tmp:
             tmp.write_bytes(png)
         return
-    page = ("<!doctype html><html lang='en'><head><meta charset='utf-8'><title>hingecheck history</title>"
-            "<style>body{font-family:system-ui,sans-serif;margin:1.5em;max-width:1000px}"
-            "pre{background:#f6f6f6;padding:.6em;overflow-x:auto}img{max-width:100%}</style></head><body>"
-            f"<h1>hingecheck history</h1><img alt='progress over time' "
-            f"src='data:image/png;base64,{base64.b64encode(png).decode()}'>"
-            f"<pre>{html.escape(history_text(path, sessions))}</pre></body></html>\n")
-    write_text_atomic(out, page)
+    from hingecheck.outputs.historypage import history_page
+    write_text_atomic(out, history_page(path, sessions))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from hingecheck.core.faults import FAULTS
 from hingecheck.io.atomic import atomic_path
 from hingecheck.outputs.serialize import SIGNALS
 
@@ -41,7 +42,8 @@ def angle_plot_png(result: dict, title: str) -> bytes:
         ax.axvline(rep["t_start"], color="#999999", lw=0.5, ls=":")
     handles, _ = ax.get_legend_handles_labels()
     for k in sorted(seen):
-        handles.append(Patch(color="#bbbbbb" if k == "can't judge" else FAULT_COLORS.get(k, "k"), alpha=0.4, label=k))
+        handles.append(Patch(color="#bbbbbb" if k == "can't judge" else FAULT_COLORS.get(k, "k"), alpha=0.4,
+                             label=FAULTS[k].title if k in FAULTS else k))  # fault names in words
     if handles:
         ax.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), framealpha=0.7)
     ax.set_xlabel("time (s)", fontsize=8)

@@ -17,6 +17,8 @@ def add_set_output_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-html", action="store_true", help="do not write the visual HTML report")
     p.add_argument("--no-history", action="store_true",
                    help="do not add this set to the training history (see: hingecheck history)")
+    p.add_argument("--athlete", metavar="NAME", help="who lifted: kept with the set in the history "
+                                                     "(see: hingecheck history --athlete NAME)")
 
 
 def default_html(json_out: Path, stem: str | None = None) -> Path:
@@ -38,13 +40,16 @@ class SetOutputs:
     html: Path | None
     history: Path | None
     stills: object | None = None  # a StillKeeper while the HTML report is wanted
+    athlete: str | None = None    # who lifted, for the history
 
     @classmethod
     def plan(cls, args: argparse.Namespace, json_out: Path, stem: str | None = None,
              protect: Path | None = None) -> "SetOutputs":
         """Check the outputs before the long run (writable paths, a usable history)."""
         from hingecheck.io.atomic import check_writable
+        from hingecheck.outputs.history import check_athlete
 
+        athlete = check_athlete(getattr(args, "athlete", None))
         html = None if args.no_html else Path(args.html) if args.html else default_html(json_out, stem)
         if html is not None:
             check_writable(html)
@@ -59,7 +64,7 @@ class SetOutputs:
         if html is not None:
             from hingecheck.outputs.stills import StillKeeper
             stills = StillKeeper()
-        return cls(html, hist, stills)
+        return cls(html, hist, stills, athlete)
 
     def save(self, analysis, *, source: str, model: str | None, kind: str,
              reports: dict[str, Path | None]) -> list[str]:
@@ -71,7 +76,7 @@ class SetOutputs:
             lines.append(f"visual report: {self.html}")
         if self.history is not None:
             from hingecheck.outputs.history import append, session_record
-            rec = session_record(analysis, source=source, model=model, kind=kind,
+            rec = session_record(analysis, source=source, model=model, kind=kind, athlete=self.athlete,
                                  reports={**{k: str(v) for k, v in reports.items() if v},
                                           **({"html": str(self.html)} if self.html else {})})
             sid = append(self.history, rec)

@@ -67,9 +67,7 @@ def process_clip(path: str, exercise: str, thresholds: dict, model: str, cache_f
     the analysis rate (frames per second, 0: every frame) and long side
     (pixels, 0: the source's size).
     """
-    import warnings
-    warnings.filterwarnings("ignore")
-    try:
+    def work() -> dict:
         from hingecheck.core.config import Thresholds
         from hingecheck.io.videoanalysis import analyze_video
 
@@ -81,6 +79,15 @@ def process_clip(path: str, exercise: str, thresholds: dict, model: str, cache_f
             # the report's plot, drawn here so that workers draw in parallel
             write_plot(plot_path(cache_file), rec["result"], (meta or {}).get("clip", Path(path).name))
         return json_safe(rec)
+    return guarded(work)
+
+
+def guarded(work) -> dict:
+    """``work()`` in a worker, never raising: its record, or ``{"error": "<one line>"}``."""
+    import warnings
+    warnings.filterwarnings("ignore")
+    try:
+        return work()
     except HingecheckError as exc:
         return {"error": " ".join(str(exc).split())}
     except BaseException as exc:  # noqa: BLE001 - a worker never takes the batch down
@@ -123,6 +130,10 @@ class BatchPlan:
         pose_file = task.pose_file if cache_file is not None and task.pose_file else None
         return (str(job.path), job.exercise, th, str(self.model_path), cache_file, meta, pose_file, self.analysis)
 
+    def worker(self):
+        """The function each task runs in a worker process, called with :meth:`task_args`."""
+        return process_clip
+
     def progress_bar(self, desc: str, progress: bool):
         from tqdm import tqdm
         return tqdm(total=len(self.jobs), initial=len(self.records), unit="clip", desc=desc,
@@ -141,7 +152,8 @@ def task_record(task: ClipTask, rec: dict) -> dict:
     base = {**_job_base(task.job), "key": task.key, "cached": False}
     if rec.get("error"):
         return {**base, "error": rec["error"]}
-    return {**base, "result": rec["result"], "timing": rec["timing"]}
+    return {**base, "result": rec["result"], "timing": rec["timing"],
+            **({"history": rec["history"]} if rec.get("history") else {})}
 
 
 def plan_batch(jobs: list[ClipJob], out_dir: str | os.PathLike, model: str = "full",

@@ -134,13 +134,18 @@ def read_sources(path: str | os.PathLike, jobs: list[ClipJob]) -> dict[str, str]
     return {j.clip: table[j.clip] for j in jobs}
 
 
+def is_own_output(path: Path) -> bool:
+    """A file a hingecheck run wrote (an annotated video), not a clip."""
+    return ".annotated." in path.name
+
+
 def find_videos(folder: str | os.PathLike, exercise: str = "hip_hinge") -> list[ClipJob]:
-    """Every video file directly in ``folder`` (no labels)."""
+    """Every video file directly in ``folder`` (no labels), except annotated videos hingecheck wrote."""
     d = Path(folder)
     if not d.is_dir():
         raise HingecheckError(f"not a folder: {d}")
     files = sorted(f for f in d.iterdir() if f.is_file() and f.suffix.lower() in VIDEO_EXTS
-                   and not f.name.startswith("."))
+                   and not f.name.startswith(".") and not is_own_output(f))
     if not files:
         raise HingecheckError(f"no video files in {d} (looked for {', '.join(VIDEO_EXTS)})")
     return [ClipJob(f.name, f, exercise) for f in files]

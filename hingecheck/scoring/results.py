@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import csv
 import io
 import os
@@ -79,6 +78,7 @@ def write_outputs(jobs: list[ClipJob], records: dict[int, dict], out_dir: str | 
                                                        **metrics}))
     write_text_atomic(out / "report.html", html_report(jobs, records, metrics, source, str(model_path),
                                                        out / "cache"))
+    write_clip_pages(out, jobs, records)
     return doc
 
 
@@ -115,53 +115,30 @@ def _plot_for(rec: dict, title: str, cache_dir: Path | None) -> bytes:
     return angle_plot_png(rec["result"], title)
 
 
-def _esc(s) -> str:
-    import html
-    return html.escape(str(s))
+def _plots(jobs: list[ClipJob], records: dict[int, dict], cache_dir: Path | None):
+    """``plot_for(i)``: clip ``i``'s angle plot PNG, or None (failed clip, or the plot failed)."""
+    def plot_for(i: int) -> bytes | None:
+        rec = records[i]
+        if rec.get("error"):
+            return None
+        try:
+            return _plot_for(rec, jobs[i].clip, cache_dir)
+        except Exception:  # noqa: BLE001 - a plot never sinks the report
+            return None
+    return plot_for
 
 
 def html_report(jobs: list[ClipJob], records: dict[int, dict], metrics: dict | None,
                 source: str | None, model: str, cache_dir: Path | None = None) -> str:
-    from hingecheck.scoring.metrics import metrics_table
-    parts = ["<!doctype html><html><head><meta charset='utf-8'><title>hingecheck scores</title>",
-             "<style>body{font-family:sans-serif;margin:1.5em;max-width:1000px}"
-             "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;font-size:13px}"
-             ".err{color:#b00}.ok{color:#070}.miss{color:#b60}pre{background:#f6f6f6;padding:.6em}</style>",
-             "</head><body>",
-             f"<h1>hingecheck scores</h1><p>source: {_esc(source or '')}<br>model: {_esc(model)}<br>"
-             f"hingecheck {_esc(__version__)}</p>"]
-    if metrics is not None:
-        parts.append(f"<h2>Metrics</h2><pre>{_esc(metrics_table(metrics))}</pre>")
-    parts.append("<h2>Clips</h2>")
+    """The page (:func:`hingecheck.outputs.scorereport.build_report`) with each clip's angle plot."""
+    from hingecheck.outputs.scorereport import build_report
+    return build_report(jobs, records, metrics, source, model, _plots(jobs, records, cache_dir))
+
+
+def write_clip_pages(out: Path, jobs: list[ClipJob], records: dict[int, dict]) -> None:
+    """Each clip's own page (:func:`hingecheck.outputs.scorereport.clip_page`) in ``OUT/clips``."""
+    from hingecheck.outputs.scorereport import clip_page, clip_page_name
+    plot_for = _plots(jobs, records, out / "cache")
+    (out / "clips").mkdir(parents=True, exist_ok=True)
     for i, job in enumerate(jobs):
-        rec = records[i]
-        parts.append(f"<h3 id='clip{i}'>{_esc(job.clip)} <small>({_esc(job.exercise)})</small></h3>")
-        lab = job.label
-        if lab is not None:
-            lf = label_faults_text(lab, ", ")
-            parts.append(f"<p>label: reps {lab.reps if lab.reps is not None else '--'}, faults {_esc(lf)}"
-                         + (f", optional {_esc(', '.join(sorted(lab.optional)))}" if lab.optional else "") + "</p>")
-        if rec.get("error"):
-            parts.append(f"<p class='err'>error: {_esc(rec['error'])}</p>")
-            continue
-        r = rec["result"]
-        verdict = ", ".join(r["clip_faults"]) or ("can't judge" if r["cant_judge"] else "no fault")
-        parts.append(f"<p>verdict: <b>{_esc(verdict)}</b>; {r['rep_count']} whole reps, {r['reps_found']} movements, "
-                     f"{r['judged_reps']} judged; view {_esc(r['view'])}"
-                     f"{' (cached)' if rec.get('cached') else ''}</p>")
-        if r["reps"]:
-            parts.append("<table><tr><th>rep</th><th>time</th><th>faults</th><th>can't judge</th></tr>")
-            for rp in r["reps"]:
-                name = rp["index"] if rp["complete"] else "part"
-                cj = "; ".join(f"{k}: {v}" for k, v in rp["cant_judge"].items())
-                parts.append(f"<tr><td>{name}</td><td>{rp['t_start']:.1f}-{rp['t_end']:.1f}s</td>"
-                             f"<td>{_esc(', '.join(rp['faults']))}</td><td>{_esc(cj)}</td></tr>")
-            parts.append("</table>")
-        try:
-            png = _plot_for(rec, job.clip, cache_dir)
-            parts.append(f"<p><img alt='angles of {_esc(job.clip)}' "
-                         f"src='data:image/png;base64,{base64.b64encode(png).decode()}'></p>")
-        except Exception as exc:  # noqa: BLE001 - a plot never sinks the report
-            parts.append(f"<p class='err'>plot failed: {_esc(type(exc).__name__)}: {_esc(exc)}</p>")
-    parts.append("</body></html>\n")
-    return "\n".join(parts)
+        write_text_atomic(out / clip_page_name(job), clip_page(job, records[i], plot_for(i)))

@@ -105,14 +105,13 @@ def run_batch(plan, executor: cf.Executor, records: dict[int, dict], bar, *,
     Ctrl-C or SIGTERM cancel what is left; the signal's number is returned
     (None: every task settled).
     """
-    from hingecheck.scoring import batch
     from hingecheck.scoring.cache import record_outcome
 
     futs: dict[cf.Future, object] = {}
     try:
         for task in plan.todo:
             args = plan.task_args(task, task.cache_file if worker_writes_cache else None)
-            futs[executor.submit(batch.process_clip, *args)] = task
+            futs[executor.submit(plan.worker(), *args)] = task
         for fut in cf.as_completed(list(futs)):
             task = futs.pop(fut)
             exc = fut.exception()

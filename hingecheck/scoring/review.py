@@ -1,0 +1,129 @@
+"""``hingecheck review DIR``: every clip of a folder with its full outputs, in parallel, cached.
+
+The batch machinery of ``score`` runs it: :func:`~hingecheck.scoring.batch.plan_batch`
+settles what its cache holds (same keys: the clip, the model, the thresholds,
+the exercise, the analysis rate), :class:`ReviewPlan` makes each task run
+:func:`review_clip` (the JSON report, the HTML report with stills, the
+annotated video, a still of the worst rep) instead of the scoring worker,
+and :func:`~hingecheck.scoring.runner.run_plan` runs the tasks on the
+crash-isolated local workers or on Dask. A clip whose cache entry is there
+but whose outputs are not (deleted, or the video wanted now) runs again.
+Each clip that ran is added to the training history with its athlete.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from hingecheck.scoring.batch import BatchPlan, ClipTask, guarded, plan_batch
+
+@dataclass
+class ReviewPlan(BatchPlan):
+    """A :class:`BatchPlan` whose tasks write a clip's full outputs (:func:`review_clip`)."""
+    video: bool = True
+    video_height: int | None = None
+
+    def worker(self):
+        return review_clip
+
+    def task_args(self, task: ClipTask, cache_file: str | None) -> tuple:
+        from hingecheck.outputs.reviewed import clip_outputs
+        path, exercise, th, model, cache_file, meta, _pose, analysis = super().task_args(task, cache_file)
+        outs = {k: str(v) for k, v in clip_outputs(self.out, task.job.clip).items()
+                if k != "video" or self.video}
+        return path, exercise, th, model, cache_file, meta, outs, analysis, self.video_height
+
+
+def _thumbnail(analysis, stills) -> bytes | None:
+    """The worst rep's still with its faults drawn (else the first whole rep's bottom)."""
+    from hingecheck.outputs.htmlreport import peak_frame, worst_rep
+    from hingecheck.outputs.stills import render_still
+
+    v = worst_rep(analysis) or next((v for v in analysis.reps if v.rep.complete), None)
+    if v is None:
+        return None
+    frame = peak_frame(max(v.findings, key=lambda f: f.severity), v.rep.bottom) if v.findings else v.rep.bottom
+    still = stills.nearest(frame)
+    return None if still is None else render_still(still, analysis.side, list(v.faults))
+
+
+def _write_outputs(video: str, model: str, va, stills, outs: dict[str, str], video_height: int | None) -> None:
+    from hingecheck.io.atomic import atomic_path
+    from hingecheck.outputs.htmlreport import write_html
+    from hingecheck.outputs.report import report_dict, write_json
+
+    Path(outs["json"]).parent.mkdir(parents=True, exist_ok=True)
+    write_json(Path(outs["json"]), report_dict(va.analysis, video, model, {"timing": va.timing()}))
+    write_html(outs["html"], va.analysis, video, model, stills)
+    if "video" in outs:
+        from hingecheck.outputs.render import render_annotated
+        render_annotated(video, va.run.pose, va.analysis, Path(outs["video"]), progress=False, height=video_height)
+    jpeg = _thumbnail(va.analysis, stills)
+    if jpeg is not None:
+        with atomic_path(outs["thumb"]) as tmp:
+            tmp.write_bytes(jpeg)
+    else:
+        Path(outs["thumb"]).unlink(missing_ok=True)
+
+
+def review_clip(path: str, exercise: str, thresholds: dict, model: str, cache_file: str | None, meta: dict,
+                outs: dict[str, str], analysis: tuple[float, int], video_height: int | None = None) -> dict:
+    """Analyse one clip and write its outputs ``outs`` (in a worker process); never raises.
+
+    Returns what :func:`~hingecheck.scoring.batch.process_clip` returns, plus
+    ``history``: the set's history record (the caller adds the athlete and
+    appends it). The cache entry is written last, so an entry means the
+    outputs are there.
+    """
+    def work() -> dict:
+        from hingecheck.core.config import Thresholds
+        from hingecheck.io.videoanalysis import analyze_video
+        from hingecheck.outputs.history import session_record
+        from hingecheck.outputs.serialize import json_safe, result_record
+        from hingecheck.outputs.stills import StillKeeper
+        from hingecheck.scoring.cache import CACHE_FORMAT, write_cache_entry
+
+        stills = StillKeeper()
+        va = analyze_video(path, exercise, Thresholds(**thresholds), model, on_pose=stills.on_pose,
+                           analysis_fps=analysis[0], long_side=analysis[1])
+        _write_outputs(path, model, va, stills, outs, video_height)
+        reports = {k: v for k, v in outs.items() if k != "thumb"}
+        rec = {"format": CACHE_FORMAT, **meta, "result": result_record(va.analysis), "timing": va.timing(),
+               "history": session_record(va.analysis, source=str(Path(path).resolve()), model=model,
+                                         kind="review", reports=reports)}
+        rec = json_safe(rec)
+        if cache_file:
+            write_cache_entry(cache_file, rec)
+        return rec
+    return guarded(work)
+
+
+def _outputs_missing(plan: ReviewPlan, clip: str) -> bool:
+    from hingecheck.outputs.reviewed import clip_outputs
+    paths = clip_outputs(plan.out, clip)
+    return not all(paths[k].is_file() for k in ("json", "html", *(("video",) if plan.video else ())))
+
+
+def plan_review(jobs, out: Path, *, model: str, config, progress: bool, retry_failed: bool,
+                analysis: tuple[float, int], video: bool, video_height: int | None) -> ReviewPlan:
+    """:func:`plan_batch`, as a :class:`ReviewPlan`; a cached clip whose outputs are missing runs again."""
+    base = plan_batch(jobs, out, model, config, progress, retry_failed, analysis)
+    plan = ReviewPlan(**{f.name: getattr(base, f.name) for f in fields(BatchPlan)}, video=video,
+                      video_height=video_height)
+    for i, rec in list(plan.records.items()):
+        if rec.get("result") and _outputs_missing(plan, jobs[i].clip):
+            del plan.records[i]
+            plan.todo.append(ClipTask(i, jobs[i], rec["key"], str(plan.out / "cache" / f"{rec['key']}.json")))
+    return plan
+
+
+def add_to_history(jobs, records: dict[int, dict]) -> list[str]:
+    """Append every clip that ran now (not from the cache) to the history, with its athlete."""
+    from hingecheck.outputs.history import append, history_path
+    path, lines = history_path(), []
+    for i, rec in sorted(records.items()):
+        if rec.get("history") and not rec.get("cached"):
+            sid = append(path, {**rec["history"], "athlete": jobs[i].athlete})
+            lines.append(f"history: session {sid} ({jobs[i].clip})")
+    return lines
