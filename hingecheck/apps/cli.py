@@ -226,6 +226,7 @@ EXIT_CLIPS_FAILED = 3
 
 def _print_scores(args: argparse.Namespace, doc: dict, out: Path) -> int:
     from hingecheck.scoring.metrics import metrics_table, summary_line
+    from hingecheck.scoring.results import verdict_text
 
     if not args.quiet:
         for c in doc["clips"]:
@@ -233,7 +234,7 @@ def _print_scores(args: argparse.Namespace, doc: dict, out: Path) -> int:
                 line = f"error: {c['error']}"
             else:
                 r = c["result"]
-                verdict = ", ".join(r["clip_faults"]) or ("can't judge" if r["cant_judge"] else "no fault")
+                verdict = verdict_text(r)
                 line = f"{r['rep_count']} reps, {r['judged_reps']}/{r['reps_found']} judged: {verdict}" + (
                     " (cached)" if c.get("cached") else "")
             print(f"{c['clip']}: {line}")

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 from hingecheck import __version__
+from hingecheck.core.states import RepFacts, VerdictState, clip_state
 from hingecheck.io.atomic import write_text_atomic
 from hingecheck.outputs.plots import angle_plot_png, write_plot
 from hingecheck.outputs.serialize import dump_json
@@ -31,7 +32,21 @@ def prediction(job: ClipJob, rec: dict) -> Prediction:
     if rec.get("error"):
         return Prediction(job.clip, error=rec["error"])
     r = rec["result"]
-    return Prediction(job.clip, frozenset(r["clip_faults"]), r["rep_count"], r["judged_reps"], r["reps_found"])
+    state = clip_state([RepFacts.from_record(x) for x in r.get("reps", [])], r["clip_faults"], job.exercise).state
+    return Prediction(job.clip, frozenset(r["clip_faults"]), r["rep_count"], r["judged_reps"], r["reps_found"],
+                      state=state)
+
+
+def verdict_text(r: dict, exercise: str | None = None) -> str:
+    """A clip record's verdict in a few words: its recurring faults, or its state
+    (clean only when every check ran; see :mod:`hingecheck.core.states`)."""
+    if r["clip_faults"]:
+        return ", ".join(r["clip_faults"])
+    if r["cant_judge"]:
+        return "can't judge"
+    state = clip_state([RepFacts.from_record(x) for x in r.get("reps", [])], (), exercise).state
+    return {VerdictState.CLEAN: "clean", VerdictState.FAULTS: "no recurring fault"}.get(
+        state, f"no fault found, {str(state).replace('_', ' ')}")
 
 
 def write_outputs(jobs: list[ClipJob], records: dict[int, dict], out_dir: str | os.PathLike,
@@ -145,7 +160,7 @@ def html_report(jobs: list[ClipJob], records: dict[int, dict], metrics: dict | N
             parts.append(f"<p class='err'>error: {_esc(rec['error'])}</p>")
             continue
         r = rec["result"]
-        verdict = ", ".join(r["clip_faults"]) or ("can't judge" if r["cant_judge"] else "no fault")
+        verdict = verdict_text(r, job.exercise)
         parts.append(f"<p>verdict: <b>{_esc(verdict)}</b>; {r['rep_count']} whole reps, {r['reps_found']} movements, "
                      f"{r['judged_reps']} judged; view {_esc(r['view'])}"
                      f"{' (cached)' if rec.get('cached') else ''}</p>")

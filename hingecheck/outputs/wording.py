@@ -1,0 +1,154 @@
+"""What the reports say to a lifter: reasons, evidence, severity and states in plain words.
+
+The core keeps numbers and terse reasons; every phrase a lifter reads is
+made here, so the text report, the HTML report (and the overlay, later) say
+the same thing. One template per evidence metric (:data:`EVIDENCE_PHRASES`),
+with the measured number beside the words.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Callable
+
+from hingecheck.core.faults import FAULTS
+from hingecheck.core.signals import Evidence, Finding
+from hingecheck.core.states import StateReport, Unchecked, VerdictState
+
+#: a fault past its limit by less than this share of the way to "severe"
+#: (severity 1) is *borderline*: e.g. 2° on the head angle, 0.05 on the
+#: hip/knee ratio. Shown as borderline (amber), not as a fault (red).
+BORDERLINE_SEVERITY = 0.1
+
+SEVERITY_LEGEND = ("how far past the limit: borderline (within a tenth of the way to severe), "
+                   "mild (under a third), moderate (under two thirds), severe (further)")
+
+
+def severity_name(severity: float) -> str:
+    """borderline / mild / moderate / severe (see :data:`SEVERITY_LEGEND`)."""
+    if severity < BORDERLINE_SEVERITY:
+        return "borderline"
+    return "mild" if severity < 0.34 else "moderate" if severity < 0.67 else "severe"
+
+
+def is_borderline(f: Finding) -> bool:
+    return f.severity < BORDERLINE_SEVERITY
+
+
+def plain_reason(reason: str) -> str:
+    """A "can't judge" reason in words a lifter understands, with what to change."""
+    r = reason.lower()
+    if r.startswith("landmarks missing"):
+        share = reason.split("in ", 1)[-1].split(" of", 1)[0]
+        return f"the camera lost sight of you for {share} of this rep: keep your whole body in view"
+    if r.startswith("landmarks unreliable"):
+        return "the camera could not see your body clearly: more light, nothing in the way"
+    if r.startswith("facing the camera"):
+        return "you were facing the camera: turn side-on so it sees your hips, back and knees"
+    if r.startswith("camera not side-on"):
+        return "the camera was not side-on: film from the side at hip height"
+    if " hidden or mis-tracked at the " in r:
+        joints, rest = reason.split(" hidden or mis-tracked at the ", 1)
+        where = rest.split(" (", 1)[0]
+        return (f"your {joints} were hidden or lost at the {where} (a plate, a bell or the frame's edge?): "
+                "film so nothing covers them")
+    if r.startswith("partial movement"):
+        return "a partial movement at the start or end of the video (setting up or putting down), not a rep"
+    return reason
+
+
+def fault_names(faults) -> str:
+    """``"Rounded back, Over-extension and Dropped head"``."""
+    names = [FAULTS[f].title if f in FAULTS else f for f in faults]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def unchecked_line(u: Unchecked) -> str:
+    """One reason, said once, naming every check it stopped."""
+    n = len(u.faults)
+    return f"{fault_names(u.faults)} {'was' if n == 1 else 'were'} not checked: {plain_reason(u.reason)}"
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``"1 rep"``, ``"2 reps"``."""
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+STATE_TITLES = {VerdictState.CLEAN: "clean", VerdictState.FAULTS: "faults found",
+                VerdictState.PARTLY_CHECKED: "partly checked", VerdictState.NOT_CHECKED: "not checked"}
+
+
+def state_summary(s: StateReport) -> str:
+    """The state with how many checks ran, e.g. ``"partly checked: 4 of 7 checks ran, no fault found"``."""
+    ran = f"{len(s.checked)} of {len(s.applicable)} checks ran"
+    if s.state == VerdictState.CLEAN:
+        return f"clean: all {len(s.applicable)} checks ran, no fault found"
+    if s.state == VerdictState.FAULTS:
+        return f"faults found: {fault_names(s.found)} ({ran})"
+    return f"{STATE_TITLES[s.state]}: {ran}, no fault found in those"
+
+
+# --------------------------------------------------------------------------- evidence
+
+def _deg(v: float) -> str:
+    return f"{abs(v):.0f}°"
+
+
+def _pct(v: float) -> str:
+    return f"{v:.0%}"
+
+
+Phrase = Callable[[float, float], str]
+
+#: metric name (as the rules spell it, or its start) -> template (value, limit) -> words with numbers
+EVIDENCE_PHRASES: dict[str, Phrase] = {
+    "hip/knee flexion ratio": lambda v, t: (
+        f"your hips bent {v:.2f} times as much as your knees (ratio {v:.2f}); "
+        f"in a hinge the hips bend at least {t:.2f} times as much"),
+    "trunk inclination at bottom": lambda v, t: (
+        f"at the bottom your chest tipped only {_deg(v)} forward; a hinge tips it past {_deg(t)}"),
+    "shin angle at bottom": lambda v, t: (
+        f"your shins leaned {_deg(v)} forward at the bottom; in a hinge they stay under {_deg(t)}"),
+    "knee flexion at the floor": lambda v, t: (
+        f"at the floor your knees were bent {_deg(v)}; a hinge starts with them bent under {_deg(t)}"),
+    "trunk rise done at": lambda v, t: (
+        f"on the way up your chest had done {_pct(v)} of its rise when your knees were most of the way "
+        f"straight; it should have done at least {_pct(t)}"),
+    "knee flexion at bottom": lambda v, t: (
+        f"your knees bent {_deg(v)} at the bottom; this hinge needs no more than {_deg(t)}"),
+    "shoulder offset from ear-hip line": lambda v, t: (
+        f"your shoulders sat {_pct(v)} of your back's length off the ear-to-hip line (upper back rounded); "
+        f"a long spine stays within {_pct(t)}"),
+    "back silhouette hump": lambda v, t: (
+        f"your back's outline bulged by {_pct(v)} of its length; a flat back stays under {_pct(t)}"),
+    "neck flexion vs trunk at bottom": lambda v, t: (
+        f"your head dropped {_deg(v)} below the line of your back; keep it within {_deg(t)}"),
+    "trunk lean back at lockout": lambda v, t: (
+        f"at the top your trunk was at {v:.0f}° (from vertical; your own upright is the reference); "
+        f"leaning back past {t:.0f}° is over-extending"),
+    "hips forward of the ankle-shoulder line at lockout": lambda v, t: (
+        f"at the top your hips pushed {_pct(v)} (of your height from ankle to shoulder) in front of your "
+        f"shoulders and ankles; stay within {_pct(t)}"),
+    "back silhouette hollow": lambda v, t: (
+        f"your lower back's outline arched by {_pct(abs(v))} of its length; past {_pct(abs(t))} is over-arching"),
+    "hip flexion at lockout": lambda v, t: (
+        f"at the top your hips were still bent {_deg(v)}; standing tall means under {_deg(t)}"),
+}
+
+
+def _generic(e: Evidence) -> str:
+    unit = "°" if e.unit == "deg" else ""
+    word = "above" if e.comparison == ">" else "below"
+    return f"{e.metric}: {e.value:.2f}{unit} (a fault {word} {e.threshold:.2f}{unit})"
+
+
+def evidence_phrase(e: Evidence) -> str:
+    """One piece of evidence in plain words with the measured number beside them."""
+    if not (math.isfinite(e.value) and math.isfinite(e.threshold)):
+        return _generic(e)
+    for key, phrase in EVIDENCE_PHRASES.items():
+        if e.metric.startswith(key):
+            return phrase(e.value, e.threshold)
+    return _generic(e)
