@@ -94,14 +94,14 @@ def _pct(v: float | None) -> str:
 
 
 def sessions_table(sessions: list[dict]) -> str:
-    head = f"{'id':>4}  {'date':<16}  {'exercise':<20} {'reps':>4} {'clean':>6}  most common fault"
+    head = f"{'id':>4}  {'date':<16}  {'exercise':<20} {'reps':>4} {'clean':>6}  {'state':<14}  most common fault"
     lines = [head, "-" * len(head)]
     for s in sessions:
         mc = most_common(s)
         fault = f"{FAULTS[mc[0]].title} ({mc[1]} reps)" if mc and mc[0] in FAULTS else "--"
         when = s["created"][:16].replace("T", " ")
         lines.append(f"{s['id']:>4}  {when:<16}  {s['exercise']:<20} {s['reps']:>4} "
-                     f"{_pct(clean_share(s)):>6}  {fault}")
+                     f"{_pct(clean_share(s)):>6}  {s.get('state', '--'):<14}  {fault}")
     return "\n".join(lines)
 
 
