@@ -1,0 +1,61 @@
+"""Command-line parsing that speaks to people: one-line errors with a
+suggestion, exercise aliases, and saying which exercise was assumed."""
+
+from __future__ import annotations
+
+import argparse
+import re
+
+from hingecheck.core.config import EXERCISES
+from hingecheck.core.errors import HingecheckError
+from hingecheck.core.names import DEFAULT_EXERCISE, did_you_mean, resolve_exercise
+
+_INVALID_CHOICE = re.compile(r"invalid choice: '([^']*)' \(choose from (.*)\)")
+
+
+def with_suggestion(message: str) -> str:
+    """An argparse "invalid choice" message with "did you mean ..." added when one is close."""
+    m = _INVALID_CHOICE.search(message)
+    if not m:
+        return message
+    choices = re.findall(r"'([^']*)'", m.group(2))
+    close = did_you_mean(m.group(1).lower(), choices)
+    return message + (f"; did you mean {close[0]!r}?" if close else "")
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line on standard error (exit status 2),
+    with a "did you mean" for a mistyped command or choice, instead of the usage block."""
+
+    def error(self, message: str):
+        self.exit(2, f"hingecheck: error: {with_suggestion(message)} (see: {self.prog} --help)\n")
+
+
+def exercise_arg(value: str) -> str:
+    """``type=`` for ``--exercise``: an exercise or an alias in any case, as the exercise."""
+    try:
+        return resolve_exercise(value)
+    except HingecheckError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+EXERCISE_HELP = ("the exercise (default hip_hinge; its thresholds change the verdicts): "
+                 + ", ".join(EXERCISES) + "; aliases such as RDL, romanian_deadlift, sl_rdl, "
+                 "kb_deadlift, swing work too")
+
+
+def chosen_exercise(args: argparse.Namespace) -> str:
+    """``args.exercise``, or the default when it was not given; either way
+    ``args.exercise_said`` is how the report's first line names it (the
+    default says it is one, and how to choose another)."""
+    if args.exercise is None:
+        others = ", ".join(e for e in EXERCISES if e != DEFAULT_EXERCISE)
+        args.exercise = DEFAULT_EXERCISE
+        args.exercise_said = (f"exercise {DEFAULT_EXERCISE} (the default; pass --exercise with one of "
+                              f"{others} to use that exercise's thresholds)")
+    else:
+        args.exercise_said = f"exercise {args.exercise}"
+    return args.exercise
+
+
+__all__ = ["OneLineParser", "exercise_arg", "chosen_exercise", "with_suggestion", "EXERCISE_HELP"]
