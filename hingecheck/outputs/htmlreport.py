@@ -33,6 +33,7 @@ from hingecheck.outputs.angles import ANGLES, Joint, angle_legend
 from hingecheck.outputs.wording import (
     SEVERITY_LEGEND,
     evidence_phrase,
+    fault_names,
     is_borderline,
     plain_reason,
     plural,
@@ -50,7 +51,7 @@ h1{font-size:1.3em;margin:.2em 0}
 .verdict.bad{background:#fde2e1;color:#8a1010}.verdict.good{background:#dcf5dc;color:#135c13}
 .verdict.info{background:#e5e7eb;color:#333}.verdict.warn{background:#fdf0cf;color:#6b4a00}
 .verdict.partly{background:#dde6f7;color:#1e3a6e}
-.checks{margin:.4em 0;color:#1e3a6e}.checks ul{margin:.2em 0 .2em 1.2em;padding:0}
+.checks{margin:.4em 0;color:#1e3a6e}.checks[data-state=not_checked]{color:#333}.checks ul{margin:.2em 0 .2em 1.2em;padding:0}
 .top{background:#fff;border-radius:8px;padding:.8em 1em;margin:.6em 0}
 .top b{font-size:1.05em}
 .counts{font-size:1.05em;margin:.4em 0}
@@ -64,7 +65,7 @@ h1{font-size:1.3em;margin:.2em 0}
 figure{margin:0}figure img{height:380px;max-width:420px;object-fit:contain;border-radius:4px;display:block;background:#222}
 figcaption{font-size:.8em;color:#444;margin-top:.2em}
 .details{flex:1;min-width:280px}
-.angles{border-collapse:collapse;margin:.3em 0}.angles td{padding:1px 10px 1px 0}
+.angles{border-collapse:collapse;margin:.3em 0}.angles td{padding:1px 10px 1px 0}.angles td:first-child{white-space:nowrap}
 .ok{color:#137a13;font-weight:600}.fault{margin:.4em 0}.fault .name{color:#b31212;font-weight:600}
 .sev{font-size:.85em;padding:0 .4em;border-radius:4px;background:#fde2e1;color:#8a1010}
 .sev.borderline{background:#fdf0cf;color:#6b4a00}.fault.borderline .name{color:#8a6300}
@@ -170,8 +171,9 @@ def _state_section(st) -> str:
     if st.state == VerdictState.CLEAN or not st.unchecked:
         return ""
     items = "".join(f"<li>{_esc(unchecked_line(u))}</li>" for u in st.unchecked)
+    ran = f"<li>checked: {_esc(fault_names(st.checked))}</li>" if st.checked else ""
     return (f"<div class='checks' data-state='{st.state}'><b>{_esc(state_summary(st))}</b>"
-            f"<ul>{items}</ul></div>")
+            f"<ul>{ran}{items}</ul></div>")
 
 
 def _top_section(analysis: Analysis, video_link: str | None = None) -> str:
@@ -188,7 +190,7 @@ def _top_section(analysis: Analysis, video_link: str | None = None) -> str:
         out.append(f"<p>Most common fault: <b>{_esc(info.title)}</b> ({plural(top['reps'], 'rep')}): "
                    f"{_esc(info.meaning)}.<br>Cue: <b>{_esc(info.cue)}</b><br>Drill: {_esc(info.drill)}</p>")
     out.append(_worst_line(analysis))
-    if analysis.view != "side":
+    if analysis.view != "side" and not any(u.reason.startswith("camera not side-on") for u in st.unchecked):
         out.append(f"<p class='cant'>Camera view: {_esc(analysis.view)}. Film side-on (camera at hip height, "
                    "square to the lifter) to judge back, head and lockout.</p>")
     if video_link:
@@ -234,7 +236,7 @@ def _angle_table(v: RepVerdict) -> str:
 
 def _finding_block(f: Finding) -> str:
     info, name = FAULTS[f.fault], severity_name(f.severity)
-    ev = "".join(f"<div class='ev'>{_esc(evidence_phrase(e))}</div>" for e in f.evidence)
+    ev = "".join(f"<div class='ev'>measured: {_esc(evidence_phrase(e))}</div>" for e in f.evidence)
     return (f"<div class='fault {'borderline' if is_borderline(f) else 'clear'}' data-fault='{_esc(f.fault)}'>"
             f"<span class='name'>{_esc(info.title)}</span> <span class='sev {name}'>{_esc(name)}</span>"
             f"<div class='ev'>cue: {_esc(info.cue)}</div>{ev}</div>")

@@ -62,7 +62,8 @@ def rep_table(analysis: Analysis) -> str:
     header with units and a line saying what the angles mean."""
     angles = " ".join(f"{angle_header(j):>6}" for j in (Joint.HIP, Joint.KNEE, Joint.TRUNK))
     head = f"{'rep':>4} {'time (s)':>12} {'down s':>6} {'up s':>5} {angles}  verdict"
-    lines = [head, f"{'':>30}at the bottom; " + angle_legend().split(", neck")[0], "-" * max(len(head), 60)]
+    legend = "at each rep's bottom, " + angle_legend().split(", neck")[0] + "; time and tempo in seconds"
+    lines = [legend, head, "-" * max(len(head), 60)]
     t = analysis.timestamps
     for v in analysis.reps:
         r = v.rep

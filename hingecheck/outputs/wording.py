@@ -9,6 +9,7 @@ with the measured number beside the words.
 from __future__ import annotations
 
 import math
+import re
 from typing import Callable
 
 from hingecheck.core.faults import FAULTS
@@ -114,8 +115,9 @@ EVIDENCE_PHRASES: dict[str, Phrase] = {
     "knee flexion at the floor": lambda v, t: (
         f"at the floor your knees were bent {_deg(v)}; a hinge starts with them bent under {_deg(t)}"),
     "trunk rise done at": lambda v, t: (
-        f"on the way up your chest had done {_pct(v)} of its rise when your knees were most of the way "
-        f"straight; it should have done at least {_pct(t)}"),
+        (f"on the way up your chest had not started to rise ({_pct(v)} of its rise)" if v <= 0 else
+         f"on the way up your chest had done only {_pct(v)} of its rise") +
+        f" when your knees had done {{knee}} of theirs; it should have done at least {_pct(t)}"),
     "knee flexion at bottom": lambda v, t: (
         f"your knees bent {_deg(v)} at the bottom; this hinge needs no more than {_deg(t)}"),
     "shoulder offset from ear-hip line": lambda v, t: (
@@ -150,5 +152,6 @@ def evidence_phrase(e: Evidence) -> str:
         return _generic(e)
     for key, phrase in EVIDENCE_PHRASES.items():
         if e.metric.startswith(key):
-            return phrase(e.value, e.threshold)
+            share = re.search(r"\d+%", e.metric)   # "trunk rise done at 60% knee extension"
+            return phrase(e.value, e.threshold).replace("{knee}", share.group(0) if share else "most")
     return _generic(e)
