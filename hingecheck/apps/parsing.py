@@ -6,9 +6,11 @@ from __future__ import annotations
 import argparse
 import re
 
-from hingecheck.core.config import EXERCISES
 from hingecheck.core.errors import HingecheckError
-from hingecheck.core.names import DEFAULT_EXERCISE, did_you_mean, resolve_exercise
+
+# hingecheck.core.names (and the exercise list in hingecheck.core.config, which
+# loads numpy) is imported when an exercise is parsed or help is shown, so that
+# `hingecheck --version` starts in a fraction of a second
 
 _INVALID_CHOICE = re.compile(r"invalid choice: '([^']*)' \(choose from (.*)\)")
 
@@ -18,6 +20,7 @@ def with_suggestion(message: str) -> str:
     m = _INVALID_CHOICE.search(message)
     if not m:
         return message
+    from hingecheck.core.names import did_you_mean
     choices = re.findall(r"'([^']*)'", m.group(2))
     close = did_you_mean(m.group(1).lower(), choices)
     return message + (f"; did you mean {close[0]!r}?" if close else "")
@@ -30,24 +33,42 @@ class OneLineParser(argparse.ArgumentParser):
     def error(self, message: str):
         self.exit(2, f"hingecheck: error: {with_suggestion(message)} (see: {self.prog} --help)\n")
 
+    def format_help(self) -> str:
+        for action in self._actions:
+            if isinstance(action.help, _Deferred):
+                action.help = exercise_help()
+        return super().format_help()
+
 
 def exercise_arg(value: str) -> str:
     """``type=`` for ``--exercise``: an exercise or an alias in any case, as the exercise."""
+    from hingecheck.core.names import resolve_exercise
     try:
         return resolve_exercise(value)
     except HingecheckError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-EXERCISE_HELP = ("the exercise (default hip_hinge; its thresholds change the verdicts): "
-                 + ", ".join(EXERCISES) + "; aliases such as RDL, romanian_deadlift, sl_rdl, "
-                 "kb_deadlift, swing work too")
+class _Deferred(str):
+    """A help text spelled out only when help is shown (see :meth:`OneLineParser.format_help`)."""
+
+
+#: the ``--exercise`` help, spelled out (with the exercise list) when help is shown
+EXERCISE_HELP = _Deferred("the exercise")
+
+
+def exercise_help() -> str:
+    from hingecheck.core.config import EXERCISES
+    return ("the exercise (default hip_hinge; its thresholds change the verdicts): " + ", ".join(EXERCISES)
+            + "; aliases such as RDL, romanian_deadlift, sl_rdl, kb_deadlift, swing work too")
 
 
 def chosen_exercise(args: argparse.Namespace) -> str:
     """``args.exercise``, or the default when it was not given; either way
     ``args.exercise_said`` is how the report's first line names it (the
     default says it is one, and how to choose another)."""
+    from hingecheck.core.config import EXERCISES
+    from hingecheck.core.names import DEFAULT_EXERCISE
     if args.exercise is None:
         others = ", ".join(e for e in EXERCISES if e != DEFAULT_EXERCISE)
         args.exercise = DEFAULT_EXERCISE

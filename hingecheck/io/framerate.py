@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 from hingecheck.core.errors import HingecheckError
 
 #: frames per second the pose model sees by default (``--analysis-fps``)
@@ -93,6 +91,7 @@ class FramePicker:
 def pick(timestamps, fps: float) -> np.ndarray:
     """(N,) bool: which of ``timestamps`` (seconds, increasing) a :class:`FramePicker` at ``fps`` keeps."""
     picker = FramePicker(fps)
+    import numpy as np  # here, so the command line starts without numpy
     return np.array([picker.keep(float(t)) for t in timestamps], dtype=bool)
 
 
