@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+from pathlib import Path
 
 import pytest
 from synthetic import make_hinge
@@ -181,3 +182,26 @@ def test_text_report_states(clean_analysis):
     assert "verdict: partly checked: 4 of 7 checks ran" in summary_text(partly)
     assert "1 rep," in summary_text(dataclasses.replace(clean_analysis, reps=clean_analysis.reps[:1]))
     assert json.loads(json.dumps(analysis_dict(partly)["state"]))["checks_run"] == 4
+
+
+def test_metrics_count_not_checked_good_clips_apart():
+    from hingecheck.scoring.metrics import Label, Prediction, compute_metrics, metrics_table
+    from hingecheck.scoring.results import prediction
+    from hingecheck.scoring.labels import ClipJob
+
+    labels = [Label(c, "rdl", "side", None, frozenset()) for c in ("a", "b", "c", "d")]
+    preds = [Prediction("a", state=VerdictState.CLEAN, judged_reps=3),
+             Prediction("b", state=VerdictState.PARTLY_CHECKED, judged_reps=3),
+             Prediction("c", state=VerdictState.NOT_CHECKED, judged_reps=3),
+             Prediction("d", frozenset({"squatting"}), state=VerdictState.FAULTS, judged_reps=3)]
+    m = compute_metrics(preds, labels, by_view=False)
+    g = m["good_clips"]
+    assert (g["n"], g["clean"]) == (4, 2) and g["flagged_clips"] == ["d"]
+    assert g["not_checked_clips"] == ["c"] and g["partly_checked_clips"] == ["b"]
+    assert m["states"] == {"clean": 1, "faults": 1, "partly_checked": 1, "not_checked": 1}
+    text = metrics_table(m)
+    assert "1 not checked, not counted clean: c" in text and "clips by state: clean 1, faults 1" in text
+    # a cached clip record gets its state from its reps (records from before states existed too)
+    rec = {"result": {"clip_faults": [], "rep_count": 2, "judged_reps": 2, "reps_found": 2, "cant_judge": False,
+                      "reps": [{"complete": True, "faults": [], "cant_judge": _not_side_on(0.5)}] * 2}}
+    assert prediction(ClipJob("e.mp4", Path("e.mp4"), "rdl"), rec).state == VerdictState.PARTLY_CHECKED

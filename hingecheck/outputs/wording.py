@@ -93,50 +93,55 @@ def state_summary(s: StateReport) -> str:
 
 # --------------------------------------------------------------------------- evidence
 
-def _deg(v: float) -> str:
-    return f"{abs(v):.0f}°"
+def _deg(v: float, nd: int = 0) -> str:
+    return f"{abs(v):.{nd}f}°"
+
+
+def _side(v: float) -> str:
+    return "behind" if v < 0 else "in front of"
 
 
 def _pct(v: float) -> str:
     return f"{v:.0%}"
 
 
-Phrase = Callable[[float, float], str]
+#: a template: (value, limit, how to write degrees) -> words with the numbers
+Phrase = Callable[[float, float, Callable[[float], str]], str]
 
-#: metric name (as the rules spell it, or its start) -> template (value, limit) -> words with numbers
+#: metric name (as the rules spell it, or its start) -> its template
 EVIDENCE_PHRASES: dict[str, Phrase] = {
-    "hip/knee flexion ratio": lambda v, t: (
+    "hip/knee flexion ratio": lambda v, t, d: (
         f"your hips bent {v:.2f} times as much as your knees (ratio {v:.2f}); "
         f"in a hinge the hips bend at least {t:.2f} times as much"),
-    "trunk inclination at bottom": lambda v, t: (
-        f"at the bottom your chest tipped only {_deg(v)} forward; a hinge tips it past {_deg(t)}"),
-    "shin angle at bottom": lambda v, t: (
-        f"your shins leaned {_deg(v)} forward at the bottom; in a hinge they stay under {_deg(t)}"),
-    "knee flexion at the floor": lambda v, t: (
-        f"at the floor your knees were bent {_deg(v)}; a hinge starts with them bent under {_deg(t)}"),
-    "trunk rise done at": lambda v, t: (
+    "trunk inclination at bottom": lambda v, t, d: (
+        f"at the bottom your chest tipped only {d(v)} forward; a hinge tips it past {d(t)}"),
+    "shin angle at bottom": lambda v, t, d: (
+        f"your shins leaned {d(v)} forward at the bottom; in a hinge they stay under {d(t)}"),
+    "knee flexion at the floor": lambda v, t, d: (
+        f"at the floor your knees were bent {d(v)}; a hinge starts with them bent under {d(t)}"),
+    "trunk rise done at": lambda v, t, d: (
         (f"on the way up your chest had not started to rise ({_pct(v)} of its rise)" if v <= 0 else
          f"on the way up your chest had done only {_pct(v)} of its rise") +
         f" when your knees had done {{knee}} of theirs; it should have done at least {_pct(t)}"),
-    "knee flexion at bottom": lambda v, t: (
-        f"your knees bent {_deg(v)} at the bottom; this hinge needs no more than {_deg(t)}"),
-    "shoulder offset from ear-hip line": lambda v, t: (
+    "knee flexion at bottom": lambda v, t, d: (
+        f"your knees bent {d(v)} at the bottom; this hinge needs no more than {d(t)}"),
+    "shoulder offset from ear-hip line": lambda v, t, d: (
         f"your shoulders sat {_pct(v)} of your back's length off the ear-to-hip line (upper back rounded); "
         f"a long spine stays within {_pct(t)}"),
-    "back silhouette hump": lambda v, t: (
+    "back silhouette hump": lambda v, t, d: (
         f"your back's outline bulged by {_pct(v)} of its length; a flat back stays under {_pct(t)}"),
-    "neck flexion vs trunk at bottom": lambda v, t: (
-        f"your head dropped {_deg(v)} below the line of your back; keep it within {_deg(t)}"),
-    "trunk lean back at lockout": lambda v, t: (
-        f"at the top your trunk was at {v:.0f}° (from vertical; your own upright is the reference); "
-        f"leaning back past {t:.0f}° is over-extending"),
-    "hips forward of the ankle-shoulder line at lockout": lambda v, t: (
+    "neck flexion vs trunk at bottom": lambda v, t, d: (
+        f"your head dropped {d(v)} below the line of your back; keep it within {d(t)}"),
+    "trunk lean back at lockout": lambda v, t, d: (
+        f"at the top your trunk was {d(v)} {_side(v)} vertical; going past {d(t)} {_side(t)} vertical "
+        "(set from your own upright stance) is leaning back"),
+    "hips forward of the ankle-shoulder line at lockout": lambda v, t, d: (
         f"at the top your hips pushed {_pct(v)} (of your height from ankle to shoulder) in front of your "
         f"shoulders and ankles; stay within {_pct(t)}"),
-    "back silhouette hollow": lambda v, t: (
+    "back silhouette hollow": lambda v, t, d: (
         f"your lower back's outline arched by {_pct(abs(v))} of its length; past {_pct(abs(t))} is over-arching"),
-    "hip flexion at lockout": lambda v, t: (
-        f"at the top your hips were still bent {_deg(v)}; standing tall means under {_deg(t)}"),
+    "hip flexion at lockout": lambda v, t, d: (
+        f"at the top your hips were still bent {d(v)}; standing tall means under {d(t)}"),
 }
 
 
@@ -153,5 +158,6 @@ def evidence_phrase(e: Evidence) -> str:
     for key, phrase in EVIDENCE_PHRASES.items():
         if e.metric.startswith(key):
             share = re.search(r"\d+%", e.metric)   # "trunk rise done at 60% knee extension"
-            return phrase(e.value, e.threshold).replace("{knee}", share.group(0) if share else "most")
+            nd = 1 if abs(e.value - e.threshold) < 1 else 0   # 25.5° against 25° is not "26° against 25°"
+            return phrase(e.value, e.threshold, lambda x: _deg(x, nd)).replace("{knee}", share.group(0) if share else "most")
     return _generic(e)
