@@ -67,3 +67,23 @@ def test_startup_loads_nothing_heavy():
     heavy = {"numpy", "scipy.signal", "cv2", "mediapipe", "matplotlib"}
     assert not heavy & _modules_after("import hingecheck")
     assert not heavy & _modules_after("from hingecheck.apps.cli import build_parser; build_parser()")
+
+
+@pytest.mark.model
+@pytest.mark.clips
+def test_oblique_clip_is_never_called_clean(monkeypatch):
+    """clip30 (filmed obliquely, a good RDL): the side-view checks cannot run, so the set
+    is not clean, and its report is not green (issue 18: it used to say "good")."""
+    from assets import require_clips
+
+    from hingecheck.core.states import VerdictState
+    from hingecheck.outputs.htmlreport import build_html
+
+    clip = require_clips() / "clip30.mp4"
+    monkeypatch.setenv("HINGECHECK_MODEL_DIR", str(require_model_dir("pose_landmarker_lite.task")))
+    result = hingecheck.analyze(clip, exercise="rdl", model="lite")
+    st = result.states
+    assert st.state in (VerdictState.NOT_CHECKED, VerdictState.PARTLY_CHECKED), st
+    assert {"rounded_back", "hyperextension", "dropped_head"} <= set(st.not_run)
+    assert "verdict good" not in build_html(result.analysis, str(clip))
+    assert result.to_dict()["state"]["state"] == st.state
