@@ -205,3 +205,12 @@ def test_metrics_count_not_checked_good_clips_apart():
     rec = {"result": {"clip_faults": [], "rep_count": 2, "judged_reps": 2, "reps_found": 2, "cant_judge": False,
                       "reps": [{"complete": True, "faults": [], "cant_judge": _not_side_on(0.5)}] * 2}}
     assert prediction(ClipJob("e.mp4", Path("e.mp4"), "rdl"), rec).state == VerdictState.PARTLY_CHECKED
+
+
+def test_video_banner_is_green_only_for_a_clean_rep():
+    from hingecheck.outputs.state import BannerLevel
+    from hingecheck.outputs.timeline import verdict_banner
+
+    assert verdict_banner(_verdict()) == ("Rep 1: good hinge", BannerLevel.GOOD)
+    text, level = verdict_banner(_verdict(cant={**_not_side_on(0.5), **_legs_hidden(0.2)}))
+    assert level == BannerLevel.INFO and text == "Rep 1: no fault in 2 of 7 checks (5 could not run)"
