@@ -106,3 +106,14 @@ def test_report_links_the_annotated_video(clean, tmp_path):
     assert "<a id='video-link' href='../set.annotated.mp4'>" in out.read_text()
     write_html(out, clean, "set.mp4")
     assert "video-link" not in out.read_text()
+
+
+def test_video_overlay_angles_use_the_same_convention(clean):
+    from hingecheck.outputs.timeline import frame_views
+    views = frame_views(clean)
+    b = clean.reps[0].rep.bottom
+    sig = clean.signals
+    assert views[b].angles == {"hip": pytest.approx(sig.hip_flexion[b]), "knee": pytest.approx(sig.knee_flexion[b]),
+                               "trunk": pytest.approx(sig.trunk_angle[b]), "neck": pytest.approx(sig.neck_angle[b])}
+    standing = views[0].angles
+    assert abs(standing["hip"]) < 20 and abs(standing["knee"]) < 20      # 0 = straight, not 180

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from hingecheck.core.kinds import StrEnum
 
 __all__ = ["Joint", "AngleSpec", "ANGLES", "ANGLE_CONVENTION", "format_angle", "angle_header",
-           "angle_legend", "angle_label"]
+           "angle_legend", "angle_label", "shown_angles"]
 
 
 class Joint(StrEnum):
@@ -66,6 +66,14 @@ def format_angle(joint: Joint | str, degrees: float | None, *, long: bool = Fals
         return f"{j.value} {_deg(degrees)}"
     spec = ANGLES[j]
     return f"{spec.name} {_deg(degrees)} (0° = {spec.zero})"
+
+
+def shown_angles(hip_flexion: float, knee_flexion: float, trunk: float, neck: float) -> dict[str, float]:
+    """The angles an overlay shows for one frame, keyed by :class:`Joint` value, in the shown
+    convention (which is the core's: hip and knee flexion, trunk inclination, neck
+    against the trunk; nothing is converted). Format each with :func:`format_angle`."""
+    return {Joint.HIP.value: float(hip_flexion), Joint.KNEE.value: float(knee_flexion),
+            Joint.TRUNK.value: float(trunk), Joint.NECK.value: float(neck)}
 
 
 def angle_label(joint: Joint | str) -> str:

@@ -13,10 +13,10 @@ import numpy as np
 
 from hingecheck.core.analysis import Analysis
 from hingecheck.core.faults import FAULTS
-from hingecheck.core.geometry import display_angles
 from hingecheck.core.judging import WHOLE_REP, RepVerdict
 from hingecheck.core.kinds import LivePhase
 from hingecheck.core.states import VerdictState, rep_state
+from hingecheck.outputs.angles import shown_angles
 from hingecheck.outputs.state import BannerLevel
 
 
@@ -54,10 +54,10 @@ def verdict_banner(v: RepVerdict, exercise: str | None = None) -> tuple[str, Ban
 
 
 def _angles(analysis: Analysis) -> list[dict[str, float]]:
-    """Per frame, the angles shown: hip and knee as the joint's included angle
-    (180 at lockout, the overlay's convention), trunk and neck as measured."""
+    """Per frame, the angles shown, in the reports' one convention (hip and knee
+    bend, 0 = straight; see :mod:`hingecheck.outputs.angles`)."""
     sig = analysis.signals
-    return [display_angles(h, k, t, nk)
+    return [shown_angles(h, k, t, nk)
             for h, k, t, nk in zip(sig.hip_flexion, sig.knee_flexion, sig.trunk_angle, sig.neck_angle)]
 
 
