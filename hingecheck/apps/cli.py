@@ -227,6 +227,7 @@ EXIT_CLIPS_FAILED = 3
 
 def _print_scores(args: argparse.Namespace, doc: dict, out: Path) -> int:
     from hingecheck.scoring.metrics import metrics_table, summary_line
+    from hingecheck.outputs.wording import plural
     from hingecheck.scoring.results import clip_line
 
     if not args.quiet:
@@ -238,7 +239,7 @@ def _print_scores(args: argparse.Namespace, doc: dict, out: Path) -> int:
         for name, m in doc["metrics"].get("by_source", {}).items():
             print(summary_line(name, m))
         print()
-    print(f"{doc['clips_total']} clips ({doc['clips_cached']} from cache, {doc['clips_failed']} failed) "
+    print(f"{plural(doc['clips_total'], 'clip')} ({doc['clips_cached']} from cache, {doc['clips_failed']} failed) "
           f"in {doc['wall_s']:.1f} s; results in {out}/ (scores.json, scores.csv"
           + (", metrics.json" if "metrics" in doc else "") + ", report.html)")
     if doc.get("interrupted"):
