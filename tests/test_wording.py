@@ -117,3 +117,15 @@ def test_video_overlay_angles_use_the_same_convention(clean):
                                "trunk": pytest.approx(sig.trunk_angle[b]), "neck": pytest.approx(sig.neck_angle[b])}
     standing = views[0].angles
     assert abs(standing["hip"]) < 20 and abs(standing["knee"]) < 20      # 0 = straight, not 180
+
+
+def test_reasons_said_once_in_plain_words():
+    from hingecheck.core.states import Unchecked
+    from hingecheck.outputs.wording import unchecked_lines
+    lines = unchecked_lines((Unchecked("facing the camera (side-on ratio 0.80): turn side-on", ("squatting",)),
+                             Unchecked("landmarks unreliable (median visibility 0.31)", ("rounded_back",)),
+                             Unchecked("facing the camera: turn side-on now", ("dropped_head", "squatting"))))
+    assert lines == ["Squatting the hinge and Dropped head were not checked: you were facing the camera: "
+                     "turn side-on so it sees your hips, back and knees",
+                     "Rounded back was not checked: the camera could not see your body clearly: "
+                     "more light, nothing in the way"]

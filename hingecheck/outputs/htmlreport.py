@@ -39,7 +39,7 @@ from hingecheck.outputs.wording import (
     plural,
     severity_name,
     state_summary,
-    unchecked_line,
+    unchecked_lines,
 )
 
 CSS = """
@@ -170,7 +170,7 @@ def _state_section(st) -> str:
     """The checks that ran and, once per reason, those that did not."""
     if st.state == VerdictState.CLEAN or not st.unchecked:
         return ""
-    items = "".join(f"<li>{_esc(unchecked_line(u))}</li>" for u in st.unchecked)
+    items = "".join(f"<li>{_esc(line)}</li>" for line in unchecked_lines(st.unchecked))
     ran = f"<li>checked: {_esc(fault_names(st.checked))}</li>" if st.checked else ""
     return (f"<div class='checks' data-state='{st.state}'><b>{_esc(state_summary(st))}</b>"
             f"<ul>{ran}{items}</ul></div>")
@@ -253,7 +253,7 @@ def _verdict_block(v: RepVerdict, st) -> str:
         out.append(f"<p class='partly-text'>No fault found in the {len(st.checked)} of {len(st.applicable)} "
                    "checks that ran: not a clean bill</p>")
     out.extend(_finding_block(f) for f in v.findings)
-    out.extend(f"<p class='cant'>{_esc(unchecked_line(u))}</p>" for u in st.unchecked)
+    out.extend(f"<p class='cant'>{_esc(line)}</p>" for line in unchecked_lines(st.unchecked))
     return "".join(out)
 
 

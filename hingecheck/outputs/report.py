@@ -12,7 +12,7 @@ from hingecheck.core.states import VerdictState, reason_key, rep_state, state_of
 from hingecheck.io.atomic import write_text_atomic
 from hingecheck.outputs.angles import Joint, angle_header, angle_legend
 from hingecheck.outputs.serialize import analysis_dict, dump_json
-from hingecheck.outputs.wording import STATE_TITLES, plural, severity_name, state_summary, unchecked_line
+from hingecheck.outputs.wording import STATE_TITLES, plural, severity_name, state_summary, unchecked_lines
 
 
 def report_dict(analysis: Analysis, video: str | None = None, model: str | None = None,
@@ -80,7 +80,7 @@ def rep_table(analysis: Analysis) -> str:
 def _state_lines(analysis: Analysis) -> list[str]:
     st = state_of_analysis(analysis)
     out = [f"verdict: {state_summary(st)}"]
-    out.extend(f"  - {unchecked_line(u)}" for u in st.unchecked)
+    out.extend(f"  - {line}" for line in unchecked_lines(st.unchecked))
     return out
 
 

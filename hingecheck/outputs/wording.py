@@ -66,10 +66,15 @@ def fault_names(faults) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def unchecked_line(u: Unchecked) -> str:
-    """One reason, said once, naming every check it stopped."""
-    n = len(u.faults)
-    return f"{fault_names(u.faults)} {'was' if n == 1 else 'were'} not checked: {plain_reason(u.reason)}"
+def unchecked_lines(unchecked: tuple[Unchecked, ...]) -> list[str]:
+    """One line per reason a lifter would read as different, each naming every
+    check it stopped (reasons that say the same in plain words are merged)."""
+    groups: dict[str, list[str]] = {}
+    for u in unchecked:
+        faults = groups.setdefault(plain_reason(u.reason), [])
+        faults.extend(f for f in u.faults if f not in faults)
+    return [f"{fault_names(fs)} {'was' if len(fs) == 1 else 'were'} not checked: {reason}"
+            for reason, fs in groups.items()]
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:
