@@ -129,3 +129,22 @@ def test_reasons_said_once_in_plain_words():
                      "turn side-on so it sees your hips, back and knees",
                      "Rounded back was not checked: the camera could not see your body clearly: "
                      "more light, nothing in the way"]
+
+
+def test_joints_hidden_in_several_phases_are_one_cause():
+    """clip15 (plates hide the knees): four reasons that differ only in the phase and joints."""
+    from hingecheck.core.states import Unchecked
+    from hingecheck.outputs.wording import unchecked_lines
+    legs = "shoulder, hip, knee and ankle hidden or mis-tracked at the "
+    lines = unchecked_lines((
+        Unchecked(legs + "bottom of the rep (20% of frames seen)", ("squatting", "excess_knee_bend")),
+        Unchecked(legs + "top of the rep (10% of frames seen)", ("hyperextension",)),
+        Unchecked(legs + "way up (0% of frames seen)", ("hips_rise_first",)),
+        Unchecked("shoulder, hip and knee hidden or mis-tracked at the top of the rep (5% of frames seen)",
+                  ("incomplete_lockout",)),
+        Unchecked("camera not side-on (side-on ratio 0.50 > 0.35)", ("rounded_back", "dropped_head"))))
+    assert lines == [
+        "Squatting the hinge, Too much knee bend, Over-extension, Hips rise first and Incomplete lockout were "
+        "not checked: your shoulder, hip, knee and ankle were hidden or lost at the bottom of the rep, at the top "
+        "of the rep and on the way up (a plate, a bell or the frame's edge?): film so nothing covers them",
+        "Rounded back and Dropped head were not checked: the camera was not side-on: film from the side at hip height"]

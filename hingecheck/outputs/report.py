@@ -8,7 +8,7 @@ from hingecheck import __version__
 from hingecheck.core.analysis import Analysis
 from hingecheck.core.faults import FAULTS
 from hingecheck.core.judging import WHOLE_REP
-from hingecheck.core.states import VerdictState, reason_key, rep_state, state_of_analysis
+from hingecheck.core.states import VerdictState, rep_state, state_of_analysis
 from hingecheck.io.atomic import write_text_atomic
 from hingecheck.outputs.angles import Joint, angle_header, angle_legend
 from hingecheck.outputs.serialize import analysis_dict, dump_json
@@ -41,7 +41,7 @@ def _fmt(v: float | None, nd: int = 0) -> str:
 
 def rep_verdict_text(v, exercise: str | None = None) -> str:
     """A rep's verdict column: its faults (severity in words), clean only when every
-    check ran, else how many checks ran; the checks not run, once per reason."""
+    check ran, else how many checks ran; the checks not run (why: under the table)."""
     if not v.judged:
         return "can't judge: " + v.cant_judge[WHOLE_REP]
     st = rep_state(v, exercise)
@@ -52,8 +52,7 @@ def rep_verdict_text(v, exercise: str | None = None) -> str:
     else:
         verdict = f"{STATE_TITLES[st.state]}: no fault in {len(st.checked)} of {len(st.applicable)} checks"
     if st.unchecked:
-        verdict += "  [not checked: " + "; ".join(
-            f"{', '.join(u.faults)}: {reason_key(u.reason)}" for u in st.unchecked) + "]"
+        verdict += f"  [not checked: {', '.join(st.not_run)}]"
     return verdict
 
 

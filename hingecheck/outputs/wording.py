@@ -66,15 +66,41 @@ def fault_names(faults) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
+_HIDDEN = re.compile(r"^(?P<joints>.+?) hidden or mis-tracked at the (?P<where>[^(]+?)\s*(\(|$)")
+_WHERE = {"way up": "on the way up"}
+
+
+def _names_and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _hidden_line(parts: list[tuple[str, str]]) -> str:
+    """Joints hidden in several phases of the rep, said once: which joints, and when."""
+    joints: list[str] = []
+    wheres: list[str] = []
+    for js, where in parts:
+        joints.extend(j for j in re.split(r", | and ", js) if j not in joints)
+        w = _WHERE.get(where, f"at the {where}")
+        wheres.extend([w] if w not in wheres else [])
+    return (f"your {_names_and(joints)} were hidden or lost {_names_and(wheres)} "
+            "(a plate, a bell or the frame's edge?): film so nothing covers them")
+
+
 def unchecked_lines(unchecked: tuple[Unchecked, ...]) -> list[str]:
-    """One line per reason a lifter would read as different, each naming every
-    check it stopped (reasons that say the same in plain words are merged)."""
+    """One line per cause, each naming every check it stopped: reasons that read
+    the same in plain words are merged, and joints hidden in different phases of
+    the rep are one cause (said once, with the joints and the phases)."""
     groups: dict[str, list[str]] = {}
+    hidden: list[tuple[str, str]] = []
     for u in unchecked:
-        faults = groups.setdefault(plain_reason(u.reason), [])
+        m = _HIDDEN.match(u.reason)
+        key = "hidden" if m else plain_reason(u.reason)
+        if m:
+            hidden.append((m.group("joints"), m.group("where").strip()))
+        faults = groups.setdefault(key, [])
         faults.extend(f for f in u.faults if f not in faults)
-    return [f"{fault_names(fs)} {'was' if len(fs) == 1 else 'were'} not checked: {reason}"
-            for reason, fs in groups.items()]
+    return [f"{fault_names(fs)} {'was' if len(fs) == 1 else 'were'} not checked: "
+            f"{_hidden_line(hidden) if reason == 'hidden' else reason}" for reason, fs in groups.items()]
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:
