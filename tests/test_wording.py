@@ -148,3 +148,12 @@ def test_joints_hidden_in_several_phases_are_one_cause():
         "not checked: your shoulder, hip, knee and ankle were hidden or lost at the bottom of the rep, at the top "
         "of the rep and on the way up (a plate, a bell or the frame's edge?): film so nothing covers them",
         "Rounded back and Dropped head were not checked: the camera was not side-on: film from the side at hip height"]
+
+
+def test_a_borderline_recurring_fault_is_not_red(clean):
+    from hingecheck.outputs.htmlreport import Tone, verdict_line
+    def every_rep(sev):
+        f = Finding("dropped_head", (0, 1), sev, [Evidence("neck flexion vs trunk at bottom", 25.5, 25.0, ">", "deg")])
+        return dataclasses.replace(clean, reps=[dataclasses.replace(v, findings=[f]) for v in clean.reps])
+    assert verdict_line(every_rep(0.03))[1] is Tone.WARN
+    assert verdict_line(every_rep(0.5))[1] is Tone.BAD

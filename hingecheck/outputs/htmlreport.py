@@ -26,6 +26,7 @@ from hingecheck import __version__
 from hingecheck.core.analysis import Analysis
 from hingecheck.core.faults import FAULTS
 from hingecheck.core.judging import WHOLE_REP, RepVerdict
+from hingecheck.core.kinds import StrEnum
 from hingecheck.core.signals import Finding
 from hingecheck.core.states import VerdictState, rep_state, state_of_analysis
 from hingecheck.io.atomic import write_text_atomic
@@ -104,34 +105,45 @@ def peak_frame(f: Finding, rep_bottom: int) -> int:
     return rep_bottom if lo <= rep_bottom <= hi else (lo + hi) // 2
 
 
-def verdict_line(analysis: Analysis) -> tuple[str, str]:
-    """(the set's verdict in one line, level: bad / warn / good / partly / info).
+class Tone(StrEnum):
+    """The colour of the set's verdict line (each member is its CSS class)."""
+    BAD = "bad"          # a recurring fault
+    WARN = "warn"        # faults on some reps, or only borderline ones
+    GOOD = "good"        # clean: every check ran, no fault (the only green)
+    PARTLY = "partly"    # no fault found, some checks could not run
+    INFO = "info"        # not checked, or nothing to judge
 
-    Green ("good") only for a :attr:`VerdictState.CLEAN` set; a set where some
-    checks could not run is "partly" (its own colour), one where most could
-    not is "info" (grey), whatever was found clean.
+
+def verdict_line(analysis: Analysis) -> tuple[str, Tone]:
+    """(the set's verdict in one line, its :class:`Tone`).
+
+    Green only for a :attr:`VerdictState.CLEAN` set; a set where some checks
+    could not run is PARTLY (its own colour), one where most could not is INFO
+    (grey), whatever was found; a recurring fault that is borderline on every
+    rep is WARN, not red.
     """
     s, st = analysis.summary(), state_of_analysis(analysis)
     if not analysis.reps:
-        return "No reps found: is the whole body in view, side-on, and does the lifter hinge?", "info"
+        return "No reps found: is the whole body in view, side-on, and does the lifter hinge?", Tone.INFO
     if s["judged_reps"] == 0 and analysis.rep_count:
         first = next((v for v in analysis.reps if not v.judged), analysis.reps[0])
-        return "Can't judge this set: " + plain_reason(first.cant_judge.get("*", "")), "info"
+        return "Can't judge this set: " + plain_reason(first.cant_judge.get("*", "")), Tone.INFO
     if s["clip_faults"]:
         parts = [f"{FAULTS[f].title} on {s['fault_counts'].get(f, 0)} of {plural(s['judged_reps'], 'rep')}"
                  for f in s["clip_faults"]]
-        return "; ".join(parts), "bad"
+        found = [f for v in analysis.reps for f in v.findings if f.fault in s["clip_faults"]]
+        return "; ".join(parts), Tone.WARN if all(is_borderline(f) for f in found) else Tone.BAD
     if s["clean_reps"] < s["judged_reps"]:
         flagged = ", ".join(f"{FAULTS[f].title} on {n}" for f, n in
                             sorted(s["fault_counts"].items(), key=lambda kv: -kv[1]))
         return (f"No recurring fault; {s['clean_reps']} of {plural(s['judged_reps'], 'rep')} clean "
-                f"(flagged: {flagged})"), "warn"
+                f"(flagged: {flagged})"), Tone.WARN
     ran = f"{len(st.checked)} of {len(st.applicable)} checks"
     if st.state == VerdictState.PARTLY_CHECKED:
-        return f"Partly checked: no fault in the {ran} that ran; the rest could not be checked", "partly"
+        return f"Partly checked: no fault in the {ran} that ran; the rest could not be checked", Tone.PARTLY
     if st.state == VerdictState.NOT_CHECKED:
-        return f"Not checked: only {ran} could run, so this set is not judged clean", "info"
-    return f"Clean: all {len(st.applicable)} checks ran on {plural(s['judged_reps'], 'judged rep')}, no fault", "good"
+        return f"Not checked: only {ran} could run, so this set is not judged clean", Tone.INFO
+    return f"Clean: all {len(st.applicable)} checks ran on {plural(s['judged_reps'], 'judged rep')}, no fault", Tone.GOOD
 
 
 #: a rep is only named the worst when its worst fault is this much more severe
