@@ -87,3 +87,28 @@ def test_oblique_clip_is_never_called_clean(monkeypatch):
     assert {"rounded_back", "hyperextension", "dropped_head"} <= set(st.not_run)
     assert "verdict good" not in build_html(result.analysis, str(clip))
     assert result.to_dict()["state"]["state"] == st.state
+
+
+def test_analyze_video_resolves_model_names(monkeypatch, tmp_path):
+    """``analyze_video(..., "lite")`` finds the bundle as ``--model lite`` does (it used to
+    fail with "Unable to open file at lite")."""
+    from hingecheck.core.config import load_config
+    from hingecheck.io import videoanalysis
+
+    monkeypatch.setenv("HINGECHECK_MODEL_DIR", str(require_model_dir("pose_landmarker_lite.task")))
+    seen = {}
+
+    class Stop(Exception):
+        pass
+
+    def fake_pose_run(video, model_path, **kw):
+        seen["model"], seen["kw"] = model_path, kw
+        raise Stop
+
+    monkeypatch.setattr(videoanalysis, "pose_run", fake_pose_run)
+    with pytest.raises(Stop):
+        videoanalysis.analyze_video(tmp_path / "x.mp4", "rdl", load_config().for_exercise("rdl"), "lite")
+    assert str(seen["model"]).endswith("pose_landmarker_lite.task")
+    assert (seen["kw"]["analysis_fps"], seen["kw"]["long_side"]) == (30, 640)
+    with pytest.raises(hingecheck.HingecheckError, match="unknown model|does not exist"):
+        videoanalysis.analyze_video(tmp_path / "x.mp4", "rdl", load_config().for_exercise("rdl"), "liet")
