@@ -4,6 +4,13 @@ The names a library user needs; everything else lives in the subpackages
 (``core`` pure analysis, ``io`` video and the pose model, ``outputs``,
 ``scoring``, ``apps``)::
 
+    import hingecheck
+    result = hingecheck.analyze("set.mp4", exercise="rdl", model="lite")
+    print(result.state, result.faults)     # e.g. faults ['squatting']
+    report = result.to_dict()              # what `hingecheck analyze --json` writes
+
+(see ``docs/api.md``), or lower down, on landmarks you already have::
+
     from hingecheck import analyze_pose, load_config
     analysis = analyze_pose(pose_sequence, "rdl", load_config().for_exercise("rdl"))
 
@@ -14,6 +21,14 @@ no numpy or scipy until a name is used.
 __version__ = "0.1.0"
 
 _EXPORTS = {
+    "analyze": "hingecheck.api",
+    "Result": "hingecheck.api",
+    "VerdictState": "hingecheck.core.states",
+    "StateReport": "hingecheck.core.states",
+    "resolve_exercise": "hingecheck.core.names",
+    "resolve_model": "hingecheck.io.bundles",
+    "report_dict": "hingecheck.outputs.report",
+    "dump_json": "hingecheck.outputs.serialize",
     "analyze_pose": "hingecheck.core.analysis",
     "Analysis": "hingecheck.core.analysis",
     "StreamingAnalyzer": "hingecheck.core.stream",

@@ -65,6 +65,7 @@ def test_three_sets_give_three_sessions_and_a_trend(home, capsys, tmp_path):
     doc = json.loads(out)
     assert [s["id"] for s in doc["sessions"]] == [1, 2, 3]
     assert [s["clean_share"] for s in doc["sessions"]] == [0.0, 0.0, 1.0]
+    assert [s["state"] for s in doc["sessions"]] == ["faults", "faults", "clean"]
     assert doc["sessions"][0]["most_common"] == {"fault": "squatting", "reps": 4}
     assert [len(s["rep_list"]) for s in doc["sessions"]] == [4, 4, 4]
     assert all(r["depth_deg"] > 60 and r["down_s"] > 0 for r in doc["sessions"][0]["rep_list"])
@@ -75,6 +76,8 @@ def test_three_sets_give_three_sessions_and_a_trend(home, capsys, tmp_path):
         (2, 2, "on target"), (1, 1, "below (aim for 2-3)")]
     rc, out, _ = run_history(capsys)
     assert "3 sessions" in out and "Squatting the hinge (4 reps)" in out and "100%" in out
+    rows = {line.split()[0]: line.split() for line in out.splitlines() if line.split()[:1] in (["1"], ["3"])}
+    assert "faults" in rows["1"] and "clean" in rows["3"]
     assert "2024-W19" in out and "guidance: 2-3 a week" in out
     for name in ("trend.png", "trend.html"):
         assert run_history(capsys, "--plot", str(tmp_path / name))[0] == 0

@@ -60,7 +60,8 @@ def test_metrics_per_fault_counts():
     assert (m["micro"]["tp"], m["micro"]["fp"], m["micro"]["fn"]) == (2, 2, 2)
     # clip level: a, b, d faulty (a, b found, d missed); c clean but flagged
     assert (m["any_fault"]["tp"], m["any_fault"]["fp"], m["any_fault"]["fn"], m["any_fault"]["tn"]) == (2, 1, 1, 0)
-    assert m["good_clips"] == {"n": 1, "clean": 0, "clean_pct": 0.0, "flagged_clips": ["c"]}
+    assert m["good_clips"] == {"n": 1, "clean": 0, "clean_pct": 0.0, "flagged_clips": ["c"],
+                              "not_checked_clips": [], "partly_checked_clips": []}
     assert set(m["faults"]) == {"squatting", "rounded_back", "hyperextension", "dropped_head",
                                 "hips_rise_first", "excess_knee_bend", "incomplete_lockout"}
     assert "squatting" in metrics_table(m)

@@ -9,9 +9,10 @@ import time
 from pathlib import Path
 
 from hingecheck import __version__
+from hingecheck.io import _quiet  # noqa: F401  (before anything imports cv2: OpenCV's own logs stay off stderr)
+from hingecheck.apps.parsing import EXERCISE_HELP, OneLineParser, chosen_exercise, exercise_arg
 from hingecheck.apps.rateargs import add_analysis_args, add_rate_arg, analysis_options
 from hingecheck.apps.review_cmd import add_review_parser, cmd_review
-from hingecheck.core.config import EXERCISES
 from hingecheck.core.errors import HingecheckError
 from hingecheck.outputs.setoutputs import SetOutputs, add_set_output_args
 
@@ -35,7 +36,7 @@ def _add_score_parser(sub) -> None:
     s.add_argument("--dask", metavar="ADDRESS|local", default=None,
                    help="run the clips on Dask: 'local' starts a local cluster of --workers processes, "
                         "tcp://host:8786 uses a running scheduler (needs: pip install 'hingecheck[dask]')")
-    s.add_argument("--exercise", default="hip_hinge", choices=EXERCISES,
+    s.add_argument("--exercise", default="hip_hinge", type=exercise_arg,
                    help="exercise of every clip when scoring a folder (a labels CSV names its own)")
     _add_model_args(s)
     add_analysis_args(s)
@@ -45,13 +46,13 @@ def _add_score_parser(sub) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="hingecheck", description="Rep-by-rep hip-hinge form feedback.")
+    parser = OneLineParser(prog="hingecheck", description="Rep-by-rep hip-hinge form feedback.")
     parser.add_argument("--version", action="version", version=f"hingecheck {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    a = sub.add_parser("analyze", help="analyse a recorded video: per-rep verdicts, JSON report, annotated video")
+    a = sub.add_parser("analyze", aliases=["analyse"], help="analyse a recorded video: per-rep verdicts, JSON report, annotated video")
     a.add_argument("video")
-    a.add_argument("--exercise", default="hip_hinge", choices=EXERCISES)
+    a.add_argument("--exercise", type=exercise_arg, help=EXERCISE_HELP)
     _add_model_args(a)
     a.add_argument("--json", metavar="OUT", help="JSON report path (default: <video name>.hingecheck.json here)")
     a.add_argument("--video", dest="video_out", metavar="OUT",
@@ -87,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     src = lv.add_mutually_exclusive_group()
     src.add_argument("--camera", type=int, default=0, metavar="N", help="camera index (default 0)")
     src.add_argument("--source", metavar="FILE_OR_URL", help="a video file (paced at real time) or stream URL")
-    lv.add_argument("--exercise", default="hip_hinge", choices=EXERCISES)
+    lv.add_argument("--exercise", type=exercise_arg, help=EXERCISE_HELP)
     _add_model_args(lv, default="full")
     lv.add_argument("--mute", action="store_true", help="no sound or spoken cues")
     lv.add_argument("--record", metavar="OUT.mp4", help="also save the annotated video")
@@ -102,7 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_set_output_args(lv)
 
     h = sub.add_parser("history", help="your sets over the weeks: sessions, fault trend, plot")
-    h.add_argument("--exercise", choices=EXERCISES, help="only this exercise")
+    h.add_argument("--exercise", type=exercise_arg, help="only this exercise")
     h.add_argument("--athlete", metavar="NAME", help="only this athlete's sets")
     h.add_argument("--since", metavar="YYYY-MM-DD", help="only sets on or after this date")
     h.add_argument("--plot", metavar="OUT.png|OUT.html", help="plot clean reps and fault rates over time")
@@ -151,9 +152,9 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         write_json,
     )
 
-    video = Path(args.video)
+    video, exercise = Path(args.video), chosen_exercise(args)
     rate, long_side = analysis_options(args)
-    th = load_config(args.config).for_exercise(args.exercise)
+    th = load_config(args.config).for_exercise(exercise)
     probe(video)  # fail fast on a missing or unreadable file, or a still image
     json_out, video_out, outs = _plan_analyze_outputs(args, video)
     model = resolve_model(args.model, progress=not args.quiet)
@@ -178,7 +179,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     saved = outs.save(analysis, source=str(video.resolve()), model=str(model), kind="analyze",
                       reports={"json": json_out, "video": video_out})
     with _human_output(json_out):
-        print(f"{video.name}: {args.exercise}, {n} frames at {analysis.fps:.0f} fps")
+        print(f"{video.name}: {args.exercise_said}, {n} frames at {analysis.fps:.0f} fps")
         print(rep_table(analysis))
         print()
         print(summary_text(analysis))
@@ -233,24 +234,19 @@ EXIT_CLIPS_FAILED = 3
 
 def _print_scores(args: argparse.Namespace, doc: dict, out: Path) -> int:
     from hingecheck.scoring.metrics import metrics_table, summary_line
+    from hingecheck.outputs.wording import plural
+    from hingecheck.scoring.results import clip_line
 
     if not args.quiet:
         for c in doc["clips"]:
-            if c.get("error"):
-                line = f"error: {c['error']}"
-            else:
-                r = c["result"]
-                verdict = ", ".join(r["clip_faults"]) or ("can't judge" if r["cant_judge"] else "no fault")
-                line = f"{r['rep_count']} reps, {r['judged_reps']}/{r['reps_found']} judged: {verdict}" + (
-                    " (cached)" if c.get("cached") else "")
-            print(f"{c['clip']}: {line}")
+            print(clip_line(c))
         print()
     if "metrics" in doc:
         print(metrics_table(doc["metrics"]))
         for name, m in doc["metrics"].get("by_source", {}).items():
             print(summary_line(name, m))
         print()
-    print(f"{doc['clips_total']} clips ({doc['clips_cached']} from cache, {doc['clips_failed']} failed) "
+    print(f"{plural(doc['clips_total'], 'clip')} ({doc['clips_cached']} from cache, {doc['clips_failed']} failed) "
           f"in {doc['wall_s']:.1f} s; results in {out}/ (scores.json, scores.csv"
           + (", metrics.json" if "metrics" in doc else "") + ", report.html)")
     if doc.get("interrupted"):
@@ -294,7 +290,7 @@ def cmd_live(args: argparse.Namespace) -> int:
     from hingecheck.outputs.report import report_dict, write_json
     from hingecheck.scoring.runner import end_set_on_signal
 
-    th = load_config(args.config).for_exercise(args.exercise)
+    th = load_config(args.config).for_exercise(chosen_exercise(args))
     rate, _ = analysis_options(args)
     json_out, record, outs = _plan_live_outputs(args)
     model = resolve_model(args.model)
@@ -326,7 +322,7 @@ def _print_live(args, source, result, json_out: Path, record: Path | None, saved
     from hingecheck.outputs.report import rep_table, summary_text
 
     a, st = result.analysis, result.stats()
-    print(f"{source.name}: {args.exercise}, {result.frames} frames processed, {result.dropped} dropped")
+    print(f"{source.name}: {args.exercise_said}, {result.frames} frames processed, {result.dropped} dropped")
     print(rep_table(a))
     print()
     print(summary_text(a))
@@ -373,8 +369,8 @@ def cmd_tune(args: argparse.Namespace) -> int:
     return run_tune(args)
 
 
-COMMANDS = {"analyze": cmd_analyze, "history": cmd_history, "live": cmd_live, "score": cmd_score,
-            "tune": cmd_tune, "review": cmd_review}
+COMMANDS = {"analyze": cmd_analyze, "analyse": cmd_analyze, "history": cmd_history, "live": cmd_live,
+            "score": cmd_score, "tune": cmd_tune, "review": cmd_review}
 
 
 def main(argv: list[str] | None = None) -> int:

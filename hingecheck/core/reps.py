@@ -17,7 +17,6 @@ import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.signal import butter, sosfiltfilt
 
 from hingecheck.core.kinds import Motion, RepKind
 
@@ -56,6 +55,8 @@ def lowpass(x: np.ndarray, fps: float, cutoff_hz: float, order: int = 2) -> np.n
     nyq = 0.5 * fps
     if not np.isfinite(fps) or cutoff_hz >= nyq:
         return out
+    from scipy.signal import butter, sosfiltfilt  # here: scipy.signal costs 0.7 s to import
+
     sos = butter(order, cutoff_hz / nyq, output="sos")
     finite = np.isfinite(x)
     edges = np.diff(np.concatenate([[0], finite.astype(np.int8), [0]]))

@@ -34,7 +34,6 @@ from hingecheck.core.calibration import (
 from hingecheck.core.config import Thresholds
 from hingecheck.core.geometry import (
     HingeFeatures,
-    display_angles,
     hinge_features_arrays,
     lifter_side,
     nan_median,
@@ -222,11 +221,13 @@ class StreamingAnalyzer:
 
     # ------------------------------------------------------------------ state for display
     def current_angles(self) -> dict[str, float]:
-        """The angles the overlay shows for the newest frame (see :func:`display_angles`)."""
+        """The angles the overlay shows for the newest frame, as the reports show them:
+        hip and knee bend (flexion, 0 = straight), trunk inclination, neck against the
+        trunk (see :func:`hingecheck.outputs.angles.format_angle`)."""
         if self.side is None or self._feat["hip_flexion"].n == 0:
             return {}
         f = {k: float(self._feat[k].data[-1]) for k in ("hip_flexion", "knee_flexion", "trunk_angle", "neck_angle")}
-        return display_angles(f["hip_flexion"], f["knee_flexion"], f["trunk_angle"], f["neck_angle"])
+        return {"hip": f["hip_flexion"], "knee": f["knee_flexion"], "trunk": f["trunk_angle"], "neck": f["neck_angle"]}
 
     @property
     def rep_count(self) -> int:

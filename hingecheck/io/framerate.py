@@ -14,9 +14,6 @@ from __future__ import annotations
 
 import math
 
-import cv2
-import numpy as np
-
 from hingecheck.core.errors import HingecheckError
 
 #: frames per second the pose model sees by default (``--analysis-fps``)
@@ -94,6 +91,7 @@ class FramePicker:
 def pick(timestamps, fps: float) -> np.ndarray:
     """(N,) bool: which of ``timestamps`` (seconds, increasing) a :class:`FramePicker` at ``fps`` keeps."""
     picker = FramePicker(fps)
+    import numpy as np  # here, so the command line starts without numpy
     return np.array([picker.keep(float(t)) for t in timestamps], dtype=bool)
 
 
@@ -114,6 +112,8 @@ def downscale(bgr: np.ndarray, long_side: int) -> tuple[np.ndarray, float]:
     if scale >= 1.0:
         return bgr, 1.0
     size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    from hingecheck.io import _quiet  # noqa: F401  (before cv2)
+    import cv2  # here, so the command line starts without OpenCV
     return cv2.resize(bgr, size, interpolation=cv2.INTER_AREA), scale
 
 

@@ -22,6 +22,7 @@ from hingecheck.io.extract import (
     load_pose_run,
     save_pose_run,
 )
+from hingecheck.io.framerate import DEFAULT_ANALYSIS_FPS, DEFAULT_ANALYSIS_LONG_SIDE
 from hingecheck.io.pose import FramePose
 
 
@@ -47,7 +48,7 @@ class VideoAnalysis:
 def pose_run(video: str | Path, model_path: str | Path, *, pose_file: str | Path | None = None,
              segmentation: bool = True, progress: bool = False,
              on_pose: Callable[[int, np.ndarray, FramePose], None] | None = None,
-             analysis_fps: float = 0.0, long_side: int = 0) -> PoseRun:
+             analysis_fps: float = DEFAULT_ANALYSIS_FPS, long_side: int = DEFAULT_ANALYSIS_LONG_SIDE) -> PoseRun:
     """The video's landmarks: from ``pose_file`` when it holds them, else from the
     pose model (and then kept in ``pose_file``, if one is named). ``analysis_fps``
     (frames per second, 0: every frame) and ``long_side`` (pixels, 0: the source's
@@ -66,16 +67,23 @@ def pose_run(video: str | Path, model_path: str | Path, *, pose_file: str | Path
 def analyze_video(video: str | Path, exercise: str, thresholds: Thresholds, model_path: str | Path, *,
                   pose_file: str | Path | None = None, segmentation: bool = True, progress: bool = False,
                   on_pose: Callable[[int, np.ndarray, FramePose], None] | None = None,
-                  analysis_fps: float = 0.0, long_side: int = 0) -> VideoAnalysis:
+                  analysis_fps: float = DEFAULT_ANALYSIS_FPS,
+                  long_side: int = DEFAULT_ANALYSIS_LONG_SIDE) -> VideoAnalysis:
     """Landmarks (see :func:`pose_run`: ``analysis_fps`` frames per second, 0 every
-    frame; ``long_side`` pixels, 0 the source's size), the completeness checks,
-    then :func:`analyze_pose`.
+    frame; ``long_side`` pixels, 0 the source's size; the defaults are the
+    command line's), the completeness checks, then :func:`analyze_pose`.
+    ``model_path`` is a ``.task`` file or a model name (``lite``, ``full``,
+    ``heavy``), found or downloaded as ``--model`` is
+    (:func:`~hingecheck.io.bundles.resolve_model`).
 
     Raises :class:`~hingecheck.core.errors.HingecheckError` with a one-line
     message for an unreadable, truncated or sideways video, a video with no
     person, or a model that cannot load.
     """
     t0 = time.perf_counter()
+    if not Path(model_path).is_file():
+        from hingecheck.io.bundles import resolve_model
+        model_path = resolve_model(model_path, progress=progress)
     run = pose_run(video, model_path, pose_file=pose_file, segmentation=segmentation, progress=progress,
                    on_pose=on_pose, analysis_fps=analysis_fps, long_side=long_side)
     check_complete(run, video)

@@ -5,7 +5,9 @@
 BannerLevel), ``draw`` (primitives), ``skeleton``, ``hud``, ``annotate`` (the
 annotators behind one ``annotate(frame, state)`` interface; they only draw),
 ``render`` (the annotated video), ``stills``, ``plots``, ``htmlreport``,
-``history`` (sqlite) and ``historyview``, ``setoutputs`` (the per-set plan).
+``history`` (sqlite) and ``historyview``, ``setoutputs`` (the per-set plan),
+``angles`` (the one angle convention a lifter is shown: ``format_angle``) and
+``wording`` (reasons, evidence, severity and states in plain words).
 
 May import: ``hingecheck.core`` and ``hingecheck.io``.
 """

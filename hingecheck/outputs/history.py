@@ -192,6 +192,7 @@ def session_record(analysis, *, source: str, model: str | None, kind: str,
                    reports: dict[str, str | None], when: datetime | None = None,
                    athlete: str | None = None) -> dict:
     """What the history keeps of one set: numbers and paths (no video)."""
+    from hingecheck.core.states import state_of_analysis
     s = analysis.summary()
     reps = [{"index": v.rep.index, "complete": v.rep.complete, "judged": v.judged,
              "depth_deg": float(v.rep.depth_deg), "down_s": float(v.rep.down_s), "up_s": float(v.rep.up_s),
@@ -205,7 +206,14 @@ def session_record(analysis, *, source: str, model: str | None, kind: str,
             "judged_reps": s["judged_reps"], "clean_reps": s["clean_reps"],
             "verdict": list(s["clip_faults"]), "view": analysis.view,
             "reports": {k: str(Path(v).resolve()) for k, v in reports.items() if v},
-            "rep_list": reps}
+            "rep_list": reps, "state": str(state_of_analysis(analysis).state)}
+
+
+def session_state(s: dict) -> str:
+    """A kept set's :class:`~hingecheck.core.states.VerdictState`, from the reps' faults and
+    can't-judge reasons the history stores (so older sessions get one too)."""
+    from hingecheck.core.states import RepFacts, clip_state
+    return str(clip_state([RepFacts.from_record(r) for r in s["rep_list"]], s["verdict"], s["exercise"]).state)
 
 
 def _finite(v: float) -> float | None:
@@ -302,5 +310,6 @@ def load_sessions(path: Path, exercise: str | None = None, since: str | None = N
                 r["faults"] = [{k: f[k] for k in ("fault", "severity", "severity_label")}
                                for f in faults if f["pos"] == r["pos"]]
             s["rep_list"] = reps
+            s["state"] = session_state(s)
         return sessions
     return with_db(path, work)

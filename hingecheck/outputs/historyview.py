@@ -102,14 +102,14 @@ def athlete_name(s: dict) -> str:
 
 def sessions_table(sessions: list[dict]) -> str:
     head = (f"{'id':>4}  {'date':<16}  {'athlete':<12} {'exercise':<20} {'reps':>4} {'clean':>6}  "
-            f"{'most common fault':<28} video")
+            f"{'state':<14}  {'most common fault':<28} video")
     lines = [head, "-" * len(head)]
     for s in sessions:
         mc = most_common(s)
         fault = f"{FAULTS[mc[0]].title} ({mc[1]} rep{'s' * (mc[1] != 1)})" if mc and mc[0] in FAULTS else "--"
         when = s["created"][:16].replace("T", " ")
         lines.append(f"{s['id']:>4}  {when:<16}  {athlete_name(s)[:12]:<12} {s['exercise']:<20} {s['reps']:>4} "
-                     f"{_pct(clean_share(s)):>6}  {fault:<28} {video_name(s)}")
+                     f"{_pct(clean_share(s)):>6}  {s.get('state', '--'):<14}  {fault:<28} {video_name(s)}")
     return "\n".join(lines)
 
 

@@ -7,7 +7,11 @@ from pathlib import Path
 
 from hingecheck.core.faults import FAULTS
 from hingecheck.io.atomic import atomic_path
+from hingecheck.outputs.angles import Joint, angle_label
 from hingecheck.outputs.serialize import SIGNALS
+
+#: the plotted signals, named in the lifter's convention (:mod:`hingecheck.outputs.angles`)
+SIGNAL_JOINTS = {"hip_flexion": Joint.HIP, "knee_flexion": Joint.KNEE, "trunk_angle": Joint.TRUNK}
 
 FAULT_COLORS = {"squatting": "#e41a1c", "rounded_back": "#377eb8", "hyperextension": "#4daf4a",
                 "dropped_head": "#984ea3", "hips_rise_first": "#ff7f00", "excess_knee_bend": "#a65628",
@@ -15,7 +19,7 @@ FAULT_COLORS = {"squatting": "#e41a1c", "rounded_back": "#377eb8", "hyperextensi
 
 
 def angle_plot_png(result: dict, title: str) -> bytes:
-    """Hip flexion, knee flexion and trunk angle over time; fault spans shaded."""
+    """Hip bend, knee bend and trunk lean over time (degrees, 0 = straight / upright); fault spans shaded."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch
@@ -29,7 +33,7 @@ def angle_plot_png(result: dict, title: str) -> bytes:
     for name, color in zip(SIGNALS, ("#1b9e77", "#d95f02", "#7570b3")):
         ys = [nan if v is None else v for v in sig.get(name, [])]
         if ys:
-            ax.plot(t[:len(ys)], ys, color=color, lw=1.3, label=name.replace("_", " "))
+            ax.plot(t[:len(ys)], ys, color=color, lw=1.3, label=angle_label(SIGNAL_JOINTS[name]))
     seen = set()
     for rep in result.get("reps", []):
         if not rep["judged"]:
@@ -47,7 +51,7 @@ def angle_plot_png(result: dict, title: str) -> bytes:
     if handles:
         ax.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), framealpha=0.7)
     ax.set_xlabel("time (s)", fontsize=8)
-    ax.set_ylabel("degrees", fontsize=8)
+    ax.set_ylabel("degrees (0 = straight)", fontsize=8)
     ax.tick_params(labelsize=7)
     ax.set_title(title, fontsize=9)
     fig.tight_layout()

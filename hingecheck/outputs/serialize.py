@@ -7,6 +7,7 @@ import math
 
 from hingecheck.core.analysis import Analysis
 from hingecheck.core.judging import RepVerdict
+from hingecheck.core.states import rep_state, state_of_analysis
 
 SIGNALS = ("hip_flexion", "knee_flexion", "trunk_angle")
 SIGNAL_STEP = 2          # keep every 2nd frame of the signals in the cache
@@ -77,7 +78,9 @@ def analysis_dict(analysis: Analysis) -> dict:
         "calibration": analysis.calibration.as_dict() if analysis.calibration else None,
         "camera_tilt_deg": round(float(analysis.camera_tilt), 1),
         "summary": analysis.summary(),
-        "reps": [{**v.as_dict(), **rep_times(v, t)} for v in analysis.reps],
+        "state": state_of_analysis(analysis).as_dict(),
+        "reps": [{**v.as_dict(), **rep_times(v, t), "state": str(rep_state(v, analysis.exercise).state)}
+                 for v in analysis.reps],
     }
 
 
@@ -97,6 +100,7 @@ def result_record(analysis: Analysis) -> dict:
                              "t1": round(float(t[f.frames[1]]), 3), "severity": round(f.severity, 2)}
                             for f in v.findings],
             "cant_judge": dict(v.cant_judge),
+            "state": str(rep_state(v, analysis.exercise).state),
         })
     judged = sum(1 for v in analysis.reps if v.judged)
     sig = analysis.signals
@@ -107,6 +111,7 @@ def result_record(analysis: Analysis) -> dict:
         "judged_reps": judged,
         "cant_judge": judged == 0,
         "clip_faults": analysis.clip_faults(),
+        "state": str(state_of_analysis(analysis).state),
         "reps": reps,
         "signals": {"step": SIGNAL_STEP, "t": [round(float(x), 3) for x in t[::SIGNAL_STEP]],
                     **{name: _rounded(getattr(sig, name), SIGNAL_STEP) for name in SIGNALS}},

@@ -72,7 +72,7 @@ class SetOutputs:
         lines = []
         if self.html is not None:
             from hingecheck.outputs.htmlreport import write_html
-            write_html(self.html, analysis, source, model, self.stills)
+            write_html(self.html, analysis, source, model, self.stills, video=reports.get("video"))
             lines.append(f"visual report: {self.html}")
         if self.history is not None:
             from hingecheck.outputs.history import append, session_record

@@ -13,10 +13,11 @@ import numpy as np
 
 from hingecheck.core.analysis import Analysis
 from hingecheck.core.faults import FAULTS
-from hingecheck.core.geometry import display_angles
 from hingecheck.core.judging import WHOLE_REP, RepVerdict
 from hingecheck.core.kinds import LivePhase, RepKind
 from hingecheck.core.reps import Rep
+from hingecheck.core.states import VerdictState, rep_state
+from hingecheck.outputs.angles import shown_angles
 from hingecheck.outputs.state import BannerLevel
 
 
@@ -32,14 +33,20 @@ class FrameView:
     banner_level: BannerLevel = BannerLevel.INFO
 
 
-def verdict_banner(v: RepVerdict) -> tuple[str, BannerLevel]:
-    """(text, level) summing up one rep: good / warn (every fault mild) / bad;
-    info when the rep could not be judged."""
+def verdict_banner(v: RepVerdict, exercise: str | None = None) -> tuple[str, BannerLevel]:
+    """(text, level) summing up one rep: good only when every check ran
+    (:class:`~hingecheck.core.states.VerdictState` CLEAN); warn when every fault
+    is mild or borderline; bad; info when the rep could not be judged, or no fault
+    was found but not every check could run."""
     name = f"Rep {v.rep.index}" if v.rep.complete else "Movement"
     if not v.judged:
         return f"{name}: can't judge - {v.cant_judge[WHOLE_REP]}", BannerLevel.INFO
     if not v.findings:
-        return f"{name}: good hinge", BannerLevel.GOOD
+        st = rep_state(v, exercise)
+        if st.state == VerdictState.CLEAN:
+            return f"{name}: good hinge", BannerLevel.GOOD
+        return (f"{name}: no fault in {len(st.checked)} of {len(st.applicable)} checks "
+                f"({len(st.applicable) - len(st.checked)} could not run)"), BannerLevel.INFO
     worst = max(v.findings, key=lambda f: f.severity)
     mild = all(f.severity_label == "mild" for f in v.findings)
     level = BannerLevel.WARN if mild else BannerLevel.BAD
@@ -48,10 +55,10 @@ def verdict_banner(v: RepVerdict) -> tuple[str, BannerLevel]:
 
 
 def _angles(analysis: Analysis) -> list[dict[str, float]]:
-    """Per frame, the angles shown: hip and knee as the joint's included angle
-    (180 at lockout, the overlay's convention), trunk and neck as measured."""
+    """Per frame, the angles shown, in the reports' one convention (hip and knee
+    bend, 0 = straight; see :mod:`hingecheck.outputs.angles`)."""
     sig = analysis.signals
-    return [display_angles(h, k, t, nk)
+    return [shown_angles(h, k, t, nk)
             for h, k, t, nk in zip(sig.hip_flexion, sig.knee_flexion, sig.trunk_angle, sig.neck_angle)]
 
 
@@ -76,7 +83,7 @@ def _counts_and_banners(analysis: Analysis, n: int) -> list[tuple[int, str | Non
         while k < len(events) and events[k].rep.end <= i:
             if events[k].rep.complete:
                 count += 1
-            banner, level = verdict_banner(events[k])
+            banner, level = verdict_banner(events[k], analysis.exercise)
             k += 1
         out.append((count, banner, level))
     return out

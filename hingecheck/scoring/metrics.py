@@ -12,7 +12,12 @@ compares them:
   labelled ``any`` (some fault, unknown which) count for no single fault
   but do count in the clip-level ``any_fault`` score;
 * ``any_fault``: the same over "is this clip faulty at all";
-* ``good_clips``: clips labelled ``none`` with no (non-optional) predicted fault;
+* ``good_clips``: clips labelled ``none`` with no (non-optional) predicted fault
+  and whose checks could run: a good clip whose state
+  (:class:`~hingecheck.core.states.VerdictState`) is NOT_CHECKED is not
+  counted clean but listed under ``not_checked_clips``; a PARTLY_CHECKED one
+  counts as clean and is listed under ``partly_checked_clips`` too;
+* ``states``: how many scored clips were in each state;
 * ``rep_count``: exact matches and mean absolute error over clips with a
   labelled count;
 * ``cant_judge``: clips where not a single rep could be judged.
@@ -28,6 +33,7 @@ from typing import Iterable, Mapping
 
 from hingecheck.core.errors import HingecheckError
 from hingecheck.core.faults import FAULTS
+from hingecheck.core.states import VerdictState
 
 #: special values of the ``faults`` column
 NO_FAULT, NOT_SCORED, ANY_FAULT = "none", "?", "any"
@@ -63,6 +69,7 @@ class Prediction:
     judged_reps: int = 0                     # reps (whole or partial) that could be judged
     reps_found: int = 0                      # movements found at all, judged or not
     error: str | None = None
+    state: VerdictState | None = None        # None: not known (counted as before states existed)
 
     @property
     def cant_judge(self) -> bool:
@@ -153,6 +160,9 @@ class _Tally:
     cant: list[str] = field(default_factory=list)
     errors: list[dict] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    good_unchecked: list[str] = field(default_factory=list)
+    good_partly: list[str] = field(default_factory=list)
+    states: dict[str, int] = field(default_factory=lambda: {str(s): 0 for s in VerdictState})
 
     def add(self, lab: Label, pred: Prediction | None) -> None:
         """Count one labelled clip and what was predicted for it (None: nothing)."""
@@ -164,6 +174,8 @@ class _Tally:
             return
         if pred.cant_judge:
             self.cant.append(lab.clip)
+        if pred.state is not None:
+            self.states[str(pred.state)] += 1
         if lab.reps is not None:
             self._add_reps(lab, pred)
         if lab.faults is not None:
@@ -186,6 +198,10 @@ class _Tally:
             self.good_n += 1
             if strict:
                 self.good_flagged.append(lab.clip)
+            elif pred.state == VerdictState.NOT_CHECKED:
+                self.good_unchecked.append(lab.clip)
+            elif pred.state == VerdictState.PARTLY_CHECKED:
+                self.good_partly.append(lab.clip)
         if lab.any_fault:
             return  # no per-fault truth
         for fid, c in self.per_fault.items():
@@ -198,7 +214,7 @@ class _Tally:
                   for fid, c in self.per_fault.items()}
         tot = [sum(getattr(c, k) for c in self.per_fault.values()) for k in ("tp", "fp", "fn")]
         active = [v["f1"] for v in faults.values() if (v["support"] or v["fp"]) and v["f1"] is not None]
-        cl, good_clean = self.clip_level, self.good_n - len(self.good_flagged)
+        cl, good_clean = self.clip_level, self.good_n - len(self.good_flagged) - len(self.good_unchecked)
         return {
             "clips": n_labels,
             "scored_clips": n_labels - len(self.errors) - len(self.missing),
@@ -209,10 +225,12 @@ class _Tally:
             "macro_f1": round(sum(active) / len(active), 4) if active else None,
             "any_fault": {**prf(cl.tp, cl.fp, cl.fn), "tn": cl.tn, "fp_clips": cl.clips_fp, "fn_clips": cl.clips_fn},
             "good_clips": {"n": self.good_n, "clean": good_clean, "clean_pct": _pct(good_clean, self.good_n),
-                           "flagged_clips": self.good_flagged},
+                           "flagged_clips": self.good_flagged, "not_checked_clips": self.good_unchecked,
+                           "partly_checked_clips": self.good_partly},
             "rep_count": {"n": self.rep_n, "exact": self.rep_exact, "exact_pct": _pct(self.rep_exact, self.rep_n),
                           "mae": round(self.rep_abs / self.rep_n, 3) if self.rep_n else None, "wrong": self.rep_off},
             "cant_judge": {"n": len(self.cant), "clips": self.cant},
+            "states": dict(self.states),
         }
 
 
@@ -252,6 +270,19 @@ def summary_line(name: str, m: dict) -> str:
             f"good clips clean {g['clean']}/{g['n']}")
 
 
+def _unchecked_note(g: dict) -> str:
+    """How many good clips were not counted clean because their checks could not run,
+    and how many of the clean ones were only partly checked."""
+    parts = []
+    if g.get("not_checked_clips"):
+        parts.append(f"{len(g['not_checked_clips'])} not checked, not counted clean: "
+                     + ", ".join(g["not_checked_clips"]))
+    if g.get("partly_checked_clips"):
+        parts.append(f"{len(g['partly_checked_clips'])} of the clean only partly checked: "
+                     + ", ".join(g["partly_checked_clips"]))
+    return f"; {'; '.join(parts)}" if parts else ""
+
+
 def metrics_table(m: dict) -> str:
     """A fixed-width text rendering of :func:`compute_metrics`' result."""
     head = f"{'fault':<20} {'tp':>3} {'fp':>3} {'fn':>3} {'prec':>5} {'rec':>5} {'f1':>5}"
@@ -263,10 +294,13 @@ def metrics_table(m: dict) -> str:
     lines.append("-" * len(head))
     g, r = m["good_clips"], m["rep_count"]
     lines.append(f"macro F1: {_f(m['macro_f1'])}")
-    lines.append(f"good clips with no fault flagged: {g['clean']}/{g['n']} ({_f(g['clean_pct'], True)})")
+    lines.append(f"good clips with no fault flagged: {g['clean']}/{g['n']} ({_f(g['clean_pct'], True)})"
+                 + _unchecked_note(g))
     lines.append(f"rep count exact: {r['exact']}/{r['n']} ({_f(r['exact_pct'], True)}), "
                  f"mean abs error {_f(r['mae'])}")
     lines.append(f"clips with no judged rep (can't judge): {m['cant_judge']['n']}"
                  + (f" ({', '.join(m['cant_judge']['clips'])})" if m["cant_judge"]["clips"] else ""))
     lines.append(f"clips scored: {m['scored_clips']} of {m['clips']}, errors: {len(m['errors'])}")
+    if any(m.get("states", {}).values()):
+        lines.append("clips by state: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in m["states"].items()))
     return "\n".join(lines)

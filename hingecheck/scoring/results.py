@@ -8,9 +8,11 @@ import os
 from pathlib import Path
 
 from hingecheck import __version__
+from hingecheck.core.states import RepFacts, VerdictState, clip_state
 from hingecheck.io.atomic import write_text_atomic
 from hingecheck.outputs.plots import angle_plot_png, write_plot
 from hingecheck.outputs.serialize import dump_json
+from hingecheck.outputs.wording import plural
 from hingecheck.scoring.cache import plot_path
 from hingecheck.scoring.labels import ClipJob
 from hingecheck.scoring.metrics import Label, Prediction, compute_metrics
@@ -30,7 +32,30 @@ def prediction(job: ClipJob, rec: dict) -> Prediction:
     if rec.get("error"):
         return Prediction(job.clip, error=rec["error"])
     r = rec["result"]
-    return Prediction(job.clip, frozenset(r["clip_faults"]), r["rep_count"], r["judged_reps"], r["reps_found"])
+    state = clip_state([RepFacts.from_record(x) for x in r.get("reps", [])], r["clip_faults"], job.exercise).state
+    return Prediction(job.clip, frozenset(r["clip_faults"]), r["rep_count"], r["judged_reps"], r["reps_found"],
+                      state=state)
+
+
+def verdict_text(r: dict, exercise: str | None = None) -> str:
+    """A clip record's verdict in a few words: its recurring faults, or its state
+    (clean only when every check ran; see :mod:`hingecheck.core.states`)."""
+    if r["clip_faults"]:
+        return ", ".join(r["clip_faults"])
+    if r["cant_judge"]:
+        return "can't judge"
+    state = clip_state([RepFacts.from_record(x) for x in r.get("reps", [])], (), exercise).state
+    return {VerdictState.CLEAN: "clean", VerdictState.FAULTS: "no recurring fault"}.get(
+        state, f"no fault found, {str(state).replace('_', ' ')}")
+
+
+def clip_line(c: dict) -> str:
+    """One line of ``score``'s output for a clip entry of ``scores.json``."""
+    if c.get("error"):
+        return f"{c['clip']}: error: {c['error']}"
+    r = c["result"]
+    return (f"{c['clip']}: {plural(r['rep_count'], 'rep')}, {r['judged_reps']}/{r['reps_found']} judged: "
+            f"{verdict_text(r, c.get('exercise'))}" + (" (cached)" if c.get("cached") else ""))
 
 
 def write_outputs(jobs: list[ClipJob], records: dict[int, dict], out_dir: str | os.PathLike,

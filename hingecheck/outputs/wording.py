@@ -1,0 +1,194 @@
+"""What the reports say to a lifter: reasons, evidence, severity and states in plain words.
+
+The core keeps numbers and terse reasons; every phrase a lifter reads is
+made here, so the text report, the HTML report (and the overlay, later) say
+the same thing. One template per evidence metric (:data:`EVIDENCE_PHRASES`),
+with the measured number beside the words.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Callable
+
+from hingecheck.core.faults import FAULTS
+from hingecheck.core.signals import Evidence, Finding
+from hingecheck.core.states import StateReport, Unchecked, VerdictState
+
+#: a fault past its limit by less than this share of the way to "severe"
+#: (severity 1) is *borderline*: e.g. 2° on the head angle, 0.05 on the
+#: hip/knee ratio. Shown as borderline (amber), not as a fault (red).
+BORDERLINE_SEVERITY = 0.1
+
+SEVERITY_LEGEND = ("how far past the limit: borderline (within a tenth of the way to severe), "
+                   "mild (under a third), moderate (under two thirds), severe (further)")
+
+
+def severity_name(severity: float) -> str:
+    """borderline / mild / moderate / severe (see :data:`SEVERITY_LEGEND`)."""
+    if severity < BORDERLINE_SEVERITY:
+        return "borderline"
+    return "mild" if severity < 0.34 else "moderate" if severity < 0.67 else "severe"
+
+
+def is_borderline(f: Finding) -> bool:
+    return f.severity < BORDERLINE_SEVERITY
+
+
+def plain_reason(reason: str) -> str:
+    """A "can't judge" reason in words a lifter understands, with what to change."""
+    r = reason.lower()
+    if r.startswith("landmarks missing"):
+        share = reason.split("in ", 1)[-1].split(" of", 1)[0]
+        return f"the camera lost sight of you for {share} of this rep: keep your whole body in view"
+    if r.startswith("landmarks unreliable"):
+        return "the camera could not see your body clearly: more light, nothing in the way"
+    if r.startswith("facing the camera"):
+        return "you were facing the camera: turn side-on so it sees your hips, back and knees"
+    if r.startswith("camera not side-on"):
+        return "the camera was not side-on: film from the side at hip height"
+    if " hidden or mis-tracked at the " in r:
+        joints, rest = reason.split(" hidden or mis-tracked at the ", 1)
+        where = rest.split(" (", 1)[0]
+        return (f"your {joints} were hidden or lost at the {where} (a plate, a bell or the frame's edge?): "
+                "film so nothing covers them")
+    if r.startswith("partial movement"):
+        return "a partial movement at the start or end of the video (setting up or putting down), not a rep"
+    return reason
+
+
+def fault_names(faults) -> str:
+    """``"Rounded back, Over-extension and Dropped head"``."""
+    names = [FAULTS[f].title if f in FAULTS else f for f in faults]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+_HIDDEN = re.compile(r"^(?P<joints>.+?) hidden or mis-tracked at the (?P<where>[^(]+?)\s*(\(|$)")
+_WHERE = {"way up": "on the way up"}
+
+
+def _names_and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _hidden_line(parts: list[tuple[str, str]]) -> str:
+    """Joints hidden in several phases of the rep, said once: which joints, and when."""
+    joints: list[str] = []
+    wheres: list[str] = []
+    for js, where in parts:
+        joints.extend(j for j in re.split(r", | and ", js) if j not in joints)
+        w = _WHERE.get(where, f"at the {where}")
+        wheres.extend([w] if w not in wheres else [])
+    return (f"your {_names_and(joints)} were hidden or lost {_names_and(wheres)} "
+            "(a plate, a bell or the frame's edge?): film so nothing covers them")
+
+
+def unchecked_lines(unchecked: tuple[Unchecked, ...]) -> list[str]:
+    """One line per cause, each naming every check it stopped: reasons that read
+    the same in plain words are merged, and joints hidden in different phases of
+    the rep are one cause (said once, with the joints and the phases)."""
+    groups: dict[str, list[str]] = {}
+    hidden: list[tuple[str, str]] = []
+    for u in unchecked:
+        m = _HIDDEN.match(u.reason)
+        key = "hidden" if m else plain_reason(u.reason)
+        if m:
+            hidden.append((m.group("joints"), m.group("where").strip()))
+        faults = groups.setdefault(key, [])
+        faults.extend(f for f in u.faults if f not in faults)
+    return [f"{fault_names(fs)} {'was' if len(fs) == 1 else 'were'} not checked: "
+            f"{_hidden_line(hidden) if reason == 'hidden' else reason}" for reason, fs in groups.items()]
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``"1 rep"``, ``"2 reps"``."""
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+STATE_TITLES = {VerdictState.CLEAN: "clean", VerdictState.FAULTS: "faults found",
+                VerdictState.PARTLY_CHECKED: "partly checked", VerdictState.NOT_CHECKED: "not checked"}
+
+
+def state_summary(s: StateReport) -> str:
+    """The state with how many checks ran, e.g. ``"partly checked: 4 of 7 checks ran, no fault found"``."""
+    ran = f"{len(s.checked)} of {len(s.applicable)} checks ran"
+    if s.state == VerdictState.CLEAN:
+        return f"clean: all {len(s.applicable)} checks ran, no fault found"
+    if s.state == VerdictState.FAULTS:
+        return f"faults found: {fault_names(s.found)} ({ran})"
+    return f"{STATE_TITLES[s.state]}: {ran}, no fault found in those"
+
+
+# --------------------------------------------------------------------------- evidence
+
+def _deg(v: float, nd: int = 0) -> str:
+    return f"{abs(v):.{nd}f}°"
+
+
+def _side(v: float) -> str:
+    return "behind" if v < 0 else "in front of"
+
+
+def _pct(v: float) -> str:
+    return f"{v:.0%}"
+
+
+#: a template: (value, limit, how to write degrees) -> words with the numbers
+Phrase = Callable[[float, float, Callable[[float], str]], str]
+
+#: metric name (as the rules spell it, or its start) -> its template
+EVIDENCE_PHRASES: dict[str, Phrase] = {
+    "hip/knee flexion ratio": lambda v, t, d: (
+        f"your hips bent {v:.2f} times as much as your knees (ratio {v:.2f}); "
+        f"in a hinge the hips bend at least {t:.2f} times as much"),
+    "trunk inclination at bottom": lambda v, t, d: (
+        f"at the bottom your chest tipped only {d(v)} forward; a hinge tips it past {d(t)}"),
+    "shin angle at bottom": lambda v, t, d: (
+        f"your shins leaned {d(v)} forward at the bottom; in a hinge they stay under {d(t)}"),
+    "knee flexion at the floor": lambda v, t, d: (
+        f"at the floor your knees were bent {d(v)}; a hinge starts with them bent under {d(t)}"),
+    "trunk rise done at": lambda v, t, d: (
+        (f"on the way up your chest had not started to rise ({_pct(v)} of its rise)" if v <= 0 else
+         f"on the way up your chest had done only {_pct(v)} of its rise") +
+        f" when your knees had done {{knee}} of theirs; it should have done at least {_pct(t)}"),
+    "knee flexion at bottom": lambda v, t, d: (
+        f"your knees bent {d(v)} at the bottom; this hinge needs no more than {d(t)}"),
+    "shoulder offset from ear-hip line": lambda v, t, d: (
+        f"your shoulders sat {_pct(v)} of your back's length off the ear-to-hip line (upper back rounded); "
+        f"a long spine stays within {_pct(t)}"),
+    "back silhouette hump": lambda v, t, d: (
+        f"your back's outline bulged by {_pct(v)} of its length; a flat back stays under {_pct(t)}"),
+    "neck flexion vs trunk at bottom": lambda v, t, d: (
+        f"your head dropped {d(v)} below the line of your back; keep it within {d(t)}"),
+    "trunk lean back at lockout": lambda v, t, d: (
+        f"at the top your trunk was {d(v)} {_side(v)} vertical; going past {d(t)} {_side(t)} vertical "
+        "(set from your own upright stance) is leaning back"),
+    "hips forward of the ankle-shoulder line at lockout": lambda v, t, d: (
+        f"at the top your hips pushed {_pct(v)} (of your height from ankle to shoulder) in front of your "
+        f"shoulders and ankles; stay within {_pct(t)}"),
+    "back silhouette hollow": lambda v, t, d: (
+        f"your lower back's outline arched by {_pct(abs(v))} of its length; past {_pct(abs(t))} is over-arching"),
+    "hip flexion at lockout": lambda v, t, d: (
+        f"at the top your hips were still bent {d(v)}; standing tall means under {d(t)}"),
+}
+
+
+def _generic(e: Evidence) -> str:
+    unit = "°" if e.unit == "deg" else ""
+    word = "above" if e.comparison == ">" else "below"
+    return f"{e.metric}: {e.value:.2f}{unit} (a fault {word} {e.threshold:.2f}{unit})"
+
+
+def evidence_phrase(e: Evidence) -> str:
+    """One piece of evidence in plain words with the measured number beside them."""
+    if not (math.isfinite(e.value) and math.isfinite(e.threshold)):
+        return _generic(e)
+    for key, phrase in EVIDENCE_PHRASES.items():
+        if e.metric.startswith(key):
+            share = re.search(r"\d+%", e.metric)   # "trunk rise done at 60% knee extension"
+            nd = 1 if abs(e.value - e.threshold) < 1 else 0   # 25.5° against 25° is not "26° against 25°"
+            return phrase(e.value, e.threshold, lambda x: _deg(x, nd)).replace("{knee}", share.group(0) if share else "most")
+    return _generic(e)
