@@ -17,7 +17,8 @@ def run_stream(pose, exercise="rdl"):
     emitted_at = []
     for i in range(len(pose)):
         bc = np.nan if pose.back_curvature is None else pose.back_curvature[i]
-        for v in s.push(pose.timestamps[i], pose.image[i], pose.visibility[i], bc):
+        world = None if pose.world is None else pose.world[i]
+        for v in s.push(pose.timestamps[i], pose.image[i], pose.visibility[i], bc, world):
             emitted_at.append((v.rep.index, i))
     return s, s.finish(), emitted_at
 
@@ -34,6 +35,25 @@ def test_stream_equals_offline(fault, start):
     off = [(r.rep.start, r.rep.bottom, r.rep.end, r.faults) for r in offline.reps if r.rep.complete]
     on = [(r.rep.start, r.rep.bottom, r.rep.end, r.faults) for r in live.reps]
     assert on == off
+
+
+@pytest.mark.parametrize("yaw", [10.0, 35.0, 55.0])
+@pytest.mark.parametrize("fault", [None, "squatting", "hips_rise_first"])
+def test_stream_equals_offline_off_side_on(fault, yaw):
+    """With world landmarks the stream estimates the yaw, measures in the lifter's plane past
+    the side view and gates each fault as the file path does: same reps, faults, can't-judge."""
+    pose, _ = make_hinge(n_reps=3, fault=fault, noise_px=1.0, seed=5, world_yaw_deg=yaw)
+    th = load_config().for_exercise("rdl")
+    offline = analyze_pose(pose, "rdl", th)
+    _, live, _ = run_stream(pose)
+    assert abs(live.yaw - offline.yaw) < 1.0 and live.view == offline.view
+    off = [(r.faults, sorted(r.cant_judge)) for r in offline.reps if r.rep.complete]
+    on = [(r.faults, sorted(r.cant_judge)) for r in live.reps]
+    assert on == off and len(on) == 3
+    # the stream turns each window's world landmarks by that window's own left-right axis:
+    # a bottom may move by a frame
+    bottoms = [(a.rep.bottom, b.rep.bottom) for a, b in zip([r for r in offline.reps if r.rep.complete], live.reps)]
+    assert all(abs(a - b) <= 2 for a, b in bottoms), bottoms
 
 
 def test_verdicts_arrive_soon_after_each_rep():
