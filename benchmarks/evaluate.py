@@ -87,16 +87,37 @@ def bootstrap(rows: list[dict], key: str, n: int, seed: int = 0) -> tuple[float,
     return float(np.percentile(vals, 2.5)), float(np.percentile(vals, 97.5))
 
 
+def coverage(case) -> tuple[set[str], str]:
+    """(the faults no rep of the clip could judge, the clip's verdict state), judged with the
+    built-in thresholds: where the camera's view and hidden joints say "can't judge"
+    (:mod:`hingecheck.core.states`: a clip where most checks could not run is *not checked*)."""
+    from hingecheck.core.analysis import judge_all
+    from hingecheck.core.config import Config
+    from hingecheck.core.faults import FAULTS as ALL
+    from hingecheck.core.judging import clip_faults
+    from hingecheck.core.states import clip_state
+
+    every = judge_all(case.prepared, Config().for_exercise(case.label.exercise))
+    verdicts = [v for v in every if v.rep.complete] or every  # as clip_faults: whole reps if any
+    state = clip_state(every, clip_faults(every), case.label.exercise).state
+    if not verdicts:
+        return set(ALL), str(state)
+    return {f for f in ALL if all((not v.judged) or f in v.cant_judge for v in verdicts)}, str(state)
+
+
 def rows_of(cases, preds) -> list[dict]:
     out = []
     for c in cases:
         p = preds[c.clip]
+        unjudged, state = coverage(c)
         tp, fp, fn = clip_counts(c.label, p)
         good = c.label.faults is not None and not c.label.faults and not c.label.any_fault
         extra = set(p.faults) - set(c.label.optional)
         out.append({"clip": c.clip, "source": c.source, "view": c.label.view, "tp": tp, "fp": fp, "fn": fn,
-                    "good": good, "clean": good and not extra, "not_checked": p.judged_reps == 0,
-                    "error": bool(p.error), "label": sorted(c.label.faults or []) or
+                    "good": good, "clean": good and not extra, "not_checked": p.judged_reps == 0 or state == "not_checked",
+                    "state": state,
+                    "error": bool(p.error), "missed_unjudged": sorted(set(c.label.faults or []) & unjudged),
+                    "label": sorted(c.label.faults or []) or
                     (["any"] if c.label.any_fault else ["none"]), "verdict": sorted(p.faults)})
     return out
 
@@ -114,10 +135,15 @@ def report(title: str, rows: list[dict], boot: int) -> str:
         lines.append(f"| {name} ({f['clips']}) | {f['f1']:.2f} [{lo:.2f}, {hi:.2f}] (tp {f['tp']}, fp {f['fp']}, "
                      f"fn {f['fn']}) | {f['precision']:.2f} | {f['recall']:.2f} | {f['good_clean']:.2f} "
                      f"[{glo:.2f}, {ghi:.2f}] of {f['good_n']} | {f['good_not_checked']} | {f['errors']} |")
-    lines += ["", "| clip | source | view | label | verdict | not checked |", "|---|---|---|---|---|---|"]
+    said = sum(len(r["missed_unjudged"]) for r in rows)
+    lines += ["", f"Of the {figures(rows)['fn']} labelled faults missed, {said} were said *can't judge* "
+                  "on every whole rep (the camera's view or hidden joints), not passed as clean.", "",
+              "| clip | source | view | label | verdict | labelled but can't judge | not checked |",
+              "|---|---|---|---|---|---|---|"]
     for r in rows:
         lines.append(f"| {r['clip']} | {r['source']} | {r['view']} | {', '.join(r['label'])} | "
-                     f"{', '.join(r['verdict']) or 'none'} | {'yes' if r['not_checked'] else ''} |")
+                     f"{', '.join(r['verdict']) or 'none'} | {', '.join(r['missed_unjudged'])} | "
+                     f"{'yes' if r['not_checked'] else ''} |")
     return "\n".join(lines) + "\n"
 
 

@@ -151,12 +151,11 @@ def off_side_reasons(m: dict[str, float], th: Thresholds) -> dict[str, str]:
     """
     yaw, side_on = m.get("yaw_deg", float("nan")), m["side_on_ratio"]
     if np.isfinite(yaw):
-        return {fid: (f"the camera is about {yaw:.0f}° off side-on (this check needs {th.yaw_max_deg(fid):.0f}° "
-                      f"or less): film from the side to check {info.looks_at}")
-                for fid, info in FAULTS.items() if yaw > th.yaw_max_deg(fid)}
+        return {fid: (f"the camera is off side-on (about {yaw:.0f}°; this check needs {th.yaw_max_deg(fid):.0f}° "
+                      "or less): film from the side, at hip height")
+                for fid in FAULTS if yaw > th.yaw_max_deg(fid)}
     if not np.isfinite(side_on) or side_on > th.side_on_max:
-        return {fid: f"camera not side-on (side-on ratio {side_on:.2f} > {th.side_on_max}): "
-                     f"film from the side to check {info.looks_at}"
+        return {fid: f"camera not side-on (side-on ratio {side_on:.2f} > {th.side_on_max})"
                 for fid, info in FAULTS.items() if info.side_view_only}
     return {}
 
