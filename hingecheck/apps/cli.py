@@ -12,6 +12,7 @@ from hingecheck import __version__
 from hingecheck.apps.rateargs import add_analysis_args, add_rate_arg, analysis_options
 from hingecheck.core.config import EXERCISES
 from hingecheck.core.errors import HingecheckError
+from hingecheck.outputs.outcome import Outcome
 from hingecheck.outputs.setoutputs import SetOutputs, add_set_output_args
 
 
@@ -130,6 +131,8 @@ def _plan_analyze_outputs(args: argparse.Namespace, video: Path) -> tuple[Path, 
     check_distinct({"--json": json_out, "--video": video_out, "--html": outs.html})
     if video_out is not None:
         check_encodable(video_out)
+    from hingecheck.io.preflight import check_analyze_space
+    check_analyze_space(video, video_out, [json_out, outs.html], args.video_height)
     return json_out, video_out, outs
 
 
@@ -158,29 +161,33 @@ def cmd_analyze(args: argparse.Namespace) -> int:
                        progress=not args.quiet, on_pose=None if outs.stills is None else outs.stills.on_pose,
                        analysis_fps=rate, long_side=long_side)
     analysis, n = va.analysis, va.frames
+    outcome = Outcome()  # each output on its own: one that fails costs only itself
     if video_out is not None:
         from hingecheck.outputs.render import render_annotated
-        render_annotated(video, va.run.pose, analysis, video_out, progress=not args.quiet,
-                         height=args.video_height)
+        outcome.attempt("annotated video", video_out, lambda: render_annotated(
+            video, va.run.pose, analysis, video_out, progress=not args.quiet, height=args.video_height))
     total = time.perf_counter() - t0
     timing = {"timing": {"frames": n, "pose_s": round(va.pose_s, 3), "analysis_s": round(va.analysis_s, 4),
                          "total_s": round(total, 3), "fps": round(n / total, 1) if total > 0 else None},
               "analysis_rate": {"fps": rate or None, "long_side_px": long_side or None, "frames_analysed": n,
                                 "frames_decoded": va.run.frames_read}}  # frame indices count analysed frames
-    write_json(json_out, report_dict(analysis, str(video), str(model), timing))
+    outcome.attempt("report", json_out, lambda: write_json(json_out, report_dict(analysis, str(video), str(model),
+                                                                                timing)))
     saved = outs.save(analysis, source=str(video.resolve()), model=str(model), kind="analyze",
-                      reports={"json": json_out, "video": video_out})
+                      reports={}, outcome=outcome)
     with _human_output(json_out):
         print(f"{video.name}: {args.exercise}, {n} frames at {analysis.fps:.0f} fps")
         print(rep_table(analysis))
         print()
         print(summary_text(analysis))
         print()
-        print(f"report: {json_out}" + (f"   annotated video: {video_out}" if video_out else "")
-              + f"   ({n / total:.0f} frames/s)")
+        done = outcome.written
+        print(f"report: {done.get('report', 'not written')}" + (
+            f"   annotated video: {done.get('annotated video', 'not written')}" if video_out else "")
+            + f"   ({n / total:.0f} frames/s)")
         for line in saved:
             print(line)
-    return 0
+    return outcome.finish()
 
 
 def cmd_score(args: argparse.Namespace) -> int:
@@ -302,15 +309,16 @@ def cmd_live(args: argparse.Namespace) -> int:
         result = run_live(source, model, args.exercise, th, window=window, voice=Voice(muted=args.mute),
                           record=record, segmentation=not args.no_segmentation, stills=outs.stills, stop=stop)
     a = result.analysis
-    write_json(json_out, report_dict(a, source.name, str(model), {"live": result.stats()}))
-    saved = outs.save(a, source=source.name, model=str(model), kind="live",
-                      reports={"json": json_out, "video": record})
+    outcome = Outcome({"annotated video": record} if record else {})
+    outcome.attempt("report", json_out, lambda: write_json(json_out, report_dict(a, source.name, str(model),
+                                                                                {"live": result.stats()})))
+    saved = outs.save(a, source=source.name, model=str(model), kind="live", reports={}, outcome=outcome)
     with _human_output(json_out):
         _print_live(args, source, result, json_out, record, saved)
     if result.source_error and not (source.is_file and source.ended and a.timestamps.size):
         print(f"hingecheck: error: {result.source_error}; the set so far is saved in {json_out}", file=sys.stderr)
         return 3
-    return 0
+    return outcome.finish()
 
 
 def _print_live(args, source, result, json_out: Path, record: Path | None, saved: list[str]) -> None:
@@ -374,6 +382,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     saved = catch_sigterm()  # SIGTERM unwinds like Ctrl-C: temporary files are removed
+    from hingecheck.io.notice import install_handler, remove_handler
+    handler = install_handler()  # warnings: one line each, "hingecheck: warning: ..."
     try:
         return COMMANDS[args.command](args)
     except HingecheckError as exc:
@@ -391,6 +401,7 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 1
     finally:
+        remove_handler(handler)
         restore_signals(saved)
 
 

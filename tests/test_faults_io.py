@@ -1,0 +1,230 @@
+"""Whole or absent: every output under a full disk, a read-only folder, an encoder
+that loses frames, a history that cannot be written; one failing output costs only
+itself (exit 4 for a report, 5 for the history entry), and nothing existing is replaced
+by a broken file. The harness is ``tests/iofaults.py``."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import pytest
+from assets import require_model_dir
+from iofaults import (
+    LosingEncoder,
+    enospc_on,
+    history_locked,
+    noise_frames,
+    read_only_folder,
+    seal,
+    tiny_clip,
+    tmp_files,
+    tmpfs,
+)
+from test_cli import assert_one_line_error, run_cli
+
+from hingecheck.core.errors import HingecheckError
+from hingecheck.io.atomic import write_text_atomic
+from hingecheck.io.video import VideoWriter
+from hingecheck.io.videocheck import count_frames
+
+OLD = b"an existing good file\n"
+
+
+@pytest.fixture(scope="module")
+def clip(tmp_path_factory) -> Path:
+    """A 3-second 320x240 clip cut from a committed sample (made once per module)."""
+    return tiny_clip(tmp_path_factory.mktemp("clip") / "tiny.mp4")
+
+
+def _model_env(tmp_path: Path) -> dict:
+    require_model_dir("pose_landmarker_lite.task")
+    return {"HINGECHECK_HOME": str(tmp_path / "home")}
+
+
+def _sessions(db: Path) -> int:
+    c = sqlite3.connect(db)
+    try:
+        assert c.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        return c.execute("SELECT count(*) FROM sessions").fetchone()[0]
+    finally:
+        c.close()
+
+
+def _analyze_in_process(clip: Path, out: Path, monkeypatch, capsys, *extra: str) -> tuple[int, str]:
+    from hingecheck.apps import cli
+    monkeypatch.chdir(out)
+    rc = cli.main(["analyze", str(clip), "--model", "lite", "--quiet", "--json", "a.json", "--video", "a.mp4",
+                   "--html", "a.html", *extra])
+    return rc, capsys.readouterr().err
+
+
+# ------------------------------------------------------- the writers themselves
+
+def test_video_on_a_full_tmpfs_is_whole_or_absent(tmp_path):
+    """A real full filesystem: FFmpeg only logs 'Failed to write frame'; the finished
+    file is checked, so the broken video never replaces the existing one."""
+    with tmpfs(tmp_path / "small", 600) as small:
+        (small / "a.mp4").write_bytes(OLD)
+        with pytest.raises(HingecheckError, match=r"cannot write video .*a\.mp4: .*is the disk full\?"):
+            with VideoWriter(small / "a.mp4", 30.0, (320, 240)) as w:
+                for f in noise_frames(120):
+                    w.write(f)
+        assert (small / "a.mp4").read_bytes() == OLD and tmp_files(small) == []
+        with pytest.raises(HingecheckError, match="No space left on device"):
+            write_text_atomic(small / "r.json", "x" * 2_000_000)
+        assert sorted(p.name for p in small.iterdir()) == ["a.mp4"]
+
+
+def test_video_whose_encoder_loses_frames_is_refused(tmp_path, monkeypatch):
+    """The same failure injected, unprivileged: only 10 of 40 frames reach the file."""
+    import hingecheck.io.video as video
+    (tmp_path / "a.mp4").write_bytes(OLD)
+    monkeypatch.setattr(video.cv2, "VideoWriter", LosingEncoder.factory(10))
+    with pytest.raises(HingecheckError, match="a.mp4"):
+        with VideoWriter(tmp_path / "a.mp4", 30.0, (320, 240)) as w:
+            for f in noise_frames(40):
+                w.write(f)
+    assert (tmp_path / "a.mp4").read_bytes() == OLD and tmp_files(tmp_path) == []
+
+
+def test_a_whole_video_passes_the_check(tmp_path):
+    with VideoWriter(tmp_path / "a.mp4", 30.0, (320, 240)) as w:
+        for f in noise_frames(40):
+            w.write(f)
+    assert count_frames(tmp_path / "a.mp4")[0] == 40
+
+
+def test_text_write_hitting_enospc_leaves_the_old_file(tmp_path, monkeypatch):
+    (tmp_path / "r.json").write_bytes(OLD)
+    with enospc_on(monkeypatch, "r.json") as failed:
+        with pytest.raises(HingecheckError, match="No space left on device"):
+            write_text_atomic(tmp_path / "r.json", "{}" * 1000)
+    assert failed and (tmp_path / "r.json").read_bytes() == OLD and tmp_files(tmp_path) == []
+
+
+# ------------------------------------------------------- analyze, end to end
+
+@pytest.mark.model
+def test_too_small_a_folder_is_refused_before_the_model(tmp_path, clip):
+    with tmpfs(tmp_path / "small", 100) as small:
+        (small / "a.mp4").write_bytes(OLD)
+        p = run_cli("analyze", str(clip), "--model", "lite", "--video", str(small / "a.mp4"),
+                    "--json", str(small / "a.json"), cwd=tmp_path, env_extra=_model_env(tmp_path))
+        assert p.returncode == 2
+        assert_one_line_error(p, "not enough space for the annotated video", "--no-video")
+        assert sorted(x.name for x in small.iterdir()) == ["a.mp4"] and (small / "a.mp4").read_bytes() == OLD
+
+
+@pytest.mark.model
+def test_encoder_losing_frames_costs_only_the_video(tmp_path, clip, monkeypatch, capsys):
+    import hingecheck.io.video as video
+    monkeypatch.setenv("HINGECHECK_HOME", str(tmp_path / "home"))
+    require_model_dir("pose_landmarker_lite.task")
+    (tmp_path / "a.mp4").write_bytes(OLD)
+    monkeypatch.setattr(video.cv2, "VideoWriter", LosingEncoder.factory(30))
+    rc, err = _analyze_in_process(clip, tmp_path, monkeypatch, capsys)
+    assert rc == 4, err
+    assert "hingecheck: warning: annotated video not written: cannot write video a.mp4" in err
+    assert "hingecheck: not written: annotated video; kept: report a.json, visual report a.html, " \
+           "history entry" in err
+    assert (tmp_path / "a.mp4").read_bytes() == OLD
+    assert json.loads((tmp_path / "a.json").read_text())["reps"] is not None
+    assert (tmp_path / "a.html").read_text().rstrip().endswith("</html>")
+    assert _sessions(tmp_path / "home" / "history.sqlite") == 1
+    assert tmp_files(tmp_path) == []
+
+
+@pytest.mark.model
+def test_json_hitting_enospc_costs_only_the_json(tmp_path, clip, monkeypatch, capsys):
+    monkeypatch.setenv("HINGECHECK_HOME", str(tmp_path / "home"))
+    require_model_dir("pose_landmarker_lite.task")
+    (tmp_path / "a.json").write_bytes(OLD)
+    with enospc_on(monkeypatch, "a.json"):
+        rc, err = _analyze_in_process(clip, tmp_path, monkeypatch, capsys)
+    assert rc == 4, err
+    assert "report not written: cannot write a.json: No space left on device" in err
+    assert (tmp_path / "a.json").read_bytes() == OLD
+    assert count_frames(tmp_path / "a.mp4")[0] == 90
+    assert (tmp_path / "a.html").is_file() and tmp_files(tmp_path) == []
+    with sqlite3.connect(tmp_path / "home" / "history.sqlite") as c:
+        (reports,) = c.execute("SELECT reports FROM sessions").fetchone()
+    assert set(json.loads(reports)) == {"video", "html"}  # the history names only what was written
+
+
+@pytest.mark.model
+def test_history_home_that_is_a_file_costs_only_the_history(tmp_path, clip):
+    (tmp_path / "home").write_text("not a folder")
+    p = run_cli("analyze", str(clip), "--model", "lite", "--quiet", "--json", "a.json", "--video", "a.mp4",
+                cwd=tmp_path, env_extra=_model_env(tmp_path))
+    assert p.returncode == 5, p.stderr
+    assert p.stderr.startswith("hingecheck: warning: cannot create the history folder"), p.stderr
+    assert "hingecheck: not written: history entry; kept: annotated video a.mp4, report a.json, " \
+           "visual report tiny.hingecheck.html" in p.stderr
+    assert "Traceback" not in p.stderr
+    assert json.loads((tmp_path / "a.json").read_text())["reps"] is not None
+    assert count_frames(tmp_path / "a.mp4")[0] == 90 and (tmp_path / "tiny.hingecheck.html").is_file()
+
+
+@pytest.mark.model
+def test_history_locked_by_another_process_costs_only_the_entry(tmp_path, clip, monkeypatch, capsys):
+    import hingecheck.outputs.history as history
+    monkeypatch.setenv("HINGECHECK_HOME", str(tmp_path / "home"))
+    require_model_dir("pose_landmarker_lite.task")
+    db = tmp_path / "home" / "history.sqlite"
+    history.check(db)  # an empty, valid history (WAL)
+    monkeypatch.setattr(history, "BUSY_TIMEOUT_S", 0.2)
+    monkeypatch.setattr(history, "RETRIES", 2)
+    with history_locked(db):
+        rc, err = _analyze_in_process(clip, tmp_path, monkeypatch, capsys)
+    assert rc == 5, err
+    assert f"history entry not written: history database {db} stayed locked by another process" in err
+    assert (tmp_path / "a.json").is_file() and (tmp_path / "a.html").is_file() and (tmp_path / "a.mp4").is_file()
+    assert _sessions(db) == 0  # and the database is intact
+
+
+@pytest.mark.model
+def test_read_only_history_costs_only_the_entry(tmp_path, clip):
+    import hingecheck.outputs.history as history
+    with read_only_folder(tmp_path / "home") as home:
+        history.check(home / "history.sqlite")
+        c = sqlite3.connect(home / "history.sqlite")  # fold the WAL in: a read-only file stands alone
+        c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        c.close()  # (an open file keeps the remount from going read-only)
+        seal(home)
+        p = run_cli("analyze", str(clip), "--model", "lite", "--quiet", "--json", "a.json", "--no-video",
+                    cwd=tmp_path, env_extra=_model_env(tmp_path))
+        assert p.returncode == 5, p.stderr
+        assert "history entry" in p.stderr and "Traceback" not in p.stderr
+        assert (tmp_path / "a.json").is_file() and (tmp_path / "tiny.hingecheck.html").is_file()
+
+
+@pytest.mark.model
+def test_read_only_output_folder_is_refused_before_the_model(tmp_path, clip):
+    with read_only_folder(tmp_path / "ro") as ro:
+        (ro / "a.json").write_bytes(OLD)
+        seal(ro)
+        p = run_cli("analyze", str(clip), "--model", "lite", "--json", str(ro / "a.json"), "--no-video",
+                    cwd=tmp_path, env_extra=_model_env(tmp_path))
+        assert p.returncode == 2
+        assert_one_line_error(p, f"directory {ro} is not writable")
+        assert (ro / "a.json").read_bytes() == OLD and sorted(x.name for x in ro.iterdir()) == ["a.json"]
+
+
+def test_locker_really_holds_the_lock(tmp_path):
+    """The harness itself: while it runs, a writer cannot begin."""
+    db = tmp_path / "h.sqlite"
+    sqlite3.connect(db).close()
+    with history_locked(db):
+        c = sqlite3.connect(db, timeout=0.1, isolation_level=None)
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            c.execute("BEGIN IMMEDIATE")
+        c.close()
+
+
+def test_tmpfs_is_really_small(tmp_path):
+    with tmpfs(tmp_path / "m", 100) as m:
+        out = subprocess.run(["df", "-k", str(m)], capture_output=True, text=True).stdout
+        assert int(out.splitlines()[1].split()[1]) <= 100
