@@ -56,6 +56,17 @@ from hingecheck.scoring.results import write_outputs
 # --------------------------------------------------------------------- worker
 
 
+#: numpy's warnings on a clip's stretches without a person (NaN-only slices): expected,
+#: handled by the NaN-aware code, and once per worker they would bury the progress bar
+EXPECTED_WARNINGS = r"(Mean of empty slice|All-NaN slice encountered|Degrees of freedom <= 0)"
+
+
+def _quiet_expected_warnings() -> None:
+    """Silence in a worker only numpy's expected NaN-slice warnings; any other warning is shown."""
+    import warnings
+    warnings.filterwarnings("ignore", message=EXPECTED_WARNINGS, category=RuntimeWarning)
+
+
 def process_clip(path: str, exercise: str, thresholds: dict, model: str, cache_file: str | None,
                  meta: dict | None = None, pose_file: str | None = None,
                  analysis: tuple[float, int] = (DEFAULT_ANALYSIS_FPS, DEFAULT_ANALYSIS_LONG_SIDE)) -> dict:
@@ -67,8 +78,7 @@ def process_clip(path: str, exercise: str, thresholds: dict, model: str, cache_f
     the analysis rate (frames per second, 0: every frame) and long side
     (pixels, 0: the source's size).
     """
-    import warnings
-    warnings.filterwarnings("ignore")
+    _quiet_expected_warnings()
     try:
         from hingecheck.core.config import Thresholds
         from hingecheck.io.videoanalysis import analyze_video
