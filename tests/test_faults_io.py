@@ -23,7 +23,6 @@ from iofaults import (
     tmp_files,
     tmpfs,
 )
-from test_cli import assert_one_line_error, run_cli
 
 from hingecheck.core.errors import HingecheckError
 from hingecheck.io.atomic import write_text_atomic
@@ -31,17 +30,13 @@ from hingecheck.io.video import VideoWriter
 from hingecheck.io.videocheck import count_frames
 
 OLD = b"an existing good file\n"
+FRAMES = 45
 
 
 @pytest.fixture(scope="module")
 def clip(tmp_path_factory) -> Path:
-    """A 3-second 320x240 clip cut from a committed sample (made once per module)."""
-    return tiny_clip(tmp_path_factory.mktemp("clip") / "tiny.mp4")
-
-
-def _model_env(tmp_path: Path) -> dict:
-    require_model_dir("pose_landmarker_lite.task")
-    return {"HINGECHECK_HOME": str(tmp_path / "home")}
+    """A 1.5-second 320x240 clip cut from a committed sample (made once per module)."""
+    return tiny_clip(tmp_path_factory.mktemp("clip") / "tiny.mp4", frames=FRAMES)
 
 
 def _sessions(db: Path) -> int:
@@ -53,12 +48,22 @@ def _sessions(db: Path) -> int:
         c.close()
 
 
-def _analyze_in_process(clip: Path, out: Path, monkeypatch, capsys, *extra: str) -> tuple[int, str]:
+def _analyze_in_process(clip: Path, out: Path, monkeypatch, capsys, *extra: str,
+                        outputs: tuple[str, ...] = ("--json", "a.json", "--video", "a.mp4", "--html", "a.html"),
+                        ) -> tuple[int, str]:
+    """``hingecheck analyze`` run in this process (no interpreter start-up): (exit status, stderr)."""
     from hingecheck.apps import cli
+    require_model_dir("pose_landmarker_lite.task")
+    monkeypatch.setenv("HINGECHECK_HOME", str(out / "home"))
     monkeypatch.chdir(out)
-    rc = cli.main(["analyze", str(clip), "--model", "lite", "--quiet", "--json", "a.json", "--video", "a.mp4",
-                   "--html", "a.html", *extra])
+    rc = cli.main(["analyze", str(clip), "--model", "lite", "--quiet", *outputs, *extra])
     return rc, capsys.readouterr().err
+
+
+def _one_line_error(err: str, *needles: str) -> None:
+    assert err.startswith("hingecheck: error: ") and err.count("\n") == 1, err
+    for n in needles:
+        assert n in err, err
 
 
 # ------------------------------------------------------- the writers themselves
@@ -108,21 +113,19 @@ def test_text_write_hitting_enospc_leaves_the_old_file(tmp_path, monkeypatch):
 # ------------------------------------------------------- analyze, end to end
 
 @pytest.mark.model
-def test_too_small_a_folder_is_refused_before_the_model(tmp_path, clip):
+def test_too_small_a_folder_is_refused_before_the_model(tmp_path, clip, monkeypatch, capsys):
     with tmpfs(tmp_path / "small", 100) as small:
         (small / "a.mp4").write_bytes(OLD)
-        p = run_cli("analyze", str(clip), "--model", "lite", "--video", str(small / "a.mp4"),
-                    "--json", str(small / "a.json"), cwd=tmp_path, env_extra=_model_env(tmp_path))
-        assert p.returncode == 2
-        assert_one_line_error(p, "not enough space for the annotated video", "--no-video")
+        rc, err = _analyze_in_process(clip, tmp_path, monkeypatch, capsys,
+                                      outputs=("--video", str(small / "a.mp4"), "--json", str(small / "a.json")))
+        assert rc == 2
+        _one_line_error(err, "not enough space for the annotated video", "--no-video")
         assert sorted(x.name for x in small.iterdir()) == ["a.mp4"] and (small / "a.mp4").read_bytes() == OLD
 
 
 @pytest.mark.model
 def test_encoder_losing_frames_costs_only_the_video(tmp_path, clip, monkeypatch, capsys):
     import hingecheck.io.video as video
-    monkeypatch.setenv("HINGECHECK_HOME", str(tmp_path / "home"))
-    require_model_dir("pose_landmarker_lite.task")
     (tmp_path / "a.mp4").write_bytes(OLD)
     monkeypatch.setattr(video.cv2, "VideoWriter", LosingEncoder.factory(30))
     rc, err = _analyze_in_process(clip, tmp_path, monkeypatch, capsys)
@@ -139,40 +142,36 @@ def test_encoder_losing_frames_costs_only_the_video(tmp_path, clip, monkeypatch,
 
 @pytest.mark.model
 def test_json_hitting_enospc_costs_only_the_json(tmp_path, clip, monkeypatch, capsys):
-    monkeypatch.setenv("HINGECHECK_HOME", str(tmp_path / "home"))
-    require_model_dir("pose_landmarker_lite.task")
     (tmp_path / "a.json").write_bytes(OLD)
     with enospc_on(monkeypatch, "a.json"):
         rc, err = _analyze_in_process(clip, tmp_path, monkeypatch, capsys)
     assert rc == 4, err
     assert "report not written: cannot write a.json: No space left on device" in err
     assert (tmp_path / "a.json").read_bytes() == OLD
-    assert count_frames(tmp_path / "a.mp4")[0] == 90
+    assert count_frames(tmp_path / "a.mp4")[0] == FRAMES
     assert (tmp_path / "a.html").is_file() and tmp_files(tmp_path) == []
-    with sqlite3.connect(tmp_path / "home" / "history.sqlite") as c:
-        (reports,) = c.execute("SELECT reports FROM sessions").fetchone()
+    c = sqlite3.connect(tmp_path / "home" / "history.sqlite")
+    (reports,) = c.execute("SELECT reports FROM sessions").fetchone()
+    c.close()
     assert set(json.loads(reports)) == {"video", "html"}  # the history names only what was written
 
 
 @pytest.mark.model
-def test_history_home_that_is_a_file_costs_only_the_history(tmp_path, clip):
+def test_history_home_that_is_a_file_costs_only_the_history(tmp_path, clip, monkeypatch, capsys):
     (tmp_path / "home").write_text("not a folder")
-    p = run_cli("analyze", str(clip), "--model", "lite", "--quiet", "--json", "a.json", "--video", "a.mp4",
-                cwd=tmp_path, env_extra=_model_env(tmp_path))
-    assert p.returncode == 5, p.stderr
-    assert p.stderr.startswith("hingecheck: warning: cannot create the history folder"), p.stderr
-    assert "hingecheck: not written: history entry; kept: annotated video a.mp4, report a.json, " \
-           "visual report tiny.hingecheck.html" in p.stderr
-    assert "Traceback" not in p.stderr
+    rc, err = _analyze_in_process(clip, tmp_path, monkeypatch, capsys, outputs=("--json", "a.json"))
+    assert rc == 5, err
+    assert err.startswith("hingecheck: warning: cannot create the history folder"), err
+    assert "hingecheck: not written: history entry; kept: annotated video tiny.annotated.mp4, report a.json, " \
+           "visual report tiny.hingecheck.html" in err
     assert json.loads((tmp_path / "a.json").read_text())["reps"] is not None
-    assert count_frames(tmp_path / "a.mp4")[0] == 90 and (tmp_path / "tiny.hingecheck.html").is_file()
+    assert count_frames(tmp_path / "tiny.annotated.mp4")[0] == FRAMES
+    assert (tmp_path / "tiny.hingecheck.html").is_file()
 
 
 @pytest.mark.model
 def test_history_locked_by_another_process_costs_only_the_entry(tmp_path, clip, monkeypatch, capsys):
     import hingecheck.outputs.history as history
-    monkeypatch.setenv("HINGECHECK_HOME", str(tmp_path / "home"))
-    require_model_dir("pose_landmarker_lite.task")
     db = tmp_path / "home" / "history.sqlite"
     history.check(db)  # an empty, valid history (WAL)
     monkeypatch.setattr(history, "BUSY_TIMEOUT_S", 0.2)
@@ -186,7 +185,7 @@ def test_history_locked_by_another_process_costs_only_the_entry(tmp_path, clip, 
 
 
 @pytest.mark.model
-def test_read_only_history_costs_only_the_entry(tmp_path, clip):
+def test_read_only_history_costs_only_the_entry(tmp_path, clip, monkeypatch, capsys):
     import hingecheck.outputs.history as history
     with read_only_folder(tmp_path / "home") as home:
         history.check(home / "history.sqlite")
@@ -194,22 +193,21 @@ def test_read_only_history_costs_only_the_entry(tmp_path, clip):
         c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         c.close()  # (an open file keeps the remount from going read-only)
         seal(home)
-        p = run_cli("analyze", str(clip), "--model", "lite", "--quiet", "--json", "a.json", "--no-video",
-                    cwd=tmp_path, env_extra=_model_env(tmp_path))
-        assert p.returncode == 5, p.stderr
-        assert "history entry" in p.stderr and "Traceback" not in p.stderr
+        rc, err = _analyze_in_process(clip, tmp_path, monkeypatch, capsys, outputs=("--json", "a.json", "--no-video"))
+        assert rc == 5, err
+        assert "history entry" in err and "Traceback" not in err
         assert (tmp_path / "a.json").is_file() and (tmp_path / "tiny.hingecheck.html").is_file()
 
 
 @pytest.mark.model
-def test_read_only_output_folder_is_refused_before_the_model(tmp_path, clip):
+def test_read_only_output_folder_is_refused_before_the_model(tmp_path, clip, monkeypatch, capsys):
     with read_only_folder(tmp_path / "ro") as ro:
         (ro / "a.json").write_bytes(OLD)
         seal(ro)
-        p = run_cli("analyze", str(clip), "--model", "lite", "--json", str(ro / "a.json"), "--no-video",
-                    cwd=tmp_path, env_extra=_model_env(tmp_path))
-        assert p.returncode == 2
-        assert_one_line_error(p, f"directory {ro} is not writable")
+        rc, err = _analyze_in_process(clip, tmp_path, monkeypatch, capsys,
+                                      outputs=("--json", str(ro / "a.json"), "--no-video"))
+        assert rc == 2
+        _one_line_error(err, f"directory {ro} is not writable")
         assert (ro / "a.json").read_bytes() == OLD and sorted(x.name for x in ro.iterdir()) == ["a.json"]
 
 

@@ -1,0 +1,85 @@
+"""A Dask worker killed (SIGKILL) in the middle of a clip, on a real LocalCluster:
+a worker lost once costs nothing (Dask reruns the clip on another worker); a clip that
+kills every worker it lands on is recorded as failed with the reason, the other clips
+are scored, and every output is whole."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import signal
+import threading
+from pathlib import Path
+
+import pytest
+from assets import _missing, require_model_dir
+from iofaults import tiny_clip
+from killkit import broken_outputs
+
+try:
+    from distributed.diagnostics.plugin import WorkerPlugin
+except ImportError:  # the test skips below
+    WorkerPlugin = object
+
+
+class KillMidClip(WorkerPlugin):
+    """On every worker (restarted ones too): a clip whose name holds ``always`` SIGKILLs its
+    worker 0.3 s after it starts (while the pose model runs); one holding ``once`` does so
+    the first time only (``marker`` remembers it)."""
+
+    name = "kill-mid-clip"
+
+    def __init__(self, marker: str):
+        self.marker = marker
+
+    def setup(self, worker):
+        import hingecheck.scoring.batch as batch
+        real = getattr(batch.process_clip, "__wrapped__", batch.process_clip)
+        marker = Path(self.marker)
+
+        def killing(path, *args):
+            name = Path(path).name
+            first = "once" in name and not marker.exists()
+            if first:
+                marker.write_text("killed")
+            if first or "always" in name:
+                threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGKILL)).start()
+            return real(path, *args)
+        killing.__wrapped__ = real
+        batch.process_clip = killing
+
+
+@pytest.mark.model
+def test_dask_worker_killed_mid_clip(tmp_path):
+    if importlib.util.find_spec("distributed") is None:
+        _missing("dask is not installed: pip install 'hingecheck[dask]'")
+    import dask
+    import distributed
+
+    from hingecheck.scoring.daskrun import score_on_dask
+    from hingecheck.scoring.labels import find_videos
+
+    model = require_model_dir("pose_landmarker_lite.task") / "pose_landmarker_lite.task"
+    clips = tmp_path / "clips"
+    clips.mkdir()
+    for name, frames in (("a_once.mp4", 60), ("b_always.mp4", 75), ("c.mp4", 45)):
+        tiny_clip(clips / name, frames=frames)
+    with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
+        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                           dashboard_address=None)
+        try:
+            with distributed.Client(cluster) as client:
+                client.register_plugin(KillMidClip(str(tmp_path / "killed-once")))
+                doc = score_on_dask(find_videos(clips, "hip_hinge"), tmp_path / "out", client_or_address=client,
+                                    model=str(model), progress=False, labelled=False, source=str(clips))
+        finally:
+            cluster.close()
+    by = {Path(c["clip"]).name: c for c in doc["clips"]}
+    assert (tmp_path / "killed-once").exists(), "the first worker was never killed"
+    assert by["a_once.mp4"].get("result") and not by["a_once.mp4"].get("error"), by["a_once.mp4"]
+    assert by["c.mp4"].get("result") and not by["c.mp4"].get("error"), by["c.mp4"]
+    err = by["b_always.mp4"].get("error") or ""
+    assert "worker" in err.lower(), by["b_always.mp4"]
+    assert doc["clips_failed"] == 1
+    assert broken_outputs(tmp_path / "out") == []
+    print(f"\nthe clip that kills every worker: {err}")
