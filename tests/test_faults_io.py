@@ -226,3 +226,19 @@ def test_tmpfs_is_really_small(tmp_path):
     with tmpfs(tmp_path / "m", 100) as m:
         out = subprocess.run(["df", "-k", str(m)], capture_output=True, text=True).stdout
         assert int(out.splitlines()[1].split()[1]) <= 100
+
+
+def test_score_output_that_cannot_be_written_costs_only_itself(tmp_path, monkeypatch, capsys):
+    import argparse
+
+    from hingecheck.apps.cli import _print_scores
+    from hingecheck.scoring.results import write_outputs
+    with enospc_on(monkeypatch, "report.html") as failed:
+        doc = write_outputs([], {}, tmp_path, "m.task", "0" * 64, wall_s=0.0, labelled=False, source="x")
+    assert failed and set(doc["outputs_not_written"]) == {"report.html"}
+    assert json.loads((tmp_path / "scores.json").read_text())["outputs_not_written"]["report.html"].endswith(
+        "No space left on device")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["scores.csv", "scores.json"]
+    rc = _print_scores(argparse.Namespace(quiet=True), doc, tmp_path)
+    err = capsys.readouterr().err
+    assert rc == 4 and "hingecheck: not written: report.html; kept: scores.csv" in err, err

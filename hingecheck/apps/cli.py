@@ -259,6 +259,10 @@ def _print_scores(args: argparse.Namespace, doc: dict, out: Path) -> int:
         print(f"hingecheck: interrupted ({sig.name}): {doc['clips_total']} of {doc['clips_listed']} clips "
               f"finished; their results are in {out}/", file=sys.stderr)
         return 128 + sig.value
+    if doc.get("outputs_not_written"):
+        from hingecheck.outputs.outcome import EXIT_OUTPUT_FAILED
+        print(f"hingecheck: {doc['outputs_summary']}", file=sys.stderr)
+        return EXIT_OUTPUT_FAILED
     return EXIT_CLIPS_FAILED if doc["clips_failed"] else 0
 
 
