@@ -20,7 +20,7 @@ from hingecheck.core.errors import HingecheckError
 #: committed 640x480 samples take 0.014)
 VIDEO_BYTES_PER_PIXEL = 0.03
 #: room kept for each report, JSON or HTML (bytes; a 4-rep set takes 4 KB and 0.1 MB)
-REPORT_BYTES = 500_000
+REPORT_BYTES = 250_000
 
 
 def _folder(path: Path) -> Path:

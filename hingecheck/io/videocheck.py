@@ -41,7 +41,7 @@ def count_frames(path: str | os.PathLike) -> tuple[int, float | None]:
             dur = float(stream.duration * stream.time_base) if stream.duration and stream.time_base else None
             return n, dur
     except (av.FFmpegError, OSError, ValueError) as exc:
-        raise HingecheckError(f"the container cannot be read ({exc})") from None
+        raise HingecheckError(f"the container cannot be read: {getattr(exc, 'strerror', None) or exc}") from None
 
 
 def verify_video(path: str | os.PathLike, frames: int, fps: float, target: str | os.PathLike) -> None:
@@ -49,18 +49,17 @@ def verify_video(path: str | os.PathLike, frames: int, fps: float, target: str |
     ``path`` is a readable video of ``frames`` frames lasting ``frames / fps`` seconds."""
     folder = Path(target).parent if str(Path(target).parent) else Path(".")
     space = free_mb(folder)
-    hint = "" if space is None else f"; {space:.1f} MB free in {folder}"
+    hint = "is the disk full?" + ("" if space is None else f" {space:.1f} MB free in {folder}")
     try:
         n, dur = count_frames(path)
     except HingecheckError as exc:
-        raise HingecheckError(f"cannot write video {target}: the encoder's output is unreadable: {exc} "
-                              f"(is the disk full?{hint})") from None
+        raise HingecheckError(f"cannot write video {target}: the encoder's output is unreadable, {exc} "
+                              f"({hint})") from None
     if n != frames:
-        raise HingecheckError(f"cannot write video {target}: the encoder kept {n} of {frames} frames "
-                              f"(is the disk full?{hint})")
+        raise HingecheckError(f"cannot write video {target}: the encoder kept {n} of {frames} frames ({hint})")
     if dur is not None and frames and abs(dur - frames / fps) > DURATION_SLACK_FRAMES / fps:
         raise HingecheckError(f"cannot write video {target}: it lasts {dur:.2f} s instead of "
-                              f"{frames / fps:.2f} s{hint}")
+                              f"{frames / fps:.2f} s ({hint})")
 
 
 __all__ = ["count_frames", "free_mb", "verify_video"]
