@@ -242,3 +242,22 @@ def test_score_output_that_cannot_be_written_costs_only_itself(tmp_path, monkeyp
     rc = _print_scores(argparse.Namespace(quiet=True), doc, tmp_path)
     err = capsys.readouterr().err
     assert rc == 4 and "hingecheck: not written: report.html; kept: scores.csv" in err, err
+
+
+@pytest.mark.model
+def test_live_recording_that_fails_costs_only_the_recording(tmp_path, clip, monkeypatch, capsys):
+    import hingecheck.io.video as video
+    from hingecheck.apps import cli
+    require_model_dir("pose_landmarker_lite.task")
+    monkeypatch.setenv("HINGECHECK_HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "r.mp4").write_bytes(OLD)
+    monkeypatch.setattr(video.cv2, "VideoWriter", LosingEncoder.factory(10))
+    rc = cli.main(["live", "--source", str(clip), "--as-fast-as-possible", "--no-window", "--mute", "--model", "lite",
+                   "--record", "r.mp4", "--json", "s.json", "--html", "s.html"])
+    err = capsys.readouterr().err
+    assert rc == 4, err
+    assert "hingecheck: warning: annotated video not written: cannot write video r.mp4" in err
+    assert "hingecheck: not written: annotated video; kept: report s.json, visual report s.html, history entry" in err
+    assert (tmp_path / "r.mp4").read_bytes() == OLD and json.loads((tmp_path / "s.json").read_text())
+    assert _sessions(tmp_path / "home" / "history.sqlite") == 1 and tmp_files(tmp_path) == []

@@ -313,7 +313,9 @@ def cmd_live(args: argparse.Namespace) -> int:
         result = run_live(source, model, args.exercise, th, window=window, voice=Voice(muted=args.mute),
                           record=record, segmentation=not args.no_segmentation, stills=outs.stills, stop=stop)
     a = result.analysis
-    outcome = Outcome({"annotated video": record} if record else {})
+    outcome = Outcome({"annotated video": record} if record and not result.record_error else {})
+    if result.record_error:
+        outcome.fail("annotated video", result.record_error)
     outcome.attempt("report", json_out, lambda: write_json(json_out, report_dict(a, source.name, str(model),
                                                                                 {"live": result.stats()})))
     saved = outs.save(a, source=source.name, model=str(model), kind="live", reports={}, outcome=outcome)
@@ -334,7 +336,7 @@ def _print_live(args, source, result, json_out: Path, record: Path | None, saved
     print()
     print(summary_text(a))
     print()
-    print(f"set report: {json_out}" + (f"   video: {record}" if record else "")
+    print(f"set report: {json_out}" + (f"   video: {record}" if record and not result.record_error else "")
           + f"   ({st['processing_fps']} frames/s, latency median {st['latency_ms_median']} ms,"
             f" 95th percentile {st['latency_ms_p95']} ms)")
     for line in saved:

@@ -185,6 +185,7 @@ class LiveResult:
     latencies_ms: list[float] = field(default_factory=list)
     source_error: str | None = None
     quit_by_user: bool = False
+    record_error: str | None = None  # why the recording was not kept (it alone is lost)
 
     def stats(self) -> dict:
         """Frames processed and dropped, frame rate, latency median and 95th percentile."""
@@ -247,6 +248,7 @@ class _LiveLoop:
         self.stop, self.max_seconds = stop, max_seconds
         self.coach: LiveCoach | None = None
         self.writer = None
+        self.record_error: str | None = None
         self.paused = False
         self.quit_by_user = False
         self.latencies: list[float] = []
@@ -269,7 +271,14 @@ class _LiveLoop:
         self.coach = LiveCoach(self.exercise, self.th, (w, h), self.voice, self.stills)
         self.window.open(w, h)
         if self.record is not None:
-            self.writer = stack.enter_context(VideoWriter(self.record, self.source.fps, (w, h)))
+            self.writer = stack.enter_context(VideoWriter(self.record, self.source.fps, (w, h),
+                                                          on_failure=self._record_failed))
+
+    def _record_failed(self, reason: str) -> None:
+        """The recording turned out broken (a full disk): it alone is lost, the set is saved."""
+        from hingecheck.io.notice import warn
+        warn(f"annotated video not written: {reason}")
+        self.record_error = reason
 
     def _on_key(self, key: int) -> bool:
         """Act on a key; False when it ends the set."""
@@ -342,4 +351,4 @@ def run_live(source: FrameSource, model_path: str | Path, exercise: str, th: Thr
     if loop.coach is None:
         raise HingecheckError(source.error or f"{source.name} delivered no frame")
     return LiveResult(loop.coach.analyzer.finish(), len(loop.latencies), source.dropped, wall,
-                      loop.latencies, source.error, loop.quit_by_user)
+                      loop.latencies, source.error, loop.quit_by_user, loop.record_error)

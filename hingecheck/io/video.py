@@ -12,7 +12,7 @@ import queue
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import cv2
 import numpy as np
@@ -235,7 +235,9 @@ class VideoWriter:
     #: the longest gap filled by repeating a frame, in seconds
     MAX_GAP_S = 60.0
 
-    def __init__(self, path: str | Path, fps: float, size: tuple[int, int], queue_size: int = 16):
+    def __init__(self, path: str | Path, fps: float, size: tuple[int, int], queue_size: int = 16,
+                 on_failure: Callable[[str], None] | None = None):
+        self.on_failure = on_failure  # given: a video found broken on closing is reported to it, not raised
         self.path = Path(path)
         self.fps = fps
         self.size = size
@@ -302,5 +304,8 @@ class VideoWriter:
                 verify_video(self._tmp, self.frames_written, self.fps, self.path)
             except HingecheckError as failed:
                 self._ctx.__exit__(HingecheckError, failed, None)  # removes the temporary file
-                raise
+                if self.on_failure is None:
+                    raise
+                self.on_failure(str(failed))
+                return False
         return bool(self._ctx.__exit__(exc_type, exc, tb))
