@@ -261,3 +261,23 @@ def test_live_recording_that_fails_costs_only_the_recording(tmp_path, clip, monk
     assert "hingecheck: not written: annotated video; kept: report s.json, visual report s.html, history entry" in err
     assert (tmp_path / "r.mp4").read_bytes() == OLD and json.loads((tmp_path / "s.json").read_text())
     assert _sessions(tmp_path / "home" / "history.sqlite") == 1 and tmp_files(tmp_path) == []
+
+
+@pytest.mark.model
+def test_score_cache_that_cannot_be_written_costs_only_the_cache(tmp_path, clip, caplog):
+    """A worker whose cache folder is unusable (a full disk, here a path under a file)
+    still returns the clip's result; the landmarks and the entry are not kept, with warnings."""
+    import dataclasses
+    import logging
+
+    from hingecheck.core.config import load_config
+    from hingecheck.scoring.batch import process_clip
+    model = require_model_dir("pose_landmarker_lite.task") / "pose_landmarker_lite.task"
+    (tmp_path / "blocker").write_text("a file where the cache folder should be")
+    th = dataclasses.asdict(load_config(None).for_exercise("hip_hinge"))
+    with caplog.at_level(logging.WARNING, logger="hingecheck"):
+        rec = process_clip(str(clip), "hip_hinge", th, str(model), str(tmp_path / "blocker" / "k.json"),
+                           {"clip": "tiny.mp4"}, str(tmp_path / "blocker" / "pose" / "k.npz"))
+    assert "result" in rec and not rec.get("error"), rec
+    said = " | ".join(r.getMessage() for r in caplog.records)
+    assert "pose cache" in said and "not kept" in said and "cache entry not kept: cannot write" in said, said
