@@ -281,3 +281,16 @@ def test_score_cache_that_cannot_be_written_costs_only_the_cache(tmp_path, clip,
     assert "result" in rec and not rec.get("error"), rec
     said = " | ".join(r.getMessage() for r in caplog.records)
     assert "pose cache" in said and "not kept" in said and "cache entry not kept: cannot write" in said, said
+
+
+@pytest.mark.model
+def test_preflight_refuses_when_the_free_space_is_short(tmp_path, clip, monkeypatch, capsys):
+    """The same refusal unprivileged: the filesystem is said to have 0.2 MB free."""
+    import hingecheck.io.videocheck as videocheck
+    monkeypatch.setattr(videocheck, "free_mb", lambda folder: 0.2)
+    (tmp_path / "a.mp4").write_bytes(OLD)
+    rc, err = _analyze_in_process(clip, tmp_path, monkeypatch, capsys)
+    assert rc == 2
+    _one_line_error(err, "not enough space for the annotated video a.mp4: about 0.6 MB needed, 0.2 MB free")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.mp4", "home"]  # (the history checked first)
+    assert (tmp_path / "a.mp4").read_bytes() == OLD
