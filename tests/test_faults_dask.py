@@ -8,7 +8,6 @@ from __future__ import annotations
 import importlib.util
 import os
 import signal
-import threading
 from pathlib import Path
 
 import pytest
@@ -24,29 +23,40 @@ except ImportError:  # the test skips below
 
 class KillMidClip(WorkerPlugin):
     """On every worker (restarted ones too): a clip whose name holds ``always`` SIGKILLs its
-    worker 0.3 s after it starts (while the pose model runs); one holding ``once`` does so
+    worker at its 10th analysed frame (the pose model running); one holding ``once`` does so
     the first time only (``marker`` remembers it)."""
 
     name = "kill-mid-clip"
+    KILL_AT_FRAME = 10
 
     def __init__(self, marker: str):
         self.marker = marker
 
     def setup(self, worker):
         import hingecheck.scoring.batch as batch
-        real = getattr(batch.process_clip, "__wrapped__", batch.process_clip)
-        marker = Path(self.marker)
+        from hingecheck.io.pose import PoseEstimator
+        real_clip = getattr(batch.process_clip, "__wrapped__", batch.process_clip)
+        real_detect = getattr(PoseEstimator.detect, "__wrapped__", PoseEstimator.detect)
+        marker, doomed = Path(self.marker), {"frames": -1}
 
-        def killing(path, *args):
+        def killing_clip(path, *args):
             name = Path(path).name
             first = "once" in name and not marker.exists()
             if first:
                 marker.write_text("killed")
-            if first or "always" in name:
-                threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGKILL)).start()
-            return real(path, *args)
-        killing.__wrapped__ = real
-        batch.process_clip = killing
+            doomed["frames"] = 0 if first or "always" in name else -1
+            return real_clip(path, *args)
+
+        def killing_detect(est, *args, **kwargs):
+            if doomed["frames"] >= 0:
+                doomed["frames"] += 1
+                if doomed["frames"] == self.KILL_AT_FRAME:
+                    os.kill(os.getpid(), signal.SIGKILL)
+            return real_detect(est, *args, **kwargs)
+
+        killing_clip.__wrapped__, killing_detect.__wrapped__ = real_clip, real_detect
+        batch.process_clip = killing_clip
+        PoseEstimator.detect = killing_detect
 
 
 @pytest.mark.model
@@ -64,7 +74,10 @@ def test_dask_worker_killed_mid_clip(tmp_path):
     clips.mkdir()
     for name, frames in (("a_once.mp4", 60), ("b_always.mp4", 75), ("c.mp4", 45)):
         tiny_clip(clips / name, frames=frames)
-    with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
+    # one task on a worker at a time (none queued behind it, which its death would also count
+    # against); a task whose worker died twice is given up
+    with dask.config.set({"distributed.scheduler.allowed-failures": 1,
+                          "distributed.scheduler.worker-saturation": 1.0}):
         cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                            dashboard_address=None)
         try:
