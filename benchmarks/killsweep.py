@@ -5,7 +5,8 @@ how many temporary files were left, and how long it took.
     HINGECHECK_MODEL_DIR=... python benchmarks/killsweep.py [--analyze 200] [--score 100]
                                                            [--score-cold 20] [--seed 1]
 
-``--score-cold`` runs are killed with the cache emptied first, so the kill can land
+Each number is of runs killed (a run that finished before its kill is not counted). ``--score-cold``
+runs are killed with the cache emptied first, so the kill can land
 while the spawned worker runs the pose model and writes the clip's cache entry.
 """
 
