@@ -321,10 +321,11 @@ def cmd_live(args: argparse.Namespace) -> int:
     saved = outs.save(a, source=source.name, model=str(model), kind="live", reports={}, outcome=outcome)
     with _human_output(json_out):
         _print_live(args, source, result, json_out, record, saved)
+    status = outcome.finish()
     if result.source_error and not (source.is_file and source.ended and a.timestamps.size):
         print(f"hingecheck: error: {result.source_error}; the set so far is saved in {json_out}", file=sys.stderr)
         return 3
-    return outcome.finish()
+    return status
 
 
 def _print_live(args, source, result, json_out: Path, record: Path | None, saved: list[str]) -> None:
