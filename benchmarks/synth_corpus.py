@@ -190,37 +190,47 @@ def judge(args) -> int:
     return 0
 
 
-#: a yaw window counts only with this much evidence (judged reps): positives, clean reps, others
-MIN_POS, MIN_CLEAN, MIN_OTHER = 3, 4, 4
+#: the evidence a limit needs over the reps filmed from the side view's edge up to it (judged reps)
+MIN_POS, MIN_CLEAN, MIN_OTHER = 4, 8, 4
 #: the floor of every limit: the side view the rules were designed on (hingecheck.core.analysis)
 FLOOR_DEG = 20.0
+#: the last stretch below a limit may not show a failure on at least this many judged reps
+LAST_STRETCH_DEG, LAST_MIN = 15.0, 2
 
 
-def window_ok(outcomes: list, fault: str, start: float, width: float = 15.0) -> bool:
-    """Whether ``fault``'s rule is *shown* to work on reps filmed from ``start`` to
-    ``start + width`` degrees: enough judged reps with the fault (sensitivity >= MIN_SENS),
-    clean (false flags <= MAX_FALSE) and, when there are enough, with other faults only
-    (flags <= MAX_CONFUSED). Too few reps to tell is not shown."""
-    r = rates([o for o in outcomes if start <= o.yaw < start + width], fault)
-    if r["pos_judged"] < MIN_POS or r["clean_judged"] < MIN_CLEAN:
+def _fails(r: dict, n_pos: int, n_clean: int, n_other: int) -> bool:
+    return ((r["pos_judged"] >= n_pos and r["sens"] < MIN_SENS)
+            or (r["clean_judged"] >= n_clean and r["false"] > MAX_FALSE)
+            or (r["other_judged"] >= n_other and r["confused"] > MAX_CONFUSED))
+
+
+def shown(outcomes: list, fault: str, limit: float) -> bool:
+    """Whether the reps filmed from :data:`FLOOR_DEG` up to ``limit`` degrees *show* ``fault``'s
+    rule holding: at least MIN_POS judged reps with the fault clearly dialled in (sensitivity
+    >= MIN_SENS) and MIN_CLEAN clean ones (false flags <= MAX_FALSE), and flags on reps with
+    only other faults <= MAX_CONFUSED (when there are MIN_OTHER). Too few reps is not shown."""
+    pooled = rates([o for o in outcomes if FLOOR_DEG <= o.yaw < limit], fault)
+    if pooled["pos_judged"] < MIN_POS or pooled["clean_judged"] < MIN_CLEAN:
         return False
-    if r["sens"] < MIN_SENS or r["false"] > MAX_FALSE:
-        return False
-    return r["other_judged"] < MIN_OTHER or r["confused"] <= MAX_CONFUSED
+    return not _fails(pooled, MIN_POS, MIN_CLEAN, MIN_OTHER)
 
 
 def fit_limits(outcomes: list, step: float = 5.0, hi: float = 75.0) -> dict[str, float]:
-    """Per fault, the largest yaw limit L (a multiple of ``step``) such that every 15-degree
-    window from 20 degrees up to L is shown to work (:func:`window_ok`); :data:`FLOOR_DEG`
-    when the first window past the side view is not shown. Evidence is required, not the
+    """Per fault, the largest yaw limit (a multiple of ``step``) that :func:`shown` holds for,
+    with at least LAST_MIN judged reps with the fault and LAST_MIN clean ones in the
+    :data:`LAST_STRETCH_DEG` below it, provided no such stretch up to it shows a failure (on
+    LAST_MIN judged reps or more); :data:`FLOOR_DEG` when none is shown. Evidence is required, not the
     absence of failure: a fault is judged only as far as the corpus shows it holds."""
     out = {}
     for fault in FAULTS:
         best = FLOOR_DEG
         for limit in np.arange(FLOOR_DEG + step, hi + 1e-9, step):
-            if not window_ok(outcomes, fault, max(0.0, limit - 15.0)):
+            stretch = rates([o for o in outcomes if limit - LAST_STRETCH_DEG <= o.yaw < limit], fault)
+            if _fails(stretch, LAST_MIN, LAST_MIN, LAST_MIN):
                 break
-            best = float(limit)
+            near = stretch["pos_judged"] >= LAST_MIN and stretch["clean_judged"] >= LAST_MIN
+            if near and shown(outcomes, fault, float(limit)):  # and reps near the limit to show it
+                best = float(limit)
         out[fault] = best
     return out
 

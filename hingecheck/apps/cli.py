@@ -14,6 +14,7 @@ from hingecheck.apps.parsing import EXERCISE_HELP, OneLineParser, chosen_exercis
 from hingecheck.apps.rateargs import add_analysis_args, add_rate_arg, analysis_options
 from hingecheck.apps.review_cmd import add_review_parser, cmd_review
 from hingecheck.core.errors import HingecheckError
+from hingecheck.outputs.outcome import Outcome
 from hingecheck.outputs.setoutputs import SetOutputs, add_set_output_args
 
 
@@ -138,6 +139,8 @@ def _plan_analyze_outputs(args: argparse.Namespace, video: Path) -> tuple[Path, 
     check_distinct({"--json": json_out, "--video": video_out, "--html": outs.html})
     if video_out is not None:
         check_encodable(video_out)
+    from hingecheck.io.preflight import check_analyze_space
+    check_analyze_space(video, video_out, [json_out, outs.html], args.video_height)
     return json_out, video_out, outs
 
 
@@ -166,29 +169,33 @@ def cmd_analyze(args: argparse.Namespace) -> int:
                        progress=not args.quiet, on_pose=None if outs.stills is None else outs.stills.on_pose,
                        analysis_fps=rate, long_side=long_side)
     analysis, n = va.analysis, va.frames
+    outcome = Outcome()  # each output on its own: one that fails costs only itself
     if video_out is not None:
         from hingecheck.outputs.render import render_annotated
-        render_annotated(video, va.run.pose, analysis, video_out, progress=not args.quiet,
-                         height=args.video_height)
+        outcome.attempt("annotated video", video_out, lambda: render_annotated(
+            video, va.run.pose, analysis, video_out, progress=not args.quiet, height=args.video_height))
     total = time.perf_counter() - t0
     timing = {"timing": {"frames": n, "pose_s": round(va.pose_s, 3), "analysis_s": round(va.analysis_s, 4),
                          "total_s": round(total, 3), "fps": round(n / total, 1) if total > 0 else None},
               "analysis_rate": {"fps": rate or None, "long_side_px": long_side or None, "frames_analysed": n,
                                 "frames_decoded": va.run.frames_read}}  # frame indices count analysed frames
-    write_json(json_out, report_dict(analysis, str(video), str(model), timing))
+    outcome.attempt("report", json_out, lambda: write_json(json_out, report_dict(analysis, str(video), str(model),
+                                                                                timing)))
     saved = outs.save(analysis, source=str(video.resolve()), model=str(model), kind="analyze",
-                      reports={"json": json_out, "video": video_out})
+                      reports={}, outcome=outcome)
     with _human_output(json_out):
         print(f"{video.name}: {args.exercise_said}, {n} frames at {analysis.fps:.0f} fps")
         print(rep_table(analysis))
         print()
         print(summary_text(analysis))
         print()
-        print(f"report: {json_out}" + (f"   annotated video: {video_out}" if video_out else "")
-              + f"   ({n / total:.0f} frames/s)")
+        done = outcome.written
+        print(f"report: {done.get('report', 'not written')}" + (
+            f"   annotated video: {done.get('annotated video', 'not written')}" if video_out else "")
+            + f"   ({n / total:.0f} frames/s)")
         for line in saved:
             print(line)
-    return 0
+    return outcome.finish()
 
 
 def cmd_score(args: argparse.Namespace) -> int:
@@ -255,6 +262,10 @@ def _print_scores(args: argparse.Namespace, doc: dict, out: Path) -> int:
         print(f"hingecheck: interrupted ({sig.name}): {doc['clips_total']} of {doc['clips_listed']} clips "
               f"finished; their results are in {out}/", file=sys.stderr)
         return 128 + sig.value
+    if doc.get("outputs_not_written"):
+        from hingecheck.outputs.outcome import EXIT_OUTPUT_FAILED
+        print(f"hingecheck: {doc['outputs_summary']}", file=sys.stderr)
+        return EXIT_OUTPUT_FAILED
     return EXIT_CLIPS_FAILED if doc["clips_failed"] else 0
 
 
@@ -307,15 +318,19 @@ def cmd_live(args: argparse.Namespace) -> int:
                           record=record, segmentation=not args.no_segmentation, stills=outs.stills, stop=stop,
                           fullscreen=args.fullscreen, on_rep=None if window else rep_printer(json_out))
     a = result.analysis
-    write_json(json_out, report_dict(a, source.name, str(model), {"live": result.stats()}))
-    saved = outs.save(a, source=source.name, model=str(model), kind="live",
-                      reports={"json": json_out, "video": record})
+    outcome = Outcome({"annotated video": record} if record and not result.record_error else {})
+    if result.record_error:
+        outcome.fail("annotated video", result.record_error)
+    outcome.attempt("report", json_out, lambda: write_json(json_out, report_dict(a, source.name, str(model),
+                                                                                {"live": result.stats()})))
+    saved = outs.save(a, source=source.name, model=str(model), kind="live", reports={}, outcome=outcome)
     with _human_output(json_out):
         _print_live(args, source, result, json_out, record, saved)
+    status = outcome.finish()
     if result.source_error and not (source.is_file and source.ended and a.timestamps.size):
         print(f"hingecheck: error: {result.source_error}; the set so far is saved in {json_out}", file=sys.stderr)
         return 3
-    return 0
+    return status
 
 
 def _print_live(args, source, result, json_out: Path, record: Path | None, saved: list[str]) -> None:
@@ -327,7 +342,7 @@ def _print_live(args, source, result, json_out: Path, record: Path | None, saved
     print()
     print(summary_text(a))
     print()
-    print(f"set report: {json_out}" + (f"   video: {record}" if record else "")
+    print(f"set report: {json_out}" + (f"   video: {record}" if record and not result.record_error else "")
           + f"   ({st['processing_fps']} frames/s, latency median {st['latency_ms_median']} ms,"
             f" 95th percentile {st['latency_ms_p95']} ms)")
     for line in saved:
@@ -379,6 +394,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     saved = catch_sigterm()  # SIGTERM unwinds like Ctrl-C: temporary files are removed
+    from hingecheck.io.notice import install_handler, remove_handler
+    handler = install_handler()  # warnings: one line each, "hingecheck: warning: ..."
     try:
         return COMMANDS[args.command](args)
     except HingecheckError as exc:
@@ -396,6 +413,7 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 1
     finally:
+        remove_handler(handler)
         restore_signals(saved)
 
 

@@ -71,6 +71,7 @@ class LiveResult:
     source_error: str | None = None
     quit_by_user: bool = False
     reconnects: int = 0       # times a dropped stream was reopened
+    record_error: str | None = None  # why the recording was not kept (it alone is lost)
 
     def stats(self) -> dict:
         """Frames processed and dropped, frame rate, latency median and 95th percentile."""
@@ -180,6 +181,7 @@ class _LiveLoop:
         self.stop, self.max_seconds = stop, max_seconds
         self.coach: LiveCoach | None = None
         self.writer = None
+        self.record_error: str | None = None
         self.paused = False
         self.quit_by_user = False
         self.latencies: list[float] = []
@@ -202,7 +204,14 @@ class _LiveLoop:
         self.coach = LiveCoach(self.exercise, self.th, (w, h), self.voice, self.stills, on_rep=self.on_rep)
         self.window.open()
         if self.record is not None:
-            self.writer = stack.enter_context(VideoWriter(self.record, self.source.fps, (w, h)))
+            self.writer = stack.enter_context(VideoWriter(self.record, self.source.fps, (w, h),
+                                                          on_failure=self._record_failed))
+
+    def _record_failed(self, reason: str) -> None:
+        """The recording turned out broken (a full disk): it alone is lost, the set is saved."""
+        from hingecheck.io.notice import warn
+        warn(f"annotated video not written: {reason}")
+        self.record_error = reason
 
     def _on_key(self, key: int) -> bool:
         """Act on a key; False when it ends the set."""
@@ -290,4 +299,4 @@ def run_live(source: FrameSource, model_path: str | Path, exercise: str, th: Thr
         source.close()   # nothing more to read while the card is up
         win.hold_card(set_card(analysis).lines(), stop)
     return LiveResult(analysis, len(loop.latencies), source.dropped, wall, loop.latencies, source.error,
-                      loop.quit_by_user, getattr(source, "reconnects", 0))
+                      loop.quit_by_user, getattr(source, "reconnects", 0), loop.record_error)

@@ -79,9 +79,12 @@ def _copied_in(target: Path, suffix: str) -> Iterator[Path]:
     try:
         os.close(fd)
         yield tmp_path
-        with open(tmp_path, "rb") as src, open(target, "wb") as dst:
-            import shutil
-            shutil.copyfileobj(src, dst)
+        import shutil
+        try:
+            with open(tmp_path, "rb") as src, open(target, "wb") as dst:
+                shutil.copyfileobj(src, dst)
+        except OSError as exc:
+            raise HingecheckError(f"cannot write {target}: {exc.strerror}") from None
     finally:
         with contextlib.suppress(OSError):
             tmp_path.unlink()
@@ -118,11 +121,26 @@ def atomic_path(path: str | os.PathLike, suffix: str | None = None, copy_in_plac
         os.umask(umask)
         os.chmod(tmp_path, 0o666 & ~umask)  # mkstemp makes 0600; give the file the usual mode
         yield tmp_path
+        _sync(tmp_path, target)  # a full disk shows here at the latest, before anything is replaced
         os.replace(tmp_path, target)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp_path.unlink()
         raise
+
+
+def _sync(tmp: Path, target: Path) -> None:
+    """Flush ``tmp`` to the disk (``fsync``): a write the filesystem could not
+    keep (no space left, an I/O error) fails here, and the rename then
+    publishes a whole file, also after a power cut."""
+    try:
+        fd = os.open(tmp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise HingecheckError(f"cannot write {target}: {exc.strerror}") from None
 
 
 def write_text_atomic(path: str | os.PathLike, text: str) -> None:

@@ -67,8 +67,8 @@ def _read_manifest_text() -> str:
     try:
         return (importlib.resources.files(_MANIFEST_PACKAGE)
                 .joinpath("manifest.json").read_text(encoding="utf-8"))
-    except (ImportError, OSError, TypeError, ValueError):
-        pass
+    except (ModuleNotFoundError, FileNotFoundError):
+        pass  # a source checkout run in place, not installed: the manifest is read from models/ below
     # Source checkout run in place: <repo>/models/manifest.json.
     try:
         return _SOURCE_MANIFEST.read_text(encoding="utf-8")
@@ -355,7 +355,9 @@ def resolve_model(spec: str | os.PathLike | None = DEFAULT_MODEL, *, download: b
                 raise HingecheckError(f"the cached {name} pose model {cached} is damaged; "
                                       "delete it and run again with downloads allowed, "
                                       "or pass --model PATH") from None
-            # else: fetch a fresh copy, which atomically replaces the bad one
+            from hingecheck.io.notice import warn
+            warn(f"the cached {name} pose model {cached} is damaged: downloading a fresh copy")
+            # a fresh copy atomically replaces the bad one
     if not download:
         raise HingecheckError(f"the {name} pose model is not in the cache {cache_dir()} "
                               f"and downloading is off; "

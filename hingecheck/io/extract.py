@@ -154,23 +154,34 @@ def save_pose_run(path: str | Path, run: PoseRun) -> None:
 
 
 def load_pose_run(path: str | Path) -> PoseRun | None:
-    """What :func:`save_pose_run` kept, or None if absent, unreadable or of another format."""
+    """What :func:`save_pose_run` kept, or None if absent or of another format.
+
+    A file that cannot be read (damaged, not an ``.npz``) is a miss too, with a
+    warning (the pose model runs again). A file of this format that lacks a field
+    or holds a wrong one is a bug in this module and raises.
+    """
+    import zipfile
     try:
-        with np.load(path, allow_pickle=False) as d:
-            if int(d["format"]) != POSE_CACHE_FORMAT:
-                return None
-            back = d["back_contour"] if "back_contour" in d else None
-            fs = tuple(int(v) for v in d["frame_size"])
-            pose = PoseSequence(d["image"], d["visibility"], d["timestamps"], (fs[0], fs[1]),
-                                None if back is None else curvatures(back),
-                                d["world"] if "world" in d else None)
-            dur = float(d["duration_s"])
-            err = str(d["decode_error"])
-            fps, long_side = (float(v) for v in d["analysis"])
-            return PoseRun(pose, int(d["counts"][0]), int(d["counts"][1]), err or None,
-                           dur if np.isfinite(dur) else None, back, fps, int(long_side))
-    except (OSError, ValueError, KeyError, EOFError):
+        d = np.load(path, allow_pickle=False)
+    except FileNotFoundError:
         return None
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
+        from hingecheck.io.notice import warn
+        warn(f"pose cache {path} cannot be read ({exc}): running the pose model again")
+        return None
+    with d:
+        if "format" not in d.files or int(d["format"]) != POSE_CACHE_FORMAT:
+            return None  # written by another version: a plain miss
+        back = d["back_contour"] if "back_contour" in d.files else None
+        fs = tuple(int(v) for v in d["frame_size"])
+        pose = PoseSequence(d["image"], d["visibility"], d["timestamps"], (fs[0], fs[1]),
+                            None if back is None else curvatures(back),
+                            d["world"] if "world" in d.files else None)
+        dur = float(d["duration_s"])
+        err = str(d["decode_error"])
+        fps, long_side = (float(v) for v in d["analysis"])
+        return PoseRun(pose, int(d["counts"][0]), int(d["counts"][1]), err or None,
+                       dur if np.isfinite(dur) else None, back, fps, int(long_side))
 
 
 def check_decoded(video: str | Path, *, frames_read: int, frame_count: int, decoded_s: float,

@@ -12,7 +12,7 @@ import queue
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import cv2
 import numpy as np
@@ -47,12 +47,17 @@ def presented_duration(path: str | Path) -> float | None:
         return None
     try:
         with av.open(str(path)) as container:
+            if not container.streams.video:
+                return None
             stream = container.streams.video[0]
             if stream.duration and stream.time_base:
                 return float(stream.duration * stream.time_base)
             if container.duration:
                 return container.duration / 1e6
-    except Exception:  # noqa: BLE001 - metadata only; decoding errors are OpenCV's to report
+    except (av.FFmpegError, OSError, UnicodeDecodeError) as exc:  # a container PyAV cannot parse
+        from hingecheck.io.notice import warn
+        warn(f"cannot read the presented duration of {path} ({exc}): the truncation check "
+             "counts frames instead")
         return None
     return None
 
@@ -216,7 +221,10 @@ class VideoWriter:
     """Write BGR frames to an mp4 on a background thread, atomically.
 
     Use as a context manager: the file appears at ``path`` only when the
-    block ends without error; otherwise nothing is left behind.
+    block ends without error and the finished file holds every frame written
+    (:func:`~hingecheck.io.videocheck.verify_video`: OpenCV itself reports no
+    failed write, e.g. on a full disk); otherwise nothing is left behind and
+    an existing file at ``path`` is untouched.
 
     Frames written with their timestamp (``write(frame, t)``) keep their own
     timing at the writer's constant rate: a gap (dropped frames, a
@@ -227,7 +235,9 @@ class VideoWriter:
     #: the longest gap filled by repeating a frame, in seconds
     MAX_GAP_S = 60.0
 
-    def __init__(self, path: str | Path, fps: float, size: tuple[int, int], queue_size: int = 16):
+    def __init__(self, path: str | Path, fps: float, size: tuple[int, int], queue_size: int = 16,
+                 on_failure: Callable[[str], None] | None = None):
+        self.on_failure = on_failure  # given: a video found broken on closing is reported to it, not raised
         self.path = Path(path)
         self.fps = fps
         self.size = size
@@ -243,7 +253,7 @@ class VideoWriter:
         self._last: np.ndarray | None = None
 
     def __enter__(self) -> "VideoWriter":
-        tmp = self._ctx.__enter__()
+        tmp = self._tmp = self._ctx.__enter__()
         try:  # whatever stops us here (a signal while the encoder opens) removes the temporary file
             self._writer = cv2.VideoWriter(str(tmp), cv2.VideoWriter_fourcc(*FOURCC), self.fps, self.size)
             if not self._writer.isOpened():
@@ -286,9 +296,16 @@ class VideoWriter:
         if self._thread is not None:
             self._thread.join()
         self._writer.release()
-        if exc_type is None and self.error:
-            exc_type = HingecheckError
-            exc = HingecheckError(f"cannot write video {self.path}: {self.error}")
-            self._ctx.__exit__(exc_type, exc, None)
-            raise exc
+        if exc_type is None:
+            try:  # OpenCV reports no failed write: the finished file must prove itself whole
+                if self.error:
+                    raise HingecheckError(f"cannot write video {self.path}: {self.error}")
+                from hingecheck.io.videocheck import verify_video
+                verify_video(self._tmp, self.frames_written, self.fps, self.path)
+            except HingecheckError as failed:
+                self._ctx.__exit__(HingecheckError, failed, None)  # removes the temporary file
+                if self.on_failure is None:
+                    raise
+                self.on_failure(str(failed))
+                return False
         return bool(self._ctx.__exit__(exc_type, exc, tb))

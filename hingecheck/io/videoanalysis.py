@@ -59,9 +59,21 @@ def pose_run(video: str | Path, model_path: str | Path, *, pose_file: str | Path
         run = extract_pose(video, model_path, segmentation=segmentation, progress=progress, on_pose=on_pose,
                            analysis_fps=analysis_fps, long_side=long_side)
         if pose_file:
-            Path(pose_file).parent.mkdir(parents=True, exist_ok=True)
-            save_pose_run(pose_file, run)
+            _keep_pose_run(Path(pose_file), run)
     return run
+
+
+def _keep_pose_run(pose_file: Path, run: PoseRun) -> None:
+    """Keep the landmarks for the next run; a cache that cannot be written (a full disk)
+    costs only the cache, with a warning."""
+    from hingecheck.core.errors import HingecheckError
+    try:
+        pose_file.parent.mkdir(parents=True, exist_ok=True)
+        save_pose_run(pose_file, run)
+    except (OSError, HingecheckError) as exc:
+        from hingecheck.io.notice import warn
+        warn(f"pose cache {pose_file} not kept ({getattr(exc, 'strerror', None) or exc}); "
+             "the clip is analysed all the same")
 
 
 def analyze_video(video: str | Path, exercise: str, thresholds: Thresholds, model_path: str | Path, *,

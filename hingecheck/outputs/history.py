@@ -97,6 +97,12 @@ def history_path() -> Path:
     return base / "hingecheck" / DB_NAME
 
 
+class HistoryUnavailable(HingecheckError):
+    """The history cannot be written just now (its folder cannot be made, the file is
+    read-only or locked, the disk is full), though nothing says it is damaged: a set
+    is still analysed and reported, without its history entry."""
+
+
 def _broken(path: Path, what: str) -> HingecheckError:
     return HingecheckError(f"history database {path} {what}: move it aside (e.g. mv '{path}' '{path}.broken') "
                            "to start a new history, or run with --no-history")
@@ -152,7 +158,7 @@ def with_db(path: Path, work: Callable[[sqlite3.Connection], T]) -> T:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise HingecheckError(f"cannot create the history folder {path.parent}: {exc.strerror}") from None
+        raise HistoryUnavailable(f"cannot create the history folder {path.parent}: {exc.strerror}") from None
     for attempt in range(RETRIES):
         try:
             conn = _open(path)
@@ -165,9 +171,9 @@ def with_db(path: Path, work: Callable[[sqlite3.Connection], T]) -> T:
                 time.sleep(0.2 * (attempt + 1))
                 continue
             if _is_busy(exc):
-                raise HingecheckError(f"history database {path} stayed locked by another process; "
-                                      "try again, or run with --no-history") from None
-            raise _broken(path, f"cannot be used ({exc})") from None
+                raise HistoryUnavailable(f"history database {path} stayed locked by another process; "
+                                         "try again, or run with --no-history") from None
+            raise HistoryUnavailable(f"history database {path} cannot be written ({exc})") from None
         except sqlite3.DatabaseError as exc:
             raise _broken(path, f"is corrupt or not a database ({exc})") from None
     raise AssertionError("unreachable")  # pragma: no cover

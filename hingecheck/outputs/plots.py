@@ -61,12 +61,16 @@ def angle_plot_png(result: dict, title: str) -> bytes:
 
 
 def write_plot(path: Path, result: dict, title: str) -> bytes | None:
-    """Draw :func:`angle_plot_png` and keep it at ``path`` (atomically);
-    None if drawing or writing failed (a plot never sinks a clip)."""
+    """Draw :func:`angle_plot_png` and keep it at ``path`` (atomically); None, with a
+    warning, if it cannot be written (a plot never sinks a clip). A drawing error is a
+    bug and raises."""
+    from hingecheck.core.errors import HingecheckError
+    png = angle_plot_png(result, title)
     try:
-        png = angle_plot_png(result, title)
         with atomic_path(path) as tmp:
             tmp.write_bytes(png)
-        return png
-    except Exception:  # noqa: BLE001
+    except (HingecheckError, OSError) as exc:
+        from hingecheck.io.notice import warn
+        warn(f"plot {path} not written ({exc}); the report shows it all the same")
         return None
+    return png

@@ -42,10 +42,10 @@ from hingecheck.scoring.cache import (
     CACHE_FORMAT,
     cache_key,
     file_sha256,
+    keep_cache_entry,
     plot_path,
     pose_key,
     read_cache,
-    write_cache_entry,
 )
 from hingecheck.scoring.labels import ClipJob
 from hingecheck.scoring.results import write_outputs
@@ -54,6 +54,24 @@ from hingecheck.scoring.results import write_outputs
 
 
 # --------------------------------------------------------------------- worker
+
+
+#: numpy's warnings on a clip's stretches without a person (NaN-only slices): expected,
+#: handled by the NaN-aware code, and once per worker they would bury the progress bar
+EXPECTED_WARNINGS = r"(Mean of empty slice|All-NaN slice encountered|Degrees of freedom <= 0)"
+
+
+def _quiet_expected_warnings() -> None:
+    """Silence in a worker only numpy's expected NaN-slice warnings; any other warning is shown."""
+    import warnings
+    warnings.filterwarnings("ignore", message=EXPECTED_WARNINGS, category=RuntimeWarning)
+
+
+def _keep_cache_entry(cache_file: str, rec: dict, title: str) -> None:
+    """Write the clip's cache entry and (drawn here, so that workers draw in parallel) its
+    plot; a cache that cannot be written costs only the cache, with a warning."""
+    if keep_cache_entry(cache_file, rec):
+        write_plot(plot_path(cache_file), rec["result"], title)
 
 
 def process_clip(path: str, exercise: str, thresholds: dict, model: str, cache_file: str | None,
@@ -75,17 +93,14 @@ def process_clip(path: str, exercise: str, thresholds: dict, model: str, cache_f
                            analysis_fps=analysis[0], long_side=analysis[1])
         rec = {"format": CACHE_FORMAT, **(meta or {}), "result": result_record(va.analysis), "timing": va.timing()}
         if cache_file:
-            write_cache_entry(cache_file, rec)
-            # the report's plot, drawn here so that workers draw in parallel
-            write_plot(plot_path(cache_file), rec["result"], (meta or {}).get("clip", Path(path).name))
+            _keep_cache_entry(cache_file, rec, (meta or {}).get("clip", Path(path).name))
         return json_safe(rec)
     return guarded(work)
 
 
 def guarded(work) -> dict:
     """``work()`` in a worker, never raising: its record, or ``{"error": "<one line>"}``."""
-    import warnings
-    warnings.filterwarnings("ignore")
+    _quiet_expected_warnings()
     try:
         return work()
     except HingecheckError as exc:

@@ -17,6 +17,7 @@ import os
 from pathlib import Path
 
 from hingecheck import __version__
+from hingecheck.core.errors import HingecheckError
 from hingecheck.io.atomic import write_text_atomic
 
 #: what the scores, metrics and report read of a cached result
@@ -64,13 +65,12 @@ def record_outcome(plan, task, rec: dict, records: dict, *, cache_results: bool)
     """Keep what a task returned: its record in ``records``, a failure in the cache
     (and the result too with ``cache_results``, when the worker could not write it)."""
     from hingecheck.scoring.batch import task_record
-    from hingecheck.scoring.cache import CACHE_FORMAT, write_cache_entry
 
     if rec.get("error"):
         meta = {"clip": task.job.clip, "exercise": task.job.exercise, "key": task.key}
-        write_cache_entry(task.cache_file, failure_entry(CACHE_FORMAT, meta, rec["error"]))
+        keep_cache_entry(task.cache_file, failure_entry(CACHE_FORMAT, meta, rec["error"]))
     elif cache_results:
-        write_cache_entry(task.cache_file, rec)
+        keep_cache_entry(task.cache_file, rec)
     records[task.index] = task_record(task, rec)
 
 
@@ -128,6 +128,18 @@ def write_cache_entry(cache_file: str | os.PathLike, rec: dict) -> None:
     """Write one clip's cache entry (what :func:`process_clip` returns) atomically."""
     from hingecheck.outputs.serialize import dump_json
     write_text_atomic(cache_file, dump_json(rec))
+
+
+def keep_cache_entry(cache_file: str | os.PathLike, rec: dict) -> bool:
+    """:func:`write_cache_entry`, where a cache that cannot be written (a full disk) costs
+    only the entry: a warning, and False. The clip's record is reported all the same."""
+    try:
+        write_cache_entry(cache_file, rec)
+    except HingecheckError as exc:
+        from hingecheck.io.notice import warn
+        warn(f"cache entry not kept: {exc}; the clip's result is reported all the same")
+        return False
+    return True
 
 
 def plot_path(cache_file: str | os.PathLike) -> Path:

@@ -10,6 +10,7 @@ from pathlib import Path
 from hingecheck import __version__
 from hingecheck.core.states import RepFacts, VerdictState, clip_state
 from hingecheck.io.atomic import write_text_atomic
+from hingecheck.outputs.outcome import Outcome
 from hingecheck.outputs.plots import angle_plot_png, write_plot
 from hingecheck.outputs.serialize import dump_json
 from hingecheck.outputs.wording import plural
@@ -65,7 +66,8 @@ def write_outputs(jobs: list[ClipJob], records: dict[int, dict], out_dir: str | 
     """Write scores.json, scores.csv, metrics.json (if ``labelled``) and report.html; return the document.
 
     ``records`` holds one record per job index (``jobs[i]`` -> ``records[i]``).
-    Prints nothing.
+    A file that cannot be written is a warning and costs only itself: the document's
+    ``outputs_not_written`` (file -> reason) and ``outputs_summary`` say which.
     """
     out = Path(out_dir)
     clips = []
@@ -95,15 +97,24 @@ def write_outputs(jobs: list[ClipJob], records: dict[int, dict], out_dir: str | 
                                                        by_view=False)
                                     for s in sorted(set(sources.values()))}
         doc["metrics"] = metrics
-    write_text_atomic(out / "scores.json", dump_json(doc))
-    write_text_atomic(out / "scores.csv", scores_csv(jobs, records))
+    # each file on its own (one that cannot be written costs only itself); scores.json last,
+    # naming the ones that failed
+    outcome = Outcome()
+    outcome.attempt("scores.csv", out / "scores.csv",
+                    lambda: write_text_atomic(out / "scores.csv", scores_csv(jobs, records)))
     if metrics is not None:
-        write_text_atomic(out / "metrics.json", dump_json({"tool": "hingecheck", "version": __version__,
-                                                       "source": source, "model": str(model_path),
-                                                       **metrics}))
-    write_text_atomic(out / "report.html", html_report(jobs, records, metrics, source, str(model_path),
-                                                       out / "cache"))
-    write_clip_pages(out, jobs, records)
+        outcome.attempt("metrics.json", out / "metrics.json", lambda: write_text_atomic(
+            out / "metrics.json", dump_json({"tool": "hingecheck", "version": __version__, "source": source,
+                                             "model": str(model_path), **metrics})))
+    outcome.attempt("report.html", out / "report.html", lambda: write_text_atomic(
+        out / "report.html", html_report(jobs, records, metrics, source, str(model_path), out / "cache")))
+    outcome.attempt("clip pages", out / "clips", lambda: write_clip_pages(out, jobs, records) or True)
+    if outcome.failed:
+        doc["outputs_not_written"] = dict(outcome.failed)
+    outcome.attempt("scores.json", out / "scores.json", lambda: write_text_atomic(out / "scores.json", dump_json(doc)))
+    if outcome.failed:
+        doc["outputs_not_written"] = dict(outcome.failed)  # scores.json's own failure too, for the caller
+        doc["outputs_summary"] = outcome.summary()
     return doc
 
 
