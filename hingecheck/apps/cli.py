@@ -139,7 +139,7 @@ def _plan_analyze_outputs(args: argparse.Namespace, video: Path) -> tuple[Path, 
     check_distinct({"--json": json_out, "--video": video_out, "--html": outs.html})
     if video_out is not None:
         check_encodable(video_out)
-    from hingecheck.io.preflight import check_analyze_space
+    from hingecheck.outputs.preflight import check_analyze_space
     check_analyze_space(video, video_out, [json_out, outs.html], args.video_height)
     return json_out, video_out, outs
 
