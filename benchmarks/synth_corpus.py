@@ -194,8 +194,10 @@ def judge(args) -> int:
 MIN_POS, MIN_CLEAN, MIN_OTHER = 4, 8, 4
 #: the floor of every limit: the side view the rules were designed on (hingecheck.core.analysis)
 FLOOR_DEG = 20.0
-#: the last stretch below a limit may not show a failure on at least this many judged reps
-LAST_STRETCH_DEG, LAST_MIN = 15.0, 2
+#: the last stretch below a limit may not show a failure: sensitivity on LAST_MIN judged reps
+#: with the fault, false flags and flags on other faults on LAST_RATE_MIN (a rate of 5 % needs
+#: that many reps to mean anything; the pooled check holds them to 5 % over the whole range)
+LAST_STRETCH_DEG, LAST_MIN, LAST_RATE_MIN = 15.0, 2, 20
 
 
 def _fails(r: dict, n_pos: int, n_clean: int, n_other: int) -> bool:
@@ -226,7 +228,7 @@ def fit_limits(outcomes: list, step: float = 5.0, hi: float = 75.0) -> dict[str,
         best = FLOOR_DEG
         for limit in np.arange(FLOOR_DEG + step, hi + 1e-9, step):
             stretch = rates([o for o in outcomes if limit - LAST_STRETCH_DEG <= o.yaw < limit], fault)
-            if _fails(stretch, LAST_MIN, LAST_MIN, LAST_MIN):
+            if _fails(stretch, LAST_MIN, LAST_RATE_MIN, LAST_RATE_MIN):
                 break
             near = stretch["pos_judged"] >= LAST_MIN and stretch["clean_judged"] >= LAST_MIN
             if near and shown(outcomes, fault, float(limit)):  # and reps near the limit to show it
