@@ -173,7 +173,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     if video_out is not None:
         from hingecheck.outputs.render import render_annotated
         outcome.attempt("annotated video", video_out, lambda: render_annotated(
-            video, va.run.pose, analysis, video_out, progress=not args.quiet, height=args.video_height))
+            video, va.run.pose, analysis, video_out, progress=not args.quiet, height=args.video_height,
+            back_contour=va.run.back_contour))
     total = time.perf_counter() - t0
     timing = {"timing": {"frames": n, "pose_s": round(va.pose_s, 3), "analysis_s": round(va.analysis_s, 4),
                          "total_s": round(total, 3), "fps": round(n / total, 1) if total > 0 else None},

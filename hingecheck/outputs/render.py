@@ -22,6 +22,7 @@ from hingecheck.core.analysis import Analysis
 from hingecheck.core.landmarks import PoseSequence
 from hingecheck.io.video import FrameReader, VideoWriter
 from hingecheck.outputs.annotate import OverlayState, draw_overlay
+from hingecheck.outputs.backcurve import back_curve_points
 from hingecheck.outputs.timeline import frame_views
 
 #: a frame further than this from every analysed frame (seconds) is drawn without landmarks
@@ -60,9 +61,12 @@ def output_size(width: int, height: int, video_height: int | None) -> tuple[int,
 
 
 def render_annotated(video: str | Path, pose: PoseSequence, analysis: Analysis,
-                     out: str | Path, progress: bool = True, height: int | None = None) -> None:
+                     out: str | Path, progress: bool = True, height: int | None = None,
+                     back_contour: np.ndarray | None = None) -> None:
     """Write ``out``: every frame of the video with skeleton, angles, rep counter and faults,
-    at the source's size or ``height`` pixels tall (the source's aspect)."""
+    at the source's size or ``height`` pixels tall (the source's aspect). ``back_contour``
+    ((F, K) chord lengths per analysed row, see :class:`hingecheck.io.extract.PoseRun`), when
+    given, draws a rounded back as the edge the mask measured instead of a straight line."""
     from tqdm import tqdm
 
     views = frame_views(analysis)
@@ -78,7 +82,10 @@ def render_annotated(video: str | Path, pose: PoseSequence, analysis: Analysis,
                 bgr = frame.bgr if size == (info.width, info.height) else cv2.resize(
                     frame.bgr, size, interpolation=cv2.INTER_AREA)
                 fv = views[i]
+                curve = back_curve_points(landmarks * scale, None if back_contour is None else back_contour[i],
+                                          analysis.facing)
                 state = OverlayState(
+                    back_curve=curve,
                     landmarks=landmarks * scale, visibility=visibility, side=analysis.side,
                     angles=fv.angles, rep_count=fv.rep_count, phase=fv.phase,
                     active_faults=fv.active_faults, banner=fv.banner, banner_level=fv.banner_level,

@@ -58,7 +58,8 @@ def _write_outputs(video: str, model: str, va, stills, outs: dict[str, str], vid
     write_html(outs["html"], va.analysis, video, model, stills)
     if "video" in outs:
         from hingecheck.outputs.render import render_annotated
-        render_annotated(video, va.run.pose, va.analysis, Path(outs["video"]), progress=False, height=video_height)
+        render_annotated(video, va.run.pose, va.analysis, Path(outs["video"]), progress=False, height=video_height,
+                         back_contour=va.run.back_contour)
     jpeg = _thumbnail(va.analysis, stills)
     if jpeg is not None:
         with atomic_path(outs["thumb"]) as tmp:
