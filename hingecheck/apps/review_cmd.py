@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from hingecheck.core.config import EXERCISES
+from hingecheck.apps.parsing import exercise_arg
 from hingecheck.core.errors import HingecheckError
 
 #: some clips could not be reviewed (the others' outputs and the index are written)
@@ -18,7 +18,7 @@ def add_review_parser(sub, add_model_args, add_analysis_args) -> None:
     r = sub.add_parser("review", help="review every clip under a folder: per-clip reports and one index page")
     r.add_argument("folder", metavar="DIR", help="folder of videos (subfolders included)")
     r.add_argument("--out", metavar="OUT", help=f"output folder (default: DIR/{OUT_NAME}; never reviewed itself)")
-    r.add_argument("--exercise", default="hip_hinge", choices=EXERCISES,
+    r.add_argument("--exercise", default="hip_hinge", type=exercise_arg,
                    help="exercise of a clip that neither a hingecheck.toml manifest nor its file name "
                         "(*rdl*, *swing*, *good_morning*...) names (default: hip_hinge)")
     r.add_argument("--athlete", metavar="NAME",

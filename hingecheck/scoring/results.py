@@ -174,6 +174,8 @@ def html_report(jobs: list[ClipJob], records: dict[int, dict], metrics: dict | N
 def write_clip_pages(out: Path, jobs: list[ClipJob], records: dict[int, dict]) -> None:
     """Each clip's own page (:func:`hingecheck.outputs.scorereport.clip_page`) in ``OUT/clips``."""
     from hingecheck.outputs.scorereport import clip_page, clip_page_name
+    if not jobs:
+        return
     plot_for = _plots(jobs, records, out / "cache")
     (out / "clips").mkdir(parents=True, exist_ok=True)
     for i, job in enumerate(jobs):
