@@ -95,7 +95,8 @@ def summary_text(analysis: Analysis) -> str:
     s = analysis.summary()
     out = [f"{plural(s['reps'], 'rep')}, {s['judged_reps']} judged, {s['clean_reps']} with no fault found; "
            f"camera view: {s['view']} ({_view_words(analysis)}), lifter's {analysis.side.name} side"]
-    if analysis.view != "side":
+    if analysis.view != "side" and not math.isfinite(analysis.yaw):
+        # with the camera's angle known, the verdict's lines name each check it stopped
         out.append("note: film side-on (camera at hip height, perpendicular to the lifter) "
                    "to judge back, head and lockout faults")
     if not s["reps"] and not analysis.reps:
