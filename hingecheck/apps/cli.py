@@ -154,6 +154,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         summary_text,
         write_json,
     )
+    from hingecheck.outputs.serialize import thresholds_block
 
     video, exercise = Path(args.video), chosen_exercise(args)
     rate, long_side = analysis_options(args)
@@ -180,8 +181,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
                          "total_s": round(total, 3), "fps": round(n / total, 1) if total > 0 else None},
               "analysis_rate": {"fps": rate or None, "long_side_px": long_side or None, "frames_analysed": n,
                                 "frames_decoded": va.run.frames_read}}  # frame indices count analysed frames
-    outcome.attempt("report", json_out, lambda: write_json(json_out, report_dict(analysis, str(video), str(model),
-                                                                                timing)))
+    outcome.attempt("report", json_out, lambda: write_json(json_out, report_dict(
+        analysis, str(video), str(model), {**timing, **thresholds_block(th)})))
     saved = outs.save(analysis, source=str(video.resolve()), model=str(model), kind="analyze",
                       reports={}, outcome=outcome)
     with _human_output(json_out):
@@ -300,6 +301,7 @@ def cmd_live(args: argparse.Namespace) -> int:
     from hingecheck.core.config import load_config
     from hingecheck.io.bundles import resolve_model
     from hingecheck.outputs.report import report_dict, write_json
+    from hingecheck.outputs.serialize import thresholds_block
     from hingecheck.scoring.runner import end_set_on_signal
 
     th = load_config(args.config).for_exercise(chosen_exercise(args))
@@ -322,8 +324,8 @@ def cmd_live(args: argparse.Namespace) -> int:
     outcome = Outcome({"annotated video": record} if record and not result.record_error else {})
     if result.record_error:
         outcome.fail("annotated video", result.record_error)
-    outcome.attempt("report", json_out, lambda: write_json(json_out, report_dict(a, source.name, str(model),
-                                                                                {"live": result.stats()})))
+    outcome.attempt("report", json_out, lambda: write_json(json_out, report_dict(
+        a, source.name, str(model), {"live": result.stats(), **thresholds_block(th)})))
     saved = outs.save(a, source=source.name, model=str(model), kind="live", reports={}, outcome=outcome)
     with _human_output(json_out):
         _print_live(args, source, result, json_out, record, saved)

@@ -116,3 +116,14 @@ def result_record(analysis: Analysis) -> dict:
         "signals": {"step": SIGNAL_STEP, "t": [round(float(x), 3) for x in t[::SIGNAL_STEP]],
                     **{name: _rounded(getattr(sig, name), SIGNAL_STEP) for name in SIGNALS}},
     }
+
+
+def thresholds_block(th) -> dict:
+    """The thresholds a verdict was judged with, and a SHA-256 of them (canonical JSON), so a
+    report says what produced it and two reports can be told judged alike or not."""
+    import dataclasses
+    import hashlib
+    values = {k: float(v) for k, v in dataclasses.asdict(th).items()}
+    canon = json.dumps(values, sort_keys=True, separators=(",", ":"))
+    return {"thresholds": values, "thresholds_sha256": hashlib.sha256(canon.encode()).hexdigest()}
+
