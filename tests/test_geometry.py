@@ -326,10 +326,3 @@ def test_fps_from_timestamps_is_the_median_interval():
     assert fps_from_timestamps(t) == pytest.approx(60.0)
     assert np.isnan(fps_from_timestamps(np.array([0.0])))
     assert fps_from_timestamps(np.array([]), default=30.0) == 30.0
-
-
-def test_display_angles_are_interior_hip_and_knee():
-    from hingecheck.core.geometry import display_angles
-    a = display_angles(75.0, 20.0, 40.0, 5.0)
-    assert a == {"hip": 105.0, "knee": 160.0, "trunk": 40.0, "neck": 5.0}
-    assert np.isnan(display_angles(np.nan, 0.0, 0.0, 0.0)["hip"])

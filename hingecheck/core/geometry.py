@@ -347,13 +347,6 @@ def interior_angle(flexion):
     return 180.0 - np.asarray(flexion, dtype=float)
 
 
-def display_angles(hip_flexion: float, knee_flexion: float, trunk: float, neck: float) -> dict[str, float]:
-    """The angles the overlay shows for one frame (degrees): hip and knee as
-    interior angles, trunk inclination and neck angle as measured."""
-    return {"hip": float(interior_angle(hip_flexion)), "knee": float(interior_angle(knee_flexion)),
-            "trunk": float(trunk), "neck": float(neck)}
-
-
 def nan_median(x: np.ndarray) -> float:
     """Median of the finite values of ``x``; NaN (no warning) if there are none."""
     x = np.asarray(x, float)
