@@ -169,6 +169,7 @@ def load(folder: Path, cache: Path, model: str, clips: list[str], no_yaw: bool =
 
 def main(argv=None) -> int:
     from hingecheck.core.analysis import judge_all
+    from hingecheck.core.judging import clip_faults
     from hingecheck.scoring.lockbox import lockbox_for_folder
     from hingecheck.scoring.metrics import Prediction
     from hingecheck.scoring.tune import cross_validate
@@ -199,7 +200,6 @@ def main(argv=None) -> int:
         for c in lcases:
             th = cv.config.for_exercise(c.label.exercise)
             verdicts = judge_all(c.prepared, th)
-            from hingecheck.core.judging import clip_faults
             preds[c.clip] = Prediction(c.clip, frozenset(clip_faults(verdicts)),
                                        sum(v.rep.complete for v in verdicts), sum(v.judged for v in verdicts),
                                        len(verdicts))

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from hingecheck.core.errors import HingecheckError
+from hingecheck.core.faults import FAULTS
 from hingecheck.core.reps import RepParams
 
 if sys.version_info >= (3, 11):
@@ -154,9 +155,7 @@ RANGES: dict[str, tuple[float, float, bool]] = {
     "hips_rise_knee_progress": (0.0, 1.0, False), "hips_rise_trunk_min": (-1.0, 1.0, False),
     "lockout_hip_flexion_deg": (0.0, 90.0, False), "side_on_max": (0.0, 2.0, False),
     "front_on_min": (0.0, 2.0, False), "min_reliability": (0.0, 1.0, False),
-    **{f"yaw_max_{f}_deg": (0.0, 90.0, False) for f in (
-        "squatting", "rounded_back", "hyperextension", "dropped_head", "hips_rise_first",
-        "excess_knee_bend", "incomplete_lockout")},
+    **{f"yaw_max_{f}_deg": (0.0, 90.0, False) for f in FAULTS},
     "yaw_front_min_deg": (0.0, 90.0, False), "world_measures_min_yaw_deg": (0.0, 90.0, False),
     "max_missing_fraction": (0.0, 1.0, False), "smooth_cutoff_hz": (0.0, 30.0, True),
     "rep_up_deg": (0.0, 180.0, False), "rep_down_deg": (0.0, 180.0, False),
@@ -179,9 +178,7 @@ THRESHOLD_INFO: dict[str, tuple[str, str]] = {
     "hollow_mask_curvature": ("fraction of chord", "measured"),
     "hips_rise_knee_progress": ("fraction", "hand-set"), "hips_rise_trunk_min": ("fraction", "fitted"),
     "lockout_hip_flexion_deg": ("deg", "fitted"),
-    **{f"yaw_max_{f}_deg": ("deg", "measured") for f in (
-        "squatting", "rounded_back", "hyperextension", "dropped_head", "hips_rise_first",
-        "excess_knee_bend", "incomplete_lockout")},
+    **{f"yaw_max_{f}_deg": ("deg", "measured") for f in FAULTS},
     "yaw_front_min_deg": ("deg", "hand-set"), "world_measures_min_yaw_deg": ("deg", "measured"),
     "side_on_max": ("ratio", "hand-set"), "front_on_min": ("ratio", "hand-set"),
     "min_reliability": ("visibility 0-1", "hand-set"), "max_missing_fraction": ("fraction", "hand-set"),

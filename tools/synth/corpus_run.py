@@ -15,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
+from hingecheck.core.faults import FAULTS
+
 from .corpus import RepOutcome, dialled_faults, draw_params, match_reps
 
 #: what analyze uses by default (see hingecheck.apps.rateargs)
@@ -73,7 +75,7 @@ def judge_clip(folder: Path, name: str, config) -> list[RepOutcome]:
     true_bottoms = [r["bottom"] / truth["fps"] for r in truth["reps"]]
     dialled = dialled_faults(params)
     yaw = float(params["camera"]["yaw"])
-    every = frozenset(dialled) | frozenset(_ALL_FAULTS)
+    every = frozenset(dialled) | frozenset(FAULTS)
     out = []
     for j in match_reps(true_bottoms, found_bottoms):
         if j is None:
@@ -81,18 +83,12 @@ def judge_clip(folder: Path, name: str, config) -> list[RepOutcome]:
                                   "occluder" in params))
             continue
         v = reps[j]
-        cant = frozenset(_ALL_FAULTS) if not v.judged else frozenset(v.cant_judge)
+        cant = frozenset(FAULTS) if not v.judged else frozenset(v.cant_judge)
         out.append(RepOutcome(name, truth["variant"], yaw, float(v.metrics.get("yaw_deg", np.nan)), dialled,
                               frozenset(v.faults), cant, True, "occluder" in params))
     return out
 
 
-def _all_faults() -> tuple[str, ...]:
-    from hingecheck.core.faults import FAULTS
-    return tuple(FAULTS)
-
-
-_ALL_FAULTS = _all_faults()
 
 
 def clip_yaw_estimate(folder: Path, name: str) -> tuple[float, float]:
@@ -121,6 +117,7 @@ def angle_errors(folder: Path, name: str) -> tuple[float, dict[str, dict[str, np
     from hingecheck.io.extract import load_pose_run
 
     from .angles import ANGLE_NAMES, feature_angles
+    from .clip import FRAME_SIZE_ANY
 
     params = json.loads((folder / f"{name}.params.json").read_text())
     truth = json.loads((folder / f"{name}.truth.json").read_text())
@@ -131,7 +128,7 @@ def angle_errors(folder: Path, name: str) -> tuple[float, dict[str, dict[str, np
     idx = np.clip(np.round(pose.timestamps * truth["fps"]).astype(int), 0, truth["frames"] - 1)
     feats = {"image": geometry.hinge_features(pose)}
     virtual = sagittal_points(pose.world)
-    feats["world"] = geometry.hinge_features_arrays(virtual, pose.visibility, geometry.LEFT, 1.0, (10**6, 10**6))
+    feats["world"] = geometry.hinge_features_arrays(virtual, pose.visibility, geometry.LEFT, 1.0, FRAME_SIZE_ANY)
     out = {}
     for method, feat in feats.items():
         got = feature_angles(feat)
