@@ -87,7 +87,20 @@ def bootstrap(rows: list[dict], key: str, n: int, seed: int = 0) -> tuple[float,
     return float(np.percentile(vals, 2.5)), float(np.percentile(vals, 97.5))
 
 
-def coverage(case) -> tuple[set[str], str]:
+def with_sets(config, sets: list[str]):
+    """``config`` with each ``KEY=VALUE`` of ``sets`` (a Thresholds field, a number) set for
+    every exercise: an experiment's one change, fitted and cross-validated like the rest."""
+    from hingecheck.core.config import Config
+
+    values = {}
+    for item in sets:
+        key, _, value = item.partition("=")
+        values[key.strip()] = float(value)
+    return Config(config.default.replace(**values),
+                  {ex: {k: v for k, v in t.items() if k not in values} for ex, t in config.overrides.items()})
+
+
+def coverage(case, config=None) -> tuple[set[str], str]:
     """(the faults no rep of the clip could judge, the clip's verdict state), judged with the
     built-in thresholds: where the camera's view and hidden joints say "can't judge"
     (:mod:`hingecheck.core.states`: a clip where most checks could not run is *not checked*)."""
@@ -97,7 +110,7 @@ def coverage(case) -> tuple[set[str], str]:
     from hingecheck.core.judging import clip_faults
     from hingecheck.core.states import clip_state
 
-    every = judge_all(case.prepared, Config().for_exercise(case.label.exercise))
+    every = judge_all(case.prepared, (config or Config()).for_exercise(case.label.exercise))
     verdicts = [v for v in every if v.rep.complete] or every  # as clip_faults: whole reps if any
     state = clip_state(every, clip_faults(every), case.label.exercise).state
     if not verdicts:
@@ -105,11 +118,11 @@ def coverage(case) -> tuple[set[str], str]:
     return {f for f in ALL if all((not v.judged) or f in v.cant_judge for v in verdicts)}, str(state)
 
 
-def rows_of(cases, preds) -> list[dict]:
+def rows_of(cases, preds, config=None) -> list[dict]:
     out = []
     for c in cases:
         p = preds[c.clip]
-        unjudged, state = coverage(c)
+        unjudged, state = coverage(c, config)
         tp, fp, fn = clip_counts(c.label, p)
         good = c.label.faults is not None and not c.label.faults and not c.label.any_fault
         extra = set(p.faults) - set(c.label.optional)
@@ -147,7 +160,7 @@ def report(title: str, rows: list[dict], boot: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def load(folder: Path, cache: Path, model: str, clips: list[str], no_yaw: bool = False):
+def load(folder: Path, cache: Path, model: str, clips: list[str], no_yaw: bool = False, config=None):
     from hingecheck.apps.tune_cmd import load_cases
     from hingecheck.io.bundles import resolve_model
     from hingecheck.scoring.labels import read_label_files, read_sources
@@ -157,13 +170,13 @@ def load(folder: Path, cache: Path, model: str, clips: list[str], no_yaw: bool =
     jobs = [j for j in read_label_files(labels) if Path(j.clip).name in clips]
     sources = read_sources(folder / "sources.csv", jobs)
     cases, skipped = load_cases(jobs, sources, cache, resolve_model(model, download=False, progress=False),
-                                prior_config(), analysis=ANALYSIS)
+                                config or prior_config(), analysis=ANALYSIS)
     for s in skipped:
         print(f"left out: {s}", file=sys.stderr)
     if no_yaw:  # as before the camera's yaw was estimated: the side-on ratio gates alone
         from hingecheck.scoring.tune import TuneCase
         cases = [TuneCase.from_pose(c.clip, c.source, c.label, dataclasses.replace(c.prepared.pose, world=None),
-                                    prior_config()) for c in cases]
+                                    config or prior_config()) for c in cases]
     return cases
 
 
@@ -183,14 +196,24 @@ def main(argv=None) -> int:
     ap.add_argument("--lockbox-record", type=Path, default=REPO / "docs" / "lockbox-result.md")
     ap.add_argument("--json", type=Path)
     ap.add_argument("--no-yaw", action="store_true", help="drop the world landmarks (no yaw gates): a baseline")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                    help="an experiment: set a threshold for every exercise before the fit (repeatable); "
+                         "not with --lockbox")
     args = ap.parse_args(argv)
+    if args.set and args.lockbox:
+        print("--set is for experiments on the design clips, not for the lockbox", file=sys.stderr)
+        return 2
     if args.lockbox and args.lockbox_record.exists():
         print(f"the lockbox was scored already: {args.lockbox_record}", file=sys.stderr)
         return 2
     box, design, locked = lockbox_for_folder(args.clips)
-    cases = load(args.clips, args.cache, args.model, design, args.no_yaw)
-    cv = cross_validate(cases)
-    rows = rows_of(cases, cv.held_predictions)
+    from hingecheck.core.config import Config
+    from hingecheck.scoring.tune import prior_config
+
+    prior = with_sets(prior_config(), args.set) if args.set else None
+    cases = load(args.clips, args.cache, args.model, design, args.no_yaw, prior)
+    cv = cross_validate(cases, prior)
+    rows = rows_of(cases, cv.held_predictions, with_sets(Config(), args.set) if args.set else None)
     out = [f"lockbox sources (kept apart): {', '.join(box)}", "",
            report(f"design clips, leave-one-source-out ({len({c.source for c in cases})} sources)", rows, args.boot)]
     result = {"design": rows}
