@@ -64,19 +64,6 @@ def test_bad_rate_is_a_one_line_error(bad):
         FramePicker(bad)
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--analysis-fps", "-3"], "--analysis-fps must be 0"),
-    (["--analysis-size", "10"], "--analysis-size must be 0"),
-    (["--video-height", "0"], "--video-height must be"),
-])
-def test_cli_rejects_bad_rate_size_and_height_in_one_line(tmp_path, capsys, args, message):
-    from hingecheck.apps.cli import main
-    video = _write_video(tmp_path / "v.mp4", 30.0, 20, (64, 48))
-    assert main(["analyze", str(video), "--no-history", "--quiet", *args]) == 2
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and message in err[0]
-
-
 def test_downscale_brings_the_long_side_down_only():
     big = np.zeros((2160, 3840, 3), np.uint8)
     small, scale = downscale(big, 640)
