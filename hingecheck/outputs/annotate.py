@@ -18,7 +18,7 @@ are importable from here too.
 Typical use, per frame::
 
     state = OverlayState(landmarks=pose.image[i], visibility=pose.visibility[i],
-                         side="left", angles={"hip": 95.0}, rep_count=3)
+                         side=LEFT, angles={"hip": 95.0}, rep_count=3)
     draw_overlay(frame, state)
 """
 

@@ -9,11 +9,11 @@ cached per text and frame size.
 
 from __future__ import annotations
 
-from enum import Enum
 from functools import lru_cache
 
 import numpy as np
 
+from hingecheck.core.kinds import StrEnum
 from hingecheck.core.landmarks import PLACED_VISIBILITY, Landmark
 from hingecheck.outputs import draw
 from hingecheck.outputs.draw import px
@@ -39,7 +39,7 @@ LOWER_LEGS = tuple(Landmark[f"{side}_{part}"] for side in ("LEFT", "RIGHT")
 LEG_MARGIN = 0.03
 
 
-class BannerPlace(str, Enum):
+class BannerPlace(StrEnum):
     """Where the verdict banner goes."""
 
     TOP = "top"
