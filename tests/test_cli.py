@@ -93,3 +93,34 @@ def test_existing_output_survives_a_failed_run(tmp_path):
     assert p.returncode != 0
     assert old.read_text() == "precious"
     assert sorted(x.name for x in tmp_path.iterdir()) == ["empty.mp4", "report.json"]
+
+
+def test_gif_is_analysed_not_refused(tmp_path):
+    from test_video_inputs import _gif
+    require_model_dir("pose_landmarker_lite.task")
+    gif = _gif(tmp_path / "demo.gif")
+    p = run_cli("analyze", str(gif), "--model", "lite", "--no-video", cwd=tmp_path)
+    assert_one_line_error(p, "no person")          # decoded and searched, not "cannot open"
+
+
+def test_sideways_video_gets_one_line(tmp_path):
+    """A real clip turned 90 degrees with no rotation metadata: one line, exit 2, no output."""
+    import cv2
+    require_model_dir("pose_landmarker_lite.task")
+    src = cv2.VideoCapture(str(require_clips() / "clip02.mp4"))
+    fps = src.get(cv2.CAP_PROP_FPS)
+    out = None
+    for _ in range(240):
+        ok, frame = src.read()
+        if not ok:
+            break
+        frame = cv2.rotate(frame, cv2.ROTATE_90_CLOCKWISE)
+        if out is None:
+            out = cv2.VideoWriter(str(tmp_path / "sideways.mp4"), cv2.VideoWriter_fourcc(*"mp4v"), fps,
+                                  (frame.shape[1], frame.shape[0]))
+        out.write(frame)
+    out.release()
+    src.release()
+    p = run_cli("analyze", str(tmp_path / "sideways.mp4"), "--model", "lite", "--no-video", cwd=tmp_path)
+    assert_one_line_error(p, "turned sideways")
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["sideways.mp4"]
