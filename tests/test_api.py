@@ -16,6 +16,9 @@ from assets import REPO_ROOT, require_model_dir
 import hingecheck
 from hingecheck.apps.cli import build_parser
 
+# the tiers (conftest.py): the tests that read the real bundles or clips are marked so
+EXPLICIT_TIERS = True
+
 
 def test_api_defaults_are_the_command_lines():
     a = build_parser().parse_args(["analyze", "x.mp4"])
@@ -93,6 +96,7 @@ def test_oblique_clip_is_never_called_clean(monkeypatch):
     assert result.to_dict()["state"]["state"] == st.state
 
 
+@pytest.mark.model
 def test_analyze_video_resolves_model_names(monkeypatch, tmp_path):
     """``analyze_video(..., "lite")`` finds the bundle as ``--model lite`` does (it used to
     fail with "Unable to open file at lite")."""
