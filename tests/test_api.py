@@ -72,6 +72,12 @@ def test_startup_loads_nothing_heavy():
     assert not heavy & _modules_after("from hingecheck.apps.cli import build_parser; build_parser()")
 
 
+def test_mediapipe_loads_only_with_the_model():
+    """The live loop, the extractor and the pose module import without MediaPipe: it
+    loads when a PoseEstimator is made (a window test or an error case starts none)."""
+    assert "mediapipe" not in _modules_after("import hingecheck.apps.live, hingecheck.io.extract, hingecheck.io.pose")
+
+
 @pytest.mark.model
 @pytest.mark.clips
 def test_oblique_clip_is_never_called_clean(monkeypatch):

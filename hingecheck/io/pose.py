@@ -20,13 +20,18 @@ from hingecheck.core.errors import HingecheckError
 from hingecheck.core.landmarks import NUM_LANDMARKS, person_detected
 from hingecheck.io import _quiet  # noqa: F401  (before cv2)
 
-try:  # a missing mediapipe gives a clean message, not an ImportError trace
-    import mediapipe as mp
-    from mediapipe.tasks.python import BaseOptions
-    from mediapipe.tasks.python import vision as mp_vision
-except ImportError as _exc:  # pragma: no cover
-    mp = None
-    _IMPORT_ERROR = str(_exc)
+
+def _mediapipe():
+    """``(mediapipe, BaseOptions, vision)``, imported on first use (so a process that
+    draws or parses but runs no model never loads MediaPipe); a missing mediapipe is
+    a one-line :class:`HingecheckError`, not an ImportError trace."""
+    try:
+        import mediapipe as mp
+        from mediapipe.tasks.python import BaseOptions
+        from mediapipe.tasks.python import vision as mp_vision
+    except ImportError as exc:  # pragma: no cover
+        raise HingecheckError(f"mediapipe is not installed ({exc}); run: pip install .") from None
+    return mp, BaseOptions, mp_vision
 
 
 @dataclass
@@ -120,8 +125,7 @@ class PoseEstimator:
     def __init__(self, model_path: str | Path, segmentation: bool = False,
                  min_detection: float = 0.5, min_presence: float = 0.5,
                  min_tracking: float = 0.5):
-        if mp is None:  # pragma: no cover
-            raise HingecheckError(f"mediapipe is not installed ({_IMPORT_ERROR}); run: pip install .")
+        _, BaseOptions, mp_vision = _mediapipe()
         mode = mp_vision.RunningMode.VIDEO
         opts = mp_vision.PoseLandmarkerOptions(
             base_options=BaseOptions(model_asset_path=str(model_path)),
@@ -154,6 +158,7 @@ class PoseEstimator:
 
     @staticmethod
     def to_image(frame_bgr: np.ndarray):
+        mp = _mediapipe()[0]
         rgb = cv2.cvtColor(frame_bgr, cv2.COLOR_BGR2RGB)
         return mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb)
 
