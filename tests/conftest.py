@@ -68,7 +68,10 @@ def tuned(pose_cache, tmp_path_factory):
 # The fast tier (``pytest -m "not clips and not model"``, run first by .ci/run)
 # needs neither the pose model nor the real clips. A test module that names
 # the model anywhere is marked ``model`` as a whole; one that reads the clips
-# (or marks itself ``clips``) is marked ``clips``.
+# (or marks itself ``clips``) is marked ``clips``. A module that sets
+# ``EXPLICIT_TIERS = True`` names the model for tests that do not need it (a
+# fake bundle's file name, the variable pointed elsewhere): its own ``model`` and
+# ``clips`` marks alone decide, test by test.
 _MODEL_WORDS = ("require_model_dir", "HINGECHECK_MODEL_DIR", "pose_landmarker")
 _CLIP_WORDS = ("require_clips", "HINGECHECK_CLIPS")
 _module_words: dict[str, tuple[bool, bool]] = {}
@@ -87,6 +90,8 @@ def _module_needs(path) -> tuple[bool, bool]:
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
+        if getattr(getattr(item, "module", None), "EXPLICIT_TIERS", False):
+            continue
         needs_model, needs_clips = _module_needs(item.path)
         if needs_model and "model" not in item.keywords:
             item.add_marker(_pytest.mark.model)

@@ -364,17 +364,31 @@ def test_banner_level_enum_and_string_draw_alike():
     assert np.array_equal(unknown, draw_banner(np.zeros((h, w, 3), np.uint8), text, BannerLevel.INFO))
 
 
-def test_an_enum_phase_shows_its_value():
-    """A phase given as an enum (as the core may hand it over) reads like its string."""
-    import enum
-
-    class Phase(enum.Enum):
-        DOWN = "down"
+def test_the_phase_is_drawn_as_its_value():
+    """The phase is a LivePhase (its value is taken too) and the HUD shows its word."""
+    from hingecheck.core.kinds import LivePhase
 
     h, w = 640, 360
-    as_enum = draw_hud(np.zeros((h, w, 3), np.uint8), OverlayState(None, None, phase=Phase.DOWN))
-    as_text = draw_hud(np.zeros((h, w, 3), np.uint8), OverlayState(None, None, phase="down"))
+    state = OverlayState(None, None, phase="down")
+    assert state.phase is LivePhase.DOWN and OverlayState(None, None, phase="").phase is None
+    as_enum = draw_hud(np.zeros((h, w, 3), np.uint8), OverlayState(None, None, phase=LivePhase.DOWN))
+    as_text = draw_hud(np.zeros((h, w, 3), np.uint8), state)
+    other = draw_hud(np.zeros((h, w, 3), np.uint8), OverlayState(None, None, phase=LivePhase.UP))
+    none = draw_hud(np.zeros((h, w, 3), np.uint8), OverlayState(None, None))
     assert np.array_equal(as_enum, as_text)
+    assert not np.array_equal(as_enum, other) and not np.array_equal(as_enum, none)
+    with pytest.raises(ValueError):
+        OverlayState(None, None, phase="sideways")
+
+
+def test_overlay_state_fields_are_typed():
+    """side is a BodySide and banner_level a BannerLevel, whichever form they were given in."""
+    assert OverlayState(None, None).side is LEFT
+    assert OverlayState(None, None, side="Right").side is RIGHT and OverlayState(None, None, side=RIGHT).side is RIGHT
+    assert OverlayState(None, None, banner_level="bad").banner_level is BannerLevel.BAD
+    assert OverlayState(None, None, banner_level="nonsense").banner_level is BannerLevel.INFO
+    with pytest.raises(ValueError, match="no body side"):
+        OverlayState(None, None, side="middle")
 
 
 def _banner_rows(frame: np.ndarray) -> np.ndarray:

@@ -16,6 +16,9 @@ from assets import REPO_ROOT, require_model_dir
 import hingecheck
 from hingecheck.apps.cli import build_parser
 
+# the tiers (conftest.py): the tests that read the real bundles or clips are marked so
+EXPLICIT_TIERS = True
+
 
 def test_api_defaults_are_the_command_lines():
     a = build_parser().parse_args(["analyze", "x.mp4"])
@@ -69,6 +72,12 @@ def test_startup_loads_nothing_heavy():
     assert not heavy & _modules_after("from hingecheck.apps.cli import build_parser; build_parser()")
 
 
+def test_mediapipe_loads_only_with_the_model():
+    """The live loop, the extractor and the pose module import without MediaPipe: it
+    loads when a PoseEstimator is made (a window test or an error case starts none)."""
+    assert "mediapipe" not in _modules_after("import hingecheck.apps.live, hingecheck.io.extract, hingecheck.io.pose")
+
+
 @pytest.mark.model
 @pytest.mark.clips
 def test_oblique_clip_is_never_called_clean(monkeypatch):
@@ -93,6 +102,7 @@ def test_oblique_clip_is_never_called_clean(monkeypatch):
     assert result.to_dict()["state"]["state"] == st.state
 
 
+@pytest.mark.model
 def test_analyze_video_resolves_model_names(monkeypatch, tmp_path):
     """``analyze_video(..., "lite")`` finds the bundle as ``--model lite`` does (it used to
     fail with "Unable to open file at lite")."""

@@ -163,7 +163,7 @@ def test_no_setup_advice_once_a_rep_is_under_way():
 
     coach = LiveCoach("hip_hinge", load_config().for_exercise("hip_hinge"), (640, 480), Voice(muted=True))
     image, vis = _standing_person()
-    fp = FramePose(image, np.zeros((33, 3)), vis, vis)
+    fp = FramePose(image, np.zeros((33, 3)), vis)
     frame = np.full((480, 640, 3), 120, np.uint8)
     assert coach.setup_status(frame, fp) == "stand still for a second"     # not calibrated yet
     assert coach.screen_view("stand still for a second").outline

@@ -22,6 +22,10 @@ from assets import require_model_dir  # also puts this checkout on sys.path if n
 from hingecheck.core.errors import HingecheckError
 from hingecheck.io import bundles as models
 
+# the tiers (conftest.py): only the tests marked ``model`` read the real bundles;
+# the others serve fake ones from a local server or read none
+EXPLICIT_TIERS = True
+
 LITE = "pose_landmarker_lite.task"
 FULL = "pose_landmarker_full.task"
 # Read before the autouse fixture below removes it from the environment.
@@ -139,6 +143,7 @@ def assert_ways_out(exc: pytest.ExceptionInfo) -> None:
 
 # --------------------------------------------------------------------------- download
 
+@pytest.mark.model
 @pytest.mark.network
 def test_download_real_bundle_end_to_end(server, cache, real_model_dir, monkeypatch):
     source = real_model_dir / LITE
@@ -286,6 +291,7 @@ def test_model_dir_hit_does_not_touch_server(tmp_path, server, monkeypatch):
     assert server.requests == []
 
 
+@pytest.mark.model
 def test_real_model_dir_bundles_validate(real_model_dir, monkeypatch):
     monkeypatch.setenv("HINGECHECK_MODEL_DIR", str(real_model_dir))
     assert models.resolve_model("lite") == real_model_dir / LITE

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -109,7 +111,7 @@ def test_smooth_fills_short_gaps_only():
 # segment_reps on the synthetic lifter
 
 
-def _reps(pose, params=RepParams()):
+def _reps(pose, params=None):
     flex = smooth(hinge_features(pose).hip_flexion, pose.fps)
     return segment_reps(flex, pose.timestamps, params)
 
@@ -147,9 +149,23 @@ def test_wobble_at_the_top_adds_no_rep(facing):
         assert len(reps) == 4 and all(r.complete for r in reps)
 
 
+def test_rep_thresholds_have_one_home():
+    """The segmentation's thresholds are the config's: no second set of defaults in reps."""
+    from hingecheck.core.config import Thresholds
+    th = Thresholds()
+    p = RepParams.default()
+    assert (p.up_deg, p.down_deg, p.min_depth_deg, p.min_rep_s) == (
+        th.rep_up_deg, th.rep_down_deg, th.rep_min_depth_deg, th.rep_min_s)
+    with pytest.raises(TypeError):
+        RepParams()  # type: ignore[call-arg]
+    pose, _ = make_hinge(n_reps=3, noise_px=2.0)
+    deep = dataclasses.replace(th, rep_min_depth_deg=170.0, rep_down_deg=160.0).rep_params()
+    assert len(_reps(pose)) == 3 and _reps(pose, deep) == []
+
+
 def test_wobble_between_the_thresholds_adds_no_rep():
     """A signal swinging between ``up_deg`` and ``down_deg`` never changes state."""
-    p = RepParams()
+    p = RepParams.default()
     t = np.arange(0, 12, 1 / 30)
     rep = 0.5 - 0.5 * np.cos(2 * np.pi * t / 2.5)  # 0..1, period 2.5 s
     flex = 85.0 * rep
@@ -226,7 +242,7 @@ def test_partial_movement_at_the_edges_is_flagged_not_counted():
 def test_degenerate_signals():
     t = np.arange(0, 5, 1 / 30)
     assert segment_reps(np.full(t.size, np.nan), t) == []
-    assert hysteresis_phases(np.full(t.size, np.nan), RepParams()) == []
+    assert hysteresis_phases(np.full(t.size, np.nan), RepParams.default()) == []
     assert segment_reps(np.zeros(t.size), t) == []
     assert segment_reps(np.zeros(0), np.zeros(0)) == []
     # a smoothed glitch on a clean standing signal is not a whole rep

@@ -12,20 +12,20 @@ import sys
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import Enum
 from pathlib import Path
 from typing import TextIO
 
 from hingecheck.core.analysis import Analysis
 from hingecheck.core.faults import FAULTS
 from hingecheck.core.judging import WHOLE_REP, RepVerdict
+from hingecheck.core.kinds import StrEnum
 
 __all__ = ["RepState", "SetCard", "print_to", "rep_line", "rep_printer", "rep_state", "screen_verdict", "set_card",
            "short_cue"]
 
 
 # TODO: replace with hingecheck.core.states (the shared verdict states, issue 18)
-class RepState(str, Enum):
+class RepState(StrEnum):
     """What a rep's verdict amounts to."""
 
     CLEAN = "clean"

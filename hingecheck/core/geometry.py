@@ -20,7 +20,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from hingecheck.core.landmarks import (
+    EDGE_VISIBILITY,
     LEFT,
+    PLACED_VISIBILITY,
     RIGHT,
     SIDES,
     BodySide,
@@ -185,20 +187,16 @@ def in_frame(points: np.ndarray, visibility: np.ndarray, frame_size: tuple[int, 
         return inside & (visibility >= min_visibility)
 
 
-#: a landmark seen less than this is as good as out of the frame (edge check)
-EDGE_MIN_VISIBILITY = 0.2
-
-
 def out_of_frame(image: np.ndarray, visibility: np.ndarray, side: BodySide,
                  frame_size: tuple[int, int]) -> np.ndarray:
     """(F,) 1.0 where the side's ear, ankle or hip is outside the frame or
-    barely seen (< :data:`EDGE_MIN_VISIBILITY`), 0.0 where all three are in
+    barely seen (< :data:`~hingecheck.core.landmarks.EDGE_VISIBILITY`), 0.0 where all three are in
     view, NaN where none of the three was found."""
     idx = (side.ear, side.ankle, side.hip)
     pts, vis = _points(image, idx), _points(visibility, idx)
     found = np.isfinite(pts[..., 0])
     # a found point with no visibility score is not counted as barely seen
-    out = found & ~in_frame(pts, np.nan_to_num(vis, nan=1.0), frame_size, EDGE_MIN_VISIBILITY)
+    out = found & ~in_frame(pts, np.nan_to_num(vis, nan=1.0), frame_size, EDGE_VISIBILITY)
     return np.where(found.any(axis=1), out.any(axis=1).astype(float), np.nan)
 
 
@@ -324,11 +322,6 @@ class HingeFeatures:
     def as_dict(self) -> dict[str, np.ndarray]:
         return {k: getattr(self, k) for k in self.ARRAY_FIELDS}
 
-    def window(self, lo: int, hi: int) -> "HingeFeatures":
-        """Frames ``lo`` to ``hi - 1`` (a view, not a copy)."""
-        return HingeFeatures(side=self.side, facing=self.facing,
-                             **{k: v[lo:hi] for k, v in self.as_dict().items()})
-
     def median_side_on(self, lo: int = 0, hi: int | None = None) -> float:
         """Median :attr:`side_on` over frames ``lo`` to ``hi - 1`` (NaN if never measured)."""
         return nan_median(self.side_on[lo:hi])
@@ -353,12 +346,13 @@ def nan_median(x: np.ndarray) -> float:
     return float(np.nanmedian(x)) if np.isfinite(x).any() else float("nan")
 
 
-def hinge_features(pose: PoseSequence, min_visibility: float = 0.3) -> HingeFeatures:
+def hinge_features(pose: PoseSequence, min_visibility: float = PLACED_VISIBILITY) -> HingeFeatures:
     """Compute :class:`HingeFeatures` from a clip's landmarks.
 
     The side nearer the camera and the facing direction are chosen from the
     whole clip (:func:`lifter_side`). Landmarks whose visibility is below
-    ``min_visibility`` are treated as NaN. Vectorised over frames.
+    ``min_visibility`` (default :data:`~hingecheck.core.landmarks.PLACED_VISIBILITY`)
+    are treated as NaN. Vectorised over frames.
     """
     side, facing = lifter_side(pose.image, pose.visibility)
     return hinge_features_arrays(pose.image, pose.visibility, side, facing, pose.frame_size, min_visibility,
@@ -366,7 +360,7 @@ def hinge_features(pose: PoseSequence, min_visibility: float = 0.3) -> HingeFeat
 
 
 def hinge_features_arrays(image: np.ndarray, visibility: np.ndarray, side: BodySide, facing: float,
-                          frame_size: tuple[int, int], min_visibility: float = 0.3,
+                          frame_size: tuple[int, int], min_visibility: float = PLACED_VISIBILITY,
                           world: np.ndarray | None = None) -> HingeFeatures:
     """:func:`hinge_features` on bare ``(F, 33, 2)`` pixel and ``(F, 33)``
     visibility arrays with the side and facing given, so a stream can

@@ -12,12 +12,10 @@ from __future__ import annotations
 import numpy as np
 
 from hingecheck.core.geometry import in_frame
-from hingecheck.core.landmarks import Landmark, person_detected
+from hingecheck.core.landmarks import SEEN_VISIBILITY, Landmark, person_detected
 
 #: mean brightness (0-255) of the lifter's box (of the frame when nobody is found) below which it is too dark
 DARK_LUMA = 45.0
-#: landmark visibility below which a body part counts as unseen
-SEEN = 0.5
 
 _FEET = (Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE, Landmark.LEFT_HEEL, Landmark.RIGHT_HEEL)
 _HEAD = (Landmark.NOSE, Landmark.LEFT_EAR, Landmark.RIGHT_EAR)
@@ -28,7 +26,7 @@ EDGE_MARGIN = 0.01
 
 
 def _in_frame(points: np.ndarray, vis: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-    return in_frame(points, vis, size, SEEN, EDGE_MARGIN)
+    return in_frame(points, vis, size, SEEN_VISIBILITY, EDGE_MARGIN)
 
 
 def setup_guidance(image: np.ndarray | None, visibility: np.ndarray | None, frame_size: tuple[int, int],

@@ -15,6 +15,17 @@ import numpy as np
 
 NUM_LANDMARKS = 33
 
+# MediaPipe gives each landmark a visibility in [0, 1]; a NaN visibility counts
+# as below every threshold. One name per meaning (docs/design.md has the table):
+#: placed: at least this visible, a landmark is measured from (the hinge's angles) and
+#: drawn (the skeleton, and the banner keeps clear of the lower legs drawn)
+PLACED_VISIBILITY = 0.3
+#: seen: at least this visible, a body part counts as seen well enough to judge by (a
+#: joint the rules trust, head and feet in frame for the set-up guidance)
+SEEN_VISIBILITY = 0.5
+#: edge: less visible than this, a landmark is as good as out of the frame (the edge check)
+EDGE_VISIBILITY = 0.2
+
 
 class Landmark(IntEnum):
     """The 33 BlazePose landmarks, in MediaPipe's order."""

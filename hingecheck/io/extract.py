@@ -56,11 +56,6 @@ def frame_back_contour(fp: FramePose, facing: float) -> np.ndarray:
     return back_contour(fp.mask, fp.mask_points(sh), fp.mask_points(hip), facing)
 
 
-def frame_back_curvature(fp: FramePose, facing: float) -> float:
-    """The curvature of :func:`frame_back_contour` (NaN if unmeasurable)."""
-    return float(curvatures(frame_back_contour(fp, facing)[None])[0])
-
-
 def extract_pose(video: str | Path, model_path: str | Path, *, segmentation: bool = True,
                  progress: bool = True,
                  on_pose: Callable[[int, np.ndarray, FramePose], None] | None = None,

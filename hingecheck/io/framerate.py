@@ -35,6 +35,14 @@ DUE_INTERVAL_FRACTION = 0.49
 MAX_ANALYSIS_FPS = 1000.0
 #: the smallest long side accepted for the analysis frames, in pixels
 MIN_ANALYSIS_LONG_SIDE = 64
+#: the frame rates (frames per second) a source's reported rate is believed in: above 1
+#: and up to 240. 240 fps is the fastest that phones (slow motion) and webcams record;
+#: above it a reported rate is a container's time base read as a rate (OpenCV reads a
+#: browser's WebM, time base 1/1000 s, as 1000 fps; MPEG-TS as 90000), and at 1 or below
+#: it is a placeholder (a still image's 1/1 time base). Outside it, :data:`FALLBACK_FPS`.
+SOURCE_FPS_RANGE = (1.0, 240.0)
+#: frames per second assumed when a source's reported rate is outside :data:`SOURCE_FPS_RANGE`
+FALLBACK_FPS = 30.0
 
 
 def check_analysis_fps(fps: float) -> float:
@@ -53,6 +61,38 @@ def check_long_side(px: int) -> int:
         raise HingecheckError(f"--analysis-size must be 0 (the source's size) or a long side of at least "
                               f"{MIN_ANALYSIS_LONG_SIDE} pixels, got {px}")
     return px
+
+
+def source_fps(reported: float) -> float:
+    """A source's frame rate (frames per second): ``reported`` (OpenCV's ``CAP_PROP_FPS``)
+    when it lies in :data:`SOURCE_FPS_RANGE` (above the low end, up to the high end),
+    else :data:`FALLBACK_FPS` (NaN, 0, a time base read as a rate)."""
+    lo, hi = SOURCE_FPS_RANGE
+    number = isinstance(reported, (int, float)) and math.isfinite(reported)
+    return float(reported) if number and lo < reported <= hi else FALLBACK_FPS
+
+
+class FrameClock:
+    """The times (seconds) of a source's frames, from the container's, repaired.
+
+    A frame keeps the time its container gives it (``CAP_PROP_POS_MSEC``) while
+    those increase; a missing (NaN) or non-increasing time becomes the previous
+    frame's plus one period of ``fps`` (a first frame without one: 0). So the
+    times are always finite and strictly increasing, as the pose model needs.
+    Call :meth:`next` once per decoded frame, in order (skipped frames too).
+    """
+
+    def __init__(self, fps: float):
+        self.period = 1.0 / source_fps(fps)
+        self.last: float | None = None  # the previous frame's time, None before the first
+
+    def next(self, reported_s: float) -> float:
+        """The frame's time in seconds, given the container's (``reported_s``, NaN if none)."""
+        t = float(reported_s)
+        if not math.isfinite(t) or (self.last is not None and t <= self.last):
+            t = 0.0 if self.last is None else self.last + self.period
+        self.last = t
+        return t
 
 
 class FramePicker:
@@ -117,5 +157,6 @@ def downscale(bgr: np.ndarray, long_side: int) -> tuple[np.ndarray, float]:
     return cv2.resize(bgr, size, interpolation=cv2.INTER_AREA), scale
 
 
-__all__ = ["DEFAULT_ANALYSIS_FPS", "DEFAULT_ANALYSIS_LONG_SIDE", "EVERY_FRAME", "FULL_SIZE", "FramePicker",
-           "analysis_scale", "check_analysis_fps", "check_long_side", "downscale", "pick"]
+__all__ = ["DEFAULT_ANALYSIS_FPS", "DEFAULT_ANALYSIS_LONG_SIDE", "EVERY_FRAME", "FALLBACK_FPS", "FULL_SIZE",
+           "FrameClock", "FramePicker", "SOURCE_FPS_RANGE", "analysis_scale", "check_analysis_fps",
+           "check_long_side", "downscale", "pick", "source_fps"]

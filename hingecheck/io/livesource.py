@@ -24,7 +24,7 @@ import numpy as np
 
 from hingecheck.core.errors import HingecheckError
 from hingecheck.io import _quiet  # noqa: F401  (before cv2)
-from hingecheck.io.framerate import FramePicker
+from hingecheck.io.framerate import FrameClock, FramePicker, source_fps
 
 __all__ = ["FrameSource", "SourceFrame", "is_stream_url"]
 
@@ -90,9 +90,8 @@ class FrameSource:
         if not self._cap.isOpened():
             self._cap.release()
             raise HingecheckError(self._cannot_open(camera))
-        self.fps = self._cap.get(cv2.CAP_PROP_FPS)
-        if not np.isfinite(self.fps) or self.fps <= 1 or self.fps > 240:
-            self.fps = 30.0
+        self.fps = source_fps(self._cap.get(cv2.CAP_PROP_FPS))  # frames per second
+        self._frame_clock = FrameClock(self.fps)
         self.realtime = realtime
         self.on_event = on_event
         self.reconnect_waits = reconnect_waits
@@ -157,13 +156,12 @@ class FrameSource:
             return None
         return None
 
-    def _clock(self, start: float, seq: int, last_t: float) -> float:
-        """The frame's time: a file's own timestamps (paced if ``realtime``), else the wall clock."""
+    def _clock(self, start: float) -> float:
+        """The frame's time (s): a file's own timestamps (repaired by a
+        :class:`~hingecheck.io.framerate.FrameClock`, paced if ``realtime``), else the wall clock."""
         if not self.is_file:
             return time.perf_counter() - start
-        t = self._cap.get(cv2.CAP_PROP_POS_MSEC) / 1000.0
-        if not np.isfinite(t) or t <= last_t:
-            t = last_t + 1.0 / self.fps if seq else 0.0
+        t = self._frame_clock.next(self._cap.get(cv2.CAP_PROP_POS_MSEC) / 1000.0)
         if self.realtime:
             delay = start + t - time.perf_counter()
             if delay > 0:
@@ -173,16 +171,15 @@ class FrameSource:
     def _run(self) -> None:
         start = time.perf_counter()
         seq = 0
-        last_t = -1.0
         try:
             while not self._stop.is_set():
                 frame = self._read(seq)
                 if frame is None:
                     break
-                last_t = self.last_t = self._clock(start, seq, last_t)
-                if not self._picker.keep(last_t):
+                t = self.last_t = self._clock(start)
+                if not self._picker.keep(t):
                     continue
-                item = SourceFrame(seq, last_t, frame, time.perf_counter())
+                item = SourceFrame(seq, t, frame, time.perf_counter())
                 with self._cv:
                     if self._item is not None:
                         self.dropped += 1

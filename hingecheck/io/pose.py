@@ -1,7 +1,7 @@
 """MediaPipe Pose Landmarker (Tasks API) at the edge of the package.
 
 Turns frames into landmark rows: image landmarks in pixels, world
-landmarks in metres, visibility and presence. A frame with no person is a
+landmarks in metres, and visibility. A frame with no person is a
 row of NaN, never dropped.
 """
 
@@ -20,13 +20,18 @@ from hingecheck.core.errors import HingecheckError
 from hingecheck.core.landmarks import NUM_LANDMARKS, person_detected
 from hingecheck.io import _quiet  # noqa: F401  (before cv2)
 
-try:  # a missing mediapipe gives a clean message, not an ImportError trace
-    import mediapipe as mp
-    from mediapipe.tasks.python import BaseOptions
-    from mediapipe.tasks.python import vision as mp_vision
-except ImportError as _exc:  # pragma: no cover
-    mp = None
-    _IMPORT_ERROR = str(_exc)
+
+def _mediapipe():
+    """``(mediapipe, BaseOptions, vision)``, imported on first use (so a process that
+    draws or parses but runs no model never loads MediaPipe); a missing mediapipe is
+    a one-line :class:`HingecheckError`, not an ImportError trace."""
+    try:
+        import mediapipe as mp
+        from mediapipe.tasks.python import BaseOptions
+        from mediapipe.tasks.python import vision as mp_vision
+    except ImportError as exc:  # pragma: no cover
+        raise HingecheckError(f"mediapipe is not installed ({exc}); run: pip install .") from None
+    return mp, BaseOptions, mp_vision
 
 
 @dataclass
@@ -35,8 +40,7 @@ class FramePose:
 
     image: np.ndarray       # (33, 2) pixels of the source frame
     world: np.ndarray       # (33, 3) metres
-    visibility: np.ndarray  # (33,)
-    presence: np.ndarray    # (33,)
+    visibility: np.ndarray  # (33,) in [0, 1]
     mask: np.ndarray | None = None  # (H, W) float32 in [0, 1] at the analysis size, when asked for
     mask_scale: tuple[float, float] = (1.0, 1.0)  # (x, y) mask pixels per source pixel
 
@@ -47,7 +51,7 @@ class FramePose:
     @classmethod
     def missing(cls) -> "FramePose":
         return cls(np.full((NUM_LANDMARKS, 2), np.nan), np.full((NUM_LANDMARKS, 3), np.nan),
-                   np.full(NUM_LANDMARKS, np.nan), np.full(NUM_LANDMARKS, np.nan))
+                   np.full(NUM_LANDMARKS, np.nan))
 
     @property
     def detected(self) -> bool:
@@ -65,7 +69,7 @@ def result_to_frame_pose(result, width: int, height: int) -> FramePose:
     if not result.pose_landmarks:
         return FramePose.missing()
     lms = result.pose_landmarks[0]
-    arr = np.array([(lm.x, lm.y, lm.visibility or 0.0, lm.presence or 0.0) for lm in lms], dtype=float)
+    arr = np.array([(lm.x, lm.y, lm.visibility or 0.0) for lm in lms], dtype=float)
     image = arr[:, :2] * (width, height)
     if result.pose_world_landmarks:
         world = np.array([(lm.x, lm.y, lm.z) for lm in result.pose_world_landmarks[0]], dtype=float)
@@ -78,7 +82,7 @@ def result_to_frame_pose(result, width: int, height: int) -> FramePose:
         view = result.segmentation_masks[0].numpy_view()
         mask = np.array(view[..., 0] if view.ndim == 3 else view, dtype=np.float32, copy=True)
     scale = (1.0, 1.0) if mask is None else (mask.shape[1] / width, mask.shape[0] / height)
-    return FramePose(image, world, arr[:, 2], arr[:, 3], mask, scale)
+    return FramePose(image, world, arr[:, 2], mask, scale)
 
 
 @contextlib.contextmanager
@@ -121,8 +125,7 @@ class PoseEstimator:
     def __init__(self, model_path: str | Path, segmentation: bool = False,
                  min_detection: float = 0.5, min_presence: float = 0.5,
                  min_tracking: float = 0.5):
-        if mp is None:  # pragma: no cover
-            raise HingecheckError(f"mediapipe is not installed ({_IMPORT_ERROR}); run: pip install .")
+        _, BaseOptions, mp_vision = _mediapipe()
         mode = mp_vision.RunningMode.VIDEO
         opts = mp_vision.PoseLandmarkerOptions(
             base_options=BaseOptions(model_asset_path=str(model_path)),
@@ -155,6 +158,7 @@ class PoseEstimator:
 
     @staticmethod
     def to_image(frame_bgr: np.ndarray):
+        mp = _mediapipe()[0]
         rgb = cv2.cvtColor(frame_bgr, cv2.COLOR_BGR2RGB)
         return mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb)
 

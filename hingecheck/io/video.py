@@ -20,6 +20,7 @@ import numpy as np
 from hingecheck.core.errors import HingecheckError
 from hingecheck.io import _quiet  # noqa: F401  (before cv2)
 from hingecheck.io.atomic import atomic_path, in_place
+from hingecheck.io.framerate import FrameClock, source_fps
 
 _END = object()
 
@@ -29,7 +30,7 @@ class VideoInfo:
     path: str
     width: int
     height: int
-    fps: float
+    fps: float        # frames per second (:func:`~hingecheck.io.framerate.source_fps`: a rate outside its range is 30)
     frame_count: int  # as the container reports it; may be approximate
     duration_s: float | None = None  # presented duration (edit lists honoured), None if unknown
 
@@ -91,9 +92,7 @@ def probe(path: str | Path) -> VideoInfo:
             raise HingecheckError(f"{path} has no frame rate: a still image, not a video")
         if not cap.grab():
             raise HingecheckError(f"{path} has a single frame: a still image, not a video (film the set)")
-        if fps <= 1 or fps > 1000:
-            fps = 30.0
-        return VideoInfo(str(path), frame.shape[1], frame.shape[0], float(fps),
+        return VideoInfo(str(path), frame.shape[1], frame.shape[0], source_fps(fps),
                          int(cap.get(cv2.CAP_PROP_FRAME_COUNT)), presented_duration(path))
     finally:
         cap.release()
@@ -138,17 +137,13 @@ class FrameReader:
 
     def _run(self) -> None:
         from hingecheck.io.framerate import downscale
-        period = 1.0 / self.info.fps
-        last_t = -np.inf
+        clock = FrameClock(self.info.fps)
         idx = 0
         try:
             while not self._stop.is_set():
                 if not self._cap.grab():
                     break
-                t = self._cap.get(cv2.CAP_PROP_POS_MSEC) / 1000.0
-                if not np.isfinite(t) or t <= last_t:
-                    t = 0.0 if idx == 0 else last_t + period
-                last_t = t
+                t = clock.next(self._cap.get(cv2.CAP_PROP_POS_MSEC) / 1000.0)
                 idx += 1
                 if not self._picker.keep(t):
                     continue  # grabbed, not retrieved

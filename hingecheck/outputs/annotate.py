@@ -18,7 +18,7 @@ are importable from here too.
 Typical use, per frame::
 
     state = OverlayState(landmarks=pose.image[i], visibility=pose.visibility[i],
-                         side="left", angles={"hip": 95.0}, rep_count=3)
+                         side=LEFT, angles={"hip": 95.0}, rep_count=3)
     draw_overlay(frame, state)
 """
 
@@ -30,13 +30,13 @@ from typing import Protocol
 
 import numpy as np
 
+from hingecheck.core.landmarks import PLACED_VISIBILITY
 from hingecheck.outputs.draw import LEVEL_COLOURS, check_frame
 from hingecheck.outputs.backcurve import BACK_FAULT, BackCurveAnnotator, shows_back_curve
 from hingecheck.outputs.banner import banner_place, draw_banner
 from hingecheck.outputs.hud import draw_hud
 from hingecheck.outputs.skeleton import (
     FAULT_PARTS,
-    MIN_VISIBILITY,
     draw_angle_labels,
     draw_skeleton,
     fault_highlights,
@@ -77,7 +77,7 @@ class SkeletonAnnotator:
     """The skeleton, with the body parts of ``state.active_faults`` in red (a
     rounded back with its measured curve is left to :class:`BackCurveAnnotator`)."""
 
-    min_visibility: float = MIN_VISIBILITY
+    min_visibility: float = PLACED_VISIBILITY
 
     def annotate(self, frame: np.ndarray, state: OverlayState) -> np.ndarray:
         """Draw the skeleton of ``state.landmarks`` (see :func:`draw_skeleton`)."""
@@ -92,7 +92,7 @@ class SkeletonAnnotator:
 class AngleLabelAnnotator:
     """The hip and knee angles beside those joints."""
 
-    min_visibility: float = MIN_VISIBILITY
+    min_visibility: float = PLACED_VISIBILITY
 
     def annotate(self, frame: np.ndarray, state: OverlayState) -> np.ndarray:
         """Draw the labels (see :func:`draw_angle_labels`)."""

@@ -9,12 +9,12 @@ cached per text and frame size.
 
 from __future__ import annotations
 
-from enum import Enum
 from functools import lru_cache
 
 import numpy as np
 
-from hingecheck.core.landmarks import Landmark
+from hingecheck.core.kinds import StrEnum
+from hingecheck.core.landmarks import PLACED_VISIBILITY, Landmark
 from hingecheck.outputs import draw
 from hingecheck.outputs.draw import px
 from hingecheck.outputs.state import BannerLevel, OverlayState
@@ -35,13 +35,11 @@ BANNER_FONT_STEP = 0.85
 #: the landmarks a banner keeps clear of: the lower legs and feet
 LOWER_LEGS = tuple(Landmark[f"{side}_{part}"] for side in ("LEFT", "RIGHT")
                    for part in ("KNEE", "ANKLE", "HEEL", "FOOT_INDEX"))
-#: visibility from which a lower-leg landmark counts as seen
-LEG_SEEN = 0.3
 #: room kept between a banner and the lower legs, as a share of the frame's height
 LEG_MARGIN = 0.03
 
 
-class BannerPlace(str, Enum):
+class BannerPlace(StrEnum):
     """Where the verdict banner goes."""
 
     TOP = "top"
@@ -86,7 +84,7 @@ def banner_place(frame: np.ndarray, state: OverlayState) -> BannerPlace:
         pts = np.asarray(state.landmarks, float)[list(LOWER_LEGS)]
         seen = np.isfinite(pts).all(axis=1)
         if state.visibility is not None:
-            seen &= np.asarray(state.visibility, float)[list(LOWER_LEGS)] >= LEG_SEEN
+            seen &= np.asarray(state.visibility, float)[list(LOWER_LEGS)] >= PLACED_VISIBILITY
         if seen.any():
             edge = h - banner_height(frame, state.banner) - LEG_MARGIN * h
             return BannerPlace.TOP if (pts[seen, 1] > edge).any() else BannerPlace.BOTTOM
