@@ -35,7 +35,6 @@ from hingecheck.outputs.backcurve import BACK_FAULT, BackCurveAnnotator, shows_b
 from hingecheck.outputs.banner import banner_place, draw_banner
 from hingecheck.outputs.hud import draw_hud
 from hingecheck.outputs.skeleton import (
-    FAULT_PARTS,
     MIN_VISIBILITY,
     draw_angle_labels,
     draw_skeleton,
@@ -45,7 +44,6 @@ from hingecheck.outputs.state import BannerLevel, OverlayState
 
 __all__ = [
     "DEFAULT_ANNOTATORS",
-    "FAULT_PARTS",
     "LEVEL_COLOURS",
     "AngleLabelAnnotator",
     "Annotator",

@@ -3,8 +3,8 @@
 :func:`draw_skeleton` draws :data:`~hingecheck.core.landmarks.SKELETON`
 (near side thick and bright, far side thin and grey, fault parts red);
 :func:`draw_angle_labels` writes the hip and knee angles beside those
-joints; :data:`FAULT_PARTS` / :func:`fault_highlights` say which joints and
-bones each fault is about. Landmarks that are NaN, infinite or not visible
+joints; :func:`fault_highlights` says which joints and bones each fault is
+about (its ``parts`` in :data:`~hingecheck.core.faults.FAULTS`). Landmarks that are NaN, infinite or not visible
 enough are skipped; nothing is ever converted to int while NaN.
 """
 
@@ -15,11 +15,12 @@ from collections.abc import Collection, Iterable, Mapping
 import cv2
 import numpy as np
 
+from hingecheck.core.faults import FAULTS
 from hingecheck.core.landmarks import LEFT, RIGHT, SKELETON, BodySide, Landmark
 from hingecheck.outputs import draw
 from hingecheck.outputs.draw import ONE, SHIFT, px
 
-__all__ = ["FAULT_PARTS", "MIN_VISIBILITY", "draw_angle_labels", "draw_skeleton",
+__all__ = ["MIN_VISIBILITY", "draw_angle_labels", "draw_skeleton",
            "fault_highlights"]
 
 #: landmarks below this MediaPipe visibility are not drawn
@@ -32,19 +33,6 @@ _FACING_PAIRS = (("heel", "foot_index"), ("ear", None), ("ankle", "foot_index"))
 #: coordinates are clipped to this many frame sizes around the frame before
 #: the int conversion
 _CLIP_FRAMES = 4.0
-
-#: Per fault id: (joints, bones) of the near side to highlight, as
-#: :class:`~hingecheck.core.landmarks.BodySide` attribute names.
-FAULT_PARTS: dict[str, tuple[tuple[str, ...], tuple[tuple[str, str], ...]]] = {
-    "squatting": (("knee",), (("knee", "ankle"),)),
-    "rounded_back": ((), (("shoulder", "hip"),)),
-    "hyperextension": ((), (("shoulder", "hip"),)),
-    "dropped_head": ((), (("ear", "shoulder"),)),
-    "hips_rise_first": (("hip",), ()),
-    "incomplete_lockout": (("hip",), ()),
-    "excess_knee_bend": (("knee",), ()),
-}
-
 
 def as_side(side: str | BodySide) -> BodySide:
     """``side`` as a :class:`BodySide` (any string but ``"right"`` is the left)."""
@@ -118,12 +106,11 @@ def fault_highlights(active_faults: Iterable[str], side: str | BodySide = "left"
     joints: set[int] = set()
     bones: set[tuple[Landmark, Landmark]] = set()
     for fid in active_faults:
-        parts = FAULT_PARTS.get(fid)
-        if parts is None:
+        spec = FAULTS.get(fid)
+        if spec is None:
             continue
-        part_joints, part_bones = parts
-        joints.update(int(getattr(s, j)) for j in part_joints)
-        for a, b in part_bones:
+        joints.update(int(getattr(s, j)) for j in spec.parts.joints)
+        for a, b in spec.parts.bones:
             la, lb = getattr(s, a), getattr(s, b)
             bones.add((la, lb))
             bones.add((lb, la))
