@@ -213,7 +213,8 @@ def test_metrics_count_not_checked_good_clips_apart():
     assert "1 not checked, not counted clean: c" in text and "clips by state: clean 1, faults 1" in text
     # a cached clip record gets its state from its reps (records from before states existed too)
     rec = {"result": {"clip_faults": [], "rep_count": 2, "judged_reps": 2, "reps_found": 2, "cant_judge": False,
-                      "reps": [{"complete": True, "faults": [], "cant_judge": reasons_in_words(_not_side_on(0.5))}] * 2}}
+                      "reps": [{"complete": True, "faults": [],
+                                "cant_judge": reasons_in_words(_not_side_on(0.5))}] * 2}}
     assert prediction(ClipJob("e.mp4", Path("e.mp4"), "rdl"), rec).state == VerdictState.PARTLY_CHECKED
 
 

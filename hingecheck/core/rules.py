@@ -187,7 +187,8 @@ def rounded_back(s: RepSignals, rep: Rep, th: Thresholds, calib: Calibration | N
     spine = sustained_peak(s.spine_alignment, ok, s.timestamps, lo, hi)
     neck = _median(s.neck_angle, ok, lo, hi)
     if spine > th.rounded_spine_offset and neck > th.rounded_neck_min_deg:
-        ev.append(Evidence("shoulder offset from ear-hip line", spine, th.rounded_spine_offset, Comparison.ABOVE, Unit.FRACTION))
+        ev.append(Evidence("shoulder offset from ear-hip line", spine, th.rounded_spine_offset,
+                           Comparison.ABOVE, Unit.FRACTION))
         sev = _severity(spine, th.rounded_spine_offset, 0.08)
         cond = s.spine_alignment[rep.start:rep.end + 1] > th.rounded_spine_offset
         frames = run_around(cond, rep.bottom, rep.start)
@@ -253,7 +254,8 @@ def hyperextension(s: RepSignals, rep: Rep, th: Thresholds, calib: Calibration |
     if s.back_curvature is not None:
         hollow = sustained_trough(s.back_curvature, s.ok(BACK), s.timestamps, lo, hi)
         if hollow < th.hollow_mask_curvature:
-            ev.append(Evidence("back silhouette hollow", hollow, th.hollow_mask_curvature, Comparison.BELOW, Unit.FRACTION))
+            ev.append(Evidence("back silhouette hollow", hollow, th.hollow_mask_curvature,
+                               Comparison.BELOW, Unit.FRACTION))
             sev = max(sev, _severity(hollow, th.hollow_mask_curvature, 0.06))
     return Finding(FaultId.HYPEREXTENSION, frames, sev, ev) if ev else None
 

@@ -27,8 +27,8 @@ CANT_JUDGE, CANT_JUDGE_COLOUR = "can't judge", "#bbbbbb"
 def span_legend(shaded: set[str]) -> list[tuple[str, str]]:
     """(label, colour) of each kind of shaded span: faults by their title in words, and
     :data:`CANT_JUDGE`, in the order of their ids."""
-    return [(CANT_JUDGE, CANT_JUDGE_COLOUR) if k == CANT_JUDGE else (FAULTS[k].title if k in FAULTS else k, fault_colour(k))
-            for k in sorted(shaded)]
+    return [(CANT_JUDGE, CANT_JUDGE_COLOUR) if k == CANT_JUDGE
+            else (FAULTS[k].title if k in FAULTS else k, fault_colour(k)) for k in sorted(shaded)]
 
 
 def angle_plot_png(result: dict, title: str) -> bytes:

@@ -181,7 +181,8 @@ def clip_detail(job, rec: dict) -> str:
         out.append("<table><tr><th>rep</th><th>time</th><th>faults</th><th>can't judge</th></tr>")
         for rp in r["reps"]:
             name = rp["index"] if rp["complete"] else "part"
-            cj = "; ".join(f"{'whole rep' if k == WHOLE_REP else fault_name(k)}: {v}" for k, v in rp["cant_judge"].items())
+            cj = "; ".join(f"{'whole rep' if k == WHOLE_REP else fault_name(k)}: {v}"
+                           for k, v in rp["cant_judge"].items())
             out.append(f"<tr><td>{name}</td><td style='white-space:nowrap'>{rp['t_start']:.1f}-{rp['t_end']:.1f} s</td>"
                        f"<td>{_e(fault_words(rp['faults']) if rp['faults'] else '--')}</td><td>{_e(cj)}</td></tr>")
         out.append("</table>")
