@@ -18,10 +18,11 @@ import json
 import pytest
 from assets import require_clips, require_model_dir
 
+from hingecheck.core.faults import FAULTS
+
 pytestmark = pytest.mark.clips
 
-FAULT_IDS = ("squatting", "rounded_back", "hyperextension", "dropped_head", "hips_rise_first",
-             "excess_knee_bend", "incomplete_lockout")
+FAULT_IDS = tuple(FAULTS)
 
 
 @pytest.fixture(scope="session")
@@ -152,11 +153,9 @@ def test_held_out_figures(tuned):
 
 def test_built_in_thresholds_are_what_tune_picks(tuned):
     """Fitted on every clip from the prior, tune moves each knob exactly as
-    hingecheck.scoring.tune.FITTED records: the built-in defaults are its choice."""
-    from hingecheck.scoring.tune import FITTED, KNOBS
-
+    each knob's ``fitted`` in the fault registry records: the built-in defaults are its choice."""
     moves = tuned[0]["moves"]
-    assert moves == {k.key: m for f, ms in FITTED.items() for k, m in zip(KNOBS[f], ms)}
+    assert moves == {k.key: k.fitted for spec in FAULTS.values() for k in spec.knobs}
 
 
 def test_fitted_profile_loads_as_config(tuned):

@@ -10,10 +10,13 @@ from hingecheck.core.analysis import analyze_pose
 from hingecheck.core.backline import SAMPLES, curvatures
 from hingecheck.core.config import Config, load_config
 from hingecheck.core.evidence import CHAIN, chain_reliability, sustained_peak
+from hingecheck.core.judging import WHOLE_REP
+from hingecheck.core.kinds import Reason
 from hingecheck.core.landmarks import LEFT, RIGHT
 from hingecheck.core.reps import Rep
 from hingecheck.core.windows import bottom_window, lockout_window
 from hingecheck.scoring.metrics import Label
+from hingecheck.outputs.wording import reason_text
 from hingecheck.scoring.tune import TuneCase, cross_validate, shifted
 
 
@@ -130,7 +133,8 @@ def test_lost_tracking_is_never_a_lockout_fault(where):
     if where == "bottom":  # the rep the gap cuts is voided, not counted
         assert a.rep_count == 3
         void = [v for v in a.reps if v.rep.gap_s > 0]
-        assert len(void) == 1 and "tracking lost" in void[0].cant_judge["*"]
+        assert len(void) == 1 and void[0].cant_judge[WHOLE_REP].code == Reason.TRACKING_LOST
+        assert reason_text(void[0].cant_judge[WHOLE_REP]).startswith("tracking lost for ")
     else:
         assert a.rep_count == 4
 
@@ -142,4 +146,4 @@ def test_a_lifter_too_small_in_the_frame_is_not_judged():
     small = analyze_pose(small_pose, "rdl", th)
     assert "dropped_head" in big.clip_faults()
     assert small.rep_count == 2 and small.clip_faults() == []
-    assert all("too small to judge" in v.cant_judge["*"] for v in small.reps if v.rep.complete)
+    assert all("too small to judge" in reason_text(v.cant_judge[WHOLE_REP]) for v in small.reps if v.rep.complete)

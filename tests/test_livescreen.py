@@ -7,8 +7,9 @@ import pytest
 
 from hingecheck.apps.livetext import RepState, rep_line, rep_state, screen_verdict, set_card
 from hingecheck.core.judging import WHOLE_REP, RepVerdict
+from hingecheck.core.kinds import Phase, Reason
 from hingecheck.core.reps import Rep
-from hingecheck.core.signals import Finding
+from hingecheck.core.signals import CantJudge, Finding
 from hingecheck.outputs.livescreen import (
     MIN_TEXT_SHARE,
     ScreenView,
@@ -89,15 +90,16 @@ def _finding(fault, severity):
 def test_rep_states_and_lines():
     clean = _verdict(1)
     faulty = _verdict(2, [_finding("rounded_back", 0.8), _finding("squatting", 0.2)])
-    blind = _verdict(3, cant={WHOLE_REP: "lifter out of frame"})
-    partly = _verdict(4, cant={"dropped_head": "head not seen"})
+    blind = _verdict(3, cant={WHOLE_REP: CantJudge(Reason.CUT_OFF)})
+    partly = _verdict(4, cant={"dropped_head": CantJudge(Reason.JOINTS_HIDDEN,
+                                                         {"joints": ("ear",), "phase": Phase.BOTTOM, "share": 0.2})})
     assert [rep_state(v) for v in (clean, faulty, blind, partly)] == [
         RepState.CLEAN, RepState.FAULTS, RepState.NOT_CHECKED, RepState.PARTLY_CHECKED]
     assert rep_line(clean) == "rep 1: clean"
     line = rep_line(faulty)
     assert line.startswith("rep 2: faults - Rounded back (severe), Squatting the hinge (mild)")
     assert "brace" in line
-    assert "lifter out of frame" in rep_line(blind)
+    assert "body cut off at the frame's edge" in rep_line(blind)
     assert "Dropped head" in rep_line(partly)
     assert screen_verdict(faulty) == ("Rep 2: Rounded back (+1)", "brace, proud chest, long spine from head to tailbone")
     assert screen_verdict(_verdict(5, [_finding("squatting", 0.5)]))[1] == "push the hips back first"

@@ -15,7 +15,9 @@ from synthetic import make_hinge
 
 from hingecheck.core.analysis import analyze_pose
 from hingecheck.core.config import load_config
+from hingecheck.core.kinds import Reason
 from hingecheck.core.landmarks import SKELETON, Landmark, PoseSequence
+from hingecheck.core.signals import CantJudge
 from hingecheck.outputs.htmlreport import (
     build_html,
     peak_frame,
@@ -137,10 +139,10 @@ def test_page_content_cards_faults_and_no_network(mixed):
 
 
 def test_plain_reasons():
-    assert "lost sight of you for 35%" in plain_reason("landmarks missing in 35% of the rep's frames")
-    assert "side-on" in plain_reason("facing the camera (side-on ratio 0.80): turn side-on")
-    assert "not a rep" in plain_reason("partial movement at the clip's edge (set-up or put-down)")
-    assert plain_reason("something new") == "something new"
+    assert "lost sight of you for 35%" in plain_reason(CantJudge(Reason.LANDMARKS_MISSING, {"share": 0.35}))
+    assert "side-on" in plain_reason(CantJudge(Reason.FACING_CAMERA, {"side_on": 0.8}))
+    assert "not a rep" in plain_reason(CantJudge(Reason.PARTIAL_MOVEMENT))
+    assert plain_reason(CantJudge.recorded("something new")) == "something new"
 
 
 def test_report_without_stills_or_reps_still_reads(tmp_path):

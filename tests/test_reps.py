@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from synthetic import make_hinge
 
+from hingecheck.core.faults import FAULTS
 from hingecheck.core.geometry import hinge_features
 from hingecheck.core.reps import (
     RepParams,
@@ -131,8 +132,7 @@ def test_exact_rep_count(n, fps, start):
         assert r.depth_deg > 60
 
 
-@pytest.mark.parametrize("fault", [None, "squatting", "rounded_back", "dropped_head", "hyperextension",
-                                   "hips_rise_first", "excess_knee_bend", "incomplete_lockout"])
+@pytest.mark.parametrize("fault", [None, *FAULTS])
 @pytest.mark.parametrize("start", ["standing", "bottom"])
 def test_faulty_reps_are_still_counted(fault, start):
     pose, _ = make_hinge(n_reps=3, fault=fault, start=start, noise_px=2.0)

@@ -9,10 +9,13 @@ from synthetic import make_hinge
 
 from hingecheck.core.analysis import analyze_pose
 from hingecheck.core.config import load_config
+from hingecheck.core.faults import FAULTS
+from hingecheck.core.judging import WHOLE_REP
+from hingecheck.core.kinds import Reason
 from hingecheck.core.windows import lockout_window
+from hingecheck.outputs.wording import reason_text
 
-FAULT_IDS = ["squatting", "rounded_back", "hyperextension", "dropped_head", "hips_rise_first",
-             "excess_knee_bend", "incomplete_lockout"]
+FAULT_IDS = list(FAULTS)
 
 
 def analyse(exercise="rdl", **kw):
@@ -43,8 +46,8 @@ def test_each_fault_is_found_on_every_rep(fault):
 def test_findings_carry_cue_drill_and_evidence(fault):
     a, _ = analyse(n_reps=2, fault=fault)
     f = next(f for r in a.reps for f in r.findings if f.fault == fault)
-    d = f.as_dict()
-    assert d["cue"] and d["drill"]
+    d = next(d for r in a.reps for d in r.as_dict(reason_text)["faults"] if d["fault"] == fault)
+    assert d["cue"] == FAULTS[fault].cue and d["drill"] == FAULTS[fault].drill
     assert d["evidence"] and all(e["comparison"] in "<>" for e in d["evidence"])
     for e in d["evidence"]:  # the evidence really is past its threshold
         assert (e["value"] > e["threshold"]) if e["comparison"] == ">" else (e["value"] < e["threshold"])
@@ -101,4 +104,5 @@ def test_poorly_seen_landmarks_mean_cant_judge():
     a = analyze_pose(pose, "rdl", load_config().for_exercise("rdl"))
     judged = [v.judged for v in a.reps if v.rep.complete]
     assert judged == [True, False, True]
-    assert "unreliable" in a.reps[1].cant_judge["*"]
+    assert a.reps[1].cant_judge[WHOLE_REP].code == Reason.LANDMARKS_UNRELIABLE
+    assert "unreliable" in reason_text(a.reps[1].cant_judge[WHOLE_REP])

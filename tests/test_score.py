@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from assets import REPO_ROOT, require_clips, require_model_dir
 
+from hingecheck.core.faults import FAULTS
 from hingecheck.apps import cli
 from hingecheck.core.config import Thresholds
 from hingecheck.core.errors import HingecheckError
@@ -62,8 +63,7 @@ def test_metrics_per_fault_counts():
     assert (m["any_fault"]["tp"], m["any_fault"]["fp"], m["any_fault"]["fn"], m["any_fault"]["tn"]) == (2, 1, 1, 0)
     assert m["good_clips"] == {"n": 1, "clean": 0, "clean_pct": 0.0, "flagged_clips": ["c"],
                               "not_checked_clips": [], "partly_checked_clips": []}
-    assert set(m["faults"]) == {"squatting", "rounded_back", "hyperextension", "dropped_head",
-                                "hips_rise_first", "excess_knee_bend", "incomplete_lockout"}
+    assert set(m["faults"]) == set(FAULTS)
     assert "squatting" in metrics_table(m)
 
 

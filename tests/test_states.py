@@ -15,9 +15,9 @@ from hingecheck.core.analysis import analyze_pose
 from hingecheck.core.config import load_config
 from hingecheck.core.faults import FAULTS
 from hingecheck.core.judging import WHOLE_REP, RepVerdict
-from hingecheck.core.kinds import RepKind
+from hingecheck.core.kinds import Comparison, Phase, Reason, RepKind, Unit
 from hingecheck.core.reps import Rep
-from hingecheck.core.signals import Evidence, Finding
+from hingecheck.core.signals import CantJudge, Evidence, Finding
 from hingecheck.core.states import (
     RepFacts,
     VerdictState,
@@ -29,6 +29,7 @@ from hingecheck.core.states import (
 from hingecheck.outputs.htmlreport import build_html
 from hingecheck.outputs.report import rep_table, summary_text
 from hingecheck.outputs.serialize import analysis_dict, result_record
+from hingecheck.outputs.wording import reason_text, reasons_in_words
 
 SIDE = ("rounded_back", "hyperextension", "dropped_head")          # side-view-only checks
 HIDDEN = ("squatting", "excess_knee_bend")                         # legs behind a plate
@@ -38,17 +39,23 @@ def _rep(i: int = 1, complete: bool = True) -> Rep:
     return Rep(i, 10 * i, 10 * i + 5, 10 * i + 9, 10 * i + 9, 60.0, 1.0, 1.0, RepKind.UP_DOWN_UP, complete)
 
 
-def _not_side_on(ratio: float) -> dict[str, str]:
-    return {f: f"camera not side-on (side-on ratio {ratio:.2f} > 0.35)" for f in SIDE}
+def _not_side_on(ratio: float) -> dict[str, CantJudge]:
+    return {f: CantJudge(Reason.CAMERA_NOT_SIDE_ON, {"side_on": ratio, "limit": 0.35}) for f in SIDE}
 
 
-def _legs_hidden(share: float) -> dict[str, str]:
-    return {f: f"shoulder, hip, knee and ankle hidden or mis-tracked at the bottom of the rep ({share:.0%} of frames seen)"
+def _legs_hidden(share: float) -> dict[str, CantJudge]:
+    legs = ("shoulder", "hip", "knee", "ankle")
+    return {f: CantJudge(Reason.JOINTS_HIDDEN, {"joints": legs, "phase": Phase.BOTTOM, "share": share})
             for f in HIDDEN}
 
 
+def _ear_hidden(share: float = 0.2) -> CantJudge:
+    return CantJudge(Reason.JOINTS_HIDDEN, {"joints": ("ear",), "phase": Phase.BOTTOM, "share": share})
+
+
 def _finding(fault: str = "squatting", severity: float = 0.5) -> Finding:
-    return Finding(fault, (12, 14), severity, [Evidence("hip/knee flexion ratio", 0.99, 1.15, "<", "ratio")])
+    return Finding(fault, (12, 14), severity,
+                   [Evidence("hip/knee flexion ratio", 0.99, 1.15, Comparison.BELOW, Unit.RATIO)])
 
 
 def _verdict(i=1, findings=(), cant=None, complete=True) -> RepVerdict:
@@ -64,7 +71,7 @@ def test_rep_states():
     clean = rep_state(_verdict())
     assert clean.state == VerdictState.CLEAN and len(clean.checked) == 7 and not clean.unchecked
 
-    whole = rep_state(_verdict(cant={WHOLE_REP: "landmarks missing in 40% of the rep's frames"}))
+    whole = rep_state(_verdict(cant={WHOLE_REP: CantJudge(Reason.LANDMARKS_MISSING, {"share": 0.4})}))
     assert whole.state == VerdictState.NOT_CHECKED and whole.checked == ()
     assert len(whole.unchecked) == 1 and whole.unchecked[0].faults == tuple(FAULTS)
 
@@ -85,7 +92,8 @@ def test_clip_states():
     three_clean = [_verdict(i) for i in (1, 2, 3)]
     assert clip_state(three_clean).state == VerdictState.CLEAN
     # dropped head could not run on 2 of 3 reps: not clean, though nothing was found
-    some = [_verdict(1), _verdict(2, cant={"dropped_head": "ear hidden"}), _verdict(3, cant={"dropped_head": "ear hidden"})]
+    some = [_verdict(1), _verdict(2, cant={"dropped_head": _ear_hidden(0.2)}),
+            _verdict(3, cant={"dropped_head": _ear_hidden(0.3)})]
     st = clip_state(some)
     assert st.state == VerdictState.PARTLY_CHECKED and st.not_run == ("dropped_head",)
     # the same reason with other numbers on every rep is one reason
@@ -97,17 +105,19 @@ def test_clip_states():
     assert clip_state(plates).state == VerdictState.NOT_CHECKED
     # no rep at all, or no judged rep
     assert clip_state([]).state == VerdictState.NOT_CHECKED
-    assert clip_state([_verdict(cant={WHOLE_REP: "too small"})]).state == VerdictState.NOT_CHECKED
+    assert clip_state([_verdict(cant={WHOLE_REP: CantJudge(Reason.TOO_SMALL, {"height_px": 30.0})})]).state \
+        == VerdictState.NOT_CHECKED
     # a fault found on one rep of three: faults (even if not recurring)
     assert clip_state([_verdict(1), _verdict(2, [_finding()]), _verdict(3)]).state == VerdictState.FAULTS
     # a partial movement beside whole reps does not count
-    edge = [_verdict(1, cant={WHOLE_REP: "partial movement"}, complete=False), _verdict(2), _verdict(3)]
+    edge = [_verdict(1, cant={WHOLE_REP: CantJudge(Reason.PARTIAL_MOVEMENT)}, complete=False), _verdict(2), _verdict(3)]
     assert clip_state(edge).state == VerdictState.CLEAN
 
 
 def test_states_from_json_records_match_the_verdicts():
-    reps = [_verdict(1, cant=_not_side_on(0.4)), _verdict(2, [_finding()]), _verdict(3, cant={WHOLE_REP: "x"})]
-    recs = [{**v.as_dict(), "complete": v.rep.complete} for v in reps]
+    reps = [_verdict(1, cant=_not_side_on(0.4)), _verdict(2, [_finding()]),
+            _verdict(3, cant={WHOLE_REP: CantJudge(Reason.CUT_OFF)})]
+    recs = [{**v.as_dict(reason_text), "complete": v.rep.complete} for v in reps]
     for v, rec in zip(reps, recs):
         assert rep_state(RepFacts.from_record(rec)) == rep_state(v)
     assert clip_state([RepFacts.from_record(r) for r in recs], ["squatting"]) == clip_state(reps, ["squatting"])
@@ -124,7 +134,7 @@ def clean_analysis():
     return a
 
 
-def _with_cant(a, cant: dict[str, str]):
+def _with_cant(a, cant: dict[str, CantJudge]):
     return dataclasses.replace(a, reps=[dataclasses.replace(v, cant_judge={**v.cant_judge, **cant})
                                         for v in a.reps])
 
@@ -203,7 +213,8 @@ def test_metrics_count_not_checked_good_clips_apart():
     assert "1 not checked, not counted clean: c" in text and "clips by state: clean 1, faults 1" in text
     # a cached clip record gets its state from its reps (records from before states existed too)
     rec = {"result": {"clip_faults": [], "rep_count": 2, "judged_reps": 2, "reps_found": 2, "cant_judge": False,
-                      "reps": [{"complete": True, "faults": [], "cant_judge": _not_side_on(0.5)}] * 2}}
+                      "reps": [{"complete": True, "faults": [],
+                                "cant_judge": reasons_in_words(_not_side_on(0.5))}] * 2}}
     assert prediction(ClipJob("e.mp4", Path("e.mp4"), "rdl"), rec).state == VerdictState.PARTLY_CHECKED
 
 

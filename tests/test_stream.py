@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from synthetic import make_hinge
 
+from hingecheck.core.faults import FAULTS
 from hingecheck.core.analysis import analyze_pose
 from hingecheck.core.config import load_config
 from hingecheck.core.stream import StreamingAnalyzer
@@ -23,8 +24,7 @@ def run_stream(pose, exercise="rdl"):
     return s, s.finish(), emitted_at
 
 
-@pytest.mark.parametrize("fault", [None, "squatting", "rounded_back", "hyperextension", "dropped_head",
-                                   "hips_rise_first", "excess_knee_bend", "incomplete_lockout"])
+@pytest.mark.parametrize("fault", [None, *FAULTS])
 @pytest.mark.parametrize("start", ["standing", "bottom"])
 def test_stream_equals_offline(fault, start):
     pose, _ = make_hinge(n_reps=4, fault=fault, start=start, noise_px=1.0, seed=3)

@@ -14,6 +14,7 @@ from hingecheck.core.judging import WHOLE_REP
 from hingecheck.core.kinds import View
 from hingecheck.core.landmarks import NUM_LANDMARKS, Landmark
 from hingecheck.core.view import frame_yaw, median_yaw
+from hingecheck.outputs.wording import reason_text
 
 
 def _world(yaw_deg: float, half_width=(0.15, 0.2), n=3) -> np.ndarray:
@@ -78,7 +79,7 @@ def test_a_fault_is_judged_side_on_and_said_cant_judge_past_its_yaw_limit(fault)
     assert far.view == View.OBLIQUE
     for v in (r for r in far.reps if r.rep.complete):
         assert fault not in v.faults
-        reason = v.cant_judge[fault]
+        reason = reason_text(v.cant_judge[fault])
         assert "off side-on" in reason and f"needs {th.yaw_max_deg(fault):.0f}°" in reason
 
 
@@ -95,7 +96,7 @@ def test_facing_the_camera_judges_nothing():
     a = _analyze(None, Thresholds().yaw_front_min_deg + 5.0)
     assert a.view == View.FRONT
     assert a.reps and all(WHOLE_REP in v.cant_judge for v in a.reps)
-    assert "facing the camera" in a.reps[0].cant_judge[WHOLE_REP]
+    assert "facing the camera" in reason_text(a.reps[0].cant_judge[WHOLE_REP])
 
 
 def test_without_world_landmarks_the_side_on_ratio_still_gates():
@@ -111,12 +112,12 @@ def test_every_threshold_has_a_unit_a_provenance_and_a_range():
     from dataclasses import fields
 
     from hingecheck.core.config import RANGES, THRESHOLD_INFO
-    from hingecheck.scoring.tune import KNOBS
+    from hingecheck.core.faults import FAULTS
 
     names = {f.name for f in fields(Thresholds)}
     assert set(THRESHOLD_INFO) == names and set(RANGES) == names
     assert {p for _, p in THRESHOLD_INFO.values()} <= {"fitted", "measured", "hand-set"}
-    tuned = {k.key for knobs in KNOBS.values() for k in knobs}
+    tuned = {k.key for spec in FAULTS.values() for k in spec.knobs}
     assert {n for n, (_, p) in THRESHOLD_INFO.items() if p == "fitted"} == tuned
 
 

@@ -11,7 +11,8 @@ from synthetic import make_hinge
 
 from hingecheck.core.analysis import analyze_pose
 from hingecheck.core.config import load_config
-from hingecheck.core.signals import Evidence, Finding
+from hingecheck.core.kinds import Phase, Reason
+from hingecheck.core.signals import CantJudge, Evidence, Finding
 from hingecheck.outputs.angles import ANGLE_CONVENTION, Joint, angle_label, format_angle
 from hingecheck.outputs.htmlreport import build_html, worst_rep, worst_reps
 from hingecheck.outputs.report import rep_table
@@ -51,7 +52,7 @@ def test_table_headers_have_units_and_say_what_zero_means(clean):
 def test_every_rule_metric_has_a_phrase():
     from assets import REPO_ROOT
     src = (REPO_ROOT / RULES_SOURCE).read_text()
-    metrics = set(re.findall(r'Evidence\(f?"([^"{]+)', src)) | set(re.findall(r'_over_at_bottom\("\w+", "([^"]+)"', src))
+    metrics = set(re.findall(r'Evidence\(f?"([^"{]+)', src)) | set(re.findall(r'_over_at_bottom\([\w.]+, "([^"]+)"', src))
     assert len(metrics) >= 10
     for m in metrics:
         assert any(m.startswith(k) for k in EVIDENCE_PHRASES), m
@@ -122,9 +123,10 @@ def test_video_overlay_angles_use_the_same_convention(clean):
 def test_reasons_said_once_in_plain_words():
     from hingecheck.core.states import Unchecked
     from hingecheck.outputs.wording import unchecked_lines
-    lines = unchecked_lines((Unchecked("facing the camera (side-on ratio 0.80): turn side-on", ("squatting",)),
-                             Unchecked("landmarks unreliable (median visibility 0.31)", ("rounded_back",)),
-                             Unchecked("facing the camera: turn side-on now", ("dropped_head", "squatting"))))
+    lines = unchecked_lines((Unchecked(CantJudge(Reason.FACING_CAMERA, {"side_on": 0.8}), ("squatting",)),
+                             Unchecked(CantJudge(Reason.LANDMARKS_UNRELIABLE, {"visibility": 0.31}), ("rounded_back",)),
+                             Unchecked(CantJudge(Reason.FACING_CAMERA, {"yaw_deg": 75.0}),
+                                       ("dropped_head", "squatting"))))
     assert lines == ["Squatting the hinge and Dropped head were not checked: you were facing the camera: "
                      "turn side-on so it sees your hips, back and knees",
                      "Rounded back was not checked: the camera could not see your body clearly: "
@@ -135,14 +137,16 @@ def test_joints_hidden_in_several_phases_are_one_cause():
     """clip15 (plates hide the knees): four reasons that differ only in the phase and joints."""
     from hingecheck.core.states import Unchecked
     from hingecheck.outputs.wording import unchecked_lines
-    legs = "shoulder, hip, knee and ankle hidden or mis-tracked at the "
+    def hidden(joints, phase, share):
+        return CantJudge(Reason.JOINTS_HIDDEN, {"joints": joints, "phase": phase, "share": share})
+    legs = ("shoulder", "hip", "knee", "ankle")
     lines = unchecked_lines((
-        Unchecked(legs + "bottom of the rep (20% of frames seen)", ("squatting", "excess_knee_bend")),
-        Unchecked(legs + "top of the rep (10% of frames seen)", ("hyperextension",)),
-        Unchecked(legs + "way up (0% of frames seen)", ("hips_rise_first",)),
-        Unchecked("shoulder, hip and knee hidden or mis-tracked at the top of the rep (5% of frames seen)",
-                  ("incomplete_lockout",)),
-        Unchecked("camera not side-on (side-on ratio 0.50 > 0.35)", ("rounded_back", "dropped_head"))))
+        Unchecked(hidden(legs, Phase.BOTTOM, 0.2), ("squatting", "excess_knee_bend")),
+        Unchecked(hidden(legs, Phase.TOP, 0.1), ("hyperextension",)),
+        Unchecked(hidden(legs, Phase.WAY_UP, 0.0), ("hips_rise_first",)),
+        Unchecked(hidden(("shoulder", "hip", "knee"), Phase.TOP, 0.05), ("incomplete_lockout",)),
+        Unchecked(CantJudge(Reason.CAMERA_NOT_SIDE_ON, {"side_on": 0.5, "limit": 0.35}),
+                  ("rounded_back", "dropped_head"))))
     assert lines == [
         "Squatting the hinge, Too much knee bend, Over-extension, Hips rise first and Incomplete lockout were "
         "not checked: your shoulder, hip, knee and ankle were hidden or lost at the bottom of the rep, at the top "

@@ -19,6 +19,7 @@ from hingecheck.core.analysis import Analysis
 from hingecheck.core.faults import FAULTS
 from hingecheck.core.judging import WHOLE_REP, RepVerdict
 from hingecheck.core.kinds import StrEnum
+from hingecheck.outputs.wording import reason_text
 
 __all__ = ["RepState", "SetCard", "print_to", "rep_line", "rep_printer", "rep_state", "screen_verdict", "set_card",
            "short_cue"]
@@ -65,7 +66,7 @@ def rep_line(v: RepVerdict) -> str:
         titles = ", ".join(f"{FAULTS[f.fault].title} ({f.severity_label})" for f in v.findings)
         return f"{name}: {state.value} - {titles}; cue: {FAULTS[worst.fault].cue}"
     if state is RepState.NOT_CHECKED:
-        return f"{name}: {state.value} - {v.cant_judge[WHOLE_REP]}"
+        return f"{name}: {state.value} - {reason_text(v.cant_judge[WHOLE_REP])}"
     if state is RepState.PARTLY_CHECKED:
         unchecked = ", ".join(FAULTS[f].title for f in v.cant_judge if f in FAULTS)
         return f"{name}: no fault found, {state.value} (not checked: {unchecked})"
@@ -81,7 +82,7 @@ def screen_verdict(v: RepVerdict) -> tuple[str, str | None]:
         more = f" (+{len(v.findings) - 1})" if len(v.findings) > 1 else ""
         return f"{name}: {FAULTS[worst.fault].title}{more}", short_cue(worst.fault)
     if state is RepState.NOT_CHECKED:
-        return f"{name}: not checked", v.cant_judge[WHOLE_REP]
+        return f"{name}: not checked", reason_text(v.cant_judge[WHOLE_REP])
     if state is RepState.PARTLY_CHECKED:
         return f"{name}: no fault seen", "(partly checked)"
     return f"{name}: clean", None

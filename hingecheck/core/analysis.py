@@ -20,10 +20,10 @@ from hingecheck.core.evidence import chain_reliability
 from hingecheck.core.faults import FAULTS
 from hingecheck.core.geometry import HingeFeatures, hinge_features, with_world_measures
 from hingecheck.core.judging import WHOLE_REP, RepVerdict, clip_faults, judge_rep
-from hingecheck.core.kinds import View
+from hingecheck.core.kinds import Reason, View
 from hingecheck.core.landmarks import BodySide, PoseSequence, fps_from_timestamps
 from hingecheck.core.reps import Rep, segment_reps, smooth
-from hingecheck.core.signals import RepSignals
+from hingecheck.core.signals import CantJudge, RepSignals
 from hingecheck.core.windows import lockout_window
 
 #: the frame rate assumed when timestamps cannot tell one (a single frame)
@@ -167,10 +167,9 @@ def partial_or_gap(rep: Rep, has_whole: bool) -> RepVerdict | None:
     """The verdict of a movement that is not judged (tracking lost in it, or a
     partial movement at the edge of a clip that has whole reps), else None."""
     if rep.gap_s > 0:
-        return RepVerdict(rep, cant_judge={WHOLE_REP: f"tracking lost for {rep.gap_s:.1f} s during this "
-                                                       "movement: not counted or judged"})
+        return RepVerdict(rep, cant_judge={WHOLE_REP: CantJudge(Reason.TRACKING_LOST, {"gap_s": rep.gap_s})})
     if has_whole and not rep.complete:  # set-up or put-down at the clip's edge
-        return RepVerdict(rep, cant_judge={WHOLE_REP: "partial movement at the clip's edge (set-up or put-down)"})
+        return RepVerdict(rep, cant_judge={WHOLE_REP: CantJudge(Reason.PARTIAL_MOVEMENT)})
     return None
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from hingecheck.core.errors import HingecheckError
-from hingecheck.core.faults import FAULTS
+from hingecheck.core.kinds import Exercise, FaultId
 from hingecheck.core.reps import RepParams
 
 if sys.version_info >= (3, 11):
@@ -28,8 +28,12 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-EXERCISES = ("hip_hinge", "rdl", "single_leg_rdl", "good_morning",
-             "kettlebell_deadlift", "deadlift", "kettlebell_swing")
+#: every exercise, in the order the help lists them
+EXERCISES: tuple[Exercise, ...] = tuple(Exercise)
+
+#: the camera yaw off side-on (degrees) up to which a fault without a
+#: ``yaw_max_<fault>_deg`` threshold is judged: the side view
+SIDE_VIEW_YAW_DEG = 20.0
 
 
 @dataclass(frozen=True)
@@ -38,7 +42,8 @@ class Thresholds:
 
     The rule thresholds that :mod:`hingecheck.scoring.tune` fits are the prior
     (a coach's starting values, :func:`hingecheck.scoring.tune.prior_config`) plus
-    the moves it picked on the labelled clips (:data:`hingecheck.scoring.tune.FITTED`).
+    the moves it picked on the labelled clips (each knob's ``fitted`` in
+    :data:`hingecheck.core.faults.FAULTS`).
     """
 
     # --- squatting: the hinge turned into a squat (all at the bottom)
@@ -73,7 +78,8 @@ class Thresholds:
     # `benchmarks/synth_corpus.py fit` on the fitting corpus (seed 1: 129 clips, 258 reps),
     # the largest yaw up to which the corpus *shows* sensitivity >= 0.9, false flags <= 5 %
     # and flags on other faults <= 5 % (docs/view.md); 20 (the side view) where it does not.
-    # Never set from the real clips.
+    # Never set from the real clips. One field per built-in fault (FaultId), named
+    # yaw_max_<fault>_deg; a fault without one is judged up to SIDE_VIEW_YAW_DEG.
     yaw_max_squatting_deg: float = 20.0
     yaw_max_rounded_back_deg: float = 20.0
     yaw_max_hyperextension_deg: float = 55.0
@@ -101,27 +107,33 @@ class Thresholds:
                          min_depth_deg=self.rep_min_depth_deg, min_rep_s=self.rep_min_s)
 
     def yaw_max_deg(self, fault: str) -> float:
-        """The camera yaw off side-on (degrees) up to which ``fault`` is judged."""
-        return float(getattr(self, f"yaw_max_{fault}_deg"))
+        """The camera yaw off side-on (degrees) up to which ``fault`` is judged
+        (:data:`SIDE_VIEW_YAW_DEG` for a fault without its own threshold)."""
+        return float(getattr(self, yaw_key(fault), SIDE_VIEW_YAW_DEG))
 
     def replace(self, **kw) -> "Thresholds":
         return dataclasses.replace(self, **kw)
 
 
+def yaw_key(fault: str) -> str:
+    """The :class:`Thresholds` field of ``fault``'s yaw limit."""
+    return f"yaw_max_{fault}_deg"
+
+
 #: what each exercise changes from the defaults
-PROFILE_OVERRIDES: dict[str, dict[str, float]] = {
-    "hip_hinge": {},
+PROFILE_OVERRIDES: dict[Exercise, dict[str, float]] = {
+    Exercise.HIP_HINGE: {},
     # RDLs keep soft knees and hinge deep: less knee bend allowed
-    "rdl": {"excess_knee_flexion_deg": 50.0},
-    "single_leg_rdl": {"excess_knee_flexion_deg": 50.0, "side_on_max": 0.35},
-    "good_morning": {"excess_knee_flexion_deg": 80.0},
+    Exercise.RDL: {"excess_knee_flexion_deg": 50.0},
+    Exercise.SINGLE_LEG_RDL: {"excess_knee_flexion_deg": 50.0, "side_on_max": 0.35},
+    Exercise.GOOD_MORNING: {"excess_knee_flexion_deg": 80.0},
     # a kettlebell between the feet needs more knee bend than an RDL
-    "kettlebell_deadlift": {"excess_knee_flexion_deg": 105.0},
+    Exercise.KETTLEBELL_DEADLIFT: {"excess_knee_flexion_deg": 105.0},
     # from the floor the knees bend a lot and the back angle holds in the first pull
-    "deadlift": {"excess_knee_flexion_deg": 135.0, "squat_ratio_max": 0.9,
+    Exercise.DEADLIFT: {"excess_knee_flexion_deg": 135.0, "squat_ratio_max": 0.9,
                  "squat_trunk_max_deg": 30.0, "hips_rise_trunk_min": -0.2,
                  "squat_start_trunk_min": -0.1},
-    "kettlebell_swing": {"excess_knee_flexion_deg": 90.0, "lean_back_deg": 12.0},
+    Exercise.KETTLEBELL_SWING: {"excess_knee_flexion_deg": 90.0, "lean_back_deg": 12.0},
 }
 
 
@@ -155,7 +167,7 @@ RANGES: dict[str, tuple[float, float, bool]] = {
     "hips_rise_knee_progress": (0.0, 1.0, False), "hips_rise_trunk_min": (-1.0, 1.0, False),
     "lockout_hip_flexion_deg": (0.0, 90.0, False), "side_on_max": (0.0, 2.0, False),
     "front_on_min": (0.0, 2.0, False), "min_reliability": (0.0, 1.0, False),
-    **{f"yaw_max_{f}_deg": (0.0, 90.0, False) for f in FAULTS},
+    **{yaw_key(f): (0.0, 90.0, False) for f in FaultId},
     "yaw_front_min_deg": (0.0, 90.0, False), "world_measures_min_yaw_deg": (0.0, 90.0, False),
     "max_missing_fraction": (0.0, 1.0, False), "smooth_cutoff_hz": (0.0, 30.0, True),
     "rep_up_deg": (0.0, 180.0, False), "rep_down_deg": (0.0, 180.0, False),
@@ -164,7 +176,7 @@ RANGES: dict[str, tuple[float, float, bool]] = {
 
 
 #: the unit of every threshold and where its value came from: "fitted" (moved by
-#: ``hingecheck tune`` on the design clips, see hingecheck.scoring.tune.FITTED),
+#: ``hingecheck tune`` on the design clips, see each knob's ``fitted`` in hingecheck.core.faults),
 #: "measured" (read off a measurement: the synthetic corpus or a sweep), or
 #: "hand-set" (a coach's starting value, not fitted to anything)
 THRESHOLD_INFO: dict[str, tuple[str, str]] = {
@@ -178,7 +190,7 @@ THRESHOLD_INFO: dict[str, tuple[str, str]] = {
     "hollow_mask_curvature": ("fraction of chord", "measured"),
     "hips_rise_knee_progress": ("fraction", "hand-set"), "hips_rise_trunk_min": ("fraction", "fitted"),
     "lockout_hip_flexion_deg": ("deg", "fitted"),
-    **{f"yaw_max_{f}_deg": ("deg", "measured") for f in FAULTS},
+    **{yaw_key(f): ("deg", "measured") for f in FaultId},
     "yaw_front_min_deg": ("deg", "hand-set"), "world_measures_min_yaw_deg": ("deg", "measured"),
     "side_on_max": ("ratio", "hand-set"), "front_on_min": ("ratio", "hand-set"),
     "min_reliability": ("visibility 0-1", "hand-set"), "max_missing_fraction": ("fraction", "hand-set"),

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from hingecheck.core.landmarks import BodySide
+from hingecheck.core.landmarks import SEEN_VISIBILITY, BodySide
 
 #: the sagittal chain, in the order of :func:`chain_reliability`'s columns
 CHAIN = ("ear", "shoulder", "hip", "knee", "ankle")
@@ -38,8 +38,8 @@ MAX_SPEED_THIGHS_PER_S = 10.0
 #: a shin leaning further than this from vertical (degrees) is not a shin on
 #: a standing lifter: the knee was placed on a plate or a kettlebell
 MAX_SHIN_LEAN_DEG = 60.0
-#: visibility below this: the joint is not trusted
-MIN_VISIBILITY = 0.5
+#: visibility below this: the joint is not trusted (the one "seen" cut-off)
+MIN_VISIBILITY = SEEN_VISIBILITY
 #: how long a measure must hold past its threshold (seconds)
 SUSTAIN_S = 0.2
 #: a rule needs at least this share of its window's frames trusted

@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 
 from hingecheck.core.calibration import Calibration
 from hingecheck.core.config import Thresholds
-from hingecheck.core.faults import FAULTS
+from hingecheck.core.faults import FAULTS, in_run_order
 from hingecheck.core.geometry import HingeFeatures
+from hingecheck.core.kinds import FaultId, Reason
 from hingecheck.core.reps import Rep
-from hingecheck.core.rules import RULES
 from hingecheck.core.signals import CantJudge, Finding, RepSignals
 
-#: the key in ``RepVerdict.cant_judge`` that means "no fault at all was judged"
+#: the key in ``RepVerdict.cant_judge`` (and in its JSON) that means "no fault at all was judged"
 WHOLE_REP = "*"
 
 
@@ -34,7 +35,7 @@ class RepVerdict:
 
     rep: Rep
     findings: list[Finding] = field(default_factory=list)
-    cant_judge: dict[str, str] = field(default_factory=dict)
+    cant_judge: dict[str, CantJudge] = field(default_factory=dict)
     metrics: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -42,7 +43,7 @@ class RepVerdict:
         return WHOLE_REP not in self.cant_judge
 
     @property
-    def faults(self) -> list[str]:
+    def faults(self) -> list[FaultId]:
         return [f.fault for f in self.findings]
 
     def shifted(self, offset: int, index: int | None = None) -> "RepVerdict":
@@ -52,14 +53,18 @@ class RepVerdict:
             findings=[dataclasses.replace(f, frames=(f.frames[0] + offset, f.frames[1] + offset))
                       for f in self.findings])
 
-    def as_dict(self) -> dict:
+    def as_dict(self, words: Callable[[CantJudge], str]) -> dict:
+        """As JSON: each reason said by ``words`` (see :mod:`hingecheck.outputs.wording`)
+        and, in ``cant_judge_codes``, as its code and parameters."""
         return {**self.rep.as_dict(), "judged": self.judged,
-                "faults": [f.as_dict() for f in self.findings],
-                "cant_judge": dict(self.cant_judge),
-                "metrics": {k: (round(v, 3) if np.isfinite(v) else None) for k, v in self.metrics.items()}}
+                "faults": [{**f.as_dict(), "cue": FAULTS[f.fault].cue, "drill": FAULTS[f.fault].drill}
+                           for f in self.findings],
+                "cant_judge": {k: words(r) for k, r in self.cant_judge.items()},
+                "metrics": {k: (round(v, 3) if np.isfinite(v) else None) for k, v in self.metrics.items()},
+                "cant_judge_codes": {k: r.as_dict() for k, r in self.cant_judge.items()}}
 
 
-def clip_faults(reps: list[RepVerdict], min_share: float = 0.5) -> list[str]:
+def clip_faults(reps: list[RepVerdict], min_share: float = 0.5) -> list[FaultId]:
     """Faults flagged on at least ``min_share`` of the judged whole reps;
     for a clip with no whole rep, faults flagged in any judged movement."""
     whole = [r for r in reps if r.rep.complete]
@@ -120,28 +125,27 @@ def rep_metrics(rep: Rep, sig: RepSignals, feat: HingeFeatures) -> dict[str, flo
     return m
 
 
-def whole_rep_problem(rep: Rep, m: dict[str, float], feat: HingeFeatures, th: Thresholds) -> str | None:
+def whole_rep_problem(rep: Rep, m: dict[str, float], feat: HingeFeatures, th: Thresholds) -> CantJudge | None:
     """Why no fault of this rep can be judged (from :func:`rep_metrics` ``m``), or None."""
     tall, side_on = m["lifter_height_px"], m["side_on_ratio"]
     if tall < MIN_LIFTER_PX:
-        return (f"too small to judge: the lifter is {tall:.0f} px tall in the frame; "
-                "move the camera closer or film at a higher resolution")
+        return CantJudge(Reason.TOO_SMALL, {"height_px": tall})
     if m["missing_fraction"] > th.max_missing_fraction:
-        return f"landmarks missing in {m['missing_fraction']:.0%} of the rep's frames"
+        return CantJudge(Reason.LANDMARKS_MISSING, {"share": m["missing_fraction"]})
     if m["reliability"] < th.min_reliability:
-        return f"landmarks unreliable (median visibility {m['reliability']:.2f})"
+        return CantJudge(Reason.LANDMARKS_UNRELIABLE, {"visibility": m["reliability"]})
     if cut_off(feat.out_of_frame[rep.start:rep.end + 1]):
-        return "body cut off at the frame's edge: step back so head and feet are in view"
+        return CantJudge(Reason.CUT_OFF)
     yaw = m.get("yaw_deg", float("nan"))
     if np.isfinite(yaw):
         if yaw > th.yaw_front_min_deg:
-            return f"facing the camera (about {yaw:.0f}° off side-on): turn side-on to the camera"
+            return CantJudge(Reason.FACING_CAMERA, {"yaw_deg": yaw})
     elif np.isfinite(side_on) and side_on > th.front_on_min:
-        return f"facing the camera (side-on ratio {side_on:.2f}): turn side-on"
+        return CantJudge(Reason.FACING_CAMERA, {"side_on": side_on})
     return None
 
 
-def off_side_reasons(m: dict[str, float], th: Thresholds) -> dict[str, str]:
+def off_side_reasons(m: dict[str, float], th: Thresholds) -> dict[FaultId, CantJudge]:
     """The faults that cannot be judged from where the camera stands, with the reason.
 
     With the camera's yaw known (``m["yaw_deg"]``, degrees off side-on), each
@@ -151,17 +155,16 @@ def off_side_reasons(m: dict[str, float], th: Thresholds) -> dict[str, str]:
     """
     yaw, side_on = m.get("yaw_deg", float("nan")), m["side_on_ratio"]
     if np.isfinite(yaw):
-        return {fid: (f"the camera is off side-on (about {yaw:.0f}°; this check needs {th.yaw_max_deg(fid):.0f}° "
-                      "or less): film from the side, at hip height")
+        return {fid: CantJudge(Reason.CAMERA_OFF_SIDE, {"yaw_deg": yaw, "limit_deg": th.yaw_max_deg(fid)})
                 for fid in FAULTS if yaw > th.yaw_max_deg(fid)}
     if not np.isfinite(side_on) or side_on > th.side_on_max:
-        return {fid: f"camera not side-on (side-on ratio {side_on:.2f} > {th.side_on_max})"
-                for fid, info in FAULTS.items() if info.side_view_only}
+        return {fid: CantJudge(Reason.CAMERA_NOT_SIDE_ON, {"side_on": side_on, "limit": th.side_on_max})
+                for fid, spec in FAULTS.items() if spec.side_view_only}
     return {}
 
 
 def judge_rep(rep: Rep, sig: RepSignals, feat: HingeFeatures, th: Thresholds,
-              calib: Calibration | None = None, faults: tuple[str, ...] | None = None) -> RepVerdict:
+              calib: Calibration | None = None, faults: tuple[FaultId, ...] | None = None) -> RepVerdict:
     """Run every rule (or those of ``faults``) on one rep, or say why it cannot be judged.
 
     ``calib`` is the lifter's standing calibration, if one was seen (the
@@ -172,9 +175,9 @@ def judge_rep(rep: Rep, sig: RepSignals, feat: HingeFeatures, th: Thresholds,
     if problem is not None:
         return RepVerdict(rep, [], {WHOLE_REP: problem}, metrics)
     cant = off_side_reasons(metrics, th)
-    results = {fid: fn(sig, rep, th, calib) for fid, fn in RULES.items()
-               if fid not in cant and (faults is None or fid in faults)}
-    cant.update({fid: r.reason for fid, r in results.items() if isinstance(r, CantJudge)})
+    results = {spec.id: spec.rule(sig, rep, th, calib) for spec in in_run_order()
+               if spec.id not in cant and (faults is None or spec.id in faults)}
+    cant.update({fid: r for fid, r in results.items() if isinstance(r, CantJudge)})
     found = [r for r in results.values() if isinstance(r, Finding)]
     return RepVerdict(rep, found, cant, metrics)
 

@@ -49,3 +49,80 @@ class LivePhase(StrEnum):
     DOWN = "down"
     BOTTOM = "bottom"
     UP = "up"
+
+
+class IdEnum(StrEnum):
+    """A :class:`StrEnum` of ids that also *reads* as its string (``repr`` too), so a
+    list of ids prints as it did when they were plain strings: ``['squatting']``."""
+
+    def __repr__(self) -> str:
+        return repr(self.value)
+
+
+class FaultId(IdEnum):
+    """The built-in faults; each one's catalogue, rule and display live in
+    :data:`hingecheck.core.faults.FAULTS` (a registry key may be any ``str``:
+    a fault is what the registry holds)."""
+    SQUATTING = "squatting"
+    ROUNDED_BACK = "rounded_back"
+    HYPEREXTENSION = "hyperextension"
+    DROPPED_HEAD = "dropped_head"
+    HIPS_RISE_FIRST = "hips_rise_first"
+    EXCESS_KNEE_BEND = "excess_knee_bend"
+    INCOMPLETE_LOCKOUT = "incomplete_lockout"
+
+
+class Exercise(IdEnum):
+    """The exercises a set can be judged as (each has a threshold profile in :mod:`hingecheck.core.config`)."""
+    HIP_HINGE = "hip_hinge"
+    RDL = "rdl"
+    SINGLE_LEG_RDL = "single_leg_rdl"
+    GOOD_MORNING = "good_morning"
+    KETTLEBELL_DEADLIFT = "kettlebell_deadlift"
+    DEADLIFT = "deadlift"
+    KETTLEBELL_SWING = "kettlebell_swing"
+
+
+class Comparison(StrEnum):
+    """How evidence passes its threshold: the fault is flagged when ``value <op> threshold``."""
+    ABOVE = ">"
+    BELOW = "<"
+
+
+class Unit(StrEnum):
+    """The unit of a measured value."""
+    DEG = "deg"             # degrees
+    RATIO = "ratio"         # one quantity over another
+    FRACTION = "fraction"   # a share of a length or of a movement
+
+
+class SeverityBand(StrEnum):
+    """How far past its limit a finding is (see :func:`hingecheck.core.signals.severity_band`)."""
+    MILD = "mild"
+    MODERATE = "moderate"
+    SEVERE = "severe"
+
+
+class Phase(StrEnum):
+    """The part of a rep a rule reads."""
+    BOTTOM = "bottom"
+    TOP = "top"
+    WAY_UP = "way_up"
+
+
+class Reason(StrEnum):
+    """Why a fault (or a whole rep) could not be judged; its parameters (units in
+    brackets) travel beside it in a :class:`~hingecheck.core.signals.CantJudge`,
+    and :mod:`hingecheck.outputs.wording` says it in words."""
+    TOO_SMALL = "too_small"                        # height_px (px)
+    LANDMARKS_MISSING = "landmarks_missing"        # share (0-1 of the rep's frames)
+    LANDMARKS_UNRELIABLE = "landmarks_unreliable"  # visibility (0-1, median)
+    CUT_OFF = "cut_off"                            # head or feet out of the frame
+    FACING_CAMERA = "facing_camera"                # yaw_deg (deg), or side_on (ratio) when no yaw is known
+    CAMERA_OFF_SIDE = "camera_off_side"            # yaw_deg, limit_deg (deg): past this check's yaw limit
+    CAMERA_NOT_SIDE_ON = "camera_not_side_on"      # side_on, limit (shoulder width / torso length)
+    JOINTS_HIDDEN = "joints_hidden"                # joints (names), phase (Phase), share (0-1 of frames seen)
+    TRACKING_LOST = "tracking_lost"                # gap_s (s)
+    PARTIAL_MOVEMENT = "partial_movement"          # set-up or put-down at the clip's edge
+    NO_REPS = "no_reps"                            # nothing to judge in the set
+    RECORDED = "recorded"                          # text: a reason read back from a record without its code

@@ -53,7 +53,7 @@ def resolve_exercise(name: str | None) -> str:
     if key in _LOOKUP:
         return _LOOKUP[key]
     close = did_you_mean(key, _LOOKUP)
-    hint = f"did you mean {_LOOKUP[close[0]]!r}? " if close else ""
+    hint = f"did you mean '{_LOOKUP[close[0]]}'? " if close else ""
     raise HingecheckError(f"unknown exercise {name!r}: {hint}choose one of: {', '.join(EXERCISES)} "
                           "(aliases such as rdl, sl_rdl, kb_deadlift, swing work too)")
 

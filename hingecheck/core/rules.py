@@ -1,14 +1,13 @@
 """One rule per fault. Pure numpy; no cv2 or mediapipe.
 
 Each rule looks at one rep of smoothed features and returns a
-:class:`Finding` (the fault, where, how bad, the evidence) or ``None``.
-Rules are registered in :data:`RULES` by fault id; the catalogue in
-:mod:`hingecheck.core.faults` supplies the cue and the drill.
+:class:`Finding` (the fault, where, how bad, the evidence), a
+:class:`CantJudge` (the joints it reads were not seen) or ``None``.
+Each fault's entry in :data:`hingecheck.core.faults.FAULTS` names its rule
+(a :data:`~hingecheck.core.faultspec.Rule`) beside its cue and drill.
 """
 
 from __future__ import annotations
-
-from typing import Callable
 
 import numpy as np
 
@@ -20,8 +19,7 @@ from hingecheck.core.evidence import (
     sustained_trough,
     trusted_share,
 )
-from hingecheck.core.faults import FAULTS
-from hingecheck.core.kinds import RepKind
+from hingecheck.core.kinds import Comparison, FaultId, Phase, Reason, RepKind, Unit
 from hingecheck.core.reps import Rep
 from hingecheck.core.signals import CantJudge, Evidence, Finding, RepSignals
 from hingecheck.core.windows import (
@@ -40,62 +38,33 @@ def _severity(value: float, threshold: float, scale: float) -> float:
     return float(np.clip(abs(value - threshold) / scale, 0.0, 1.0))
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-def _unseen(s: RepSignals, joints: tuple[str, ...], lo: int, hi: int, where: str) -> CantJudge | None:
+def _unseen(s: RepSignals, joints: tuple[str, ...], lo: int, hi: int, phase: Phase) -> CantJudge | None:
     """A :class:`CantJudge` if under :data:`MIN_TRUSTED_SHARE` of frames lo..hi
-    have every joint in ``joints`` trusted."""
+    (the rep's ``phase``) have every joint in ``joints`` trusted."""
     share = trusted_share(s.ok(joints), lo, hi)
     if share >= MIN_TRUSTED_SHARE:
         return None
-    names = ", ".join(joints[:-1]) + " and " + joints[-1] if len(joints) > 1 else joints[0]
-    return CantJudge(f"{names} hidden or mis-tracked at the {where} ({share:.0%} of frames seen)")
+    return CantJudge(Reason.JOINTS_HIDDEN, {"joints": joints, "phase": phase, "share": share})
 
 
-def _over_at_bottom(fault: str, metric: str, signal: np.ndarray, s: "RepSignals", joints: tuple[str, ...],
+def _over_at_bottom(fault: FaultId, metric: str, signal: np.ndarray, s: "RepSignals", joints: tuple[str, ...],
                     rep: Rep, threshold: float, scale: float, window=bottom_window) -> "Finding | CantJudge | None":
     """A finding when ``signal`` (degrees) stays above ``threshold`` for a
     sustained stretch of the rep's bottom ``window``, on frames where
     ``joints`` are trusted; severity 1 at ``scale`` degrees past it."""
     lo, hi = window(rep, s.hip_flexion)
-    unseen = _unseen(s, joints, lo, hi, "bottom of the rep")
+    unseen = _unseen(s, joints, lo, hi, Phase.BOTTOM)
     if unseen:
         return unseen
     value = sustained_peak(signal, s.ok(joints), s.timestamps, lo, hi)
     if not value > threshold:
         return None
     return Finding(fault, run_around(signal[rep.start:rep.end + 1] > threshold, rep.bottom, rep.start),
-                   _severity(value, threshold, scale), [Evidence(metric, value, threshold, ">", "deg")])
+                   _severity(value, threshold, scale),
+                   [Evidence(metric, value, threshold, Comparison.ABOVE, Unit.DEG)])
 
 
 # --------------------------------------------------------------------------- rules
-
-#: a rule reads one rep of the clip's signals, the thresholds and the lifter's calibration (None: not seen)
-Rule = Callable[[RepSignals, Rep, Thresholds, "Calibration | None"], "Finding | CantJudge | None"]
-RULES: dict[str, Rule] = {}
-
-
-def rule(fault: str):
-    def register(fn: Rule) -> Rule:
-        assert fault in FAULTS, fault
-        RULES[fault] = fn
-        return fn
-    return register
-
 
 #: the joints each rule reads (see :data:`hingecheck.core.evidence.CHAIN`)
 LEGS = ("shoulder", "hip", "knee", "ankle")
@@ -122,7 +91,6 @@ def _squatted_start(s: RepSignals, rep: Rep, th: Thresholds) -> float | None:
     return knee if knee > th.squat_start_knee_deg else None
 
 
-@rule("squatting")
 def squatting(s: RepSignals, rep: Rep, th: Thresholds, calib: Calibration | None) -> Finding | CantJudge | None:
     """Knees forward, shins angled, torso upright.
 
@@ -137,7 +105,7 @@ def squatting(s: RepSignals, rep: Rep, th: Thresholds, calib: Calibration | None
     b0, b1 = bottom_window(rep, s.hip_flexion)
     t0, t1 = lockout_window(rep, s.timestamps, s.hip_flexion)
     ok = s.ok(LEGS)
-    unseen = _unseen(s, LEGS, b0, b1, "bottom of the rep")
+    unseen = _unseen(s, LEGS, b0, b1, Phase.BOTTOM)
     if unseen:
         return unseen
     d_hip = _median(s.hip_flexion, ok, b0, b1) - _median(s.hip_flexion, ok, t0, t1)
@@ -148,11 +116,11 @@ def squatting(s: RepSignals, rep: Rep, th: Thresholds, calib: Calibration | None
     ev = []
     sev = 0.0
     if ratio < th.squat_ratio_max:
-        ev.append(Evidence("hip/knee flexion ratio", ratio, th.squat_ratio_max, "<", "ratio"))
+        ev.append(Evidence("hip/knee flexion ratio", ratio, th.squat_ratio_max, Comparison.BELOW, Unit.RATIO))
         sev = max(sev, _severity(ratio, th.squat_ratio_max, 0.5))
     if trunk < th.squat_trunk_max_deg and shin > th.squat_shin_min_deg:
-        ev.append(Evidence("trunk inclination at bottom", trunk, th.squat_trunk_max_deg, "<", "deg"))
-        ev.append(Evidence("shin angle at bottom", shin, th.squat_shin_min_deg, ">", "deg"))
+        ev.append(Evidence("trunk inclination at bottom", trunk, th.squat_trunk_max_deg, Comparison.BELOW, Unit.DEG))
+        ev.append(Evidence("shin angle at bottom", shin, th.squat_shin_min_deg, Comparison.ABOVE, Unit.DEG))
         sev = max(sev, _severity(trunk, th.squat_trunk_max_deg, 25.0))
     knee = _squatted_start(s, rep, th)
     if knee is not None:
@@ -160,17 +128,16 @@ def squatting(s: RepSignals, rep: Rep, th: Thresholds, calib: Calibration | None
         # first, the trunk tipping further over as the knees straighten
         got = trunk_rise_at_knee_extension(s, rep, th.hips_rise_knee_progress)
         if got is not None and got[0] < th.squat_start_trunk_min:
-            ev.append(Evidence("knee flexion at the floor", knee, th.squat_start_knee_deg, ">", "deg"))
+            ev.append(Evidence("knee flexion at the floor", knee, th.squat_start_knee_deg, Comparison.ABOVE, Unit.DEG))
             ev.append(Evidence(f"trunk rise done at {th.hips_rise_knee_progress:.0%} knee extension",
-                               got[0], th.squat_start_trunk_min, "<", "fraction"))
+                               got[0], th.squat_start_trunk_min, Comparison.BELOW, Unit.FRACTION))
             sev = max(sev, _severity(knee, th.squat_start_knee_deg, 40.0))
     if not ev:
         return None
     cond = s.shin_angle[rep.start:rep.end + 1] > th.squat_shin_min_deg * 0.66
-    return Finding("squatting", run_around(cond, rep.bottom, rep.start), sev, ev)
+    return Finding(FaultId.SQUATTING, run_around(cond, rep.bottom, rep.start), sev, ev)
 
 
-@rule("excess_knee_bend")
 def excess_knee_bend(s: RepSignals, rep: Rep, th: Thresholds, calib: Calibration | None) -> Finding | CantJudge | None:
     """Knee flexion held past ``excess_knee_flexion_deg`` at the bottom while
     the trunk still tips forward past ``squat_trunk_max_deg`` (an upright
@@ -178,7 +145,7 @@ def excess_knee_bend(s: RepSignals, rep: Rep, th: Thresholds, calib: Calibration
     b0, b1 = bottom_window(rep, s.hip_flexion)
     if not _median(s.trunk_angle, s.ok(LEGS), b0, b1) >= th.squat_trunk_max_deg:
         return None
-    return _over_at_bottom("excess_knee_bend", "knee flexion at bottom", s.knee_flexion, s, LEGS, rep,
+    return _over_at_bottom(FaultId.EXCESS_KNEE_BEND, "knee flexion at bottom", s.knee_flexion, s, LEGS, rep,
                            th.excess_knee_flexion_deg, 30.0)
 
 
@@ -196,7 +163,6 @@ def _mask_hump(s: RepSignals, rep: Rep, th: Thresholds) -> tuple[float, int] | N
     return value, lo + int(np.nanargmax(w))
 
 
-@rule("rounded_back")
 def rounded_back(s: RepSignals, rep: Rep, th: Thresholds, calib: Calibration | None) -> Finding | CantJudge | None:
     """The back rounds, held over the bottom of the rep under load
     (:func:`loaded_bottom`: a lift from the floor is judged from the pull,
@@ -211,7 +177,7 @@ def rounded_back(s: RepSignals, rep: Rep, th: Thresholds, calib: Calibration | N
     its chord by more than ``rounded_mask_curvature``.
     """
     lo, hi = loaded_bottom(rep, s.hip_flexion)
-    unseen = _unseen(s, BACK, lo, hi, "bottom of the rep")
+    unseen = _unseen(s, BACK, lo, hi, Phase.BOTTOM)
     if unseen:
         return unseen
     ok = s.ok(BACK)
@@ -221,30 +187,29 @@ def rounded_back(s: RepSignals, rep: Rep, th: Thresholds, calib: Calibration | N
     spine = sustained_peak(s.spine_alignment, ok, s.timestamps, lo, hi)
     neck = _median(s.neck_angle, ok, lo, hi)
     if spine > th.rounded_spine_offset and neck > th.rounded_neck_min_deg:
-        ev.append(Evidence("shoulder offset from ear-hip line", spine, th.rounded_spine_offset, ">", "fraction"))
+        ev.append(Evidence("shoulder offset from ear-hip line", spine, th.rounded_spine_offset,
+                           Comparison.ABOVE, Unit.FRACTION))
         sev = _severity(spine, th.rounded_spine_offset, 0.08)
         cond = s.spine_alignment[rep.start:rep.end + 1] > th.rounded_spine_offset
         frames = run_around(cond, rep.bottom, rep.start)
     hump = _mask_hump(s, rep, th)
     if hump is not None and hump[0] > th.rounded_mask_curvature:
-        ev.append(Evidence("back silhouette hump", hump[0], th.rounded_mask_curvature, ">", "fraction"))
+        ev.append(Evidence("back silhouette hump", hump[0], th.rounded_mask_curvature, Comparison.ABOVE, Unit.FRACTION))
         sev = max(sev, _severity(hump[0], th.rounded_mask_curvature, 0.06))
         if not frames[1] > frames[0]:
             frames = run_around(s.back_curvature[rep.start:rep.end + 1] > th.rounded_mask_curvature,
                                  hump[1], rep.start)
-    return Finding("rounded_back", frames, sev, ev) if ev else None
+    return Finding(FaultId.ROUNDED_BACK, frames, sev, ev) if ev else None
 
 
-@rule("dropped_head")
 def dropped_head(s: RepSignals, rep: Rep, th: Thresholds, calib: Calibration | None) -> Finding | CantJudge | None:
     """Over the bottom of the rep under load (:func:`loaded_bottom`) the head
     (shoulder→ear) stays flexed more than ``dropped_head_deg`` against the
     trunk line (hip→shoulder)."""
-    return _over_at_bottom("dropped_head", "neck flexion vs trunk at bottom", s.neck_angle, s, BACK, rep,
+    return _over_at_bottom(FaultId.DROPPED_HEAD, "neck flexion vs trunk at bottom", s.neck_angle, s, BACK, rep,
                            th.dropped_head_deg, 20.0, loaded_bottom)
 
 
-@rule("hyperextension")
 def hyperextension(s: RepSignals, rep: Rep, th: Thresholds, calib: Calibration | None) -> Finding | CantJudge | None:
     """Leaning back at lockout: over the top of the rep the trunk stays more
     than ``lean_back_deg`` behind the lifter's own upright (the trunk angle
@@ -254,7 +219,7 @@ def hyperextension(s: RepSignals, rep: Rep, th: Thresholds, calib: Calibration |
     lo, hi = lockout_window(rep, s.timestamps, s.hip_flexion)
     # the hip between trunk and thigh is only placed right where the legs are
     # tracked: a plate over the knees drags the hip landmark with it
-    unseen = _unseen(s, LEGS, lo, hi, "top of the rep")
+    unseen = _unseen(s, LEGS, lo, hi, Phase.TOP)
     if unseen:
         return unseen
     ok = s.ok(LEGS)
@@ -270,7 +235,7 @@ def hyperextension(s: RepSignals, rep: Rep, th: Thresholds, calib: Calibration |
         limit = upright - th.lean_back_deg
         lean = sustained_trough(s.trunk_angle, ok, s.timestamps, lo, hi)
     if lean < limit:
-        ev.append(Evidence("trunk lean back at lockout", lean, limit, "<", "deg"))
+        ev.append(Evidence("trunk lean back at lockout", lean, limit, Comparison.BELOW, Unit.DEG))
         sev = _severity(lean, limit, 15.0)
         k = lo + int(np.nanargmin(np.where(ok[lo:hi + 1], s.trunk_angle[lo:hi + 1], np.nan)))
         frames = run_around(s.trunk_angle[lo:hi + 1] < limit, k, lo)
@@ -280,8 +245,8 @@ def hyperextension(s: RepSignals, rep: Rep, th: Thresholds, calib: Calibration |
         straight = ok & (s.knee_flexion <= LOCKOUT_KNEE_MAX_DEG)
     drive = sustained_peak(s.hip_drive, straight, s.timestamps, lo, hi)
     if drive > th.hip_drive_max:
-        ev.append(Evidence("hips forward of the ankle-shoulder line at lockout", drive, th.hip_drive_max, ">",
-                           "fraction"))
+        ev.append(Evidence("hips forward of the ankle-shoulder line at lockout", drive, th.hip_drive_max,
+                           Comparison.ABOVE, Unit.FRACTION))
         sev = max(sev, _severity(drive, th.hip_drive_max, 0.06))
         if frames == (lo, lo):
             k = lo + int(np.nanargmax(np.where(straight[lo:hi + 1], s.hip_drive[lo:hi + 1], np.nan)))
@@ -289,9 +254,10 @@ def hyperextension(s: RepSignals, rep: Rep, th: Thresholds, calib: Calibration |
     if s.back_curvature is not None:
         hollow = sustained_trough(s.back_curvature, s.ok(BACK), s.timestamps, lo, hi)
         if hollow < th.hollow_mask_curvature:
-            ev.append(Evidence("back silhouette hollow", hollow, th.hollow_mask_curvature, "<", "fraction"))
+            ev.append(Evidence("back silhouette hollow", hollow, th.hollow_mask_curvature,
+                               Comparison.BELOW, Unit.FRACTION))
             sev = max(sev, _severity(hollow, th.hollow_mask_curvature, 0.06))
-    return Finding("hyperextension", frames, sev, ev) if ev else None
+    return Finding(FaultId.HYPEREXTENSION, frames, sev, ev) if ev else None
 
 
 def trunk_rise_at_knee_extension(s: RepSignals, rep: Rep, knee_share: float) -> tuple[float, int] | None:
@@ -320,7 +286,6 @@ def trunk_rise_at_knee_extension(s: RepSignals, rep: Rep, knee_share: float) -> 
     return float(t_prog[i]), a0 + i
 
 
-@rule("hips_rise_first")
 def hips_rise_first(s: RepSignals, rep: Rep, th: Thresholds, calib: Calibration | None) -> Finding | CantJudge | None:
     """On the way up the knees straighten before the chest rises.
 
@@ -329,7 +294,7 @@ def hips_rise_first(s: RepSignals, rep: Rep, th: Thresholds, calib: Calibration 
     of its rise (see :func:`trunk_rise_at_knee_extension`).
     """
     a0, a1 = ascent(rep)
-    unseen = _unseen(s, LEGS, a0, a1, "way up")
+    unseen = _unseen(s, LEGS, a0, a1, Phase.WAY_UP)
     if unseen:
         return unseen
     if _squatted_start(s, rep, th) is not None:
@@ -338,12 +303,11 @@ def hips_rise_first(s: RepSignals, rep: Rep, th: Thresholds, calib: Calibration 
     if got is None or got[0] >= th.hips_rise_trunk_min:
         return None
     share, frame = got
-    return Finding("hips_rise_first", (a0, frame), _severity(share, th.hips_rise_trunk_min, 0.5),
+    return Finding(FaultId.HIPS_RISE_FIRST, (a0, frame), _severity(share, th.hips_rise_trunk_min, 0.5),
                    [Evidence(f"trunk rise done at {th.hips_rise_knee_progress:.0%} knee extension",
-                             share, th.hips_rise_trunk_min, "<", "fraction")])
+                             share, th.hips_rise_trunk_min, Comparison.BELOW, Unit.FRACTION)])
 
 
-@rule("incomplete_lockout")
 def incomplete_lockout(s: RepSignals, rep: Rep, th: Thresholds, calib: Calibration | None) -> Finding | CantJudge | None:
     """The least hip flexion held through the lockout window (for
     :data:`~hingecheck.core.evidence.SUSTAIN_S`) stays above
@@ -354,7 +318,7 @@ def incomplete_lockout(s: RepSignals, rep: Rep, th: Thresholds, calib: Calibrati
     t = s.timestamps
     if top >= t.size - 1 or t[-1] - t[top] < LOCKOUT_HOLD_S:
         return None  # the clip ends before the lockout could be watched
-    unseen = _unseen(s, LOCKOUT, lo, hi, "top of the rep")
+    unseen = _unseen(s, LOCKOUT, lo, hi, Phase.TOP)
     if unseen:
         return unseen
     ok = s.ok(LOCKOUT)
@@ -362,5 +326,5 @@ def incomplete_lockout(s: RepSignals, rep: Rep, th: Thresholds, calib: Calibrati
     if not least > th.lockout_hip_flexion_deg:
         return None
     k = lo + int(np.nanargmin(np.where(ok[lo:hi + 1], s.hip_flexion[lo:hi + 1], np.nan)))
-    return Finding("incomplete_lockout", (k, k), _severity(least, th.lockout_hip_flexion_deg, 20.0),
-                   [Evidence("hip flexion at lockout", least, th.lockout_hip_flexion_deg, ">", "deg")])
+    return Finding(FaultId.INCOMPLETE_LOCKOUT, (k, k), _severity(least, th.lockout_hip_flexion_deg, 20.0),
+                   [Evidence("hip flexion at lockout", least, th.lockout_hip_flexion_deg, Comparison.ABOVE, Unit.DEG)])

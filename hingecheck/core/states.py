@@ -16,17 +16,20 @@ lives in :mod:`hingecheck.outputs.wording`.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 from hingecheck.core.faults import FAULTS
 from hingecheck.core.judging import WHOLE_REP, RepVerdict
-from hingecheck.core.kinds import StrEnum
+from hingecheck.core.kinds import Exercise, FaultId, Reason, StrEnum
+from hingecheck.core.signals import CantJudge
 
 __all__ = ["VerdictState", "Unchecked", "StateReport", "RepFacts", "applicable_faults", "rep_state",
-           "clip_state", "state_of_analysis", "reason_key", "MIN_CHECKED_SHARE", "APPLICABLE_FAULTS"]
+           "clip_state", "state_of_analysis", "MIN_CHECKED_SHARE", "APPLICABLE_FAULTS", "NO_REPS"]
+
+#: what a set with no rep at all could not check
+NO_REPS = CantJudge(Reason.NO_REPS)
 
 
 class VerdictState(StrEnum):
@@ -47,26 +50,20 @@ MIN_CHECKED_SHARE = 0.5
 #: exercise's thresholds), so this is all seven for each; an exercise left
 #: out here gets all seven too. One home: narrow an exercise here, never at a
 #: call site.
-APPLICABLE_FAULTS: dict[str, tuple[str, ...]] = {}
+APPLICABLE_FAULTS: dict[Exercise, tuple[FaultId, ...]] = {}
 
 
-def applicable_faults(exercise: str | None = None) -> tuple[str, ...]:
+def applicable_faults(exercise: str | None = None) -> tuple[FaultId, ...]:
     """The fault ids a verdict on ``exercise`` must have checked to be clean."""
     return APPLICABLE_FAULTS.get(exercise or "", tuple(FAULTS))
-
-
-def reason_key(reason: str) -> str:
-    """A can't-judge reason without its measured numbers in brackets, so the
-    same cause on several reps (or several checks) is one reason."""
-    return re.sub(r"\s*\([^)]*\)", "", reason).strip()
 
 
 @dataclass(frozen=True)
 class RepFacts:
     """What the states read of one rep: whole or partial, faults found, checks not run."""
     complete: bool
-    faults: tuple[str, ...]
-    cant_judge: Mapping[str, str]
+    faults: tuple[FaultId, ...]
+    cant_judge: Mapping[str, CantJudge]
 
     @classmethod
     def of(cls, v: RepVerdict) -> "RepFacts":
@@ -74,11 +71,17 @@ class RepFacts:
 
     @classmethod
     def from_record(cls, rec: Mapping) -> "RepFacts":
-        """From a JSON rep (``analyze``'s report or a score-cache record)."""
+        """From a JSON rep (``analyze``'s report or a score-cache record): the
+        reason codes where it has them, else its reasons as recorded words."""
         faults = [f["fault"] if isinstance(f, Mapping) else f for f in rec.get("faults", [])]
-        return cls(bool(rec.get("complete", True)), tuple(faults), dict(rec.get("cant_judge") or {}))
+        codes = rec.get("cant_judge_codes")
+        if codes is not None:
+            cant = {k: CantJudge.from_dict(d) for k, d in codes.items()}
+        else:
+            cant = {k: CantJudge.recorded(text) for k, text in (rec.get("cant_judge") or {}).items()}
+        return cls(bool(rec.get("complete", True)), tuple(faults), cant)
 
-    def not_run(self, faults: Iterable[str]) -> dict[str, str]:
+    def not_run(self, faults: Iterable[str]) -> dict[str, CantJudge]:
         """Fault id -> reason, for each of ``faults`` this rep could not check."""
         whole = self.cant_judge.get(WHOLE_REP)
         return {f: whole if whole is not None else self.cant_judge[f]
@@ -88,39 +91,43 @@ class RepFacts:
 @dataclass(frozen=True)
 class Unchecked:
     """One reason some checks could not run, and the checks it stopped."""
-    reason: str
-    faults: tuple[str, ...]
+    reason: CantJudge
+    faults: tuple[FaultId, ...]
 
-    def as_dict(self) -> dict:
-        return {"reason": self.reason, "faults": list(self.faults)}
+    def as_dict(self, words: Callable[[CantJudge], str]) -> dict:
+        """As JSON, the reason said by ``words`` (see :mod:`hingecheck.outputs.wording`) beside its code."""
+        return {"reason": words(self.reason), "faults": [str(f) for f in self.faults],
+                "reason_code": self.reason.as_dict()}
 
 
 @dataclass(frozen=True)
 class StateReport:
     """A rep's or set's state, with the checks that ran and those that did not (one reason each)."""
     state: VerdictState
-    checked: tuple[str, ...]                  # applicable checks that ran (on most reps, for a set)
+    checked: tuple[FaultId, ...]              # applicable checks that ran (on most reps, for a set)
     unchecked: tuple[Unchecked, ...] = ()     # the rest, grouped by reason
-    found: tuple[str, ...] = ()               # faults found
-    applicable: tuple[str, ...] = field(default_factory=lambda: tuple(FAULTS))
+    found: tuple[FaultId, ...] = ()           # faults found
+    applicable: tuple[FaultId, ...] = field(default_factory=lambda: tuple(FAULTS))
 
     @property
-    def not_run(self) -> tuple[str, ...]:
+    def not_run(self) -> tuple[FaultId, ...]:
         return tuple(f for u in self.unchecked for f in u.faults)
 
-    def as_dict(self) -> dict:
-        return {"state": str(self.state), "checked": list(self.checked), "found": list(self.found),
-                "not_checked": [u.as_dict() for u in self.unchecked],
+    def as_dict(self, words: Callable[[CantJudge], str]) -> dict:
+        """As JSON, each reason said by ``words``."""
+        return {"state": str(self.state), "checked": [str(f) for f in self.checked],
+                "found": [str(f) for f in self.found],
+                "not_checked": [u.as_dict(words) for u in self.unchecked],
                 "checks_run": len(self.checked), "checks_applicable": len(self.applicable)}
 
 
-def _group(reasons: Mapping[str, str], order: Sequence[str]) -> tuple[Unchecked, ...]:
-    """fault -> reason grouped into one :class:`Unchecked` per reason (by :func:`reason_key`)."""
-    by_key: dict[str, list[str]] = {}
-    text: dict[str, str] = {}
+def _group(reasons: Mapping[str, CantJudge], order: Sequence[str]) -> tuple[Unchecked, ...]:
+    """fault -> reason grouped into one :class:`Unchecked` per cause (by :meth:`CantJudge.key`)."""
+    by_key: dict[tuple, list[str]] = {}
+    text: dict[tuple, CantJudge] = {}
     for f in order:
         if f in reasons:
-            k = reason_key(reasons[f])
+            k = reasons[f].key()
             by_key.setdefault(k, []).append(f)
             text.setdefault(k, reasons[f])
     return tuple(Unchecked(text[k], tuple(fs)) for k, fs in by_key.items())
@@ -147,7 +154,7 @@ def rep_state(rep: RepVerdict | RepFacts, exercise: str | None = None) -> StateR
 
 
 def clip_state(reps: Sequence[RepVerdict | RepFacts], clip_faults: Sequence[str] = (),
-               exercise: str | None = None, no_reps_reason: str = "no reps found") -> StateReport:
+               exercise: str | None = None, no_reps_reason: CantJudge = NO_REPS) -> StateReport:
     """The state of a set from its reps (the whole ones if any, else every movement).
 
     FAULTS when a fault recurs (``clip_faults``) or any rep shows one; else
@@ -161,15 +168,15 @@ def clip_state(reps: Sequence[RepVerdict | RepFacts], clip_faults: Sequence[str]
     pool = [r for r in facts if r.complete] or facts
     if not pool:
         return StateReport(VerdictState.NOT_CHECKED, (), (Unchecked(no_reps_reason, applicable),), (), applicable)
-    reasons: dict[str, str] = {}
+    reasons: dict[str, CantJudge] = {}
     checked = []
     for f in applicable:
         missed = [r.not_run((f,))[f] for r in pool if f in r.not_run((f,))]
         if len(pool) - len(missed) > len(pool) / 2:
             checked.append(f)
         else:
-            key, _ = Counter(reason_key(m) for m in missed).most_common(1)[0]
-            reasons[f] = next(m for m in missed if reason_key(m) == key)
+            key, _ = Counter(m.key() for m in missed).most_common(1)[0]
+            reasons[f] = next(m for m in missed if m.key() == key)
     found = tuple(f for f in applicable if f in clip_faults or any(f in r.faults for r in pool))
     state = VerdictState.FAULTS if found else _unfound_state(len(checked), len(applicable))
     return StateReport(state, tuple(checked), _group(reasons, applicable), found, applicable)

@@ -36,7 +36,6 @@ from hingecheck.outputs.backcurve import BACK_FAULT, BackCurveAnnotator, shows_b
 from hingecheck.outputs.banner import banner_place, draw_banner
 from hingecheck.outputs.hud import draw_hud
 from hingecheck.outputs.skeleton import (
-    FAULT_PARTS,
     draw_angle_labels,
     draw_skeleton,
     fault_highlights,
@@ -45,7 +44,6 @@ from hingecheck.outputs.state import BannerLevel, OverlayState
 
 __all__ = [
     "DEFAULT_ANNOTATORS",
-    "FAULT_PARTS",
     "LEVEL_COLOURS",
     "AngleLabelAnnotator",
     "Annotator",

@@ -199,12 +199,13 @@ def session_record(analysis, *, source: str, model: str | None, kind: str,
                    athlete: str | None = None) -> dict:
     """What the history keeps of one set: numbers and paths (no video)."""
     from hingecheck.core.states import state_of_analysis
+    from hingecheck.outputs.wording import reasons_in_words
     s = analysis.summary()
     reps = [{"index": v.rep.index, "complete": v.rep.complete, "judged": v.judged,
              "depth_deg": float(v.rep.depth_deg), "down_s": float(v.rep.down_s), "up_s": float(v.rep.up_s),
-             "cant_judge": dict(v.cant_judge),
-             "faults": [{"fault": f.fault, "severity": round(float(f.severity), 3),
-                         "severity_label": f.severity_label} for f in v.findings]}
+             "cant_judge": reasons_in_words(v.cant_judge),
+             "faults": [{"fault": str(f.fault), "severity": round(float(f.severity), 3),
+                         "severity_label": str(f.severity_label)} for f in v.findings]}
             for v in analysis.reps]
     return {"created": (when or datetime.now()).astimezone().isoformat(timespec="seconds"),
             "kind": kind, "source": str(source), "exercise": analysis.exercise, "athlete": check_athlete(athlete),

@@ -26,7 +26,7 @@ from hingecheck.outputs.historyview import (
     video_name,
     weekly,
 )
-from hingecheck.outputs.plots import FAULT_COLORS
+from hingecheck.outputs.plots import fault_colour
 
 W, H, LEFT, RIGHT, TOP, BOTTOM = 760, 260, 48, 48, 14, 40
 
@@ -98,7 +98,7 @@ def chart_svg(sessions: list[dict]) -> str:
     for f in faults_seen(sessions):
         pts = [(x(i + 0.5), y_share(w["fault_rates"][f])) for i, w in enumerate(weeks)
                if w["fault_rates"].get(f) is not None]
-        out.append(f"<polyline fill='none' stroke='{FAULT_COLORS.get(f, '#666')}' stroke-width='2' points='"
+        out.append(f"<polyline fill='none' stroke='{fault_colour(f, '#666')}' stroke-width='2' points='"
                    + " ".join(f"{a:.1f},{b:.1f}" for a, b in pts)
                    + f"'><title>{_e(FAULTS[f].title)}</title></polyline>")
     for s in sessions:
@@ -115,7 +115,7 @@ def chart_svg(sessions: list[dict]) -> str:
 
 
 def _legend(sessions: list[dict]) -> str:
-    items = [f"<span><i style='background:{FAULT_COLORS.get(f, '#666')}'></i>{_e(FAULTS[f].title)}</span>"
+    items = [f"<span><i style='background:{fault_colour(f, '#666')}'></i>{_e(FAULTS[f].title)}</span>"
              for f in faults_seen(sessions)]
     items.append("<span><i style='background:#222;border-radius:6px'></i>a set (click: its report)</span>")
     items.append("<span><i style='background:#e3f2e1'></i>2-3 sets a week</span>")

@@ -190,7 +190,7 @@ def plot_png(sessions: list[dict]) -> bytes:
 
 
 def _plot_group(ax, sessions: list[dict]) -> None:
-    from hingecheck.outputs.plots import FAULT_COLORS
+    from hingecheck.outputs.plots import fault_colour
 
     x = [datetime.fromisoformat(s["created"]) for s in sessions]
 
@@ -201,7 +201,7 @@ def _plot_group(ax, sessions: list[dict]) -> None:
 
     series([clean_share(s) for s in sessions], "clean reps", color="#1a9641", lw=2.2)
     for f in faults_seen(sessions):
-        series([fault_rate(s, f) for s in sessions], FAULTS[f].title, color=FAULT_COLORS.get(f, "k"), lw=1.2)
+        series([fault_rate(s, f) for s in sessions], FAULTS[f].title, color=fault_colour(f), lw=1.2)
     ax.set_ylim(-5, 105)
     ax.set_ylabel("% of judged reps")
     ax.grid(alpha=0.3)

@@ -25,8 +25,9 @@ import numpy as np
 from hingecheck import __version__
 from hingecheck.core.analysis import Analysis
 from hingecheck.core.faults import FAULTS
+from hingecheck.core.faultspec import ShowAt
 from hingecheck.core.judging import WHOLE_REP, RepVerdict
-from hingecheck.core.kinds import StrEnum
+from hingecheck.core.kinds import Reason, StrEnum, View
 from hingecheck.core.signals import Finding
 from hingecheck.core.states import VerdictState, rep_state, state_of_analysis
 from hingecheck.io.atomic import write_text_atomic
@@ -91,16 +92,12 @@ def _img(data: bytes, mime: str, alt: str) -> str:
     return f"<img alt='{_esc(alt)}' src='data:{mime};base64,{base64.b64encode(data).decode()}'>"
 
 
-#: faults whose rule measures them at the end of the flagged span (hips rise
-#: first: the span runs from the bottom to where the trunk lagged the knees)
-AT_SPAN_END = frozenset({"hips_rise_first"})
-
-
 def peak_frame(f: Finding, rep_bottom: int) -> int:
-    """Where to show a fault: the end of its span for :data:`AT_SPAN_END`,
-    else the rep's bottom if the flagged span holds it, else the span's middle."""
+    """Where to show a fault (its registry entry's ``show_at``): the end of its span
+    for :attr:`ShowAt.SPAN_END`, else the rep's bottom if the flagged span holds it,
+    else the span's middle."""
     lo, hi = f.frames
-    if f.fault in AT_SPAN_END:
+    if FAULTS[f.fault].show_at == ShowAt.SPAN_END:
         return hi
     return rep_bottom if lo <= rep_bottom <= hi else (lo + hi) // 2
 
@@ -127,7 +124,8 @@ def verdict_line(analysis: Analysis) -> tuple[str, Tone]:
         return "No reps found: is the whole body in view, side-on, and does the lifter hinge?", Tone.INFO
     if s["judged_reps"] == 0 and analysis.rep_count:
         first = next((v for v in analysis.reps if not v.judged), analysis.reps[0])
-        return "Can't judge this set: " + plain_reason(first.cant_judge.get("*", "")), Tone.INFO
+        reason = first.cant_judge.get(WHOLE_REP)
+        return "Can't judge this set: " + (plain_reason(reason) if reason else ""), Tone.INFO
     if s["clip_faults"]:
         parts = [f"{FAULTS[f].title} on {s['fault_counts'].get(f, 0)} of {plural(s['judged_reps'], 'rep')}"
                  for f in s["clip_faults"]]
@@ -202,7 +200,7 @@ def _top_section(analysis: Analysis, video_link: str | None = None) -> str:
         out.append(f"<p>Most common fault: <b>{_esc(info.title)}</b> ({plural(top['reps'], 'rep')}): "
                    f"{_esc(info.meaning)}.<br>Cue: <b>{_esc(info.cue)}</b><br>Drill: {_esc(info.drill)}</p>")
     out.append(_worst_line(analysis))
-    if analysis.view != "side" and not any(u.reason.startswith("camera not side-on") for u in st.unchecked):
+    if analysis.view != View.SIDE and not any(u.reason.code == Reason.CAMERA_NOT_SIDE_ON for u in st.unchecked):
         out.append(f"<p class='cant'>Camera view: {_esc(analysis.view)}. Film side-on (camera at hip height, "
                    "square to the lifter) to judge back, head and lockout.</p>")
     if video_link:

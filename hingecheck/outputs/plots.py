@@ -13,9 +13,22 @@ from hingecheck.outputs.serialize import SIGNALS
 #: the plotted signals, named in the lifter's convention (:mod:`hingecheck.outputs.angles`)
 SIGNAL_JOINTS = {"hip_flexion": Joint.HIP, "knee_flexion": Joint.KNEE, "trunk_angle": Joint.TRUNK}
 
-FAULT_COLORS = {"squatting": "#e41a1c", "rounded_back": "#377eb8", "hyperextension": "#4daf4a",
-                "dropped_head": "#984ea3", "hips_rise_first": "#ff7f00", "excess_knee_bend": "#a65628",
-                "incomplete_lockout": "#f781bf"}
+
+def fault_colour(fault: str, unknown: str = "k") -> str:
+    """The fault's colour from its registry entry (``unknown`` for an id not in it)."""
+    spec = FAULTS.get(fault)
+    return spec.colour if spec else unknown
+
+
+#: the legend's name and the shading of a rep that could not be judged
+CANT_JUDGE, CANT_JUDGE_COLOUR = "can't judge", "#bbbbbb"
+
+
+def span_legend(shaded: set[str]) -> list[tuple[str, str]]:
+    """(label, colour) of each kind of shaded span: faults by their title in words, and
+    :data:`CANT_JUDGE`, in the order of their ids."""
+    return [(CANT_JUDGE, CANT_JUDGE_COLOUR) if k == CANT_JUDGE
+            else (FAULTS[k].title if k in FAULTS else k, fault_colour(k)) for k in sorted(shaded)]
 
 
 def angle_plot_png(result: dict, title: str) -> bytes:
@@ -37,17 +50,15 @@ def angle_plot_png(result: dict, title: str) -> bytes:
     seen = set()
     for rep in result.get("reps", []):
         if not rep["judged"]:
-            ax.axvspan(rep["t_start"], rep["t_end"], color="#bbbbbb", alpha=0.25, lw=0)
-            seen.add("can't judge")
+            ax.axvspan(rep["t_start"], rep["t_end"], color=CANT_JUDGE_COLOUR, alpha=0.25, lw=0)
+            seen.add(CANT_JUDGE)
         for span in rep["fault_spans"]:
-            ax.axvspan(span["t0"], max(span["t1"], span["t0"] + 0.02), color=FAULT_COLORS.get(span["fault"], "k"),
+            ax.axvspan(span["t0"], max(span["t1"], span["t0"] + 0.02), color=fault_colour(span["fault"]),
                        alpha=0.22, lw=0)
             seen.add(span["fault"])
         ax.axvline(rep["t_start"], color="#999999", lw=0.5, ls=":")
     handles, _ = ax.get_legend_handles_labels()
-    for k in sorted(seen):
-        handles.append(Patch(color="#bbbbbb" if k == "can't judge" else FAULT_COLORS.get(k, "k"), alpha=0.4,
-                             label=FAULTS[k].title if k in FAULTS else k))  # fault names in words
+    handles += [Patch(color=colour, alpha=0.4, label=label) for label, colour in span_legend(seen)]
     if handles:
         ax.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), framealpha=0.7)
     ax.set_xlabel("time (s)", fontsize=8)

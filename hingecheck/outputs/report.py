@@ -13,7 +13,14 @@ from hingecheck.core.states import VerdictState, rep_state, state_of_analysis
 from hingecheck.io.atomic import write_text_atomic
 from hingecheck.outputs.angles import Joint, angle_header, angle_legend
 from hingecheck.outputs.serialize import analysis_dict, dump_json
-from hingecheck.outputs.wording import STATE_TITLES, plural, severity_name, state_summary, unchecked_lines
+from hingecheck.outputs.wording import (
+    STATE_TITLES,
+    plural,
+    reason_text,
+    severity_name,
+    state_summary,
+    unchecked_lines,
+)
 
 
 def report_dict(analysis: Analysis, video: str | None = None, model: str | None = None,
@@ -44,7 +51,7 @@ def rep_verdict_text(v, exercise: str | None = None) -> str:
     """A rep's verdict column: its faults (severity in words), clean only when every
     check ran, else how many checks ran; the checks not run (why: under the table)."""
     if not v.judged:
-        return "can't judge: " + v.cant_judge[WHOLE_REP]
+        return "can't judge: " + reason_text(v.cant_judge[WHOLE_REP])
     st = rep_state(v, exercise)
     if v.findings:
         verdict = ", ".join(f"{f.fault} ({severity_name(f.severity)})" for f in v.findings)

@@ -16,6 +16,7 @@ import html
 
 from hingecheck import __version__
 from hingecheck.core.faults import FAULTS
+from hingecheck.core.judging import WHOLE_REP
 
 CSS = """
 body{font-family:system-ui,sans-serif;margin:1.2em;max-width:1200px;color:#222}
@@ -180,7 +181,8 @@ def clip_detail(job, rec: dict) -> str:
         out.append("<table><tr><th>rep</th><th>time</th><th>faults</th><th>can't judge</th></tr>")
         for rp in r["reps"]:
             name = rp["index"] if rp["complete"] else "part"
-            cj = "; ".join(f"{'whole rep' if k == '*' else fault_name(k)}: {v}" for k, v in rp["cant_judge"].items())
+            cj = "; ".join(f"{'whole rep' if k == WHOLE_REP else fault_name(k)}: {v}"
+                           for k, v in rp["cant_judge"].items())
             out.append(f"<tr><td>{name}</td><td style='white-space:nowrap'>{rp['t_start']:.1f}-{rp['t_end']:.1f} s</td>"
                        f"<td>{_e(fault_words(rp['faults']) if rp['faults'] else '--')}</td><td>{_e(cj)}</td></tr>")
         out.append("</table>")

@@ -8,6 +8,7 @@ import math
 from hingecheck.core.analysis import Analysis
 from hingecheck.core.judging import RepVerdict
 from hingecheck.core.states import rep_state, state_of_analysis
+from hingecheck.outputs.wording import reason_text, reasons_in_words
 
 SIGNALS = ("hip_flexion", "knee_flexion", "trunk_angle")
 SIGNAL_STEP = 2          # keep every 2nd frame of the signals in the cache
@@ -78,8 +79,8 @@ def analysis_dict(analysis: Analysis) -> dict:
         "calibration": analysis.calibration.as_dict() if analysis.calibration else None,
         "camera_tilt_deg": round(float(analysis.camera_tilt), 1),
         "summary": analysis.summary(),
-        "state": state_of_analysis(analysis).as_dict(),
-        "reps": [{**v.as_dict(), **rep_times(v, t), "state": str(rep_state(v, analysis.exercise).state)}
+        "state": state_of_analysis(analysis).as_dict(reason_text),
+        "reps": [{**v.as_dict(reason_text), **rep_times(v, t), "state": str(rep_state(v, analysis.exercise).state)}
                  for v in analysis.reps],
     }
 
@@ -99,7 +100,7 @@ def result_record(analysis: Analysis) -> dict:
             "fault_spans": [{"fault": f.fault, "t0": round(float(t[f.frames[0]]), 3),
                              "t1": round(float(t[f.frames[1]]), 3), "severity": round(f.severity, 2)}
                             for f in v.findings],
-            "cant_judge": dict(v.cant_judge),
+            "cant_judge": reasons_in_words(v.cant_judge),
             "state": str(rep_state(v, analysis.exercise).state),
         })
     judged = sum(1 for v in analysis.reps if v.judged)

@@ -3,8 +3,8 @@
 :func:`draw_skeleton` draws :data:`~hingecheck.core.landmarks.SKELETON`
 (near side thick and bright, far side thin and grey, fault parts red);
 :func:`draw_angle_labels` writes the hip and knee angles beside those
-joints; :data:`FAULT_PARTS` / :func:`fault_highlights` say which joints and
-bones each fault is about. Landmarks that are NaN, infinite or not visible
+joints; :func:`fault_highlights` says which joints and bones each fault is
+about (its ``parts`` in :data:`~hingecheck.core.faults.FAULTS`). Landmarks that are NaN, infinite or not visible
 enough are skipped; nothing is ever converted to int while NaN.
 """
 
@@ -15,36 +15,22 @@ from collections.abc import Collection, Iterable, Mapping
 import cv2
 import numpy as np
 
-from hingecheck.core.landmarks import LEFT, RIGHT, SKELETON, BodySide, Landmark
+from hingecheck.core.faults import FAULTS
+from hingecheck.core.geometry import facing_direction
+from hingecheck.core.landmarks import LEFT, PLACED_VISIBILITY, RIGHT, SKELETON, BodySide, Landmark
 from hingecheck.outputs import draw
 from hingecheck.outputs.draw import ONE, SHIFT, px
 
-__all__ = ["FAULT_PARTS", "MIN_VISIBILITY", "draw_angle_labels", "draw_skeleton",
+__all__ = ["MIN_VISIBILITY", "draw_angle_labels", "draw_skeleton",
            "fault_highlights"]
 
-#: landmarks below this MediaPipe visibility are not drawn
-MIN_VISIBILITY = 0.3
+#: landmarks below this MediaPipe visibility are not drawn (the one "placed" cut-off)
+MIN_VISIBILITY = PLACED_VISIBILITY
 #: the joints of one side's chain drawn as dots, as BodySide attribute names
 CHAIN_JOINTS = ("ear", "shoulder", "elbow", "wrist", "hip", "knee", "ankle", "heel", "foot_index")
-#: landmark pairs whose x order tells the facing, most reliable first (the
-#: near side's heel -> toe, ear -> nose, ankle -> toe)
-_FACING_PAIRS = (("heel", "foot_index"), ("ear", None), ("ankle", "foot_index"))
 #: coordinates are clipped to this many frame sizes around the frame before
 #: the int conversion
 _CLIP_FRAMES = 4.0
-
-#: Per fault id: (joints, bones) of the near side to highlight, as
-#: :class:`~hingecheck.core.landmarks.BodySide` attribute names.
-FAULT_PARTS: dict[str, tuple[tuple[str, ...], tuple[tuple[str, str], ...]]] = {
-    "squatting": (("knee",), (("knee", "ankle"),)),
-    "rounded_back": ((), (("shoulder", "hip"),)),
-    "hyperextension": ((), (("shoulder", "hip"),)),
-    "dropped_head": ((), (("ear", "shoulder"),)),
-    "hips_rise_first": (("hip",), ()),
-    "incomplete_lockout": (("hip",), ()),
-    "excess_knee_bend": (("knee",), ()),
-}
-
 
 def as_side(side: str | BodySide) -> BodySide:
     """``side`` as a :class:`BodySide` (any string but ``"right"`` is the left)."""
@@ -94,13 +80,11 @@ def _points(frame: np.ndarray, landmarks, visibility, min_visibility: float):
 
 
 def _facing(pts: np.ndarray, ok: np.ndarray, side: BodySide) -> int:
-    """+1 if the lifter faces image-right, -1 if image-left (default +1)."""
-    for a_name, b_name in _FACING_PAIRS:
-        a = getattr(side, a_name)
-        b = Landmark.NOSE if b_name is None else getattr(side, b_name)
-        if ok[a] and ok[b] and pts[b, 0] != pts[a, 0]:
-            return 1 if pts[b, 0] > pts[a, 0] else -1
-    return 1
+    """+1 if the lifter faces image-right, -1 if image-left, by the one facing
+    rule every layer uses (:func:`~hingecheck.core.geometry.facing_direction`)
+    on this frame's usable points."""
+    xy = np.where(ok[:, None], pts / ONE, np.nan)
+    return int(facing_direction(xy[None], side))
 
 
 # --- fault -> body parts --------------------------------------------------------------
@@ -118,12 +102,11 @@ def fault_highlights(active_faults: Iterable[str], side: str | BodySide = "left"
     joints: set[int] = set()
     bones: set[tuple[Landmark, Landmark]] = set()
     for fid in active_faults:
-        parts = FAULT_PARTS.get(fid)
-        if parts is None:
+        spec = FAULTS.get(fid)
+        if spec is None:
             continue
-        part_joints, part_bones = parts
-        joints.update(int(getattr(s, j)) for j in part_joints)
-        for a, b in part_bones:
+        joints.update(int(getattr(s, j)) for j in spec.parts.joints)
+        for a, b in spec.parts.bones:
             la, lb = getattr(s, a), getattr(s, b)
             bones.add((la, lb))
             bones.add((lb, la))

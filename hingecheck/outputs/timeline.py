@@ -14,11 +14,12 @@ import numpy as np
 from hingecheck.core.analysis import Analysis
 from hingecheck.core.faults import FAULTS
 from hingecheck.core.judging import WHOLE_REP, RepVerdict
-from hingecheck.core.kinds import LivePhase, RepKind
+from hingecheck.core.kinds import LivePhase, RepKind, SeverityBand
 from hingecheck.core.reps import Rep
 from hingecheck.core.states import VerdictState, rep_state
 from hingecheck.outputs.angles import shown_angles
 from hingecheck.outputs.state import BannerLevel
+from hingecheck.outputs.wording import reason_text
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ def verdict_banner(v: RepVerdict, exercise: str | None = None) -> tuple[str, Ban
     was found but not every check could run."""
     name = f"Rep {v.rep.index}" if v.rep.complete else "Movement"
     if not v.judged:
-        return f"{name}: can't judge - {v.cant_judge[WHOLE_REP]}", BannerLevel.INFO
+        return f"{name}: can't judge - {reason_text(v.cant_judge[WHOLE_REP])}", BannerLevel.INFO
     if not v.findings:
         st = rep_state(v, exercise)
         if st.state == VerdictState.CLEAN:
@@ -48,7 +49,7 @@ def verdict_banner(v: RepVerdict, exercise: str | None = None) -> tuple[str, Ban
         return (f"{name}: no fault in {len(st.checked)} of {len(st.applicable)} checks "
                 f"({len(st.applicable) - len(st.checked)} could not run)"), BannerLevel.INFO
     worst = max(v.findings, key=lambda f: f.severity)
-    mild = all(f.severity_label == "mild" for f in v.findings)
+    mild = all(f.severity_label == SeverityBand.MILD for f in v.findings)
     level = BannerLevel.WARN if mild else BannerLevel.BAD
     others = "" if len(v.findings) == 1 else f" (+{len(v.findings) - 1} more)"
     return f"{name}: {FAULTS[worst.fault].title}{others} - {FAULTS[worst.fault].cue}", level

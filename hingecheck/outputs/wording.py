@@ -1,7 +1,7 @@
 """What the reports say to a lifter: reasons, evidence, severity and states in plain words.
 
-The core keeps numbers and terse reasons; every phrase a lifter reads is
-made here, so the text report, the HTML report (and the overlay, later) say
+The core keeps numbers and reason codes (:class:`~hingecheck.core.signals.CantJudge`);
+every phrase a report shows is made here, so the text report, the HTML report (and the overlay, later) say
 the same thing. One template per evidence metric (:data:`EVIDENCE_PHRASES`),
 with the measured number beside the words.
 """
@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Callable
+from typing import Callable, Mapping
 
 from hingecheck.core.faults import FAULTS
-from hingecheck.core.signals import Evidence, Finding
+from hingecheck.core.kinds import Comparison, Phase, Reason, Unit
+from hingecheck.core.signals import CantJudge, Evidence, Finding, severity_band
 from hingecheck.core.states import StateReport, Unchecked, VerdictState
 
 #: a fault past its limit by less than this share of the way to "severe"
@@ -27,35 +28,82 @@ SEVERITY_LEGEND = ("how far past the limit: borderline (within a tenth of the wa
 
 def severity_name(severity: float) -> str:
     """borderline / mild / moderate / severe (see :data:`SEVERITY_LEGEND`)."""
-    if severity < BORDERLINE_SEVERITY:
-        return "borderline"
-    return "mild" if severity < 0.34 else "moderate" if severity < 0.67 else "severe"
+    return "borderline" if severity < BORDERLINE_SEVERITY else str(severity_band(severity))
 
 
 def is_borderline(f: Finding) -> bool:
     return f.severity < BORDERLINE_SEVERITY
 
 
-def plain_reason(reason: str) -> str:
+def _names_and(words) -> str:
+    """``"a"``, ``"a and b"``, ``"a, b and c"``."""
+    words = list(words)
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+#: where in the rep, as the terse reason says it
+PHASE_WORDS = {Phase.BOTTOM: "bottom of the rep", Phase.TOP: "top of the rep", Phase.WAY_UP: "way up"}
+#: where in the rep, as a lifter reads it beside other phases
+_PHASE_PLAIN = {Phase.BOTTOM: "at the bottom of the rep", Phase.TOP: "at the top of the rep",
+                Phase.WAY_UP: "on the way up"}
+
+_Words = Callable[[Mapping], str]
+
+#: each reason in the words the JSON, text and overlay reports give, from its parameters
+REASON_TEXT: dict[Reason, _Words] = {
+    Reason.TOO_SMALL: lambda p: (f"too small to judge: the lifter is {p['height_px']:.0f} px tall in the frame; "
+                                 "move the camera closer or film at a higher resolution"),
+    Reason.LANDMARKS_MISSING: lambda p: f"landmarks missing in {p['share']:.0%} of the rep's frames",
+    Reason.LANDMARKS_UNRELIABLE: lambda p: f"landmarks unreliable (median visibility {p['visibility']:.2f})",
+    Reason.CUT_OFF: lambda p: "body cut off at the frame's edge: step back so head and feet are in view",
+    Reason.FACING_CAMERA: lambda p: (
+        f"facing the camera (about {p['yaw_deg']:.0f}° off side-on): turn side-on to the camera" if "yaw_deg" in p
+        else f"facing the camera (side-on ratio {p['side_on']:.2f}): turn side-on"),
+    Reason.CAMERA_OFF_SIDE: lambda p: (
+        f"the camera is off side-on (about {p['yaw_deg']:.0f}°; this check needs {p['limit_deg']:.0f}° "
+        "or less): film from the side, at hip height"),
+    Reason.CAMERA_NOT_SIDE_ON: lambda p: f"camera not side-on (side-on ratio {p['side_on']:.2f} > {p['limit']})",
+    Reason.JOINTS_HIDDEN: lambda p: (f"{_names_and(p['joints'])} hidden or mis-tracked at the "
+                                     f"{PHASE_WORDS[p['phase']]} ({p['share']:.0%} of frames seen)"),
+    Reason.TRACKING_LOST: lambda p: f"tracking lost for {p['gap_s']:.1f} s during this movement: not counted or judged",
+    Reason.PARTIAL_MOVEMENT: lambda p: "partial movement at the clip's edge (set-up or put-down)",
+    Reason.NO_REPS: lambda p: "no reps found",
+    Reason.RECORDED: lambda p: p["text"],
+}
+
+
+def _hidden_plain(joints, phases) -> str:
+    return (f"your {_names_and(joints)} were hidden or lost {_names_and(_PHASE_PLAIN[w] for w in phases)} "
+            "(a plate, a bell or the frame's edge?): film so nothing covers them")
+
+
+#: each reason in words a lifter understands, with what to change (the rest: :data:`REASON_TEXT`)
+PLAIN_REASON: dict[Reason, _Words] = {
+    Reason.LANDMARKS_MISSING: lambda p: (f"the camera lost sight of you for {p['share']:.0%} of this rep: "
+                                         "keep your whole body in view"),
+    Reason.LANDMARKS_UNRELIABLE: lambda p: "the camera could not see your body clearly: more light, nothing in the way",
+    Reason.FACING_CAMERA: lambda p: "you were facing the camera: turn side-on so it sees your hips, back and knees",
+    Reason.CAMERA_NOT_SIDE_ON: lambda p: "the camera was not side-on: film from the side at hip height",
+    Reason.JOINTS_HIDDEN: lambda p: _hidden_plain(p["joints"], (p["phase"],)),
+    Reason.PARTIAL_MOVEMENT: lambda p: ("a partial movement at the start or end of the video "
+                                        "(setting up or putting down), not a rep"),
+}
+
+
+def reason_text(reason: CantJudge) -> str:
+    """A "can't judge" reason as the reports state it, with its numbers."""
+    return REASON_TEXT[reason.code](reason.params)
+
+
+def reasons_in_words(cant_judge: Mapping[str, CantJudge]) -> dict[str, str]:
+    """A verdict's ``cant_judge`` (fault id or ``"*"`` -> reason) with each reason in words."""
+    return {k: reason_text(r) for k, r in cant_judge.items()}
+
+
+def plain_reason(reason: CantJudge) -> str:
     """A "can't judge" reason in words a lifter understands, with what to change."""
-    r = reason.lower()
-    if r.startswith("landmarks missing"):
-        share = reason.split("in ", 1)[-1].split(" of", 1)[0]
-        return f"the camera lost sight of you for {share} of this rep: keep your whole body in view"
-    if r.startswith("landmarks unreliable"):
-        return "the camera could not see your body clearly: more light, nothing in the way"
-    if r.startswith("facing the camera"):
-        return "you were facing the camera: turn side-on so it sees your hips, back and knees"
-    if r.startswith("camera not side-on"):
-        return "the camera was not side-on: film from the side at hip height"
-    if " hidden or mis-tracked at the " in r:
-        joints, rest = reason.split(" hidden or mis-tracked at the ", 1)
-        where = rest.split(" (", 1)[0]
-        return (f"your {joints} were hidden or lost at the {where} (a plate, a bell or the frame's edge?): "
-                "film so nothing covers them")
-    if r.startswith("partial movement"):
-        return "a partial movement at the start or end of the video (setting up or putting down), not a rep"
-    return reason
+    words = PLAIN_REASON.get(reason.code)
+    return words(reason.params) if words else reason_text(reason)
 
 
 def fault_names(faults) -> str:
@@ -66,41 +114,22 @@ def fault_names(faults) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
-_HIDDEN = re.compile(r"^(?P<joints>.+?) hidden or mis-tracked at the (?P<where>[^(]+?)\s*(\(|$)")
-_WHERE = {"way up": "on the way up"}
-
-
-def _names_and(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
-
-
-def _hidden_line(parts: list[tuple[str, str]]) -> str:
-    """Joints hidden in several phases of the rep, said once: which joints, and when."""
-    joints: list[str] = []
-    wheres: list[str] = []
-    for js, where in parts:
-        joints.extend(j for j in re.split(r", | and ", js) if j not in joints)
-        w = _WHERE.get(where, f"at the {where}")
-        wheres.extend([w] if w not in wheres else [])
-    return (f"your {_names_and(joints)} were hidden or lost {_names_and(wheres)} "
-            "(a plate, a bell or the frame's edge?): film so nothing covers them")
-
-
 def unchecked_lines(unchecked: tuple[Unchecked, ...]) -> list[str]:
     """One line per cause, each naming every check it stopped: reasons that read
     the same in plain words are merged, and joints hidden in different phases of
     the rep are one cause (said once, with the joints and the phases)."""
     groups: dict[str, list[str]] = {}
-    hidden: list[tuple[str, str]] = []
+    joints: list[str] = []
+    phases: list[Phase] = []
     for u in unchecked:
-        m = _HIDDEN.match(u.reason)
-        key = "hidden" if m else plain_reason(u.reason)
-        if m:
-            hidden.append((m.group("joints"), m.group("where").strip()))
-        faults = groups.setdefault(key, [])
+        hidden = u.reason.code == Reason.JOINTS_HIDDEN
+        if hidden:
+            joints.extend(j for j in u.reason.params["joints"] if j not in joints)
+            phases.extend([u.reason.params["phase"]] if u.reason.params["phase"] not in phases else [])
+        faults = groups.setdefault("hidden" if hidden else plain_reason(u.reason), [])
         faults.extend(f for f in u.faults if f not in faults)
     return [f"{fault_names(fs)} {'was' if len(fs) == 1 else 'were'} not checked: "
-            f"{_hidden_line(hidden) if reason == 'hidden' else reason}" for reason, fs in groups.items()]
+            f"{_hidden_plain(joints, phases) if reason == 'hidden' else reason}" for reason, fs in groups.items()]
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:
@@ -177,8 +206,8 @@ EVIDENCE_PHRASES: dict[str, Phrase] = {
 
 
 def _generic(e: Evidence) -> str:
-    unit = "°" if e.unit == "deg" else ""
-    word = "above" if e.comparison == ">" else "below"
+    unit = "°" if e.unit == Unit.DEG else ""
+    word = "above" if e.comparison == Comparison.ABOVE else "below"
     return f"{e.metric}: {e.value:.2f}{unit} (a fault {word} {e.threshold:.2f}{unit})"
 
 

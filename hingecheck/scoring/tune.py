@@ -1,8 +1,8 @@
 """Fit rule thresholds to labelled clips by leave-one-source-out cross-validation.
 
 Pure: it takes clips' landmarks (:class:`TuneCase`) and labels, never a
-video or the pose model. Each fault's rule reads its own thresholds
-(:data:`KNOBS`), so each fault is fitted on its own: every combination of
+video or the pose model. Each fault's rule reads its own thresholds (its
+``knobs`` in :data:`~hingecheck.core.faults.FAULTS`), so each fault is fitted on its own: every combination of
 its knobs' steps is tried on every clip once (:func:`verdict_table`; only
 the rules run, the features and reps are prepared once per clip), and a
 fit is then a choice of a column of that table.
@@ -31,49 +31,12 @@ import numpy as np
 
 from hingecheck.core.analysis import Prepared, judge_all, prepare
 from hingecheck.core.config import Config
+from hingecheck.core.faults import FAULTS
 from hingecheck.core.judging import clip_faults
 from hingecheck.scoring.metrics import Label, Prediction, compute_metrics
 
 
-@dataclass(frozen=True)
-class Knob:
-    """A threshold (a :class:`~hingecheck.core.config.Thresholds` field) and the moves tried."""
-
-    key: str
-    moves: tuple[float, ...]
-
-
-#: the thresholds each fault's rule reads, and the moves a fit may make
-KNOBS: dict[str, tuple[Knob, ...]] = {
-    "squatting": (Knob("squat_ratio_max", (-0.3, -0.2, -0.1, 0.0, 0.1, 0.2)),
-                  Knob("squat_shin_min_deg", (-10.0, -5.0, 0.0, 5.0, 10.0))),
-    "rounded_back": (Knob("rounded_spine_offset", (-0.02, -0.01, 0.0, 0.01, 0.02, 0.04, 0.08)),
-                     Knob("rounded_mask_curvature", (-0.03, -0.02, -0.01, 0.0, 0.01, 0.02, 0.04))),
-    "dropped_head": (Knob("dropped_head_deg", (-10.0, -5.0, 0.0, 5.0, 10.0, 15.0)),),
-    "hyperextension": (Knob("lean_back_deg", (-4.0, -2.0, 0.0, 2.0, 4.0, 6.0, 8.0, 10.0, 15.0, 20.0)),
-                       Knob("hip_drive_max", (-0.02, -0.01, 0.0, 0.01, 0.02, 0.04, 0.1))),
-    "hips_rise_first": (Knob("hips_rise_trunk_min", (-0.3, -0.2, -0.1, 0.0, 0.1, 0.2)),),
-    "excess_knee_bend": (Knob("excess_knee_flexion_deg", (-10.0, -5.0, 0.0, 5.0, 10.0, 15.0, 20.0, 30.0)),),
-    "incomplete_lockout": (Knob("lockout_hip_flexion_deg", (-5.0, 0.0, 5.0, 10.0, 20.0)),),
-}
-
-Moves = tuple[float, ...]  # one move per knob of a fault
-
-#: the moves from the prior that ``hingecheck tune`` picked on the *design* clips
-#: (the shared clips outside the lockbox, see :mod:`hingecheck.scoring.lockbox`:
-#: 19 clips, 9 sources), at the default analysis rate and size: the built-in
-#: thresholds are the prior plus these. :func:`prior_config` takes them off
-#: again, so a cross-validation starts from the prior and never from values
-#: that saw its held-out clips.
-FITTED: dict[str, Moves] = {
-    "squatting": (0.0, 0.0),
-    "rounded_back": (0.0, -0.02),
-    "dropped_head": (0.0,),
-    "hyperextension": (0.0, 0.0),
-    "hips_rise_first": (-0.1,),
-    "excess_knee_bend": (0.0,),
-    "incomplete_lockout": (0.0,),
-}
+Moves = tuple[float, ...]  # one move per knob of a fault (see FaultSpec.knobs)
 
 
 @dataclass
@@ -94,7 +57,7 @@ def shifted(config: Config, fault_moves: dict[str, Moves]) -> Config:
     """``config`` with every knob of ``fault_moves`` moved, for all exercises alike."""
     delta: dict[str, float] = {}
     for fault, moves in fault_moves.items():
-        for knob, move in zip(KNOBS[fault], moves):
+        for knob, move in zip(FAULTS[fault].knobs, moves):
             delta[knob.key] = delta.get(knob.key, 0.0) + move
     default = config.default.replace(**{k: getattr(config.default, k) + d for k, d in delta.items()})
     overrides = {ex: {k: v + delta.get(k, 0.0) for k, v in table.items()}
@@ -103,13 +66,16 @@ def shifted(config: Config, fault_moves: dict[str, Moves]) -> Config:
 
 
 def prior_config() -> Config:
-    """The thresholds before any fit: the built-in ones less :data:`FITTED`."""
-    return shifted(Config(), {f: tuple(-m for m in moves) for f, moves in FITTED.items()})
+    """The thresholds before any fit: the built-in ones less each knob's ``fitted`` move
+    (picked by ``hingecheck tune`` on the *design* clips, the shared clips outside the
+    lockbox, see :mod:`hingecheck.scoring.lockbox`), so a cross-validation starts from
+    the prior and never from values that saw its held-out clips."""
+    return shifted(Config(), {f: tuple(-m for m in spec.fitted) for f, spec in FAULTS.items()})
 
 
 def grid(fault: str) -> list[Moves]:
     """Every combination of a fault's knob moves."""
-    return list(itertools.product(*(k.moves for k in KNOBS[fault])))
+    return list(itertools.product(*(k.moves for k in FAULTS[fault].knobs)))
 
 
 def verdict_table(cases: list[TuneCase], config: Config, fault: str) -> dict[Moves, np.ndarray]:
@@ -139,7 +105,7 @@ def truth(cases: list[TuneCase], fault: str) -> np.ndarray:
 def _distance(fault: str, moves: Moves) -> float:
     """How far ``moves`` is from the built-in thresholds, in steps of each knob's grid."""
     d = 0.0
-    for knob, m in zip(KNOBS[fault], moves):
+    for knob, m in zip(FAULTS[fault].knobs, moves):
         steps = sorted(knob.moves)
         d += abs(steps.index(m) - steps.index(0.0))
     return d
@@ -169,7 +135,7 @@ class CrossValidation:
 
     def as_dict(self) -> dict:
         def named(moves: dict[str, Moves]) -> dict:
-            return {k.key: m for f, ms in moves.items() for k, m in zip(KNOBS[f], ms)}
+            return {k.key: m for f, ms in moves.items() for k, m in zip(FAULTS[f].knobs, ms)}
         return {"held_out": self.held_out, "fitted_on_all": self.fitted, "moves": named(self.moves),
                 "folds": {s: named(m) for s, m in self.folds.items()}}
 
@@ -200,14 +166,14 @@ def cross_validate(cases: list[TuneCase], config: Config | None = None) -> Cross
     """Leave-one-source-out fit and prediction of every fault's thresholds,
     moving from ``config`` (default: :func:`prior_config`)."""
     config = config or prior_config()
-    tables = {f: verdict_table(cases, config, f) for f in KNOBS}
-    ys = {f: truth(cases, f) for f in KNOBS}
+    tables = {f: verdict_table(cases, config, f) for f in FAULTS}
+    ys = {f: truth(cases, f) for f in FAULTS}
     sources = np.array([c.source for c in cases])
     everyone = np.ones(len(cases), bool)
-    fitted = {f: fit_fault(f, tables[f], ys[f], everyone) for f in KNOBS}
+    fitted = {f: fit_fault(f, tables[f], ys[f], everyone) for f in FAULTS}
     folds = {}
     for s in sorted(set(sources)):
-        folds[str(s)] = {f: fit_fault(f, tables[f], ys[f], sources != s) for f in KNOBS}
+        folds[str(s)] = {f: fit_fault(f, tables[f], ys[f], sources != s) for f in FAULTS}
     held = _predictions(cases, tables, [folds[c.source] for c in cases])
     fit_all = _predictions(cases, tables, [fitted for _ in cases])
     return CrossValidation(metrics_for(cases, held), metrics_for(cases, fit_all), fitted, folds,
@@ -216,7 +182,7 @@ def cross_validate(cases: list[TuneCase], config: Config | None = None) -> Cross
 
 def profile_toml(config: Config, moves: dict[str, Moves], note: str = "") -> str:
     """A ``--config`` TOML file with the thresholds the moves changed (every exercise's value)."""
-    keys = sorted({k.key for f, ms in moves.items() for k, m in zip(KNOBS[f], ms)})
+    keys = sorted({k.key for f, ms in moves.items() for k, m in zip(FAULTS[f].knobs, ms)})
     lines = ["# hingecheck thresholds fitted by `hingecheck tune`" + (f": {note}" if note else ""), "",
              "[default]"]
     lines += [f"{k} = {round(getattr(config.default, k), 4)!r}" for k in keys]
