@@ -357,7 +357,8 @@ def cmd_history(args: argparse.Namespace) -> int:
     from datetime import date
 
     from hingecheck.outputs.history import check_athlete, forget, history_path, load_sessions
-    from hingecheck.outputs.historyview import history_doc, history_text, write_plot
+    from hingecheck.outputs.historypage import write_plot
+    from hingecheck.outputs.historyview import history_doc, history_text
 
     path = history_path()
     if args.forget is not None:

@@ -1,4 +1,4 @@
-"""``hingecheck history --plot OUT.html``: a page with one chart per athlete and exercise.
+"""``hingecheck history --plot OUT``: a PNG, or a page with one chart per athlete and exercise.
 
 Each chart (inline SVG, no script, no server) shows per ISO week the sets
 done as bars against the two-to-three-a-week guidance (the shaded band),
@@ -14,7 +14,9 @@ import html
 from datetime import datetime
 from pathlib import Path
 
+from hingecheck.core.errors import HingecheckError
 from hingecheck.core.faults import FAULTS
+from hingecheck.io.atomic import atomic_path, write_text_atomic
 from hingecheck.outputs.historyview import (
     GUIDANCE_DAYS,
     athlete_name,
@@ -23,6 +25,7 @@ from hingecheck.outputs.historyview import (
     groups,
     iso_week,
     most_common,
+    plot_png,
     video_name,
     weekly,
 )
@@ -149,3 +152,19 @@ def history_page(path: Path, sessions: list[dict]) -> str:
             f"<div class='meta'>{_e(path)} · {len(sessions)} sessions · guidance: "
             f"{GUIDANCE_DAYS[0]}-{GUIDANCE_DAYS[1]} hinge sessions a week</div>"
             + "".join(charts) + "<h2>Sessions</h2>" + _sessions_rows(sessions) + "</body></html>\n")
+
+
+def write_plot(out: Path, path: Path, sessions: list[dict]) -> None:
+    """``out``: the plot as a PNG, or (``.html``) a page with a chart per athlete and exercise
+    (:mod:`hingecheck.outputs.historypage`)."""
+    suffix = out.suffix.lower()
+    if suffix not in (".png", ".html", ".htm"):
+        raise HingecheckError(f"--plot {out}: give a .png or .html file name")
+    if not sessions:
+        raise HingecheckError(f"nothing to plot: no sessions in {path} for this selection")
+    if suffix == ".png":
+        png = plot_png(sessions)
+        with atomic_path(out) as tmp:
+            tmp.write_bytes(png)
+        return
+    write_text_atomic(out, history_page(path, sessions))

@@ -13,9 +13,7 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from hingecheck.core.errors import HingecheckError
 from hingecheck.core.faults import FAULTS
-from hingecheck.io.atomic import atomic_path, write_text_atomic
 
 #: hinge practice: two to three training days a week
 GUIDANCE_DAYS = (2, 3)
@@ -206,20 +204,3 @@ def _plot_group(ax, sessions: list[dict]) -> None:
     ax.set_ylabel("% of judged reps")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
-
-
-def write_plot(out: Path, path: Path, sessions: list[dict]) -> None:
-    """``out``: the plot as a PNG, or (``.html``) a page with a chart per athlete and exercise
-    (:mod:`hingecheck.outputs.historypage`)."""
-    suffix = out.suffix.lower()
-    if suffix not in (".png", ".html", ".htm"):
-        raise HingecheckError(f"--plot {out}: give a .png or .html file name")
-    if not sessions:
-        raise HingecheckError(f"nothing to plot: no sessions in {path} for this selection")
-    if suffix == ".png":
-        png = plot_png(sessions)
-        with atomic_path(out) as tmp:
-            tmp.write_bytes(png)
-        return
-    from hingecheck.outputs.historypage import history_page
-    write_text_atomic(out, history_page(path, sessions))
