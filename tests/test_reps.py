@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from synthetic import make_hinge
 
+from hingecheck.core.config import Thresholds
 from hingecheck.core.faults import FAULTS
 from hingecheck.core.geometry import hinge_features
 from hingecheck.core.reps import (
@@ -20,6 +21,9 @@ from hingecheck.core.reps import (
     segment_reps,
     smooth,
 )
+
+#: the segmentation parameters of the default thresholds
+DEFAULT_PARAMS = Thresholds().rep_params()
 
 # ---------------------------------------------------------------------------
 # fill_gaps
@@ -114,7 +118,7 @@ def test_smooth_fills_short_gaps_only():
 
 def _reps(pose, params=None):
     flex = smooth(hinge_features(pose).hip_flexion, pose.fps)
-    return segment_reps(flex, pose.timestamps, params)
+    return segment_reps(flex, pose.timestamps, DEFAULT_PARAMS if params is None else params)
 
 
 @pytest.mark.parametrize("start", ["standing", "bottom"])
@@ -151,9 +155,8 @@ def test_wobble_at_the_top_adds_no_rep(facing):
 
 def test_rep_thresholds_have_one_home():
     """The segmentation's thresholds are the config's: no second set of defaults in reps."""
-    from hingecheck.core.config import Thresholds
     th = Thresholds()
-    p = RepParams.default()
+    p = DEFAULT_PARAMS
     assert (p.up_deg, p.down_deg, p.min_depth_deg, p.min_rep_s) == (
         th.rep_up_deg, th.rep_down_deg, th.rep_min_depth_deg, th.rep_min_s)
     with pytest.raises(TypeError):
@@ -165,13 +168,13 @@ def test_rep_thresholds_have_one_home():
 
 def test_wobble_between_the_thresholds_adds_no_rep():
     """A signal swinging between ``up_deg`` and ``down_deg`` never changes state."""
-    p = RepParams.default()
+    p = DEFAULT_PARAMS
     t = np.arange(0, 12, 1 / 30)
     rep = 0.5 - 0.5 * np.cos(2 * np.pi * t / 2.5)  # 0..1, period 2.5 s
     flex = 85.0 * rep
     mid = (t > 2.5) & (t < 5.0)
     flex[mid] = (p.up_deg + p.down_deg) / 2 + 8.0 * np.sin(2 * np.pi * 2.0 * t[mid])
-    assert len(segment_reps(flex, t)) == len(segment_reps(85.0 * rep, t)) - 1
+    assert len(segment_reps(flex, t, DEFAULT_PARAMS)) == len(segment_reps(85.0 * rep, t, DEFAULT_PARAMS)) - 1
 
 
 def test_slow_walkout_adds_no_rep():
@@ -234,21 +237,21 @@ def test_partial_movement_at_the_edges_is_flagged_not_counted():
     pose, truth = make_hinge(n_reps=2, pause_s=0.5)
     cut = truth["reps"][1]["bottom"]
     flex = smooth(hinge_features(pose).hip_flexion, pose.fps)
-    reps = segment_reps(flex[: cut + 1], pose.timestamps[: cut + 1])
+    reps = segment_reps(flex[: cut + 1], pose.timestamps[: cut + 1], DEFAULT_PARAMS)
     assert sum(r.complete for r in reps) == 1
     assert [r.index for r in reps if not r.complete] == [0]
 
 
 def test_degenerate_signals():
     t = np.arange(0, 5, 1 / 30)
-    assert segment_reps(np.full(t.size, np.nan), t) == []
-    assert hysteresis_phases(np.full(t.size, np.nan), RepParams.default()) == []
-    assert segment_reps(np.zeros(t.size), t) == []
-    assert segment_reps(np.zeros(0), np.zeros(0)) == []
+    assert segment_reps(np.full(t.size, np.nan), t, DEFAULT_PARAMS) == []
+    assert hysteresis_phases(np.full(t.size, np.nan), DEFAULT_PARAMS) == []
+    assert segment_reps(np.zeros(t.size), t, DEFAULT_PARAMS) == []
+    assert segment_reps(np.zeros(0), np.zeros(0), DEFAULT_PARAMS) == []
     # a smoothed glitch on a clean standing signal is not a whole rep
     glitch = np.zeros(t.size)
     glitch[70:75] = 90.0
-    assert [r for r in segment_reps(smooth(glitch, 30.0), t) if r.complete] == []
+    assert [r for r in segment_reps(smooth(glitch, 30.0), t, DEFAULT_PARAMS) if r.complete] == []
 
 
 def test_a_glitch_shorter_than_min_rep_s_is_never_a_rep():
@@ -257,6 +260,6 @@ def test_a_glitch_shorter_than_min_rep_s_is_never_a_rep():
     for seed in range(200):
         x = np.random.default_rng(seed).normal(5.0, 1.5, t.size)
         x[70:75] += 90.0  # 0.17 s, far below min_rep_s = 0.6 s
-        reps = segment_reps(smooth(x, 30.0), t)
+        reps = segment_reps(smooth(x, 30.0), t, DEFAULT_PARAMS)
         counted += [seed for r in reps if r.complete]
     assert counted == []

@@ -80,7 +80,7 @@ class RepParams:
     The first four are thresholds a config can set: they come from
     :class:`~hingecheck.core.config.Thresholds` (its ``rep_*`` fields, through
     :meth:`~hingecheck.core.config.Thresholds.rep_params`), which holds their
-    defaults; :meth:`default` is the default thresholds' parameters.
+    defaults (this module does not import the config, which imports it).
     """
 
     up_deg: float         # hip flexion above baseline below which the lifter is up
@@ -90,12 +90,6 @@ class RepParams:
     max_rep_s: float = 20.0
     still_speed_frac: float = 0.07  # slower than this share of a movement's top speed = holding
     baseline_max_deg: float = 20.0  # the standing baseline is the clip's min, clipped to [0, this]
-
-    @classmethod
-    def default(cls) -> RepParams:
-        """The parameters of the default :class:`~hingecheck.core.config.Thresholds`."""
-        from hingecheck.core.config import Thresholds  # config imports this module
-        return Thresholds().rep_params()
 
 
 @dataclass(frozen=True)
@@ -237,7 +231,7 @@ def _movement_end(flex, t, a: int, b: int, sign: float, frac: float) -> int:
     return _slow_edge(flex, t, a, b, sign, frac, leading=False)
 
 
-def segment_reps(flex: np.ndarray, timestamps: np.ndarray, params: RepParams | None = None,
+def segment_reps(flex: np.ndarray, timestamps: np.ndarray, params: RepParams,
                  base: float | None = None, from_floor: bool | None = None) -> list[Rep]:
     """Find reps in a smoothed hip-flexion signal (degrees) with timestamps (s).
 
@@ -247,9 +241,8 @@ def segment_reps(flex: np.ndarray, timestamps: np.ndarray, params: RepParams | N
     duration exclude pauses. Returns complete reps,
     then (flagged ``complete=False``) a partial movement at either edge of
     the clip when it goes deep enough, so a clip with no whole rep can still
-    be judged. ``params`` default: :meth:`RepParams.default`.
+    be judged. ``params``: :meth:`~hingecheck.core.config.Thresholds.rep_params`.
     """
-    params = RepParams.default() if params is None else params
     flex = np.asarray(flex, dtype=float)
     t = np.asarray(timestamps, dtype=float)
     if base is None:
