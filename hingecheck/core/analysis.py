@@ -172,6 +172,15 @@ def level_signals(sig: RepSignals, tilt: float) -> RepSignals:
     return dataclasses.replace(sig, trunk_angle=sig.trunk_angle - tilt, shin_angle=sig.shin_angle - tilt)
 
 
+def level_calibration(calib: Calibration | None, tilt: float) -> Calibration | None:
+    """A calibration measured on unlevelled signals, its trunk inclination measured
+    from the clip's vertical instead (``tilt`` degrees off, as :func:`level_signals`;
+    the hip and neck angles are between body segments and do not change)."""
+    if calib is None or tilt == 0.0:
+        return calib
+    return dataclasses.replace(calib, trunk_angle=calib.trunk_angle - tilt)
+
+
 def partial_or_gap(rep: Rep, has_whole: bool) -> RepVerdict | None:
     """The verdict of a movement that is not judged (tracking lost in it, or a
     partial movement at the edge of a clip that has whole reps), else None."""

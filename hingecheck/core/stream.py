@@ -16,19 +16,26 @@ judged, and the reps that are over are reported and the window moves past
 them. The work per frame is bounded by the window, not by the set's length.
 
 What the stream cannot know is the future, so where the file path uses the
-whole clip the stream uses everything seen so far (the intentional
-differences, each equal to the file's once the set has ended):
+whole clip the stream uses everything seen so far (intentional differences):
 
 * near side and facing: ``lifter_side`` of every frame so far (running
-  medians, :class:`~hingecheck.core.sidetrack.SideTracker`);
+  medians, :class:`~hingecheck.core.sidetrack.SideTracker`), equal to the
+  file's once the set has ended;
 * standing baseline: the least smoothed hip flexion so far;
-* lifted from the floor or from standing: decided on the first frames (as
-  the file does), fixed when the first rep is reported;
+* lifted from the floor or from standing: decided on the first frame with
+  the baseline seen so far, fixed when the first rep is reported;
+* a rep's end: where the lifter stops before the lowest (from the floor:
+  highest) point of the rest seen so far, not of the whole rest;
 * camera tilt: the median leg inclination over the lockouts of every whole
-  rep so far (this rep's included), so rep 1 is levelled by its own lockout;
+  rep so far (this window's included), so rep 1 is levelled by its own lockout;
 * calibration: the file's search (:func:`~hingecheck.core.calibration.find_calibration`)
-  on the first window, which starts at the set's first frame; before that,
-  for the set-up guidance only, the same search on the trailing second.
+  on the first window, which starts at the set's first frame, levelled by
+  each window's tilt; before it, for the set-up guidance only, the same
+  search on the trailing second;
+* window-wide measures: the world landmarks' left-right axis and the camera's
+  yaw (:func:`~hingecheck.core.geometry.with_world_measures`) and the trusted
+  joints' segment lengths (:func:`~hingecheck.core.evidence.chain_reliability`)
+  are the window's medians (a second of smoothing context before it included).
 
 :meth:`StreamingAnalyzer.finish` judges the final window (reps whose
 lockout the stream ended during, partial movements and gaps at the end)
@@ -49,6 +56,7 @@ from hingecheck.core.analysis import (
     Known,
     Prepared,
     judge_window,
+    level_calibration,
     lockout_legs,
     prepare_window,
     tilt_from_legs,
@@ -98,7 +106,7 @@ class StreamingAnalyzer:
         self._whole = 0            # whole reps reported
         self.verdicts: list[RepVerdict] = []
         self.phase = LivePhase.SETUP
-        self.calibration: Calibration | None = None
+        self._calibration: Calibration | None = None  # on unlevelled signals
         self._calibration_fixed = False
 
     # ------------------------------------------------------------------ input
@@ -203,7 +211,7 @@ class StreamingAnalyzer:
             self._least = min(self._least, float(np.nanmin(own)))
         reps = segment_reps(own, t[lo - ctx:], self.params, base=self._baseline(), from_floor=self._from_floor)
         self.phase = self._phase_now(flex)
-        if not self._calibration_fixed and self.calibration is None and not any(r.complete for r in reps):
+        if not self._calibration_fixed and self._calibration is None and not any(r.complete for r in reps):
             self._calibrate_now()
         if final or any(self._over(r, own, t[lo - ctx:], t[-1]) for r in reps):
             return self._report(ctx, lo, hi, final)
@@ -217,8 +225,8 @@ class StreamingAnalyzer:
         known = Known((self.side, self.facing), self._baseline(), self._from_floor, legs,
                       calibrate=not self._calibration_fixed and lo == 0, context=lo - ctx)
         p = prepare_window(self._pose(ctx, hi), self.exercise, self.th, known)
-        if known.calibrate:
-            self.calibration, self._calibration_fixed = p.calibration, True
+        if known.calibrate:  # found on the window's levelled signals
+            self._calibration, self._calibration_fixed = level_calibration(p.calibration, -p.tilt), True
         done = []
         for r in p.reps:
             if not final and not self._over(r, p.sig.hip_flexion, p.sig.timestamps, p.sig.timestamps[-1]):
@@ -228,7 +236,7 @@ class StreamingAnalyzer:
             done.append(r)
         has_whole = self._whole > 0 or any(r.complete for r in p.reps)
         out = [self._reported(p, r, v, ctx)
-               for r, v in zip(done, judge_window(p, self.th, self.calibration, has_whole, reps=done))]
+               for r, v in zip(done, judge_window(p, self.th, level_calibration(self._calibration, p.tilt), has_whole, reps=done))]
         if out and self._from_floor is None:
             self._from_floor = self._starts_down(p.sig.hip_flexion)
         return out
@@ -253,7 +261,7 @@ class StreamingAnalyzer:
         s = [self._smooth(ctx, n, k) for k in ("hip_flexion", "trunk_angle", "neck_angle")]
         c = find_calibration(t[ctx:], *s, self.th, before=n - ctx, after=n - ctx - 1)
         if c is not None:
-            self.calibration = Calibration(c.trunk_angle, c.neck_angle, c.hip_flexion,
+            self._calibration = Calibration(c.trunk_angle, c.neck_angle, c.hip_flexion,
                                            (c.frames[0] + ctx, c.frames[1] + ctx))
 
     # ------------------------------------------------------------------ state for display
@@ -286,6 +294,11 @@ class StreamingAnalyzer:
         return self._whole
 
     @property
+    def calibration(self) -> Calibration | None:
+        """The lifter's standing calibration so far (None: not yet), levelled by :attr:`camera_tilt`."""
+        return level_calibration(self._calibration, self.camera_tilt)
+
+    @property
     def camera_tilt(self) -> float:
         """Degrees the camera is tilted, from the lockouts of the whole reps reported so far (0: none)."""
         return tilt_from_legs(np.concatenate(self._legs)) if self._legs else 0.0
@@ -309,4 +322,5 @@ class StreamingAnalyzer:
             self._update(final=True)
         whole = prepare_window(self._pose(0, n), self.exercise, self.th,
                                Known(side=(self.side, self.facing) if n else None, calibrate=False))
-        return dataclasses.replace(whole, calibration=self.calibration).analysis(list(self.verdicts))
+        calibration = level_calibration(self._calibration, whole.tilt)
+        return dataclasses.replace(whole, calibration=calibration).analysis(list(self.verdicts))
