@@ -171,3 +171,16 @@ def test_running_median_is_nanmedian():
         want = np.nanmedian(seen) if np.isfinite(seen).any() else np.nan
         assert m.median == want or (np.isnan(want) and np.isnan(m.median))
 
+
+
+def test_the_segment_lengths_so_far_are_the_medians_chain_reliability_reads():
+    from hingecheck.core.evidence import chain_reliability, segment_lengths
+    pose, _ = make_hinge(n_reps=2, noise_px=2.0, seed=5)
+    tracker = SideTracker()
+    for i in range(len(pose)):
+        tracker.add(pose.image[i], pose.visibility[i])
+    side, _ = tracker.side
+    medians = tracker.segment_px(side)
+    assert medians == {k: np.nanmedian(x) for k, x in segment_lengths(pose.image, side).items()}
+    np.testing.assert_array_equal(chain_reliability(pose.image, pose.visibility, side, pose.timestamps, medians),
+                                  chain_reliability(pose.image, pose.visibility, side, pose.timestamps))

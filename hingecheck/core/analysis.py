@@ -100,10 +100,13 @@ def smooth_features(feat: HingeFeatures, fps: float, cutoff_hz: float,
 
 
 def clip_signals(image: np.ndarray, visibility: np.ndarray, timestamps: np.ndarray, feat: HingeFeatures,
-                 back_curvature: np.ndarray | None, th: Thresholds) -> RepSignals:
-    """The smoothed signals of a clip (or a stream's window) with the trusted joints riding along."""
+                 back_curvature: np.ndarray | None, th: Thresholds,
+                 segment_px: dict[tuple[str, str], float] | None = None) -> RepSignals:
+    """The smoothed signals of a clip (or a stream's window) with the trusted joints riding along
+    (``segment_px``: the segments' median lengths they are checked against, see
+    :func:`~hingecheck.core.evidence.chain_reliability`; None: over these frames)."""
     fps = fps_from_timestamps(timestamps, DEFAULT_FPS)
-    chain_ok = chain_reliability(image, visibility, feat.side, timestamps) if len(timestamps) else None
+    chain_ok = chain_reliability(image, visibility, feat.side, timestamps, segment_px) if len(timestamps) else None
     if back_curvature is not None and not np.isfinite(back_curvature).any():
         back_curvature = None
     return smooth_features(feat, fps, th.smooth_cutoff_hz, back_curvature, timestamps, chain_ok)
@@ -202,9 +205,10 @@ class Known:
     standing baseline so far (degrees), whether the set is lifted from the
     floor, the legs' inclinations at earlier whole reps' lockouts (degrees,
     for the camera's tilt), no calibration search once the window no
-    longer starts at the set's first frame, and how many frames before the
+    longer starts at the set's first frame, how many frames before the
     window's own (already reported) are there only so that the smoothing
-    sees them as the file's does.
+    sees them as the file's does, and the median segment lengths (pixels)
+    the trusted joints are checked against.
     """
 
     side: tuple[BodySide, float] | None = None
@@ -213,6 +217,7 @@ class Known:
     lockout_legs: np.ndarray | None = None  # None: no whole rep before the window
     calibrate: bool = True
     context: int = 0  # leading frames that only give the smoothing its context (no rep starts there)
+    segment_px: dict[tuple[str, str], float] | None = None  # median segment lengths so far, pixels
 
 
 @dataclass(frozen=True)
@@ -258,7 +263,8 @@ def prepare_window(pose: PoseSequence, exercise: str, th: Thresholds, known: Kno
     reliability, smoothing, reps, camera tilt (signals levelled by it) and
     calibration, each estimated from ``pose``'s frames unless ``known`` gives it."""
     feat = window_features(pose, th, known.side)
-    sig = clip_signals(pose.image, pose.visibility, pose.timestamps, feat, pose.back_curvature, th)
+    sig = clip_signals(pose.image, pose.visibility, pose.timestamps, feat, pose.back_curvature, th,
+                       known.segment_px)
     params = th.rep_params()
     base = standing_baseline(sig.hip_flexion, params) if known.base is None else known.base
     k = known.context

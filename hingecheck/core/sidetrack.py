@@ -1,11 +1,14 @@
-"""The near side and the facing over every frame seen so far, one frame at a time.
+"""The near side, the facing and the segment lengths over every frame seen so far, one frame at a time.
 
 :func:`hingecheck.core.geometry.lifter_side` decides both from a whole clip:
 the side whose shoulder, hip, knee and ankle have the higher median
 visibility, and the sign of the median toe-minus-heel and nose-minus-ear x
 offset. :class:`SideTracker` keeps the same medians as running medians, so
 after any number of frames its answer is ``lifter_side`` of those frames,
-at O(log n) per frame (no pass over the set). Pure numpy.
+at O(log n) per frame (no pass over the set). It keeps the median length of
+each side's trunk, thigh and shank too, which the trusted-joint test
+(:func:`~hingecheck.core.evidence.chain_reliability`) checks frames against.
+Pure numpy.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from hingecheck.core.buffers import RunningMedian
+from hingecheck.core.evidence import segment_lengths
 from hingecheck.core.geometry import side_visibility
 from hingecheck.core.landmarks import LEFT, RIGHT, SIDES, BodySide, Landmark
 
@@ -33,6 +37,7 @@ class SideTracker:
     def __init__(self):
         self._vis = {s.name: RunningMedian() for s in SIDES}
         self._votes = {s.name: RunningMedian() for s in SIDES}
+        self._lengths = {s.name: {} for s in SIDES}
 
     def add(self, image: np.ndarray, visibility: np.ndarray) -> None:
         """Count one frame: ``image`` (33, 2) pixels, ``visibility`` (33,) (NaN: no person)."""
@@ -40,6 +45,13 @@ class SideTracker:
             self._vis[s.name].add(float(side_visibility(visibility[None], s)[0]))
             for v in facing_votes(image, s):
                 self._votes[s.name].add(float(v))
+            for seg, length in segment_lengths(np.asarray(image)[None], s).items():
+                self._lengths[s.name].setdefault(seg, RunningMedian()).add(float(length[0]))
+
+    def segment_px(self, side: BodySide) -> dict[tuple[str, str], float]:
+        """The median image length (pixels; NaN: never seen) of each of ``side``'s segments
+        over every frame so far, as :func:`~hingecheck.core.evidence.chain_reliability` reads them."""
+        return {seg: m.median for seg, m in self._lengths[side.name].items()}
 
     @property
     def side(self) -> tuple[BodySide, float]:

@@ -32,10 +32,11 @@ whole clip the stream uses everything seen so far (intentional differences):
   on the first window, which starts at the set's first frame, levelled by
   each window's tilt; before it, for the set-up guidance only, the same
   search on the trailing second;
+* the segment lengths the trusted joints are checked against
+  (:func:`~hingecheck.core.evidence.chain_reliability`): their medians so far;
 * window-wide measures: the world landmarks' left-right axis and the camera's
-  yaw (:func:`~hingecheck.core.geometry.with_world_measures`) and the trusted
-  joints' segment lengths (:func:`~hingecheck.core.evidence.chain_reliability`)
-  are the window's medians (a second of smoothing context before it included).
+  yaw (:func:`~hingecheck.core.geometry.with_world_measures`) are the
+  window's medians (a second of smoothing context before it included).
 
 :meth:`StreamingAnalyzer.finish` judges the final window (reps whose
 lockout the stream ended during, partial movements and gaps at the end)
@@ -223,7 +224,8 @@ class StreamingAnalyzer:
         movements that are over (all, if ``final``)."""
         legs = np.concatenate(self._legs) if self._whole else None
         known = Known((self.side, self.facing), self._baseline(), self._from_floor, legs,
-                      calibrate=not self._calibration_fixed and lo == 0, context=lo - ctx)
+                      calibrate=not self._calibration_fixed and lo == 0, context=lo - ctx,
+                      segment_px=self._sides.segment_px(self.side))
         p = prepare_window(self._pose(ctx, hi), self.exercise, self.th, known)
         if known.calibrate:  # found on the window's levelled signals
             self._calibration, self._calibration_fixed = level_calibration(p.calibration, -p.tilt), True
