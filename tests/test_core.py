@@ -108,3 +108,22 @@ def test_public_names_resolve():
     for name in hingecheck.__all__:
         assert getattr(hingecheck, name) is not None, name
     assert hingecheck.analyze_pose.__module__ == "hingecheck.core.analysis"
+
+
+def test_one_calibration_search_for_the_file_and_the_stream():
+    """find_calibration finds the first still second ending before the first bottom; the
+    stream asks only about the second ending at its newest frame (``after``)."""
+    import numpy as np
+
+    from hingecheck.core.calibration import find_calibration
+    from hingecheck.core.config import load_config
+    th = load_config().for_exercise("rdl")
+    t = np.arange(150) / 30.0
+    hip = np.where(t < 1.5, 3.0, np.where(t < 2.5, 60.0, 3.0))   # still, a rep, still again
+    trunk, neck = np.full_like(t, 5.0), np.full_like(t, 20.0)
+    first = find_calibration(t, hip, trunk, neck, th, before=t.size)
+    assert first is not None and first.frames == (0, 27) and first.trunk_angle == 5.0  # 0.9 s is enough
+    assert find_calibration(t, hip, trunk, neck, th, before=27) is None       # not a second yet
+    assert find_calibration(t, hip, trunk, neck, th, before=70, after=50) is None  # the rep in every window
+    late = find_calibration(t, hip, trunk, neck, th, before=t.size, after=50)
+    assert late is not None and late.frames == (75, 105)

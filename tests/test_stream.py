@@ -74,8 +74,26 @@ def test_calibration_from_standing_still_before_the_set():
     assert live.calibration.frames[1] < live.reps[0].rep.start
 
 
-def test_work_per_frame_is_bounded_by_the_window():
-    """Reported reps move the window's start: it never reaches back to frame 0."""
-    pose, _ = make_hinge(n_reps=6)
-    s, live, _ = run_stream(pose)
-    assert s._anchor >= live.reps[-1].rep.end
+def test_work_per_frame_is_bounded_by_the_window(monkeypatch):
+    """Reported reps move the window's start: it never reaches back to frame 0, and every
+    window the engine prepares while streaming holds about one rep, however long the set."""
+    import hingecheck.core.stream as stream_mod
+    sizes = []
+    real = stream_mod.prepare_window
+
+    def counted(pose, *args, **kwargs):
+        sizes.append(len(pose))
+        return real(pose, *args, **kwargs)
+
+    monkeypatch.setattr(stream_mod, "prepare_window", counted)
+    pose, truth = make_hinge(n_reps=12)
+    s = StreamingAnalyzer("rdl", load_config().for_exercise("rdl"), pose.frame_size)
+    for i in range(len(pose)):
+        s.push(pose.timestamps[i], pose.image[i], pose.visibility[i])
+    streaming = list(sizes)
+    live = s.finish()
+    assert s._anchor >= live.reps[-1].rep.end and live.rep_count == 12
+    assert len(streaming) == 12            # one window prepared per rep, when it was over
+    rep_frames = max(r["end"] - r["start"] for r in truth["reps"])
+    assert max(streaming[1:]) < 3 * rep_frames < len(pose) / 3
+    assert sizes[-1] == len(pose)          # finish: the whole set once, for its signals

@@ -1,9 +1,13 @@
-"""From a clip's landmarks to per-rep verdicts: the pure core pipeline.
+"""From a clip's landmarks to per-rep verdicts: the pure core engine.
 
-``PoseSequence`` → :func:`hinge_features` → :func:`smooth` →
-:func:`segment_reps` → :func:`judge_rep` per rep. No cv2, no mediapipe:
-the same functions serve ``analyze``, ``score``, ``tune`` and (on a window of
-the stream, see :mod:`hingecheck.core.stream`) ``live``.
+Two steps, the same for a whole clip and for a window of the stream:
+:func:`prepare_window` (near side → features → smoothed signals →
+baseline and :func:`segment_reps` → camera tilt and levelling →
+calibration) and :func:`judge_window` (:func:`partial_or_gap`, else
+:func:`judge_rep` per rep). :func:`analyze_pose` is both on the whole clip;
+``score`` and ``tune`` use them too, and :mod:`hingecheck.core.stream`
+drives them over the windows of a live set, with what it saw before each
+window passed in as :class:`Known`. No cv2, no mediapipe.
 """
 
 from __future__ import annotations
@@ -18,11 +22,11 @@ from hingecheck.core.calibration import Calibration, find_calibration
 from hingecheck.core.config import Thresholds
 from hingecheck.core.evidence import chain_reliability
 from hingecheck.core.faults import FAULTS
-from hingecheck.core.geometry import HingeFeatures, hinge_features, with_world_measures
+from hingecheck.core.geometry import HingeFeatures, hinge_features_arrays, lifter_side, with_world_measures
 from hingecheck.core.judging import WHOLE_REP, RepVerdict, clip_faults, judge_rep
 from hingecheck.core.kinds import Reason, View
-from hingecheck.core.landmarks import BodySide, PoseSequence, fps_from_timestamps
-from hingecheck.core.reps import Rep, segment_reps, smooth
+from hingecheck.core.landmarks import SIDES, BodySide, PoseSequence, fps_from_timestamps
+from hingecheck.core.reps import Rep, segment_reps, smooth, standing_baseline
 from hingecheck.core.signals import CantJudge, RepSignals
 from hingecheck.core.windows import lockout_window
 
@@ -96,10 +100,13 @@ def smooth_features(feat: HingeFeatures, fps: float, cutoff_hz: float,
 
 
 def clip_signals(image: np.ndarray, visibility: np.ndarray, timestamps: np.ndarray, feat: HingeFeatures,
-                 back_curvature: np.ndarray | None, th: Thresholds) -> RepSignals:
-    """The smoothed signals of a clip (or a stream's window) with the trusted joints riding along."""
+                 back_curvature: np.ndarray | None, th: Thresholds,
+                 segment_px: dict[tuple[str, str], float] | None = None) -> RepSignals:
+    """The smoothed signals of a clip (or a stream's window) with the trusted joints riding along
+    (``segment_px``: the segments' median lengths they are checked against, see
+    :func:`~hingecheck.core.evidence.chain_reliability`; None: over these frames)."""
     fps = fps_from_timestamps(timestamps, DEFAULT_FPS)
-    chain_ok = chain_reliability(image, visibility, feat.side, timestamps) if len(timestamps) else None
+    chain_ok = chain_reliability(image, visibility, feat.side, timestamps, segment_px) if len(timestamps) else None
     if back_curvature is not None and not np.isfinite(back_curvature).any():
         back_curvature = None
     return smooth_features(feat, fps, th.smooth_cutoff_hz, back_curvature, timestamps, chain_ok)
@@ -127,6 +134,26 @@ def classify_view(side_on: float, th: Thresholds, yaw: float = float("nan")) -> 
 MAX_CAMERA_TILT_DEG = 8.0
 
 
+def lockout_legs(feat: HingeFeatures, sig: RepSignals, reps: list[Rep]) -> np.ndarray:
+    """The legs' inclinations (degrees, :attr:`HingeFeatures.leg_angle`) over
+    every rep's lockout window, at trusted frames: the samples of :func:`camera_tilt`."""
+    ok = sig.ok(("hip", "knee", "ankle"))
+    vals = [np.zeros(0)]
+    for r in reps:
+        lo, hi = lockout_window(r, sig.timestamps, sig.hip_flexion)
+        w = feat.leg_angle[lo:hi + 1][ok[lo:hi + 1]]
+        vals.append(w[np.isfinite(w)])
+    return np.concatenate(vals)
+
+
+def tilt_from_legs(legs: np.ndarray) -> float:
+    """The camera's tilt (degrees) from lockout leg inclinations (:func:`lockout_legs`):
+    their median, clipped to ±:data:`MAX_CAMERA_TILT_DEG`; 0 with none."""
+    if legs.size == 0:
+        return 0.0
+    return float(np.clip(np.median(legs), -MAX_CAMERA_TILT_DEG, MAX_CAMERA_TILT_DEG))
+
+
 def camera_tilt(feat: HingeFeatures, sig: RepSignals, reps: list[Rep]) -> float:
     """How far the image's vertical is off the true vertical, in degrees.
 
@@ -137,15 +164,7 @@ def camera_tilt(feat: HingeFeatures, sig: RepSignals, reps: list[Rep]) -> float:
     forward). Clipped to ±:data:`MAX_CAMERA_TILT_DEG`; 0 with no rep or no
     trusted frame.
     """
-    ok = sig.ok(("hip", "knee", "ankle"))
-    vals = []
-    for r in reps:
-        lo, hi = lockout_window(r, sig.timestamps, sig.hip_flexion)
-        w = feat.leg_angle[lo:hi + 1][ok[lo:hi + 1]]
-        vals.extend(w[np.isfinite(w)].tolist())
-    if not vals:
-        return 0.0
-    return float(np.clip(np.median(vals), -MAX_CAMERA_TILT_DEG, MAX_CAMERA_TILT_DEG))
+    return tilt_from_legs(lockout_legs(feat, sig, reps))
 
 
 def level_signals(sig: RepSignals, tilt: float) -> RepSignals:
@@ -156,11 +175,13 @@ def level_signals(sig: RepSignals, tilt: float) -> RepSignals:
     return dataclasses.replace(sig, trunk_angle=sig.trunk_angle - tilt, shin_angle=sig.shin_angle - tilt)
 
 
-def levelled(feat: HingeFeatures, sig: RepSignals, reps: list[Rep]) -> tuple[RepSignals, float]:
-    """``sig`` levelled by the camera tilt seen at the lockouts of ``reps``
-    (the whole ones if any), and that tilt in degrees."""
-    tilt = camera_tilt(feat, sig, [r for r in reps if r.complete] or reps)
-    return level_signals(sig, tilt), tilt
+def level_calibration(calib: Calibration | None, tilt: float) -> Calibration | None:
+    """A calibration measured on unlevelled signals, its trunk inclination measured
+    from the clip's vertical instead (``tilt`` degrees off, as :func:`level_signals`;
+    the hip and neck angles are between body segments and do not change)."""
+    if calib is None or tilt == 0.0:
+        return calib
+    return dataclasses.replace(calib, trunk_angle=calib.trunk_angle - tilt)
 
 
 def partial_or_gap(rep: Rep, has_whole: bool) -> RepVerdict | None:
@@ -174,11 +195,37 @@ def partial_or_gap(rep: Rep, has_whole: bool) -> RepVerdict | None:
 
 
 @dataclass(frozen=True)
-class Prepared:
-    """A clip's analysis up to the rules: what no rule threshold changes.
+class Known:
+    """What the caller knows of the set from outside the window it prepares.
 
-    :func:`judge_all` runs the rules on it; :func:`hingecheck.scoring.tune` re-runs
-    them with many thresholds without recomputing features or reps.
+    The file path knows nothing more (the window is the whole clip: every
+    field None, the calibration searched). The stream passes what it saw
+    before the window: the near side and facing over every frame so far, the
+    standing baseline so far (degrees), whether the set is lifted from the
+    floor, the legs' inclinations at earlier whole reps' lockouts (degrees,
+    for the camera's tilt), no calibration search once the window no
+    longer starts at the set's first frame, how many frames before the
+    window's own (already reported) are there only so that the smoothing
+    sees them as the file's does, and the median segment lengths (pixels)
+    the trusted joints are checked against.
+    """
+
+    side: tuple[BodySide, float] | None = None
+    base: float | None = None
+    from_floor: bool | None = None
+    lockout_legs: np.ndarray | None = None  # None: no whole rep before the window
+    calibrate: bool = True
+    context: int = 0  # leading frames that only give the smoothing its context (no rep starts there)
+    segment_px: dict[tuple[str, str], float] | None = None  # median segment lengths so far, pixels
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A clip's (or a stream window's) analysis up to the rules: what no rule threshold changes.
+
+    :func:`judge_window` runs the rules on it; :func:`hingecheck.scoring.tune` re-runs
+    them with many thresholds without recomputing features or reps. Frame
+    indices (reps, calibration) are the window's own.
     """
 
     exercise: str
@@ -191,6 +238,8 @@ class Prepared:
     side_on: float
     view: View
     yaw: float = float("nan")
+    base: float = 0.0                 # the standing baseline the reps were found on, degrees
+    lockout_legs: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0))  # this window's
 
     def analysis(self, verdicts: list[RepVerdict]) -> Analysis:
         p = self.pose
@@ -199,27 +248,65 @@ class Prepared:
                         self.calibration, self.tilt, self.yaw)
 
 
-def prepare(pose: PoseSequence, exercise: str, th: Thresholds) -> Prepared:
-    """Features, reliability, smoothing, reps, camera tilt and calibration of one clip."""
-    feat = with_world_measures(hinge_features(pose), pose.world, th.world_measures_min_yaw_deg)
-    sig = clip_signals(pose.image, pose.visibility, pose.timestamps, feat, pose.back_curvature, th)
-    reps = segment_reps(sig.hip_flexion, pose.timestamps, th.rep_params()) if len(pose) else []
-    sig, tilt = levelled(feat, sig, reps)
+def window_features(pose: PoseSequence, th: Thresholds, side: tuple[BodySide, float] | None = None) -> HingeFeatures:
+    """The hinge features of ``pose``'s frames seen from ``side`` (near side, facing;
+    None: chosen from these frames, :func:`lifter_side`), measured in the
+    lifter's plane off side-on (:func:`with_world_measures`)."""
+    side, facing = side or (lifter_side(pose.image, pose.visibility) if len(pose) else (SIDES[0], 1.0))
+    feat = hinge_features_arrays(pose.image, pose.visibility, side, facing, pose.frame_size, world=pose.world)
+    return with_world_measures(feat, pose.world, th.world_measures_min_yaw_deg)
+
+
+def prepare_window(pose: PoseSequence, exercise: str, th: Thresholds, known: Known = Known()) -> Prepared:
+    """Step one of the engine, on a whole clip or a stream's window: features,
+    reliability, smoothing, reps, camera tilt (signals levelled by it) and
+    calibration, each estimated from ``pose``'s frames unless ``known`` gives it."""
+    feat = window_features(pose, th, known.side)
+    sig = clip_signals(pose.image, pose.visibility, pose.timestamps, feat, pose.back_curvature, th,
+                       known.segment_px)
+    params = th.rep_params()
+    base = standing_baseline(sig.hip_flexion, params) if known.base is None else known.base
+    k = known.context
+    reps = ([r.shifted(k) for r in segment_reps(sig.hip_flexion[k:], pose.timestamps[k:], params, base,
+                                                 known.from_floor)] if len(pose) > k else [])
+    whole = [r for r in reps if r.complete]
+    legs = lockout_legs(feat, sig, whole)
+    if whole or known.lockout_legs is not None:  # the whole reps' lockouts, if the set has whole reps
+        tilt = tilt_from_legs(legs if known.lockout_legs is None else np.concatenate([known.lockout_legs, legs]))
+    else:
+        tilt = tilt_from_legs(lockout_legs(feat, sig, reps))
+    sig = level_signals(sig, tilt)
     # the still test itself keeps movement out, so the window may run into
-    # the first rep's slow start (as the streaming analyzer's does)
-    calib = find_calibration(sig, th, min((r.bottom for r in reps), default=len(pose)))
+    # the first rep's slow start
+    calib = (find_calibration(sig.timestamps, sig.hip_flexion, sig.trunk_angle, sig.neck_angle, th,
+                              min((r.bottom for r in reps), default=len(pose))) if known.calibrate else None)
     side_on, yaw = feat.median_side_on(), feat.median_yaw()
-    return Prepared(exercise, pose, feat, sig, reps, calib, tilt, side_on, classify_view(side_on, th, yaw), yaw)
+    return Prepared(exercise, pose, feat, sig, reps, calib, tilt, side_on, classify_view(side_on, th, yaw), yaw,
+                    base, legs)
+
+
+def judge_window(p: Prepared, th: Thresholds, calibration: Calibration | None, has_whole: bool | None = None,
+                 faults: tuple[str, ...] | None = None, reps: list[Rep] | None = None) -> list[RepVerdict]:
+    """Step two of the engine: the verdict of every rep of ``p`` (or of ``reps``,
+    some of them). A movement with a tracking gap, or a partial movement at the
+    edge of a set with whole reps (``has_whole``; None: whole reps in this
+    window), is not judged (:func:`partial_or_gap`); the rules judge the rest."""
+    has_whole = any(r.complete for r in p.reps) if has_whole is None else has_whole
+    return [partial_or_gap(r, has_whole) or judge_rep(r, p.sig, p.feat, th, calibration, faults)
+            for r in (p.reps if reps is None else reps)]
+
+
+def prepare(pose: PoseSequence, exercise: str, th: Thresholds) -> Prepared:
+    """:func:`prepare_window` on a whole clip."""
+    return prepare_window(pose, exercise, th)
 
 
 def judge_all(p: Prepared, th: Thresholds, faults: tuple[str, ...] | None = None) -> list[RepVerdict]:
-    """Every rep's verdict; a partial movement at the edge of a clip with whole reps is not judged."""
-    has_whole = any(r.complete for r in p.reps)
-    return [partial_or_gap(r, has_whole) or judge_rep(r, p.sig, p.feat, th, p.calibration, faults)
-            for r in p.reps]
+    """:func:`judge_window` on a whole clip, with its own calibration."""
+    return judge_window(p, th, p.calibration, faults=faults)
 
 
 def analyze_pose(pose: PoseSequence, exercise: str, th: Thresholds) -> Analysis:
-    """The whole core pipeline on one clip's landmarks."""
-    p = prepare(pose, exercise, th)
-    return p.analysis(judge_all(p, th))
+    """The whole engine on one clip's landmarks: the whole clip prepared, then judged."""
+    p = prepare_window(pose, exercise, th)
+    return p.analysis(judge_window(p, th, p.calibration))

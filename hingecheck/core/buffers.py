@@ -1,6 +1,8 @@
-"""An append-only numpy buffer for per-frame numbers (pure numpy)."""
+"""Append-only per-frame buffers and a running median (pure numpy)."""
 
 from __future__ import annotations
+
+import heapq
 
 import numpy as np
 
@@ -37,3 +39,37 @@ class GrowBuffer:
 
     def __len__(self) -> int:
         return self.n
+
+
+class RunningMedian:
+    """The median of every finite number added so far, as :func:`numpy.nanmedian`
+    gives it (the mean of the two middle values for an even count; NaN with
+    none), in O(log n) per number: two heaps, the lower half negated."""
+
+    def __init__(self):
+        self._low: list[float] = []    # max-heap (negated) of the lower half
+        self._high: list[float] = []   # min-heap of the upper half
+
+    def add(self, x: float) -> None:
+        """Add ``x``; NaN is ignored."""
+        if not np.isfinite(x):
+            return
+        if self._low and x > -self._low[0]:
+            heapq.heappush(self._high, float(x))
+        else:
+            heapq.heappush(self._low, -float(x))
+        if len(self._low) > len(self._high) + 1:
+            heapq.heappush(self._high, -heapq.heappop(self._low))
+        elif len(self._high) > len(self._low):
+            heapq.heappush(self._low, -heapq.heappop(self._high))
+
+    def __len__(self) -> int:
+        return len(self._low) + len(self._high)
+
+    @property
+    def median(self) -> float:
+        if not self._low:
+            return float("nan")
+        if len(self._low) > len(self._high):
+            return -self._low[0]
+        return (-self._low[0] + self._high[0]) / 2.0

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from hingecheck.core.config import Thresholds
-from hingecheck.core.signals import RepSignals
 
 
 @dataclass(frozen=True)
@@ -50,17 +49,24 @@ def calibration_from(hip_flexion: np.ndarray, trunk: np.ndarray, neck: np.ndarra
                        float(np.median(hip_flexion)), frames)
 
 
-def find_calibration(sig: RepSignals, th: Thresholds, before: int) -> Calibration | None:
-    """The first :data:`CALIBRATION_S` seconds of standing still that end
-    before frame ``before`` (the first rep's bottom), or None."""
-    t = sig.timestamps
+def find_calibration(timestamps: np.ndarray, hip_flexion: np.ndarray, trunk: np.ndarray, neck: np.ndarray,
+                     th: Thresholds, before: int, after: int = 0) -> Calibration | None:
+    """The first :data:`CALIBRATION_S` seconds of standing still (:func:`standing_still`)
+    that end at a frame from ``after`` to before ``before`` (the first rep's bottom), or None.
+
+    The one calibration search of the file and the stream: smoothed angles in
+    degrees (NaN frames are never still), ``timestamps`` in seconds; the
+    frames of the result are indices into these arrays. The stream asks only
+    about the window ending at its newest frame (``after`` = that frame).
+    """
+    t = np.asarray(timestamps, float)
     lo = 0
     for hi in range(min(before, t.size)):
         while t[hi] - t[lo] > CALIBRATION_S:
             lo += 1
-        if t[hi] - t[lo] < CALIBRATION_S * 0.9:
+        if hi < after or t[hi] - t[lo] < CALIBRATION_S * 0.9:
             continue
         w = slice(lo, hi + 1)
-        if standing_still(sig.hip_flexion[w], sig.trunk_angle[w], th):
-            return calibration_from(sig.hip_flexion[w], sig.trunk_angle[w], sig.neck_angle[w], (lo, hi))
+        if standing_still(hip_flexion[w], trunk[w], th):
+            return calibration_from(hip_flexion[w], trunk[w], neck[w], (lo, hi))
     return None

@@ -46,15 +46,24 @@ SUSTAIN_S = 0.2
 MIN_TRUSTED_SHARE = 0.5
 
 
+def segment_lengths(image: np.ndarray, side: BodySide) -> dict[tuple[str, str], np.ndarray]:
+    """(F,) image length in pixels of each :data:`SEGMENTS` segment on ``side`` (NaN where a point is missing)."""
+    idx = [getattr(side, name) for name in CHAIN]
+    pts = np.asarray(image, float)[:, idx]
+    col = {name: k for k, name in enumerate(CHAIN)}
+    return {(a, b): np.linalg.norm(pts[:, col[a]] - pts[:, col[b]], axis=-1) for a, b in SEGMENTS}
+
+
 def chain_reliability(image: np.ndarray, visibility: np.ndarray, side: BodySide,
-                      timestamps: np.ndarray) -> np.ndarray:
+                      timestamps: np.ndarray, medians: dict[tuple[str, str], float] | None = None) -> np.ndarray:
     """(F, 5) bool: each :data:`CHAIN` joint of each frame is trusted.
 
     ``image`` is (F, 33, 2) pixels, ``visibility`` (F, 33), ``timestamps``
     (F,) seconds. A joint is trusted when its visibility is at least
     :data:`MIN_VISIBILITY`, every :data:`SEGMENTS` segment it ends is
-    between :data:`SEGMENT_MIN_RATIO` and :data:`SEGMENT_MAX_RATIO` of that segment's median length over
-    these frames, and it moves slower than :data:`MAX_SPEED_THIGHS_PER_S`.
+    between :data:`SEGMENT_MIN_RATIO` and :data:`SEGMENT_MAX_RATIO` of that segment's median length
+    (pixels: ``medians``, e.g. over every frame a stream has seen; None: over
+    these frames), and it moves slower than :data:`MAX_SPEED_THIGHS_PER_S`.
     NaN landmarks are not trusted.
     """
     idx = [getattr(side, name) for name in CHAIN]
@@ -62,9 +71,12 @@ def chain_reliability(image: np.ndarray, visibility: np.ndarray, side: BodySide,
     vis = np.asarray(visibility, float)[:, idx]
     ok = np.isfinite(pts).all(axis=-1) & (vis >= MIN_VISIBILITY)
     col = {name: k for k, name in enumerate(CHAIN)}
+    lengths = segment_lengths(image, side)
+    if medians is None:
+        medians = {k: np.nanmedian(x) if np.isfinite(x).any() else np.nan for k, x in lengths.items()}
     for a, b in SEGMENTS:
-        length = np.linalg.norm(pts[:, col[a]] - pts[:, col[b]], axis=-1)
-        med = np.nanmedian(length) if np.isfinite(length).any() else np.nan
+        length = lengths[(a, b)]
+        med = medians[(a, b)]
         with np.errstate(invalid="ignore", divide="ignore"):
             ratio = length / med
         bad = ~((ratio >= SEGMENT_MIN_RATIO) & (ratio <= SEGMENT_MAX_RATIO))
@@ -76,8 +88,7 @@ def chain_reliability(image: np.ndarray, visibility: np.ndarray, side: BodySide,
     implausible = lean > MAX_SHIN_LEAN_DEG
     ok[:, col["knee"]] &= ~implausible
     ok[:, col["ankle"]] &= ~implausible
-    thigh = np.linalg.norm(pts[:, col["hip"]] - pts[:, col["knee"]], axis=-1)
-    thigh_len = np.nanmedian(thigh) if np.isfinite(thigh).any() else np.nan
+    thigh_len = medians[("hip", "knee")]
     t = np.asarray(timestamps, float)
     if pts.shape[0] > 1 and np.isfinite(thigh_len) and thigh_len > 0:
         dt = np.diff(t)[:, None]

@@ -1,68 +1,88 @@
 """The analysis, one frame at a time: the core of ``hingecheck live``.
 
-:class:`StreamingAnalyzer` takes frames' landmarks as they arrive and
-returns each rep's verdict once the rep is over (after the lockout has been
-watched). It runs the offline analysis's own functions
-(:func:`~hingecheck.core.geometry.hinge_features_arrays`,
-:func:`~hingecheck.core.analysis.clip_signals`,
-:func:`~hingecheck.core.reps.segment_reps`,
-:func:`~hingecheck.core.analysis.levelled`,
-:func:`~hingecheck.core.judging.judge_rep`) on a bounded window that starts
-where the last reported rep ended, so the work per frame does not grow with
-the length of the set. Each rep is judged in the window's own frame indices
-and shifted once to the stream's. No cv2, no mediapipe.
+One engine serves the file and the camera. :func:`~hingecheck.core.analysis.analyze_pose`
+prepares the whole clip (:func:`~hingecheck.core.analysis.prepare_window`:
+near side, features, signals, baseline, reps, camera tilt and levelling,
+calibration) and judges it (:func:`~hingecheck.core.analysis.judge_window`:
+gaps and partial movements via ``partial_or_gap``, then the rules).
+:class:`StreamingAnalyzer` is a windowing driver over the same two steps.
+
+Per frame it computes the new frame's features, finds reps on the smoothed
+hip flexion of the *window* (from where the last reported rep ended to now,
+at most :data:`MAX_WINDOW_S`) and shows the phase. When a rep in the window
+is over (a rest phase follows it and its lockout has been watched for
+:data:`~hingecheck.core.windows.LOCKOUT_HOLD_S`), the window is prepared and
+judged, and the reps that are over are reported and the window moves past
+them. The work per frame is bounded by the window, not by the set's length.
+
+What the stream cannot know is the future, so where the file path uses the
+whole clip the stream uses everything seen so far (intentional differences):
+
+* near side and facing: ``lifter_side`` of every frame so far (running
+  medians, :class:`~hingecheck.core.sidetrack.SideTracker`), equal to the
+  file's once the set has ended;
+* standing baseline: the least smoothed hip flexion so far;
+* lifted from the floor or from standing: decided on the first frame with
+  the baseline seen so far, fixed when the first rep is reported;
+* a rep's end: where the lifter stops before the lowest (from the floor:
+  highest) point of the rest seen so far, not of the whole rest;
+* camera tilt: the median leg inclination over the lockouts of every whole
+  rep so far (this window's included), so rep 1 is levelled by its own lockout;
+* calibration: the file's search (:func:`~hingecheck.core.calibration.find_calibration`)
+  on the first window, which starts at the set's first frame, levelled by
+  each window's tilt; before it, for the set-up guidance only, the same
+  search on the trailing second;
+* the segment lengths the trusted joints are checked against
+  (:func:`~hingecheck.core.evidence.chain_reliability`): their medians so far;
+* window-wide measures: the world landmarks' left-right axis and the camera's
+  yaw (:func:`~hingecheck.core.geometry.with_world_measures`) are the
+  window's medians (a second of smoothing context before it included).
+
+:meth:`StreamingAnalyzer.finish` judges the final window (reps whose
+lockout the stream ended during, partial movements and gaps at the end)
+and prepares the whole set once for the set's signals, tilt and view, so
+the final :class:`~hingecheck.core.analysis.Analysis` is the file's, with
+the verdicts given live. No cv2, no mediapipe.
 """
 
 from __future__ import annotations
+
+import dataclasses
 
 import numpy as np
 
 from hingecheck.core.analysis import (
     DEFAULT_FPS,
     Analysis,
-    classify_view,
-    clip_signals,
-    levelled,
+    Known,
+    Prepared,
+    judge_window,
+    level_calibration,
+    lockout_legs,
+    prepare_window,
+    tilt_from_legs,
 )
 from hingecheck.core.buffers import GrowBuffer
-from hingecheck.core.calibration import (
-    CALIBRATION_S,
-    Calibration,
-    calibration_from,
-    standing_still,
-)
+from hingecheck.core.calibration import CALIBRATION_S, Calibration, find_calibration
 from hingecheck.core.config import Thresholds
-from hingecheck.core.geometry import (
-    HingeFeatures,
-    hinge_features_arrays,
-    lifter_side,
-    nan_median,
-    with_world_measures,
-)
-from hingecheck.core.judging import RepVerdict, judge_rep
-from hingecheck.core.kinds import LivePhase
-from hingecheck.core.landmarks import (
-    NUM_LANDMARKS,
-    SIDES,
-    fps_from_timestamps,
-    person_detected,
-)
+from hingecheck.core.geometry import HingeFeatures, hinge_features_arrays, nan_median
+from hingecheck.core.judging import RepVerdict
+from hingecheck.core.kinds import LivePhase, RepKind
+from hingecheck.core.landmarks import NUM_LANDMARKS, PoseSequence, fps_from_timestamps, person_detected
 from hingecheck.core.reps import Rep, segment_reps, smooth, standing_baseline
-from hingecheck.core.signals import RepSignals
+from hingecheck.core.sidetrack import SideTracker
 from hingecheck.core.windows import LOCKOUT_HOLD_S
 
-#: frames with a person needed before the near side and facing are fixed
+#: frames with a person needed before the near side is first taken (and features computed)
 SETUP_FRAMES = 15
-#: context kept before a rep when it is judged, in seconds
-JUDGE_MARGIN_S = 1.0
 #: the longest window searched for a rep, in seconds
 MAX_WINDOW_S = 30.0
-#: frames the stream's frame rate is measured over
-FPS_FRAMES = 120
+#: seconds before the window smoothed with it, so its first frames smooth as in the whole set
+CONTEXT_S = 1.0
 
 
 class StreamingAnalyzer:
-    """Push frames as they come; get each rep's :class:`RepVerdict` when it ends."""
+    """Push frames as they come; get each rep's :class:`RepVerdict` when it is over."""
 
     def __init__(self, exercise: str, th: Thresholds, frame_size: tuple[int, int]):
         self.exercise = exercise
@@ -72,17 +92,23 @@ class StreamingAnalyzer:
         self._image = GrowBuffer((NUM_LANDMARKS, 2))
         self._vis = GrowBuffer((NUM_LANDMARKS,))
         self._world = GrowBuffer((NUM_LANDMARKS, 3))
+        self._has_world = False
         self._t = GrowBuffer(())
         self._curv = GrowBuffer(())
         self._feat = {k: GrowBuffer(()) for k in HingeFeatures.ARRAY_FIELDS}
+        self._sides = SideTracker()
+        self._detected = 0
         self.side = None
         self.facing = None
         self._anchor = 0           # window start: where the last reported rep ended
-        self._least = np.inf       # running least smoothed hip flexion
+        self._least = np.inf       # least smoothed hip flexion so far (degrees)
         self._from_floor: bool | None = None
+        self._legs: list[np.ndarray] = []  # leg inclinations at each reported whole rep's lockout
+        self._whole = 0            # whole reps reported
         self.verdicts: list[RepVerdict] = []
         self.phase = LivePhase.SETUP
-        self.calibration: Calibration | None = None
+        self._calibration: Calibration | None = None  # on unlevelled signals
+        self._calibration_fixed = False
 
     # ------------------------------------------------------------------ input
     def __len__(self) -> int:
@@ -90,102 +116,157 @@ class StreamingAnalyzer:
 
     def push(self, t: float, image: np.ndarray, visibility: np.ndarray,
              back_curvature: float = float("nan"), world: np.ndarray | None = None) -> list[RepVerdict]:
-        """Add one frame (pixels, visibility, optional mask curvature, optional
-        (33, 3) world landmarks in metres for the camera's yaw).
+        """Add one frame at ``t`` seconds: (33, 2) pixels, (33,) visibility (NaN:
+        no person), the mask's back curvature (NaN: not measured) and (33, 3)
+        world landmarks in metres (None: not extracted).
 
-        Returns the verdicts of reps that this frame completed (usually none).
+        Returns the verdicts of the movements this frame ended (usually none).
         """
         self._image.append(image)
         self._vis.append(visibility)
+        self._has_world = self._has_world or world is not None
         self._world.append(np.full((NUM_LANDMARKS, 3), np.nan) if world is None else world)
         self._t.append(t)
         self._curv.append(back_curvature)
+        self._sides.add(image, visibility)
+        self._detected += bool(person_detected(np.asarray(image)[None])[0])
+        n = self._t.n
         if self.side is None:
-            if person_detected(self._image.data).sum() < SETUP_FRAMES:
+            if self._detected < SETUP_FRAMES:
                 return []
-            self._fix_side()
-        else:
-            self._add_features(self._t.n - 1, self._t.n)
+            self.side, self.facing = self._sides.side
+            self._add_features(0, n)
+            return self._update()
+        if self._sides.side != (self.side, self.facing):  # the estimate over every frame so far turned
+            self.side, self.facing = self._sides.side
+            self._set_features(self._anchor, n - 1)
+        self._add_features(n - 1, n)
         return self._update()
 
-    def _fix_side(self) -> None:
-        """Decide the near side and the facing from what was seen (as the offline analysis does)."""
-        n = self._t.n
-        self.side, self.facing = lifter_side(self._image.data, self._vis.data) if n else (SIDES[0], 1.0)
-        self._add_features(0, n)
+    def _computed(self, lo: int, hi: int) -> HingeFeatures:
+        return hinge_features_arrays(self._image.data[lo:hi], self._vis.data[lo:hi], self.side, self.facing,
+                                     self.frame_size, world=self._world.data[lo:hi])
 
     def _add_features(self, lo: int, hi: int) -> None:
-        f = hinge_features_arrays(self._image.data[lo:hi], self._vis.data[lo:hi], self.side, self.facing,
-                                  self.frame_size, world=self._world.data[lo:hi])
+        f = self._computed(lo, hi)
         for k in HingeFeatures.ARRAY_FIELDS:
             self._feat[k].extend(getattr(f, k))
 
-    def _features(self, lo: int, hi: int) -> HingeFeatures:
-        feat = HingeFeatures(side=self.side, facing=float(self.facing),
-                             **{k: self._feat[k].data[lo:hi] for k in HingeFeatures.ARRAY_FIELDS})
-        return with_world_measures(feat, self._world.data[lo:hi], self.th.world_measures_min_yaw_deg)
+    def _set_features(self, lo: int, hi: int) -> None:
+        """Recompute the stored features of frames lo..hi-1 (the side or facing changed)."""
+        f = self._computed(lo, hi)
+        for k in HingeFeatures.ARRAY_FIELDS:
+            self._feat[k].data[lo:hi] = getattr(f, k)
+
+    def _pose(self, lo: int, hi: int) -> PoseSequence:
+        """Frames lo..hi-1 as the file path would hold them."""
+        return PoseSequence(self._image.data[lo:hi], self._vis.data[lo:hi], self._t.data[lo:hi], self.frame_size,
+                            self._curv.data[lo:hi], self._world.data[lo:hi] if self._has_world else None)
 
     # ------------------------------------------------------------------ reps
-    def _window(self) -> tuple[int, int]:
+    def _window(self) -> tuple[int, int, int]:
+        """(first frame of context, first frame of the window, frames so far)."""
         n = self._t.n
         t = self._t.data
         if t[n - 1] - t[self._anchor] > MAX_WINDOW_S:  # a long rest: forget what cannot matter
+            if self._from_floor is None:
+                self._from_floor = self._starts_down(self._smooth(self._anchor, n))
+            self._calibration_fixed = True
             self._anchor = int(np.searchsorted(t, t[n - 1] - MAX_WINDOW_S))
-        return self._anchor, n
+        lo = self._anchor
+        return int(np.searchsorted(t, t[lo] - CONTEXT_S)) if lo else 0, lo, n
 
-    def _fps(self) -> float:
-        return fps_from_timestamps(self._t.data[-FPS_FRAMES:], DEFAULT_FPS)
-
-    def _smooth(self, name: str, lo: int, hi: int) -> np.ndarray:
-        return smooth(self._feat[name].data[lo:hi], self._fps(), self.th.smooth_cutoff_hz)
+    def _smooth(self, lo: int, hi: int, name: str = "hip_flexion") -> np.ndarray:
+        fps = fps_from_timestamps(self._t.data[lo:hi], DEFAULT_FPS)
+        return smooth(self._feat[name].data[lo:hi], fps, self.th.smooth_cutoff_hz)
 
     def _baseline(self) -> float:
         """The standing baseline so far: :func:`standing_baseline` of the least smoothed flexion seen."""
         return standing_baseline(np.array([self._least]), self.params)
 
-    def _segment(self) -> tuple[int, list[Rep], np.ndarray]:
-        lo, hi = self._window()
-        flex = self._smooth("hip_flexion", lo, hi)
-        if np.isfinite(flex).any():
-            self._least = min(self._least, float(np.nanmin(flex)))
+    def _starts_down(self, flex: np.ndarray) -> bool:
+        """A set lifted from the floor: its first frame is down (as :func:`segment_reps` decides)."""
+        finite = np.flatnonzero(np.isfinite(flex))
+        return bool(finite.size and flex[finite[0]] >= self._baseline() + self.params.down_deg)
+
+    def _over(self, rep: Rep, flex: np.ndarray, t: np.ndarray, now: float) -> bool:
+        """The movement is over: a rest phase follows it (the lifter stood up, or
+        put the weight down, again) and its lockout was watched."""
         base = self._baseline()
-        if self._from_floor is None and np.isfinite(flex).any():
-            first = flex[np.flatnonzero(np.isfinite(flex))[0]]
-            self._from_floor = bool(first >= base + self.params.down_deg)
-        reps = segment_reps(flex, self._t.data[lo:hi], self.params, base=base, from_floor=self._from_floor)
-        return lo, reps, flex
+        if rep.kind == RepKind.PARTIAL:
+            return False
+        after = flex[rep.top if rep.kind == RepKind.DOWN_UP_DOWN else rep.bottom:]
+        with np.errstate(invalid="ignore"):
+            if rep.kind == RepKind.DOWN_UP_DOWN:
+                rested = bool(np.any(after >= base + self.params.down_deg))
+            else:
+                rested = bool(np.any(after <= base + self.params.up_deg))
+        return rested and now >= t[rep.end] + LOCKOUT_HOLD_S
 
     def _update(self, final: bool = False) -> list[RepVerdict]:
-        lo, reps, flex = self._segment()
-        t = self._t.data
+        ctx, lo, hi = self._window()
+        t = self._t.data[ctx:hi]
+        flex = self._smooth(ctx, hi)
+        own = flex[lo - ctx:]
+        if np.isfinite(own).any():
+            self._least = min(self._least, float(np.nanmin(own)))
+        reps = segment_reps(own, t[lo - ctx:], self.params, base=self._baseline(), from_floor=self._from_floor)
         self.phase = self._phase_now(flex)
-        if self.calibration is None and not self.verdicts and not any(r.complete for r in reps):
-            self._try_calibrate()
-        out = []
-        for r in reps:
-            if not r.complete:
-                continue
-            if t[-1] < t[lo + r.end] + LOCKOUT_HOLD_S and not final:
-                break  # its lockout is still being watched
-            v = self._judge(r, lo)
-            self.verdicts.append(v)
-            out.append(v)
-            self._anchor = v.rep.end
+        if not self._calibration_fixed and self._calibration is None and not any(r.complete for r in reps):
+            self._calibrate_now()
+        if final or any(self._over(r, own, t[lo - ctx:], t[-1]) for r in reps):
+            return self._report(ctx, lo, hi, final)
+        return []
+
+    # ------------------------------------------------------------------ judging
+    def _report(self, ctx: int, lo: int, hi: int, final: bool) -> list[RepVerdict]:
+        """Prepare and judge the window lo..hi-1 (smoothed from ``ctx``); report the
+        movements that are over (all, if ``final``)."""
+        legs = np.concatenate(self._legs) if self._whole else None
+        known = Known((self.side, self.facing), self._baseline(), self._from_floor, legs,
+                      calibrate=not self._calibration_fixed and lo == 0, context=lo - ctx,
+                      segment_px=self._sides.segment_px(self.side))
+        p = prepare_window(self._pose(ctx, hi), self.exercise, self.th, known)
+        if known.calibrate:  # found on the window's levelled signals
+            self._calibration, self._calibration_fixed = level_calibration(p.calibration, -p.tilt), True
+        done = []
+        for r in p.reps:
+            if not final and not self._over(r, p.sig.hip_flexion, p.sig.timestamps, p.sig.timestamps[-1]):
+                break
+            if r.kind == RepKind.PARTIAL and self.verdicts:
+                continue  # the set has reps: a movement that is none is not one (as in the file)
+            done.append(r)
+        has_whole = self._whole > 0 or any(r.complete for r in p.reps)
+        out = [self._reported(p, r, v, ctx)
+               for r, v in zip(done, judge_window(p, self.th, level_calibration(self._calibration, p.tilt), has_whole, reps=done))]
+        if out and self._from_floor is None:
+            self._from_floor = self._starts_down(p.sig.hip_flexion)
         return out
 
-    def _try_calibrate(self) -> None:
-        """Calibrate on the trailing second if the lifter stands still in it."""
+    def _reported(self, p: Prepared, rep: Rep, v: RepVerdict, lo: int) -> RepVerdict:
+        """Keep one verdict of the window ``p`` (from stream frame ``lo``), numbered and in stream frames."""
+        if rep.complete:
+            self._whole += 1
+            self._legs.append(lockout_legs(p.feat, p.sig, [rep]))
+        v = v.shifted(lo, index=self._whole if rep.complete else 0)
+        self.verdicts.append(v)
+        self._anchor = max(self._anchor, v.rep.end)
+        return v
+
+    def _calibrate_now(self) -> None:
+        """For the set-up guidance: a calibration if the trailing second was still."""
         t = self._t.data
         n = t.size
         ctx = int(np.searchsorted(t, t[-1] - 2 * CALIBRATION_S))  # smoothing context
-        lo = int(np.searchsorted(t, t[-1] - CALIBRATION_S))
-        if t[-1] - t[lo] < CALIBRATION_S * 0.9 or n - ctx < 8:
+        if n - ctx < 8:
             return
-        k = lo - ctx
-        h, tr = self._smooth("hip_flexion", ctx, n)[k:], self._smooth("trunk_angle", ctx, n)[k:]
-        if standing_still(h, tr, self.th):
-            self.calibration = calibration_from(h, tr, self._smooth("neck_angle", ctx, n)[k:], (lo, n - 1))
+        s = [self._smooth(ctx, n, k) for k in ("hip_flexion", "trunk_angle", "neck_angle")]
+        c = find_calibration(t[ctx:], *s, self.th, before=n - ctx, after=n - ctx - 1)
+        if c is not None:
+            self._calibration = Calibration(c.trunk_angle, c.neck_angle, c.hip_flexion,
+                                           (c.frames[0] + ctx, c.frames[1] + ctx))
 
+    # ------------------------------------------------------------------ state for display
     def _phase_now(self, flex: np.ndarray) -> LivePhase:
         if self.side is None:
             return LivePhase.SETUP
@@ -200,30 +281,10 @@ class StreamingAnalyzer:
         v = flex[-1] - flex[-2] if flex.size > 1 and np.isfinite(flex[-2]) else 0.0
         return LivePhase.DOWN if v > 0 else LivePhase.UP
 
-    # ------------------------------------------------------------------ judging
-    def _signals(self, lo: int, hi: int, feat: HingeFeatures, reps: list[Rep]) -> RepSignals:
-        """Smoothed signals of frames lo..hi-1, as the offline analysis makes them,
-        levelled by the camera tilt seen at the lockouts of ``reps`` (none: not levelled)."""
-        sig = clip_signals(self._image.data[lo:hi], self._vis.data[lo:hi], self._t.data[lo:hi], feat,
-                           self._curv.data[lo:hi], self.th)
-        return levelled(feat, sig, reps)[0] if reps else sig
-
-    def _judge(self, rep: Rep, window_lo: int) -> RepVerdict:
-        """Judge ``rep`` (frames of the window from ``window_lo``) with
-        :data:`JUDGE_MARGIN_S` of context before it; the verdict in stream frames."""
-        t = self._t.data
-        lo = int(np.searchsorted(t, t[window_lo + rep.start] - JUDGE_MARGIN_S))
-        hi = self._t.n
-        local = rep.shifted(window_lo - lo, index=len(self.verdicts) + 1)
-        feat = self._features(lo, hi)
-        v = judge_rep(local, self._signals(lo, hi, feat, [local]), feat, self.th, self.calibration)
-        return v.shifted(lo)
-
-    # ------------------------------------------------------------------ state for display
     def current_angles(self) -> dict[str, float]:
         """The angles the overlay shows for the newest frame, as the reports show them:
         hip and knee bend (flexion, 0 = straight), trunk inclination, neck against the
-        trunk (see :func:`hingecheck.outputs.angles.format_angle`)."""
+        trunk (see :func:`hingecheck.outputs.angles.format_angle`). Degrees; NaN where unseen."""
         if self.side is None or self._feat["hip_flexion"].n == 0:
             return {}
         f = {k: float(self._feat[k].data[-1]) for k in ("hip_flexion", "knee_flexion", "trunk_angle", "neck_angle")}
@@ -231,7 +292,18 @@ class StreamingAnalyzer:
 
     @property
     def rep_count(self) -> int:
-        return len(self.verdicts)
+        """Whole reps reported (a movement with a tracking gap or a partial one is not counted)."""
+        return self._whole
+
+    @property
+    def calibration(self) -> Calibration | None:
+        """The lifter's standing calibration so far (None: not yet), levelled by :attr:`camera_tilt`."""
+        return level_calibration(self._calibration, self.camera_tilt)
+
+    @property
+    def camera_tilt(self) -> float:
+        """Degrees the camera is tilted, from the lockouts of the whole reps reported so far (0: none)."""
+        return tilt_from_legs(np.concatenate(self._legs)) if self._legs else 0.0
 
     def side_on(self, last_s: float = 1.0) -> float:
         """Median side-on ratio over the last ``last_s`` seconds (NaN before the side is fixed)."""
@@ -242,16 +314,15 @@ class StreamingAnalyzer:
         return nan_median(self._feat["side_on"].data[lo:])
 
     def finish(self) -> Analysis:
-        """The set so far as an :class:`Analysis` (reps reported while streaming)."""
+        """The set as an :class:`Analysis`: the final window judged (see the module's
+        docstring), the verdicts given live, the whole set's signals, tilt and view."""
         n = self._t.n
-        if self.side is None:
-            self._fix_side()
-        if n and self._feat["hip_flexion"].n:
-            self._update(final=True)  # reps whose lockout the stream ended during
-        feat = self._features(0, n)
-        sig = self._signals(0, n, feat, [])
-        side_on, yaw = feat.median_side_on(), feat.median_yaw()
-        detected = float(person_detected(self._image.data).mean()) if n else 0.0
-        return Analysis(self.exercise, self._t.data.copy(), self.frame_size, self.side, float(self.facing),
-                        classify_view(side_on, self.th, yaw), side_on, detected, sig, list(self.verdicts),
-                        self.calibration, yaw=yaw)
+        if self.side is None and n:
+            self.side, self.facing = self._sides.side
+            self._add_features(0, n)
+        if n:
+            self._update(final=True)
+        whole = prepare_window(self._pose(0, n), self.exercise, self.th,
+                               Known(side=(self.side, self.facing) if n else None, calibrate=False))
+        calibration = level_calibration(self._calibration, whole.tilt)
+        return dataclasses.replace(whole, calibration=calibration).analysis(list(self.verdicts))
