@@ -46,13 +46,22 @@ def both(pose: PoseSequence, exercise: str = "rdl"):
     return analyze_pose(pose, exercise, th), stream(pose, exercise, th)
 
 
-def assert_same(offline, live):
+def assert_same(offline, live, s):
+    """The set's report (``finish``) is the file's, and so was every cue given live:
+    the same verdicts rep by rep as they came, the same count, tilt and calibration."""
     assert verdicts(live.reps) == verdicts(offline.reps)
     assert live.rep_count == offline.rep_count
     assert (live.side, live.facing, live.view) == (offline.side, offline.facing, offline.view)
     assert live.camera_tilt == offline.camera_tilt
     assert same_calibration(live.calibration, offline.calibration)
     np.testing.assert_array_equal(live.signals.trunk_angle, offline.signals.trunk_angle)
+    # what the lifter was told during the set, before the set's end was known
+    assert verdicts(s.verdicts) == verdicts(offline.reps)
+    assert s.revisions() == []
+    assert s.rep_count == offline.rep_count
+    if s.rep_count:  # live levels by whole reps' lockouts; with none it has not levelled yet (0)
+        assert abs(s.camera_tilt - offline.camera_tilt) < 1e-9
+        assert same_calibration(s.calibration, offline.calibration)
 
 
 #: degrees a calibration's angles may differ: the stream calibrates on the first window, smoothed
@@ -89,10 +98,10 @@ def test_a_tracking_gap_inside_a_rep_is_not_counted_live_either():
     b = truth["reps"][1]["bottom"]
     gap = lost(pose, b - 9, b + 9)                               # 0.6 s lost at rep 2's bottom
     offline, (s, given, live) = both(gap)
-    assert_same(offline, live)
+    assert_same(offline, live, s)
     lost_rep = [v for v in live.reps if v.rep.gap_s > 0]
     assert len(lost_rep) == 1 and WHOLE_REP in lost_rep[0].cant_judge and not lost_rep[0].rep.complete
-    assert lost_rep[0] in given                                  # said while the set went on
+    assert verdicts(lost_rep)[0] in verdicts(given)                                # said while the set went on
     assert live.rep_count == s.rep_count == 3
 
 
@@ -100,8 +109,8 @@ def test_a_tracking_gap_inside_a_rep_is_not_counted_live_either():
 def test_a_set_ending_just_after_the_bottom(n_reps):
     pose, truth = make_hinge(n_reps=n_reps, fault="squatting", noise_px=1.0, seed=4)
     end = truth["reps"][-1]["bottom"] + 6                         # 0.2 s after the last bottom
-    offline, (_, _, live) = both(frames(pose, slice(0, end)))
-    assert_same(offline, live)
+    offline, (s, _, live) = both(frames(pose, slice(0, end)))
+    assert_same(offline, live, s)
     last = live.reps[-1]
     assert not last.rep.complete
     if n_reps == 1:   # no whole rep: the movement is judged
@@ -115,8 +124,8 @@ def test_a_set_starting_mid_rep(at):
     pose, truth = make_hinge(n_reps=4, noise_px=1.0, seed=6)
     r = truth["reps"][0]
     start = r["bottom"] if at == "bottom" else (r["start"] + r["bottom"]) // 2
-    offline, (_, _, live) = both(frames(pose, slice(start, None)))
-    assert_same(offline, live)
+    offline, (s, _, live) = both(frames(pose, slice(start, None)))
+    assert_same(offline, live, s)
     assert live.rep_count >= 3
 
 
@@ -124,7 +133,7 @@ def test_a_set_starting_mid_rep(at):
 def test_a_tilted_camera_is_levelled_live(roll):
     pose, _ = make_hinge(n_reps=3, fault="hyperextension", severity=0.6, camera_rotation_deg=roll)
     offline, (s, _, live) = both(pose)
-    assert_same(offline, live)
+    assert_same(offline, live, s)
     assert abs(abs(live.camera_tilt) - abs(roll)) < 1.0
     assert abs(s.camera_tilt - offline.camera_tilt) < 0.5       # the running estimate, judged with
 
@@ -137,8 +146,8 @@ def test_a_lifter_walking_out_of_the_frame(where):
         pose = lost(pose, e + 15, e + 105)                        # 3 s away, then back for reps 3 and 4
     else:
         pose = lost(pose, truth["reps"][-1]["end"] + 15, len(pose))
-    offline, (_, _, live) = both(pose)
-    assert_same(offline, live)
+    offline, (s, _, live) = both(pose)
+    assert_same(offline, live, s)
     assert live.rep_count == 4
 
 
@@ -146,8 +155,8 @@ def test_a_lifter_walking_out_of_the_frame(where):
 @pytest.mark.parametrize("start", ["standing", "bottom"])
 def test_whole_sets_equal(fault, start):
     pose, _ = make_hinge(n_reps=4, fault=fault, start=start, noise_px=1.0, seed=3)
-    offline, (_, _, live) = both(pose)
-    assert_same(offline, live)
+    offline, (s, _, live) = both(pose)
+    assert_same(offline, live, s)
 
 
 def test_the_side_over_every_frame_so_far_is_lifter_side_of_those_frames():

@@ -98,7 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "each rep is printed as it ends")
     lv.add_argument("--fullscreen", action="store_true", help="start the window full screen (key f toggles it)")
     lv.add_argument("--as-fast-as-possible", action="store_true",
-                    help="with --source FILE: do not pace the file at real time")
+                    help="with --source FILE: do not pace the file at real time; "
+                    "every frame is analysed, none dropped")
     lv.add_argument("--no-segmentation", action="store_true", help="skip the person mask (faster)")
     add_rate_arg(lv)
     add_set_output_args(lv)
@@ -344,6 +345,10 @@ def _print_live(args, source, result, json_out: Path, record: Path | None, saved
     print(rep_table(a))
     print()
     print(summary_text(a))
+    for r in result.revisions:
+        said = ", ".join(r.live) if r.live else ("clean" if r.live is not None else "nothing")
+        now = ", ".join(r.final) if r.final else ("clean" if r.final is not None else "no rep")
+        print(f"rep {r.index}: said live: {said}; with the whole set seen: {now}")
     print()
     print(f"set report: {json_out}" + (f"   video: {record}" if record and not result.record_error else "")
           + f"   ({st['processing_fps']} frames/s, latency median {st['latency_ms_median']} ms,"

@@ -11,6 +11,7 @@ toggles full screen) and ends with the set's card, held until a key.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from collections.abc import Callable
@@ -29,6 +30,7 @@ from hingecheck.core.analysis import Analysis
 from hingecheck.core.config import Thresholds
 from hingecheck.core.errors import HingecheckError
 from hingecheck.core.judging import RepVerdict
+from hingecheck.core.stream import Revision
 from hingecheck.io import _quiet  # noqa: F401  (before cv2)
 from hingecheck.io.livesource import FrameSource, SourceFrame
 from hingecheck.io.pose import PoseEstimator
@@ -72,6 +74,8 @@ class LiveResult:
     quit_by_user: bool = False
     reconnects: int = 0       # times a dropped stream was reopened
     record_error: str | None = None  # why the recording was not kept (it alone is lost)
+    #: reps the set's report judged otherwise than the cue given live (see StreamingAnalyzer.revisions)
+    revisions: list[Revision] = field(default_factory=list)
 
     def stats(self) -> dict:
         """Frames processed and dropped, frame rate, latency median and 95th percentile."""
@@ -83,6 +87,7 @@ class LiveResult:
             "latency_ms_p95": round(float(np.percentile(lat, 95)), 2) if lat.size else None,
             "source_error": self.source_error,
             "reconnects": self.reconnects,
+            "reps_revised_after_set": [dataclasses.asdict(r) for r in self.revisions],
         }
 
 
@@ -299,4 +304,5 @@ def run_live(source: FrameSource, model_path: str | Path, exercise: str, th: Thr
         source.close()   # nothing more to read while the card is up
         win.hold_card(set_card(analysis).lines(), stop)
     return LiveResult(analysis, len(loop.latencies), source.dropped, wall, loop.latencies, source.error,
-                      loop.quit_by_user, getattr(source, "reconnects", 0), loop.record_error)
+                      loop.quit_by_user, getattr(source, "reconnects", 0), loop.record_error,
+                      loop.coach.analyzer.revisions())

@@ -39,10 +39,13 @@ whole clip the stream uses everything seen so far (intentional differences):
   window's medians (a second of smoothing context before it included).
 
 :meth:`StreamingAnalyzer.finish` judges the final window (reps whose
-lockout the stream ended during, partial movements and gaps at the end)
-and prepares the whole set once for the set's signals, tilt and view, so
-the final :class:`~hingecheck.core.analysis.Analysis` is the file's, with
-the verdicts given live. No cv2, no mediapipe.
+lockout the stream ended during, partial movements and gaps at the end:
+the last cue) and then analyses every frame the stream held as the file path
+does, so the set's report (summary, JSON, history) equals ``analyze``'s on
+the same frames. The verdicts given live, rep by rep, stay in
+``StreamingAnalyzer.verdicts``; where the whole set judged a rep otherwise
+(the differences above), :meth:`StreamingAnalyzer.revisions` names it and
+``live`` says so. No cv2, no mediapipe.
 """
 
 from __future__ import annotations
@@ -56,6 +59,7 @@ from hingecheck.core.analysis import (
     Analysis,
     Known,
     Prepared,
+    analyze_pose,
     judge_window,
     level_calibration,
     lockout_legs,
@@ -79,6 +83,29 @@ SETUP_FRAMES = 15
 MAX_WINDOW_S = 30.0
 #: seconds before the window smoothed with it, so its first frames smooth as in the whole set
 CONTEXT_S = 1.0
+
+
+@dataclasses.dataclass(frozen=True)
+class Revision:
+    """One rep whose verdict in the set's report differs from the one given live:
+    what was said (None: not reported live) and what the report says (None: not in it)."""
+
+    index: int
+    live: tuple[str, ...] | None    # faults, then "can't judge: <fault>" entries
+    final: tuple[str, ...] | None
+
+
+def _said(v: RepVerdict) -> tuple[str, ...]:
+    return tuple(str(f) for f in v.faults) + tuple(f"can't judge: {k}" for k in sorted(map(str, v.cant_judge)))
+
+
+def revisions(live: list[RepVerdict], final: list[RepVerdict]) -> list[Revision]:
+    """The reps on which ``final`` (the whole set's verdicts) and ``live`` disagree,
+    matched by (rep index, kind), in the order of the set."""
+    a = {(v.rep.index, str(v.rep.kind)): _said(v) for v in live}
+    b = {(v.rep.index, str(v.rep.kind)): _said(v) for v in final}
+    keys = sorted(set(a) | set(b))
+    return [Revision(k[0], a.get(k), b.get(k)) for k in keys if a.get(k) != b.get(k)]
 
 
 class StreamingAnalyzer:
@@ -105,7 +132,8 @@ class StreamingAnalyzer:
         self._from_floor: bool | None = None
         self._legs: list[np.ndarray] = []  # leg inclinations at each reported whole rep's lockout
         self._whole = 0            # whole reps reported
-        self.verdicts: list[RepVerdict] = []
+        self.verdicts: list[RepVerdict] = []   # as given live, rep by rep
+        self.final: Analysis | None = None      # the set's analysis, once finished
         self.phase = LivePhase.SETUP
         self._calibration: Calibration | None = None  # on unlevelled signals
         self._calibration_fixed = False
@@ -314,15 +342,24 @@ class StreamingAnalyzer:
         return nan_median(self._feat["side_on"].data[lo:])
 
     def finish(self) -> Analysis:
-        """The set as an :class:`Analysis`: the final window judged (see the module's
-        docstring), the verdicts given live, the whole set's signals, tilt and view."""
+        """The set as the file path analyses it: the final window judged live first
+        (the last rep's cue is given), then :func:`~hingecheck.core.analysis.analyze_pose`
+        on every frame the stream held, so the set's report equals ``analyze``'s on the
+        same frames. What was said live stays in :attr:`verdicts`; :meth:`revisions`
+        names the reps the whole set judged otherwise."""
         n = self._t.n
         if self.side is None and n:
             self.side, self.facing = self._sides.side
             self._add_features(0, n)
         if n:
             self._update(final=True)
-        whole = prepare_window(self._pose(0, n), self.exercise, self.th,
-                               Known(side=(self.side, self.facing) if n else None, calibrate=False))
-        calibration = level_calibration(self._calibration, whole.tilt)
-        return dataclasses.replace(whole, calibration=calibration).analysis(list(self.verdicts))
+        self.final = analyze_pose(self._pose(0, n), self.exercise, self.th)
+        return self.final
+
+    def revisions(self) -> list[Revision]:
+        """The reps whose verdict in the set's report (after :meth:`finish`) is not the
+        one given live: a fault or can't-judge reason the whole set adds or drops, or a
+        movement only one of the two found (matched by rep index and kind)."""
+        if self.final is None:
+            return []
+        return revisions(self.verdicts, self.final.reps)

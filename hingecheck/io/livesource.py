@@ -65,7 +65,8 @@ class FrameSource:
     """A camera, a video file or a stream URL read on a background thread.
 
     Only the newest frame is kept: :meth:`get` returns it, and a frame
-    replaced before anyone took it counts in :attr:`dropped`. A stream that
+    replaced before anyone took it counts in :attr:`dropped` (a file read
+    with ``realtime=False`` waits for :meth:`get` instead: no frame dropped). A stream that
     drops is reopened after each of ``reconnect_waits`` (seconds, default
     :data:`RECONNECT_WAITS_S`) until it answers; :attr:`reconnects`
     counts the successes. ``on_event`` (if given) is told, in one line, of
@@ -93,6 +94,9 @@ class FrameSource:
         self.fps = source_fps(self._cap.get(cv2.CAP_PROP_FPS))  # frames per second
         self._frame_clock = FrameClock(self.fps)
         self.realtime = realtime
+        #: a file not paced at real time hands over every frame (the reader waits for
+        #: :meth:`get`), so ``live --source FILE --as-fast-as-possible`` sees what ``analyze`` sees
+        self.lossless = self.is_file and not realtime
         self.on_event = on_event
         self.reconnect_waits = reconnect_waits
         self.dropped = 0
@@ -181,6 +185,8 @@ class FrameSource:
                     continue
                 item = SourceFrame(seq, t, frame, time.perf_counter())
                 with self._cv:
+                    while self.lossless and self._item is not None and not self._stop.is_set():
+                        self._cv.wait(0.5)  # an unpaced file waits for its reader: no frame lost
                     if self._item is not None:
                         self.dropped += 1
                     self._item = item
@@ -205,6 +211,7 @@ class FrameSource:
                     return None
                 self._cv.wait(left)
             item, self._item = self._item, None
+            self._cv.notify()
             return item
 
     def check_complete(self) -> None:
@@ -220,4 +227,5 @@ class FrameSource:
         self._stop.set()
         with self._cv:
             self._item = None
+            self._cv.notify_all()
         self._thread.join(timeout=2)
