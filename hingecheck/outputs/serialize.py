@@ -8,8 +8,8 @@ import math
 from hingecheck.core.analysis import Analysis
 from hingecheck.core.judging import RepVerdict
 from hingecheck.core.states import rep_state, state_of_analysis
+from hingecheck.outputs.records import SIGNALS, ClipResult
 
-SIGNALS = ("hip_flexion", "knee_flexion", "trunk_angle")
 SIGNAL_STEP = 2          # keep every 2nd frame of the signals in the cache
 
 
@@ -116,6 +116,11 @@ def result_record(analysis: Analysis) -> dict:
         "signals": {"step": SIGNAL_STEP, "t": [round(float(x), 3) for x in t[::SIGNAL_STEP]],
                     **{name: _rounded(getattr(sig, name), SIGNAL_STEP) for name in SIGNALS}},
     }
+
+
+def clip_result(analysis: Analysis) -> ClipResult:
+    """:func:`result_record` as the typed result the outputs read."""
+    return ClipResult.from_json(json_safe(result_record(analysis)))
 
 
 def thresholds_block(th) -> dict:
