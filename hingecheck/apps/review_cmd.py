@@ -8,6 +8,7 @@ from pathlib import Path
 
 from hingecheck.apps.parsing import exercise_arg, positive_int
 from hingecheck.core.errors import HingecheckError
+from hingecheck.outputs.records import ClipRecord
 
 #: some clips could not be reviewed (the others' outputs and the index are written)
 EXIT_CLIPS_FAILED = 3
@@ -35,12 +36,12 @@ def add_review_parser(sub, add_model_args, add_analysis_args) -> None:
     r.add_argument("--quiet", action="store_true", help="no progress bar, no per-clip lines")
 
 
-def _run(plan, args) -> tuple[dict, int | None]:
+def _run(plan, args) -> tuple[dict[int, ClipRecord], int | None]:
     from hingecheck.scoring.review import review_clip
     from hingecheck.scoring.runner import run_local, run_plan
     if args.dask:
-        from hingecheck.scoring.daskrun import _cluster_executor
-        return run_plan(plan, lambda: _cluster_executor(args.dask, args.workers, plan.model_path), worker=review_clip,
+        from hingecheck.scoring.daskrun import cluster_executor
+        return run_plan(plan, lambda: cluster_executor(args.dask, args.workers, plan.model_path), worker=review_clip,
                         progress=not args.quiet, desc="reviewing (dask)", worker_writes_cache=False)
     return run_local(plan, args.workers, not args.quiet, worker=review_clip, desc="reviewing")
 
@@ -54,7 +55,7 @@ def remembered_athlete(out: Path) -> str | None:
         return None
 
 
-def write_index(jobs, records: dict[int, dict], out: Path, folder: Path, default_exercise: str,
+def write_index(jobs, records: dict[int, ClipRecord], out: Path, folder: Path, default_exercise: str,
                 athlete: str | None = None) -> list:
     """index.html and review.json in ``out``, one row per clip that settled (worst verdicts first)."""
     from hingecheck.io.atomic import write_text_atomic

@@ -1,7 +1,7 @@
 """Batch scoring on a Dask cluster: :func:`score_batch` for more than one machine.
 
-``score_on_dask`` takes the same jobs (from :func:`~hingecheck.scoring.batch.read_labels`
-or :func:`~hingecheck.scoring.batch.find_videos`) and writes the same outputs into
+``score_on_dask`` takes the same jobs (from :func:`~hingecheck.scoring.labels.read_labels`
+or :func:`~hingecheck.scoring.labels.find_videos`) and writes the same outputs into
 ``OUT`` as ``score_batch`` -- ``scores.json``, ``scores.csv``, ``metrics.json``
 (with labels), ``report.html`` and the per-clip cache ``OUT/cache/<key>.json``
 -- with the same cache keys, so the two can take turns on one output folder.
@@ -100,7 +100,7 @@ def _check_workers_see(client, path: str) -> None:
 
 
 @contextlib.contextmanager
-def _cluster_executor(client_or_address, workers: int | None, model_path):
+def cluster_executor(client_or_address, workers: int | None, model_path):
     """Connect (see :func:`_connect`), check that the workers see the model, and yield the client's
     ``concurrent.futures`` executor; on leaving, cancel what is left on the cluster and close what
     was opened.
@@ -147,9 +147,9 @@ def score_on_dask(jobs: list[ClipJob], out_dir: str | os.PathLike, *, client_or_
     plan = plan_batch(jobs, out_dir, model, config, progress, retry_failed, analysis)  # what is cached, what must run
     # the rest on the cluster, one task a clip; the client caches each result as it lands (OUT may be
     # out of the workers' sight)
-    records, stopped = run_plan(plan, lambda: _cluster_executor(client_or_address, workers, plan.model_path),
+    records, stopped = run_plan(plan, lambda: cluster_executor(client_or_address, workers, plan.model_path),
                                 worker=worker, progress=progress, desc="scoring (dask)", worker_writes_cache=False)
     return finish_outputs(plan, records, stopped, labelled=labelled, source=source, sources=sources)
 
 
-__all__ = ["score_on_dask", "DASK_MISSING"]
+__all__ = ["score_on_dask", "cluster_executor", "DASK_MISSING"]
