@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import base64
 import html
+from dataclasses import dataclass, field
 
 from hingecheck import __version__
 from hingecheck.core.faults import FAULTS
 from hingecheck.outputs.records import ClipRecord
+from hingecheck.outputs.wording import plural
 
 CSS = """
 body{font-family:system-ui,sans-serif;margin:1.2em;max-width:1200px;color:#222}
@@ -44,35 +46,40 @@ def fault_words(ids) -> str:
     return ", ".join(fault_name(f) for f in ids) or "no fault"
 
 
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}{'s' * (n != 1)}"
+@dataclass(frozen=True)
+class LabelOutcome:
+    """A labelled clip's faults against its verdict: ``missed`` (labelled, not flagged; ``["any"]``:
+    a fault was labelled and none flagged), ``extra`` (flagged, not labelled nor optional), ``error``."""
+    missed: list[str] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def miss(self) -> bool:
+        return bool(self.error is not None or self.missed or self.extra)
 
 
-def outcome(job, rec: ClipRecord) -> dict | None:
-    """A labelled clip's faults against its verdict: ``missed`` (labelled, not flagged), ``extra``
-    (flagged, not labelled nor optional), ``error``; ``miss`` if any. None without a (scored) label."""
+def outcome(job, rec: ClipRecord) -> LabelOutcome | None:
+    """The clip's :class:`LabelOutcome`; None without a (scored) label."""
     lab = job.label
     if lab is None or lab.faults is None:
         return None
     if rec.failed or rec.result is None:
-        return {"missed": [], "extra": [], "error": rec.error, "miss": True}
+        return LabelOutcome(error=rec.error or "no result")
     got = set(rec.result.clip_faults)
     if lab.any_fault:
-        missed, extra = ([] if got - set(lab.optional) else ["any"]), []
-    else:
-        missed = sorted(set(lab.faults) - got)
-        extra = sorted(got - set(lab.faults) - set(lab.optional))
-    return {"missed": missed, "extra": extra, "error": None, "miss": bool(missed or extra)}
+        return LabelOutcome(missed=[] if got - set(lab.optional) else ["any"])
+    return LabelOutcome(sorted(set(lab.faults) - got), sorted(got - set(lab.faults) - set(lab.optional)))
 
 
-def outcome_text(o: dict) -> str:
-    if o["error"]:
-        return f"not scored: {o['error']}"
+def outcome_text(o: LabelOutcome) -> str:
+    if o.error is not None:
+        return f"not scored: {o.error}"
     parts = []
-    if o["missed"]:
-        parts.append("missed " + ("a fault" if o["missed"] == ["any"] else fault_words(o["missed"])))
-    if o["extra"]:
-        parts.append("flagged " + fault_words(o["extra"]) + " (not in the label)")
+    if o.missed:
+        parts.append("missed " + ("a fault" if o.missed == ["any"] else fault_words(o.missed)))
+    if o.extra:
+        parts.append("flagged " + fault_words(o.extra) + " (not in the label)")
     return "; ".join(parts) or "agrees with the label"
 
 
@@ -120,7 +127,7 @@ def misses_section(jobs, records: dict[int, ClipRecord]) -> str:
     items = []
     for i, job in enumerate(jobs):
         o = outcome(job, records[i])
-        if o and o["miss"]:
+        if o and o.miss:
             items.append(f"<li><a href='#row-{i}'>{_e(job.clip)}</a>: <span class='miss'>{_e(outcome_text(o))}</span>"
                          f" (label: {_e(label_text(job.label))})</li>")
     if not items:
@@ -160,8 +167,8 @@ def clip_row(i: int, job, rec: ClipRecord, png: bytes | None) -> str:
     reps = f"{'--' if r is None else r.rep_count}" + (
         f" (label {lab.reps})" if lab is not None and lab.reps is not None else "")
     rep_off = lab is not None and lab.reps is not None and r is not None and r.rep_count != lab.reps
-    cls = " class='miss'" if o and o["miss"] else ""
-    out_cell = "" if o is None else f"<td class='{'miss' if o['miss'] else 'ok'}'>{_e(outcome_text(o))}</td>"
+    cls = " class='miss'" if o and o.miss else ""
+    out_cell = "" if o is None else f"<td class='{'miss' if o.miss else 'ok'}'>{_e(outcome_text(o))}</td>"
     return (f"<tr id='row-{i}'{cls}><td>{_thumb(png, job.clip)}</td>"
             f"<td><a href='{_e(clip_page_name(job))}'>{_e(job.clip)}</a>{' (cached)' if rec.cached else ''}</td>"
             f"<td>{_e(job.exercise.replace('_', ' '))}</td>"
@@ -220,7 +227,7 @@ def clip_page(job, rec: ClipRecord, png: bytes | None) -> str:
     lines = [] if lab is None else [f"<p>label: {_e(label_text(lab))}</p>"]
     lines.append(f"<p>verdict: <b>{_e(verdict_text(rec))}</b></p>")
     if o is not None:
-        lines.append(f"<p class='{'miss' if o['miss'] else 'ok'}'>{_e(outcome_text(o))}</p>")
+        lines.append(f"<p class='{'miss' if o.miss else 'ok'}'>{_e(outcome_text(o))}</p>")
     for f in ([] if rec.failed or rec.result is None else rec.result.clip_faults):
         if f in FAULTS:
             lines.append(f"<p><b>{_e(FAULTS[f].title)}</b>: {_e(FAULTS[f].meaning)}. Cue: {_e(FAULTS[f].cue)}</p>")
