@@ -12,8 +12,10 @@ angle plot, the rep table). Fault names are in words throughout.
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from hingecheck import __version__
 from hingecheck.core.faults import FAULTS
@@ -216,8 +218,6 @@ def build_report(jobs, records: dict[int, ClipRecord], metrics: dict | None, sou
 
 def clip_page_name(job) -> str:
     """The clip's own page, relative to the report: ``clips/<name>-<hash of the clip as listed>.html``."""
-    import hashlib
-    from pathlib import Path
     return f"clips/{Path(job.clip).stem}-{hashlib.sha1(job.clip.encode()).hexdigest()[:8]}.html"
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import math
 
@@ -126,8 +128,6 @@ def clip_result(analysis: Analysis) -> ClipResult:
 def thresholds_block(th) -> dict:
     """The thresholds a verdict was judged with, and a SHA-256 of them (canonical JSON), so a
     report says what produced it and two reports can be told judged alike or not."""
-    import dataclasses
-    import hashlib
     values = {k: float(v) for k, v in dataclasses.asdict(th).items()}
     canon = json.dumps(values, sort_keys=True, separators=(",", ":"))
     return {"thresholds": values, "thresholds_sha256": hashlib.sha256(canon.encode()).hexdigest()}

@@ -75,7 +75,7 @@ class SetOutputs:
         """Write the HTML report (a failure is recorded in ``outcome``); the lines to print."""
         if self.html is None:
             return []
-        from hingecheck.outputs.htmlreport import write_html
+        from hingecheck.outputs.htmlreport import write_html  # lazy: loads numpy and the analysis, which --no-html never needs
         html = self.html
         done = outcome.attempt("visual report", html,
                                lambda: write_html(html, analysis, source, model, self.stills,
