@@ -42,7 +42,8 @@ def _get(data: dict, key: str, typ: type | tuple, where: str, default: Any = ...
     value = data.get(key)
     numeric = typ in (int, float) or (isinstance(typ, tuple) and int in typ)
     if not isinstance(value, typ) or (numeric and isinstance(value, bool)):
-        raise RecordError(f"{where}: {key!r} missing or not {getattr(typ, '__name__', typ)}")
+        kind = "a number" if isinstance(typ, tuple) else f"a {typ.__name__}"
+        raise RecordError(f"{where}: {key!r} missing or not {kind}")
     return value
 
 
