@@ -1,7 +1,7 @@
 """Faults made at test time: workers that crash, bad videos, and the CLI run with them.
 
 ``python -m faultkit ARGS`` (with ``tests/`` on PYTHONPATH) runs ``hingecheck ARGS``
-with :func:`crashing_process_clip` as the worker's function: a clip whose file
+with :func:`slow_process_clip` given to ``score_batch`` as its worker: a clip whose file
 name contains ``$FAULTKIT_CRASH`` kills its worker with SIGSEGV (with
 ``$FAULTKIT_ONCE`` set to a marker path: only the first time).
 """
@@ -17,7 +17,7 @@ import numpy as np
 
 
 def crashing_process_clip(path, *args):
-    from hingecheck.scoring.batch import process_clip
+    from hingecheck.scoring.clipworker import process_clip
     needle = os.environ.get("FAULTKIT_CRASH")
     if needle and needle in Path(path).name:
         once = os.environ.get("FAULTKIT_ONCE")
@@ -37,9 +37,12 @@ def slow_process_clip(path, *args):
 
 
 def main() -> int:
-    import hingecheck.scoring.batch as score
+    import functools
+
+    import hingecheck.scoring.batch as batch
     from hingecheck.apps import cli
-    score.process_clip = slow_process_clip
+    # the command line calls score_batch by name: this one gives it our worker
+    batch.score_batch = functools.partial(batch.score_batch, worker=slow_process_clip)
     return cli.main(sys.argv[1:])
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import sys
-import time
 
 import pytest
 from assets import _missing, require_clips, require_model_dir
@@ -58,13 +57,12 @@ def labels(assets, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def dask_run(client, assets, labels, tmp_path_factory):
-    """Score the labels once on the cluster: (out folder, scores document, seconds)."""
+    """Score the labels once on the cluster: (out folder, scores document)."""
     _, model = assets
     out = tmp_path_factory.mktemp("dask_out")
-    t0 = time.perf_counter()
     doc = score_on_dask_(read_labels(labels), out, client_or_address=client, model=str(model),
                          progress=False, source=str(labels))
-    return out, doc, time.perf_counter() - t0
+    return out, doc
 
 
 def score_on_dask_(*a, **k):
@@ -82,7 +80,7 @@ def _cache_names(out):
 
 @pytest.mark.clips
 def test_dask_matches_score_batch(dask_run, assets, labels, tmp_path):
-    out, doc, _ = dask_run
+    out, doc = dask_run
     _, model = assets
     for name in OUTPUTS:
         assert (out / name).is_file(), name
@@ -115,16 +113,17 @@ def test_dask_matches_score_batch(dask_run, assets, labels, tmp_path):
 
 @pytest.mark.clips
 def test_dask_rerun_is_served_from_cache(dask_run, client, assets, labels, monkeypatch, capsys):
-    out, doc, _ = dask_run
+    out, doc = dask_run
     _, model = assets
 
     def no_submit(*a, **k):
         raise AssertionError("a task was submitted on a fully cached rerun")
     monkeypatch.setattr(client, "submit", no_submit)
-    t0 = time.perf_counter()
+    kept = {f.name: f.stat().st_mtime_ns for f in (out / "cache").iterdir() if f.is_file()}
     doc2 = score_on_dask_(read_labels(labels), out, client_or_address=client, model=str(model),
                           progress=False, source=str(labels))
-    assert time.perf_counter() - t0 < 10
+    # served from the cache: no task, and every entry (and plot) read, none written
+    assert {f.name: f.stat().st_mtime_ns for f in (out / "cache").iterdir() if f.is_file()} == kept
     assert doc2["clips_cached"] == 2
     by, by2 = _by_clip(doc), _by_clip(doc2)
     for clip, c in by.items():
@@ -178,9 +177,11 @@ def test_dask_interrupted_run_cancels_what_is_left(client, assets, tmp_path):
     it keeps that clip (cached by the client) and cancels the Dask tasks of the others."""
     import signal
 
-    from hingecheck.scoring.batch import plan_batch
+    from hingecheck.io.signals import Interrupted
+    from hingecheck.scoring.clipworker import process_clip
     from hingecheck.scoring.labels import ClipJob
-    from hingecheck.scoring.runner import Interrupted, run_batch
+    from hingecheck.scoring.plan import plan_batch
+    from hingecheck.scoring.runner import run_batch
     clips, model = assets
     jobs = [ClipJob(c, clips / c, "deadlift") for c in ("clip11.mp4", "clip12.mp4", "clip10.mp4")]
     plan = plan_batch(jobs, tmp_path / "out", str(model), None, False)
@@ -196,11 +197,14 @@ def test_dask_interrupted_run_cancels_what_is_left(client, assets, tmp_path):
         return submitted[-1]
     executor.submit = submit
     records = {}
-    assert run_batch(plan, executor, records, StopAtFirst(), worker_writes_cache=False) == signal.SIGINT
+    assert run_batch(plan, executor, records, StopAtFirst(), worker=process_clip,
+                     worker_writes_cache=False) == signal.SIGINT
     assert len(records) == 1 and len(submitted) == 3
+    # the clip the other worker ran may finish before the cancel reaches the scheduler; the third
+    # clip waits behind the two workers, so at least it is cancelled, and nothing unfinished runs on
     finished = [f for f in submitted if f.done() and not f.cancelled()]
-    assert len(finished) == 1 and all(f.cancelled() for f in submitted if f not in finished)
-    assert _cache_names(tmp_path / "out") == {records[next(iter(records))]["key"] + ".json"}
+    assert 1 <= len(finished) <= 2 and all(f.cancelled() for f in submitted if f not in finished)
+    assert _cache_names(tmp_path / "out") == {records[next(iter(records))].key + ".json"}
 
 
 def test_dask_worker_without_the_model_fails_fast(client, tmp_path):

@@ -42,17 +42,23 @@ def test_pose_cache_of_this_format_missing_a_field_is_a_bug(tmp_path):
 def test_plot_that_cannot_be_written_is_a_warning(tmp_path, caplog):
     from hingecheck.outputs.plots import write_plot
     target = tmp_path / "no_such_folder" / "p.png"
+    from hingecheck.outputs.records import ClipResult
+    empty = ClipResult(rep_count=0, reps_found=0, judged_reps=0, cant_judge=True, clip_faults=[], view="side")
     with caplog.at_level(logging.WARNING, logger="hingecheck"):
-        assert write_plot(target, {"signals": {}, "reps": []}, "t") is None
+        assert write_plot(target, empty, "t") is None
     assert f"plot {target} not written" in _warned(caplog)
-    png = write_plot(tmp_path / "p.png", {"signals": {}, "reps": []}, "t")
+    png = write_plot(tmp_path / "p.png", empty, "t")
     assert png[:4] == b"\x89PNG" and (tmp_path / "p.png").read_bytes() == png
 
 
 def test_plot_drawing_bug_raises(tmp_path):
     from hingecheck.outputs.plots import write_plot
-    with pytest.raises((KeyError, TypeError)):
-        write_plot(tmp_path / "p.png", {"signals": {}, "reps": [{"judged": True}]}, "t")
+    from hingecheck.outputs.records import ClipResult, RepRecord
+    rep = RepRecord(index=1, complete=True, t_start=None, t_end=None, faults=[], cant_judge={}, judged=False)
+    broken = ClipResult(rep_count=1, reps_found=1, judged_reps=0, cant_judge=True, clip_faults=[], view="side",
+                        reps=[rep])
+    with pytest.raises(TypeError):
+        write_plot(tmp_path / "p.png", broken, "t")
 
 
 def test_presented_duration_of_a_non_video_warns(tmp_path, caplog):
@@ -65,10 +71,11 @@ def test_presented_duration_of_a_non_video_warns(tmp_path, caplog):
 
 
 def test_workers_silence_only_the_expected_numpy_warnings():
-    from hingecheck.scoring.batch import _quiet_expected_warnings
+    from hingecheck.scoring.clipworker import quiet_expected_warnings
     with warnings.catch_warnings(record=True) as seen:
         warnings.simplefilter("always")
-        _quiet_expected_warnings()
-        np.nanmean(np.array([np.nan]))             # expected on frames without a person: silent
-        warnings.warn("something else", UserWarning)  # anything else: shown
-    assert [str(w.message) for w in seen] == ["something else"]
+        with quiet_expected_warnings():
+            np.nanmean(np.array([np.nan]))             # expected on frames without a person: silent
+            warnings.warn("something else", UserWarning)  # anything else: shown
+        np.nanmean(np.array([np.nan]))                 # outside it: the filter is gone
+    assert [str(w.message) for w in seen] == ["something else", "Mean of empty slice"]

@@ -33,7 +33,7 @@ class KillMidClip(WorkerPlugin):
         self.marker = marker
 
     def setup(self, worker):
-        import hingecheck.scoring.batch as batch
+        import hingecheck.scoring.clipworker as batch  # the worker score_on_dask submits, looked up by name here
         from hingecheck.io.pose import PoseEstimator
         real_clip = getattr(batch.process_clip, "__wrapped__", batch.process_clip)
         real_detect = getattr(PoseEstimator.detect, "__wrapped__", PoseEstimator.detect)

@@ -271,14 +271,14 @@ def test_score_cache_that_cannot_be_written_costs_only_the_cache(tmp_path, clip,
     import logging
 
     from hingecheck.core.config import load_config
-    from hingecheck.scoring.batch import process_clip
+    from hingecheck.scoring.clipworker import process_clip
     model = require_model_dir("pose_landmarker_lite.task") / "pose_landmarker_lite.task"
     (tmp_path / "blocker").write_text("a file where the cache folder should be")
     th = dataclasses.asdict(load_config(None).for_exercise("hip_hinge"))
     with caplog.at_level(logging.WARNING, logger="hingecheck"):
         rec = process_clip(str(clip), "hip_hinge", th, str(model), str(tmp_path / "blocker" / "k.json"),
                            {"clip": "tiny.mp4"}, str(tmp_path / "blocker" / "pose" / "k.npz"))
-    assert "result" in rec and not rec.get("error"), rec
+    assert rec.result is not None and not rec.failed, rec
     said = " | ".join(r.getMessage() for r in caplog.records)
     assert "pose cache" in said and "not kept" in said and "cache entry not kept: cannot write" in said, said
 

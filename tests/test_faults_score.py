@@ -125,9 +125,9 @@ def _start_batch(tmp_path: Path):
     proc = subprocess.Popen(_faultkit_cmd(*_score_args(labels, out, workers=2)), env=_env(FAULTKIT_SLOW="clip11"),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     cache = out / "cache"
-    # the worker's last write is the plot (a temporary ".NAME.*.tmp.png" until it is whole)
-    _wait_for(lambda: cache.is_dir() and any(p for p in cache.glob("*.png") if not p.name.startswith(".")), proc,
-              what="the first clip's cache entry and plot")
+    # the worker's last write is the cache entry (a temporary ".NAME.*.tmp.json" until it is whole)
+    _wait_for(lambda: cache.is_dir() and any(p for p in cache.glob("*.json") if not p.name.startswith(".")), proc,
+              what="the first clip's cache entry")
     _wait_for(lambda: len(_children(proc.pid)) >= 2, proc, what="two workers")
     return proc, out
 

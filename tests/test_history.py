@@ -112,15 +112,15 @@ def test_bad_arguments_are_one_line_errors(home, capsys, tmp_path):
 
 
 WRITER = textwrap.dedent("""
-    import sys, time
+    import sys
     from datetime import datetime
     sys.path[:0] = [{tests!r}]
     from test_history import record
     from hingecheck.outputs import history
     path, n, tag = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     rec = record("squatting", datetime(2024, 7, 1), source=tag)
-    while time.time() < float(sys.argv[4]):  # start together
-        time.sleep(0.005)
+    print("ready", flush=True)
+    assert sys.stdin.readline().strip() == "go"  # start together: when every writer is ready
     for i in range(n):
         history.append(path, rec)
     print("done")
@@ -134,12 +134,14 @@ def _python(code: str, *args: str, **kw) -> subprocess.Popen:
 
 
 def test_two_processes_appending_at_once_lose_nothing(home):
-    import time
-
     history.check(home)
     code = WRITER.format(tests=str(Path(__file__).parent))
-    start = str(time.time() + 3.0)
-    procs = [_python(code, str(home), "20", tag, start) for tag in ("a", "b")]
+    procs = [_python(code, str(home), "20", tag, stdin=subprocess.PIPE) for tag in ("a", "b")]
+    for p in procs:  # a barrier: both have imported everything and wait for the word
+        assert p.stdout.readline().strip() == "ready", p.stderr.read()
+    for p in procs:
+        p.stdin.write("go\n")
+        p.stdin.flush()
     for p in procs:
         out, err = p.communicate(timeout=240)
         assert p.returncode == 0 and out.strip() == "done", err[-2000:]
@@ -315,14 +317,19 @@ def test_history_page_has_a_chart_per_athlete_and_exercise_linked_to_reports(hom
 def test_analyze_and_live_keep_the_athlete_in_the_history(home):
     import argparse
 
-    from hingecheck.outputs.setoutputs import SetOutputs, add_set_output_args
+    from hingecheck.apps.setargs import add_set_output_args, set_outputs
+    from hingecheck.outputs.setoutputs import SetOutputs
     parser = argparse.ArgumentParser()
     add_set_output_args(parser)
     args = parser.parse_args(["--no-html", "--athlete", " Anna "])
-    outs = SetOutputs.plan(args, Path("set.hingecheck.json"))
+    outs = set_outputs(args, Path("set.hingecheck.json"))
+    assert outs.html is None and outs.stills is None and outs.athlete == "Anna"
     lines = outs.save(synthetic_set(None), source="set.mp4", model="lite", kind="live", reports={})
     assert any("history: session 1" in line for line in lines)
     (s,) = history.load_sessions(home, athlete="Anna")
     assert s["athlete"] == "Anna" and s["kind"] == "live"
     with pytest.raises(HingecheckError, match="--athlete"):
-        SetOutputs.plan(parser.parse_args(["--athlete", "\t"]), Path("x.hingecheck.json"))
+        set_outputs(parser.parse_args(["--athlete", "\t"]), Path("x.hingecheck.json"))
+    # built from plain values too: a report path, no history
+    plain = SetOutputs.plan(Path("y.hingecheck.json"), html="y.html", history=False)
+    assert plain.html == Path("y.html") and plain.history is None and plain.stills is not None

@@ -183,19 +183,26 @@ def test_review_a_folder_twice_and_read_its_index(tmp_path, monkeypatch, capsys)
 
 
 def test_verdict_states_from_the_result_data():
+    from dataclasses import replace
+
+    from hingecheck.outputs.records import ClipResult, RepRecord
     from hingecheck.outputs.reviewed import fault_shares, verdict_state
 
     def rep(faults=(), judged=True, cant=None, complete=True):
-        return {"complete": complete, "judged": judged, "faults": list(faults), "cant_judge": cant or {}}
-    clean = {"judged_reps": 2, "clip_faults": [], "reps": [rep(), rep()]}
+        return RepRecord(index=1, complete=complete, t_start=0.0, t_end=1.0, faults=list(faults),
+                         cant_judge=cant or {}, judged=judged)
+
+    def result(reps, clip_faults=(), judged_reps=2):
+        return ClipResult(rep_count=len(reps), reps_found=len(reps), judged_reps=judged_reps, cant_judge=not judged_reps,
+                          clip_faults=list(clip_faults), view="side", reps=reps)
+    clean = result([rep(), rep()])
     assert verdict_state(clean) == "clean"
-    assert verdict_state({**clean, "reps": [rep(), rep(cant={"dropped_head": "head not seen"})]}) == "partly checked"
-    assert verdict_state({**clean, "reps": [rep(), rep(judged=False, cant={"*": "too dark"})]}) == "partly checked"
-    assert verdict_state({**clean, "clip_faults": ["squatting"],
-                          "reps": [rep(["squatting"]), rep(["squatting"])]}) == "faults"
-    assert verdict_state({"judged_reps": 0, "clip_faults": [], "reps": [rep(judged=False)]}) == "not checked"
+    assert verdict_state(replace(clean, reps=[rep(), rep(cant={"dropped_head": "head not seen"})])) == "partly checked"
+    assert verdict_state(replace(clean, reps=[rep(), rep(judged=False, cant={"*": "too dark"})])) == "partly checked"
+    assert verdict_state(result([rep(["squatting"]), rep(["squatting"])], ["squatting"])) == "faults"
+    assert verdict_state(result([rep(judged=False)], judged_reps=0)) == "not checked"
     assert verdict_state(None) == "not checked"
-    shares = fault_shares({"clip_faults": ["squatting"], "reps": [
-        rep(["squatting", "dropped_head"]), rep(["squatting"]), rep(), rep(["rounded_back"], complete=False)]})
+    shares = fault_shares(result([rep(["squatting", "dropped_head"]), rep(["squatting"]), rep(),
+                                  rep(["rounded_back"], complete=False)], ["squatting"]))
     assert [(s["name"], s["reps"], s["of"], s["recurring"]) for s in shares] == [
         ("Squatting the hinge", 2, 3, True), ("Dropped head", 1, 3, False)]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from hingecheck.outputs.records import ClipRecord, ClipResult, RepRecord
 from hingecheck.outputs.scorereport import build_report, clip_page, clip_page_name
 from hingecheck.scoring.labels import ClipJob
 from hingecheck.scoring.metrics import Label, compute_metrics, parse_fault_list
@@ -21,11 +22,10 @@ def _job(clip, faults, optional="", view="side", reps=4):
 
 def _rec(faults, reps=4, error=None):
     if error:
-        return {"error": error}
-    rep = {"index": 1, "complete": True, "judged": True, "t_start": 0.0, "t_end": 2.0, "faults": list(faults),
-           "cant_judge": {}}
-    return {"result": {"clip_faults": list(faults), "rep_count": reps, "reps_found": 1, "judged_reps": 1,
-                       "cant_judge": False, "view": "side", "reps": [rep]}}
+        return ClipRecord("x.mp4", "rdl", error=error)
+    rep = RepRecord(index=1, complete=True, t_start=0.0, t_end=2.0, faults=list(faults), cant_judge={})
+    return ClipRecord("x.mp4", "rdl", result=ClipResult(rep_count=reps, reps_found=1, judged_reps=1, cant_judge=False,
+                                                        clip_faults=list(faults), view="side", reps=[rep]))
 
 
 def build(cases):

@@ -212,9 +212,11 @@ def test_metrics_count_not_checked_good_clips_apart():
     text = metrics_table(m)
     assert "1 not checked, not counted clean: c" in text and "clips by state: clean 1, faults 1" in text
     # a cached clip record gets its state from its reps (records from before states existed too)
-    rec = {"result": {"clip_faults": [], "rep_count": 2, "judged_reps": 2, "reps_found": 2, "cant_judge": False,
-                      "reps": [{"complete": True, "faults": [],
-                                "cant_judge": reasons_in_words(_not_side_on(0.5))}] * 2}}
+    from hingecheck.outputs.records import ClipRecord
+    rep = {"index": 1, "complete": True, "t_start": 0.0, "t_end": 1.0, "faults": [], "cant_judge": reasons_in_words(_not_side_on(0.5))}
+    rec = ClipRecord.from_entry({"format": 1, "result": {"clip_faults": [], "rep_count": 2, "judged_reps": 2,
+                                                         "reps_found": 2, "cant_judge": False, "view": "side",
+                                                         "reps": [rep] * 2}})
     assert prediction(ClipJob("e.mp4", Path("e.mp4"), "rdl"), rec).state == VerdictState.PARTLY_CHECKED
 
 

@@ -10,12 +10,14 @@ from pathlib import Path
 
 from hingecheck import __version__
 from hingecheck.io import _quiet  # noqa: F401  (before anything imports cv2: OpenCV's own logs stay off stderr)
-from hingecheck.apps.parsing import EXERCISE_HELP, OneLineParser, chosen_exercise, exercise_arg
+from hingecheck.apps.parsing import EXERCISE_HELP, OneLineParser, chosen_exercise, exercise_arg, positive_int
 from hingecheck.apps.rateargs import add_analysis_args, add_rate_arg, analysis_options
 from hingecheck.apps.review_cmd import add_review_parser, cmd_review
+from hingecheck.apps.setargs import add_set_output_args, set_outputs
 from hingecheck.core.errors import HingecheckError
+from hingecheck.io.signals import Interrupted, catch_sigterm, end_set_on_signal, restore_signals, signum_of
 from hingecheck.outputs.outcome import Outcome
-from hingecheck.outputs.setoutputs import SetOutputs, add_set_output_args
+from hingecheck.outputs.setoutputs import SetOutputs
 
 
 def _add_model_args(p: argparse.ArgumentParser, default: str = "full") -> None:
@@ -32,7 +34,7 @@ def _add_score_parser(sub) -> None:
                    help="clip,source CSV grouping clips by lifter/camera/publisher: metrics per source too")
     s.add_argument("--out", default="hingecheck_scores", metavar="DIR",
                    help="output folder (default: ./hingecheck_scores); the per-clip cache lives in DIR/cache")
-    s.add_argument("--workers", type=int, default=None, metavar="N",
+    s.add_argument("--workers", type=positive_int, default=None, metavar="N",
                    help="parallel worker processes (default: the number of CPUs; with --dask local: 2)")
     s.add_argument("--dask", metavar="ADDRESS|local", default=None,
                    help="run the clips on Dask: 'local' starts a local cluster of --workers processes, "
@@ -136,7 +138,7 @@ def _plan_analyze_outputs(args: argparse.Namespace, video: Path) -> tuple[Path, 
             check_writable(out)
             if not in_place(out) and out.resolve() == video.resolve():
                 raise HingecheckError(f"output {out} would overwrite the input video")
-    outs = SetOutputs.plan(args, json_out, stem, protect=video)
+    outs = set_outputs(args, json_out, stem, protect=video)
     check_distinct({"--json": json_out, "--video": video_out, "--html": outs.html})
     if video_out is not None:
         check_encodable(video_out)
@@ -206,8 +208,6 @@ def cmd_score(args: argparse.Namespace) -> int:
     from hingecheck.scoring.batch import score_batch
     from hingecheck.scoring.labels import find_videos, read_label_files, read_sources
 
-    if args.workers is not None and args.workers < 1:
-        raise HingecheckError(f"--workers must be at least 1, got {args.workers}")
     analysis = analysis_options(args)
     config = load_config(args.config)
     srcs = [Path(x) for x in args.source]
@@ -220,7 +220,6 @@ def cmd_score(args: argparse.Namespace) -> int:
     src = ", ".join(str(x) for x in srcs)
     sources = read_sources(args.sources, jobs) if args.sources else None
     out = Path(args.out)
-    from hingecheck.scoring.runner import Interrupted
     try:
         if args.dask:
             from hingecheck.scoring.daskrun import score_on_dask
@@ -289,7 +288,7 @@ def _plan_live_outputs(args: argparse.Namespace) -> tuple[Path, Path | None, Set
     for out in (json_out, record):
         if out is not None:
             check_writable(out)
-    outs = SetOutputs.plan(args, json_out, stem if is_stdout(json_out) else None)
+    outs = set_outputs(args, json_out, stem if is_stdout(json_out) else None)
     check_distinct({"--json": json_out, "--record": record, "--html": outs.html})
     if record is not None:
         check_encodable(record)
@@ -303,7 +302,6 @@ def cmd_live(args: argparse.Namespace) -> int:
     from hingecheck.io.bundles import resolve_model
     from hingecheck.outputs.report import report_dict, write_json
     from hingecheck.outputs.serialize import thresholds_block
-    from hingecheck.scoring.runner import end_set_on_signal
 
     th = load_config(args.config).for_exercise(chosen_exercise(args))
     rate, _ = analysis_options(args)
@@ -398,8 +396,6 @@ COMMANDS = {"analyze": cmd_analyze, "analyse": cmd_analyze, "history": cmd_histo
 
 
 def main(argv: list[str] | None = None) -> int:
-    from hingecheck.scoring.runner import catch_sigterm, restore_signals
-
     parser = build_parser()
     args = parser.parse_args(argv)
     saved = catch_sigterm()  # SIGTERM unwinds like Ctrl-C: temporary files are removed
@@ -412,7 +408,7 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt as exc:
         import signal
-        signum = getattr(exc, "signum", signal.SIGINT)
+        signum = signum_of(exc)
         print(f"hingecheck: interrupted ({signal.Signals(signum).name})", file=sys.stderr)
         return 128 + signum
     except Exception as exc:  # a bug: still one line, the trace only on request

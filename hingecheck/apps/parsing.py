@@ -49,6 +49,17 @@ def exercise_arg(value: str) -> str:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def positive_int(value: str) -> int:
+    """``type=`` for a count such as ``--workers``: a whole number, at least 1."""
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {n}")
+    return n
+
+
 class _Deferred(str):
     """A help text spelled out only when help is shown (see :meth:`OneLineParser.format_help`)."""
 
@@ -79,4 +90,4 @@ def chosen_exercise(args: argparse.Namespace) -> str:
     return args.exercise
 
 
-__all__ = ["OneLineParser", "exercise_arg", "chosen_exercise", "with_suggestion", "EXERCISE_HELP"]
+__all__ = ["OneLineParser", "exercise_arg", "positive_int", "chosen_exercise", "with_suggestion", "EXERCISE_HELP"]

@@ -6,8 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from hingecheck.apps.parsing import exercise_arg
+from hingecheck.apps.parsing import exercise_arg, positive_int
 from hingecheck.core.errors import HingecheckError
+from hingecheck.outputs.records import ClipRecord
 
 #: some clips could not be reviewed (the others' outputs and the index are written)
 EXIT_CLIPS_FAILED = 3
@@ -25,7 +26,7 @@ def add_review_parser(sub, add_model_args, add_analysis_args) -> None:
                    help="athlete of the clips no hingecheck.toml manifest names (remembered in OUT for reruns)")
     r.add_argument("--no-video", action="store_true", help="no annotated videos (faster)")
     r.add_argument("--no-history", action="store_true", help="do not add the reviewed sets to the history")
-    r.add_argument("--workers", type=int, default=None, metavar="N",
+    r.add_argument("--workers", type=positive_int, default=None, metavar="N",
                    help="parallel worker processes (default: the number of CPUs)")
     r.add_argument("--dask", metavar="ADDRESS|local", default=None,
                    help="run the clips on Dask ('local' or tcp://host:8786); the workers must see OUT")
@@ -35,14 +36,14 @@ def add_review_parser(sub, add_model_args, add_analysis_args) -> None:
     r.add_argument("--quiet", action="store_true", help="no progress bar, no per-clip lines")
 
 
-def _run(plan, args) -> tuple[dict, int | None]:
-    from hingecheck.scoring.runner import run_plan
-    from hingecheck.scoring.workers import CrashIsolatingExecutor
+def _run(plan, args) -> tuple[dict[int, ClipRecord], int | None]:
+    from hingecheck.scoring.review import review_clip
+    from hingecheck.scoring.runner import run_local, run_plan
     if args.dask:
-        from hingecheck.scoring.daskrun import _cluster_executor
-        return run_plan(plan, lambda: _cluster_executor(args.dask, args.workers, plan.model_path),
+        from hingecheck.scoring.daskrun import cluster_executor
+        return run_plan(plan, lambda: cluster_executor(args.dask, args.workers, plan.model_path), worker=review_clip,
                         progress=not args.quiet, desc="reviewing (dask)", worker_writes_cache=False)
-    return run_plan(plan, lambda: CrashIsolatingExecutor(args.workers), progress=not args.quiet, desc="reviewing")
+    return run_local(plan, args.workers, not args.quiet, worker=review_clip, desc="reviewing")
 
 
 def remembered_athlete(out: Path) -> str | None:
@@ -54,7 +55,7 @@ def remembered_athlete(out: Path) -> str | None:
         return None
 
 
-def write_index(jobs, records: dict[int, dict], out: Path, folder: Path, default_exercise: str,
+def write_index(jobs, records: dict[int, ClipRecord], out: Path, folder: Path, default_exercise: str,
                 athlete: str | None = None) -> list:
     """index.html and review.json in ``out``, one row per clip that settled (worst verdicts first)."""
     from hingecheck.io.atomic import write_text_atomic
@@ -78,8 +79,6 @@ def cmd_review(args: argparse.Namespace) -> int:
     from hingecheck.scoring.review import add_to_history, plan_review
     from hingecheck.scoring.reviewjobs import review_jobs
 
-    if args.workers is not None and args.workers < 1:
-        raise HingecheckError(f"--workers must be at least 1, got {args.workers}")
     folder = Path(args.folder)
     out = Path(args.out) if args.out else folder / OUT_NAME
     athlete = args.athlete if args.athlete is not None else remembered_athlete(out)

@@ -3,7 +3,7 @@
 Video reading and writing (OpenCV, PyAV for container metadata), the Pose
 Landmarker wrapper, model bundles (download, verify, local folder), video →
 landmarks extraction and its on-disk cache, atomic file writes, the native
-log filter.
+log filter, and Ctrl-C and SIGTERM as one ``Interrupted`` (``signals``).
 
 May import: ``hingecheck.core`` and third-party I/O libraries.
 """

@@ -290,10 +290,10 @@ def rep_card(analysis: Analysis, v: RepVerdict, stills=None) -> str:
 
 def _plot_section(analysis: Analysis, title: str) -> str:
     from hingecheck.outputs.plots import angle_plot_png
-    from hingecheck.outputs.serialize import result_record
+    from hingecheck.outputs.serialize import clip_result
 
     try:
-        png = angle_plot_png(result_record(analysis), title)
+        png = angle_plot_png(clip_result(analysis), title)
     except Exception as exc:  # noqa: BLE001 - a plot never sinks the report
         return f"<p class='cant'>angle plot failed: {_esc(type(exc).__name__)}: {_esc(exc)}</p>"
     return f"<h2>Angles over time</h2><div class='plot'>{_img(png, 'image/png', 'angles over time')}</div>"

@@ -8,7 +8,7 @@ from pathlib import Path
 from hingecheck.core.faults import FAULTS
 from hingecheck.io.atomic import atomic_path
 from hingecheck.outputs.angles import Joint, angle_label
-from hingecheck.outputs.serialize import SIGNALS
+from hingecheck.outputs.records import SIGNALS, ClipResult
 
 #: the plotted signals, named in the lifter's convention (:mod:`hingecheck.outputs.angles`)
 SIGNAL_JOINTS = {"hip_flexion": Joint.HIP, "knee_flexion": Joint.KNEE, "trunk_angle": Joint.TRUNK}
@@ -31,32 +31,32 @@ def span_legend(shaded: set[str]) -> list[tuple[str, str]]:
             else (FAULTS[k].title if k in FAULTS else k, fault_colour(k)) for k in sorted(shaded)]
 
 
-def angle_plot_png(result: dict, title: str) -> bytes:
+def angle_plot_png(result: ClipResult, title: str) -> bytes:
     """Hip bend, knee bend and trunk lean over time (degrees, 0 = straight / upright); fault spans shaded."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch
 
-    sig = result.get("signals") or {}
-    t = sig.get("t", [])
+    sig = result.signals
+    t = sig.t if sig is not None else []
     fig = Figure(figsize=(9.5, 2.6), dpi=90)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot(111)
     nan = float("nan")
     for name, color in zip(SIGNALS, ("#1b9e77", "#d95f02", "#7570b3")):
-        ys = [nan if v is None else v for v in sig.get(name, [])]
+        ys = [nan if v is None else v for v in (sig.series(name) if sig is not None else [])]
         if ys:
             ax.plot(t[:len(ys)], ys, color=color, lw=1.3, label=angle_label(SIGNAL_JOINTS[name]))
     seen = set()
-    for rep in result.get("reps", []):
-        if not rep["judged"]:
-            ax.axvspan(rep["t_start"], rep["t_end"], color=CANT_JUDGE_COLOUR, alpha=0.25, lw=0)
+    for rep in result.reps:
+        if not rep.judged:
+            ax.axvspan(rep.t_start, rep.t_end, color=CANT_JUDGE_COLOUR, alpha=0.25, lw=0)
             seen.add(CANT_JUDGE)
-        for span in rep["fault_spans"]:
-            ax.axvspan(span["t0"], max(span["t1"], span["t0"] + 0.02), color=fault_colour(span["fault"]),
+        for span in rep.fault_spans:
+            ax.axvspan(span.t0, max(span.t1, span.t0 + 0.02), color=fault_colour(span.fault),
                        alpha=0.22, lw=0)
-            seen.add(span["fault"])
-        ax.axvline(rep["t_start"], color="#999999", lw=0.5, ls=":")
+            seen.add(span.fault)
+        ax.axvline(rep.t_start, color="#999999", lw=0.5, ls=":")
     handles, _ = ax.get_legend_handles_labels()
     handles += [Patch(color=colour, alpha=0.4, label=label) for label, colour in span_legend(seen)]
     if handles:
@@ -71,7 +71,7 @@ def angle_plot_png(result: dict, title: str) -> bytes:
     return buf.getvalue()
 
 
-def write_plot(path: Path, result: dict, title: str) -> bytes | None:
+def write_plot(path: Path, result: ClipResult, title: str) -> bytes | None:
     """Draw :func:`angle_plot_png` and keep it at ``path`` (atomically); None, with a
     warning, if it cannot be written (a plot never sinks a clip). A drawing error is a
     bug and raises."""

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from hingecheck.core.faults import FAULTS
+from hingecheck.outputs.records import ClipRecord, ClipResult
 
 #: verdict states, in the order the index sorts them (most to look at first)
 STATES = ("faults", "partly checked", "not checked", "clean")
@@ -29,23 +30,23 @@ def clip_outputs(out: Path, clip: str) -> dict[str, Path]:
             "thumb": stem.with_name(stem.name + ".worst.jpg")}
 
 
-def verdict_state(result: dict | None) -> str:
-    """``clean``, ``faults``, ``partly checked`` or ``not checked`` from a result record (None: it failed)."""
-    if not result or not result.get("judged_reps"):
+def verdict_state(result: ClipResult | None) -> str:
+    """``clean``, ``faults``, ``partly checked`` or ``not checked`` from a result (None: it failed)."""
+    if result is None or not result.judged_reps:
         return "not checked"
-    if result.get("clip_faults"):
+    if result.clip_faults:
         return "faults"
-    whole = [r for r in result.get("reps", []) if r.get("complete")]
-    if any(not r.get("judged", True) or r.get("cant_judge") for r in whole):
+    whole = [r for r in result.reps if r.complete]
+    if any(not r.judged or r.cant_judge for r in whole):
         return "partly checked"
     return "clean"
 
 
-def fault_shares(result: dict) -> list[dict]:
+def fault_shares(result: ClipResult) -> list[dict]:
     """Each fault flagged on a judged whole rep: its id, name, reps flagged, judged reps, recurring or not."""
-    judged = [r for r in result.get("reps", []) if r.get("complete") and r.get("judged", True)]
-    counts = Counter(f for r in judged for f in r.get("faults", []))
-    recurring = set(result.get("clip_faults", []))
+    judged = [r for r in result.reps if r.complete and r.judged]
+    counts = Counter(f for r in judged for f in r.faults)
+    recurring = set(result.clip_faults)
     order = sorted(counts, key=lambda f: (f not in recurring, -counts[f], f))
     return [{"fault": f, "name": FAULTS[f].title if f in FAULTS else f.replace("_", " "), "reps": counts[f],
              "of": len(judged), "recurring": f in recurring} for f in order]
@@ -75,15 +76,15 @@ class ReviewedClip:
     error: str | None = None
 
     @classmethod
-    def build(cls, job, rec: dict, out: Path) -> "ReviewedClip":
-        r = rec.get("result") or {}
-        paths = clip_outputs(out, job.clip)
-        links = {k: _rel(p, out) for k, p in paths.items()} if r else {}
-        return cls(job.clip, job.athlete, job.exercise, job.exercise_from,
-                   "not checked" if rec.get("error") else verdict_state(r), fault_shares(r) if r else [],
-                   r.get("rep_count", 0), r.get("judged_reps", 0), r.get("view", ""), links.get("html"),
-                   links.get("json"), links.get("video"), links.get("thumb"), bool(rec.get("cached")),
-                   rec.get("error"))
+    def build(cls, job, rec: ClipRecord, out: Path) -> "ReviewedClip":
+        r = None if rec.failed else rec.result
+        if r is None:
+            return cls(job.clip, job.athlete, job.exercise, job.exercise_from, "not checked", cached=rec.cached,
+                       error=rec.error)
+        links = {k: _rel(p, out) for k, p in clip_outputs(out, job.clip).items()}
+        return cls(job.clip, job.athlete, job.exercise, job.exercise_from, verdict_state(r),
+                   fault_shares(r), r.rep_count, r.judged_reps, r.view, links.get("html"),
+                   links.get("json"), links.get("video"), links.get("thumb"), rec.cached, rec.error)
 
     def faults_text(self) -> str:
         """The faults in words with their share of reps: ``Rounded back 4 of 4 reps``."""

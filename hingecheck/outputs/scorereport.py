@@ -12,11 +12,16 @@ angle plot, the rep table). Fault names are in words throughout.
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from hingecheck import __version__
 from hingecheck.core.faults import FAULTS
 from hingecheck.core.judging import WHOLE_REP
+from hingecheck.outputs.records import ClipRecord
+from hingecheck.outputs.wording import plural
 
 CSS = """
 body{font-family:system-ui,sans-serif;margin:1.2em;max-width:1200px;color:#222}
@@ -44,35 +49,40 @@ def fault_words(ids) -> str:
     return ", ".join(fault_name(f) for f in ids) or "no fault"
 
 
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}{'s' * (n != 1)}"
+@dataclass(frozen=True)
+class LabelOutcome:
+    """A labelled clip's faults against its verdict: ``missed`` (labelled, not flagged; ``["any"]``:
+    a fault was labelled and none flagged), ``extra`` (flagged, not labelled nor optional), ``error``."""
+    missed: list[str] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def miss(self) -> bool:
+        return bool(self.error is not None or self.missed or self.extra)
 
 
-def outcome(job, rec: dict) -> dict | None:
-    """A labelled clip's faults against its verdict: ``missed`` (labelled, not flagged), ``extra``
-    (flagged, not labelled nor optional), ``error``; ``miss`` if any. None without a (scored) label."""
+def outcome(job, rec: ClipRecord) -> LabelOutcome | None:
+    """The clip's :class:`LabelOutcome`; None without a (scored) label."""
     lab = job.label
     if lab is None or lab.faults is None:
         return None
-    if rec.get("error"):
-        return {"missed": [], "extra": [], "error": rec["error"], "miss": True}
-    got = set(rec["result"]["clip_faults"])
+    if rec.failed or rec.result is None:
+        return LabelOutcome(error=rec.error or "no result")
+    got = set(rec.result.clip_faults)
     if lab.any_fault:
-        missed, extra = ([] if got - set(lab.optional) else ["any"]), []
-    else:
-        missed = sorted(set(lab.faults) - got)
-        extra = sorted(got - set(lab.faults) - set(lab.optional))
-    return {"missed": missed, "extra": extra, "error": None, "miss": bool(missed or extra)}
+        return LabelOutcome(missed=[] if got - set(lab.optional) else ["any"])
+    return LabelOutcome(sorted(set(lab.faults) - got), sorted(got - set(lab.faults) - set(lab.optional)))
 
 
-def outcome_text(o: dict) -> str:
-    if o["error"]:
-        return f"not scored: {o['error']}"
+def outcome_text(o: LabelOutcome) -> str:
+    if o.error is not None:
+        return f"not scored: {o.error}"
     parts = []
-    if o["missed"]:
-        parts.append("missed " + ("a fault" if o["missed"] == ["any"] else fault_words(o["missed"])))
-    if o["extra"]:
-        parts.append("flagged " + fault_words(o["extra"]) + " (not in the label)")
+    if o.missed:
+        parts.append("missed " + ("a fault" if o.missed == ["any"] else fault_words(o.missed)))
+    if o.extra:
+        parts.append("flagged " + fault_words(o.extra) + " (not in the label)")
     return "; ".join(parts) or "agrees with the label"
 
 
@@ -115,12 +125,12 @@ def group_table(title: str, groups: dict[str, dict]) -> str:
     return f"<h3>Per {_e(title)}</h3><table class='groups'>{head}{''.join(rows)}</table>"
 
 
-def misses_section(jobs, records: dict[int, dict]) -> str:
+def misses_section(jobs, records: dict[int, ClipRecord]) -> str:
     """The clips whose verdict disagrees with the label (or that failed), each linked to its row."""
     items = []
     for i, job in enumerate(jobs):
         o = outcome(job, records[i])
-        if o and o["miss"]:
+        if o and o.miss:
             items.append(f"<li><a href='#row-{i}'>{_e(job.clip)}</a>: <span class='miss'>{_e(outcome_text(o))}</span>"
                          f" (label: {_e(label_text(job.label))})</li>")
     if not items:
@@ -137,13 +147,13 @@ def label_text(lab) -> str:
     return text + (f" (optional: {fault_words(sorted(lab.optional))})" if lab.optional else "")
 
 
-def verdict_text(rec: dict) -> str:
-    if rec.get("error"):
-        return f"error: {rec['error']}"
-    r = rec["result"]
-    if r["clip_faults"]:
-        return fault_words(r["clip_faults"])
-    return "can't judge" if r["cant_judge"] else "no fault"
+def verdict_text(rec: ClipRecord) -> str:
+    if rec.failed or rec.result is None:
+        return f"error: {rec.error}"
+    r = rec.result
+    if r.clip_faults:
+        return fault_words(r.clip_faults)
+    return "can't judge" if r.cant_judge else "no fault"
 
 
 def _thumb(png: bytes | None, clip: str) -> str:
@@ -153,43 +163,43 @@ def _thumb(png: bytes | None, clip: str) -> str:
             f"src='data:image/png;base64,{base64.b64encode(png).decode()}'>")
 
 
-def clip_row(i: int, job, rec: dict, png: bytes | None) -> str:
+def clip_row(i: int, job, rec: ClipRecord, png: bytes | None) -> str:
     o = outcome(job, rec)
-    r = rec.get("result") or {}
+    r = None if rec.failed else rec.result
     lab = job.label
-    reps = f"{r.get('rep_count', '--')}" + (f" (label {lab.reps})" if lab is not None and lab.reps is not None else "")
-    rep_off = lab is not None and lab.reps is not None and r and r.get("rep_count") != lab.reps
-    cls = " class='miss'" if o and o["miss"] else ""
-    out_cell = "" if o is None else f"<td class='{'miss' if o['miss'] else 'ok'}'>{_e(outcome_text(o))}</td>"
+    reps = f"{'--' if r is None else r.rep_count}" + (
+        f" (label {lab.reps})" if lab is not None and lab.reps is not None else "")
+    rep_off = lab is not None and lab.reps is not None and r is not None and r.rep_count != lab.reps
+    cls = " class='miss'" if o and o.miss else ""
+    out_cell = "" if o is None else f"<td class='{'miss' if o.miss else 'ok'}'>{_e(outcome_text(o))}</td>"
     return (f"<tr id='row-{i}'{cls}><td>{_thumb(png, job.clip)}</td>"
-            f"<td><a href='{_e(clip_page_name(job))}'>{_e(job.clip)}</a>{' (cached)' if rec.get('cached') else ''}</td>"
+            f"<td><a href='{_e(clip_page_name(job))}'>{_e(job.clip)}</a>{' (cached)' if rec.cached else ''}</td>"
             f"<td>{_e(job.exercise.replace('_', ' '))}</td>"
-            f"<td>{_e(r.get('view', '') or (lab.view if lab else ''))}</td>"
+            f"<td>{_e((r.view if r is not None else '') or (lab.view if lab else ''))}</td>"
             + ("" if lab is None else f"<td>{_e(label_text(lab))}</td>")
             + f"<td>{_e(verdict_text(rec))}</td><td class='n{' warn' if rep_off else ''}'>{_e(reps)}</td>"
             + out_cell + "</tr>")
 
 
-def clip_detail(job, rec: dict) -> str:
+def clip_detail(job, rec: ClipRecord) -> str:
     """The clip's counts and rep table."""
-    if rec.get("error"):
-        return f"<p class='err'>error: {_e(rec['error'])}</p>"
-    r = rec["result"]
-    out = [f"<h2>Reps</h2><p>{plural(r['rep_count'], 'whole rep')}, {plural(r['reps_found'], 'movement')}, "
-           f"{r['judged_reps']} judged; view {_e(r['view'])}</p>"]
-    if r["reps"]:
+    if rec.failed or rec.result is None:
+        return f"<p class='err'>error: {_e(rec.error)}</p>"
+    r = rec.result
+    out = [f"<h2>Reps</h2><p>{plural(r.rep_count, 'whole rep')}, {plural(r.reps_found, 'movement')}, "
+           f"{r.judged_reps} judged; view {_e(r.view)}</p>"]
+    if r.reps:
         out.append("<table><tr><th>rep</th><th>time</th><th>faults</th><th>can't judge</th></tr>")
-        for rp in r["reps"]:
-            name = rp["index"] if rp["complete"] else "part"
-            cj = "; ".join(f"{'whole rep' if k == WHOLE_REP else fault_name(k)}: {v}"
-                           for k, v in rp["cant_judge"].items())
-            out.append(f"<tr><td>{name}</td><td style='white-space:nowrap'>{rp['t_start']:.1f}-{rp['t_end']:.1f} s</td>"
-                       f"<td>{_e(fault_words(rp['faults']) if rp['faults'] else '--')}</td><td>{_e(cj)}</td></tr>")
+        for rp in r.reps:
+            name = rp.index if rp.complete else "part"
+            cj = "; ".join(f"{'whole rep' if k == WHOLE_REP else fault_name(k)}: {v}" for k, v in rp.cant_judge.items())
+            out.append(f"<tr><td>{name}</td><td style='white-space:nowrap'>{rp.t_start:.1f}-{rp.t_end:.1f} s</td>"
+                       f"<td>{_e(fault_words(rp.faults) if rp.faults else '--')}</td><td>{_e(cj)}</td></tr>")
         out.append("</table>")
     return "".join(out)
 
 
-def build_report(jobs, records: dict[int, dict], metrics: dict | None, source: str | None, model: str,
+def build_report(jobs, records: dict[int, ClipRecord], metrics: dict | None, source: str | None, model: str,
                  plot_for) -> str:
     """The page; ``plot_for(i)`` gives clip ``i``'s angle plot PNG (or None)."""
     labelled = any(j.label is not None for j in jobs)
@@ -209,19 +219,17 @@ def build_report(jobs, records: dict[int, dict], metrics: dict | None, source: s
 
 def clip_page_name(job) -> str:
     """The clip's own page, relative to the report: ``clips/<name>-<hash of the clip as listed>.html``."""
-    import hashlib
-    from pathlib import Path
     return f"clips/{Path(job.clip).stem}-{hashlib.sha1(job.clip.encode()).hexdigest()[:8]}.html"
 
 
-def clip_page(job, rec: dict, png: bytes | None) -> str:
+def clip_page(job, rec: ClipRecord, png: bytes | None) -> str:
     """One clip's page: label against verdict, the cue of each fault found, the angle plot, the reps."""
     lab, o = job.label, outcome(job, rec)
     lines = [] if lab is None else [f"<p>label: {_e(label_text(lab))}</p>"]
     lines.append(f"<p>verdict: <b>{_e(verdict_text(rec))}</b></p>")
     if o is not None:
-        lines.append(f"<p class='{'miss' if o['miss'] else 'ok'}'>{_e(outcome_text(o))}</p>")
-    for f in (rec.get("result") or {}).get("clip_faults", []):
+        lines.append(f"<p class='{'miss' if o.miss else 'ok'}'>{_e(outcome_text(o))}</p>")
+    for f in ([] if rec.failed or rec.result is None else rec.result.clip_faults):
         if f in FAULTS:
             lines.append(f"<p><b>{_e(FAULTS[f].title)}</b>: {_e(FAULTS[f].meaning)}. Cue: {_e(FAULTS[f].cue)}</p>")
     plot = "" if png is None else (f"<img alt='angles' style='max-width:100%' "

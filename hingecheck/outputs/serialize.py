@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import math
 
@@ -9,8 +11,8 @@ from hingecheck.core.analysis import Analysis
 from hingecheck.core.judging import RepVerdict
 from hingecheck.core.states import rep_state, state_of_analysis
 from hingecheck.outputs.wording import reason_text, reasons_in_words
+from hingecheck.outputs.records import SIGNALS, ClipResult
 
-SIGNALS = ("hip_flexion", "knee_flexion", "trunk_angle")
 SIGNAL_STEP = 2          # keep every 2nd frame of the signals in the cache
 
 
@@ -119,11 +121,14 @@ def result_record(analysis: Analysis) -> dict:
     }
 
 
+def clip_result(analysis: Analysis) -> ClipResult:
+    """:func:`result_record` as the typed result the outputs read."""
+    return ClipResult.from_json(json_safe(result_record(analysis)))
+
+
 def thresholds_block(th) -> dict:
     """The thresholds a verdict was judged with, and a SHA-256 of them (canonical JSON), so a
     report says what produced it and two reports can be told judged alike or not."""
-    import dataclasses
-    import hashlib
     values = {k: float(v) for k, v in dataclasses.asdict(th).items()}
     canon = json.dumps(values, sort_keys=True, separators=(",", ":"))
     return {"thresholds": values, "thresholds_sha256": hashlib.sha256(canon.encode()).hexdigest()}

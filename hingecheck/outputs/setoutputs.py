@@ -1,31 +1,26 @@
 """The outputs a finished set gets besides its JSON report: the visual HTML
 report and the entry in the training history (shared by ``analyze`` and
-``live``)."""
+``live``). Built from plain values; the flags that choose them are the apps'
+(:mod:`hingecheck.apps.setargs`)."""
 
 from __future__ import annotations
 
-import argparse
 from dataclasses import dataclass
 from pathlib import Path
 
 from hingecheck.core.errors import HingecheckError
+from hingecheck.io.atomic import check_writable, is_stdout
+from hingecheck.io.notice import warn
+from hingecheck.outputs.history import HistoryUnavailable, append, check, check_athlete, history_path, session_record
 from hingecheck.outputs.outcome import HISTORY, Outcome
 
-
-def add_set_output_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--html", metavar="OUT",
-                   help="visual report path (default: <name>.hingecheck.html beside the JSON report)")
-    p.add_argument("--no-html", action="store_true", help="do not write the visual HTML report")
-    p.add_argument("--no-history", action="store_true",
-                   help="do not add this set to the training history (see: hingecheck history)")
-    p.add_argument("--athlete", metavar="NAME", help="who lifted: kept with the set in the history "
-                                                     "(see: hingecheck history --athlete NAME)")
+#: ``html`` of :meth:`SetOutputs.plan`: the default path beside the JSON report
+DEFAULT_HTML = "default"
 
 
 def default_html(json_out: Path, stem: str | None = None) -> Path:
     """``<stem>.hingecheck.html`` beside the JSON report (``stem`` defaults to the report's);
     here when the report is not a regular file (``-``, ``/dev/stdout``, a FIFO)."""
-    from hingecheck.io.atomic import is_stdout
     if stem is None:
         name = json_out.name
         stem = name[:-len(".hingecheck.json")] if name.endswith(".hingecheck.json") else json_out.stem
@@ -46,26 +41,24 @@ class SetOutputs:
     athlete: str | None = None    # who lifted, for the history
 
     @classmethod
-    def plan(cls, args: argparse.Namespace, json_out: Path, stem: str | None = None,
-             protect: Path | None = None) -> "SetOutputs":
+    def plan(cls, json_out: Path, *, html: Path | str | None = DEFAULT_HTML, history: bool = True,
+             athlete: str | None = None, stem: str | None = None, protect: Path | None = None) -> "SetOutputs":
         """Check the outputs before the long run (writable paths, a usable history).
 
+        ``html``: the visual report's path, :data:`DEFAULT_HTML` (beside ``json_out``, named
+        ``stem``), or None (none); ``history``: add the set to the training history;
+        ``athlete``: who lifted; ``protect``: the input video, never overwritten.
         A history that cannot be written now (:class:`HistoryUnavailable`: its folder,
         a read-only or locked file) is a warning, and the set goes without its entry;
         a damaged or foreign history is an error (the user decides what to do with it)."""
-        from hingecheck.io.atomic import check_writable
-        from hingecheck.outputs.history import check_athlete
-
-        athlete = check_athlete(getattr(args, "athlete", None))
-        html = None if args.no_html else Path(args.html) if args.html else default_html(json_out, stem)
-        if html is not None:
-            check_writable(html)
-            if protect is not None and html.resolve() == protect.resolve():
-                raise HingecheckError(f"output {html} would overwrite the input video")
+        athlete = check_athlete(athlete)
+        html_path = default_html(json_out, stem) if html == DEFAULT_HTML else None if html is None else Path(html)
+        if html_path is not None:
+            check_writable(html_path)
+            if protect is not None and html_path.resolve() == protect.resolve():
+                raise HingecheckError(f"output {html_path} would overwrite the input video")
         hist, hist_error = None, None
-        if not args.no_history:
-            from hingecheck.io.notice import warn
-            from hingecheck.outputs.history import HistoryUnavailable, check, history_path
+        if history:
             hist = history_path()
             try:
                 check(hist)
@@ -73,16 +66,16 @@ class SetOutputs:
                 hist, hist_error = None, str(exc)
                 warn(f"{exc}; this set will not be added to the history (the reports are still written)")
         stills = None
-        if html is not None:
-            from hingecheck.outputs.stills import StillKeeper
+        if html_path is not None:
+            from hingecheck.outputs.stills import StillKeeper  # lazy: loads cv2, which --no-html never needs
             stills = StillKeeper()
-        return cls(html, hist, stills, hist_error, athlete)
+        return cls(html_path, hist, stills, hist_error, athlete)
 
     def save_html(self, analysis, outcome: Outcome, *, source: str, model: str | None) -> list[str]:
         """Write the HTML report (a failure is recorded in ``outcome``); the lines to print."""
         if self.html is None:
             return []
-        from hingecheck.outputs.htmlreport import write_html
+        from hingecheck.outputs.htmlreport import write_html  # lazy: loads numpy and the analysis, which --no-html never needs
         html = self.html
         done = outcome.attempt("visual report", html,
                                lambda: write_html(html, analysis, source, model, self.stills,
@@ -96,7 +89,6 @@ class SetOutputs:
             outcome.fail(HISTORY, self.history_error)
         if self.history is None:
             return []
-        from hingecheck.outputs.history import append, session_record
         path = self.history
         keys = {"report": "json", "annotated video": "video", "visual report": "html"}
         rec = session_record(analysis, source=source, model=model, kind=kind, athlete=self.athlete,

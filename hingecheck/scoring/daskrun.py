@@ -1,11 +1,11 @@
 """Batch scoring on a Dask cluster: :func:`score_batch` for more than one machine.
 
-``score_on_dask`` takes the same jobs (from :func:`~hingecheck.scoring.batch.read_labels`
-or :func:`~hingecheck.scoring.batch.find_videos`) and writes the same outputs into
+``score_on_dask`` takes the same jobs (from :func:`~hingecheck.scoring.labels.read_labels`
+or :func:`~hingecheck.scoring.labels.find_videos`) and writes the same outputs into
 ``OUT`` as ``score_batch`` -- ``scores.json``, ``scores.csv``, ``metrics.json``
 (with labels), ``report.html`` and the per-clip cache ``OUT/cache/<key>.json``
 -- with the same cache keys, so the two can take turns on one output folder.
-Each uncached clip is one task, ``process_clip`` from :mod:`hingecheck.scoring.batch`,
+Each uncached clip is one task, ``process_clip`` from :mod:`hingecheck.scoring.clipworker`,
 run on a Dask worker through ``Client.get_executor()`` by the same loop as a
 local run (:func:`hingecheck.scoring.runner.run_batch`); its cache entry is
 written *here*, on the client, the moment it comes back, so an interrupted
@@ -34,10 +34,11 @@ import warnings
 
 from hingecheck.core.config import Config
 from hingecheck.core.errors import HingecheckError
-from hingecheck.io.framerate import DEFAULT_ANALYSIS_FPS, DEFAULT_ANALYSIS_LONG_SIDE
-from hingecheck.scoring.batch import finish_outputs, plan_batch
+from hingecheck.scoring.batch import finish_outputs
+from hingecheck.scoring.clipworker import process_clip
 from hingecheck.scoring.labels import ClipJob
-from hingecheck.scoring.runner import run_plan
+from hingecheck.scoring.plan import DEFAULT_ANALYSIS, plan_batch
+from hingecheck.scoring.runner import Worker, run_plan
 
 DASK_MISSING = "the dask extra is not installed: pip install 'hingecheck[dask]'"
 LOCAL = "local"
@@ -45,7 +46,7 @@ LOCAL = "local"
 
 def _import_distributed():
     try:
-        import distributed
+        import distributed  # lazy: an optional extra (and ~1 s to import), needed only when a clip runs on Dask
     except ImportError:
         raise HingecheckError(DASK_MISSING) from None
     return distributed
@@ -99,7 +100,7 @@ def _check_workers_see(client, path: str) -> None:
 
 
 @contextlib.contextmanager
-def _cluster_executor(client_or_address, workers: int | None, model_path):
+def cluster_executor(client_or_address, workers: int | None, model_path):
     """Connect (see :func:`_connect`), check that the workers see the model, and yield the client's
     ``concurrent.futures`` executor; on leaving, cancel what is left on the cluster and close what
     was opened.
@@ -125,7 +126,7 @@ def score_on_dask(jobs: list[ClipJob], out_dir: str | os.PathLike, *, client_or_
                   model: str = "full", config: Config | None = None, workers: int | None = None,
                   progress: bool = True, labelled: bool = True, source: str | None = None,
                   sources: dict[str, str] | None = None, retry_failed: bool = False,
-                  analysis: tuple[float, int] = (DEFAULT_ANALYSIS_FPS, DEFAULT_ANALYSIS_LONG_SIDE)) -> dict:
+                  analysis: tuple[float, int] = DEFAULT_ANALYSIS, worker: Worker = process_clip) -> dict:
     """Score ``jobs`` on Dask; write every output into ``out_dir``; return the scores document.
 
     ``client_or_address`` is a ``distributed.Client`` (used, not closed), a
@@ -137,20 +138,18 @@ def score_on_dask(jobs: list[ClipJob], out_dir: str | os.PathLike, *, client_or_
     Raises HingecheckError when dask is not installed (only if a clip has to
     run), the scheduler cannot be reached, or a worker cannot see the model.
 
-    Planning (cache scan) and the outputs are :func:`~hingecheck.scoring.batch.plan_batch`
-    and :func:`~hingecheck.scoring.batch.write_outputs`, shared with ``score_batch``; so are the
+    Planning (cache scan) and the outputs are :func:`~hingecheck.scoring.plan.plan_batch`
+    and :func:`~hingecheck.scoring.batch.finish_outputs`, shared with ``score_batch``; so are the
     failures kept in the cache (a lost task -- Dask retries a task whose worker died
     -- is recorded as failed) and ``retry_failed``. Ctrl-C or SIGTERM cancel what
     is left and write the clips that finished (raising ``Interrupted`` with them).
     """
-    if workers is not None and workers < 1:
-        raise HingecheckError(f"workers must be at least 1, got {workers}")
     plan = plan_batch(jobs, out_dir, model, config, progress, retry_failed, analysis)  # what is cached, what must run
     # the rest on the cluster, one task a clip; the client caches each result as it lands (OUT may be
     # out of the workers' sight)
-    records, stopped = run_plan(plan, lambda: _cluster_executor(client_or_address, workers, plan.model_path),
-                                progress=progress, desc="scoring (dask)", worker_writes_cache=False)
+    records, stopped = run_plan(plan, lambda: cluster_executor(client_or_address, workers, plan.model_path),
+                                worker=worker, progress=progress, desc="scoring (dask)", worker_writes_cache=False)
     return finish_outputs(plan, records, stopped, labelled=labelled, source=source, sources=sources)
 
 
-__all__ = ["score_on_dask", "DASK_MISSING"]
+__all__ = ["score_on_dask", "cluster_executor", "DASK_MISSING"]

@@ -1,12 +1,12 @@
 """``hingecheck review DIR``: every clip of a folder with its full outputs, in parallel, cached.
 
-The batch machinery of ``score`` runs it: :func:`~hingecheck.scoring.batch.plan_batch`
+The batch machinery of ``score`` runs it: :func:`~hingecheck.scoring.plan.plan_batch`
 settles what its cache holds (same keys: the clip, the model, the thresholds,
-the exercise, the analysis rate), :class:`ReviewPlan` makes each task run
+the exercise, the analysis rate), :class:`ReviewPlan` gives each task the arguments of
 :func:`review_clip` (the JSON report, the HTML report with stills, the
-annotated video, a still of the worst rep) instead of the scoring worker,
-and :func:`~hingecheck.scoring.runner.run_plan` runs the tasks on the
-crash-isolated local workers or on Dask. A clip whose cache entry is there
+annotated video, a still of the worst rep), and :func:`~hingecheck.scoring.runner.run_plan`
+runs the tasks with :func:`review_clip` as the worker on the crash-isolated local
+workers or on Dask. A clip whose cache entry is there
 but whose outputs are not (deleted, or the video wanted now) runs again.
 Each clip that ran is added to the training history with its athlete.
 """
@@ -16,7 +16,21 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from hingecheck.scoring.batch import BatchPlan, ClipTask, guarded, plan_batch
+from hingecheck.core.config import Thresholds
+from hingecheck.io.atomic import atomic_path
+from hingecheck.outputs.history import append, history_path, session_record
+from hingecheck.outputs.htmlreport import peak_frame, worst_rep, write_html
+from hingecheck.outputs.records import ClipRecord
+from hingecheck.outputs.render import render_annotated
+from hingecheck.outputs.report import report_dict, write_json
+from hingecheck.outputs.reviewed import clip_outputs
+from hingecheck.outputs.serialize import clip_result, json_safe
+from hingecheck.outputs.stills import StillKeeper, render_still
+from hingecheck.scoring.cache import write_cache_entry
+from hingecheck.scoring.clipworker import guarded
+from hingecheck.scoring.layout import entry_file
+from hingecheck.scoring.plan import BatchPlan, ClipTask, plan_batch
+
 
 @dataclass
 class ReviewPlan(BatchPlan):
@@ -24,11 +38,8 @@ class ReviewPlan(BatchPlan):
     video: bool = True
     video_height: int | None = None
 
-    def worker(self):
-        return review_clip
-
     def task_args(self, task: ClipTask, cache_file: str | None) -> tuple:
-        from hingecheck.outputs.reviewed import clip_outputs
+        """The arguments of :func:`review_clip` for ``task``."""
         path, exercise, th, model, cache_file, meta, _pose, analysis = super().task_args(task, cache_file)
         outs = {k: str(v) for k, v in clip_outputs(self.out, task.job.clip).items()
                 if k != "video" or self.video}
@@ -37,9 +48,6 @@ class ReviewPlan(BatchPlan):
 
 def _thumbnail(analysis, stills) -> bytes | None:
     """The worst rep's still with its faults drawn (else the first whole rep's bottom)."""
-    from hingecheck.outputs.htmlreport import peak_frame, worst_rep
-    from hingecheck.outputs.stills import render_still
-
     v = worst_rep(analysis) or next((v for v in analysis.reps if v.rep.complete), None)
     if v is None:
         return None
@@ -49,15 +57,10 @@ def _thumbnail(analysis, stills) -> bytes | None:
 
 
 def _write_outputs(video: str, model: str, va, stills, outs: dict[str, str], video_height: int | None) -> None:
-    from hingecheck.io.atomic import atomic_path
-    from hingecheck.outputs.htmlreport import write_html
-    from hingecheck.outputs.report import report_dict, write_json
-
     Path(outs["json"]).parent.mkdir(parents=True, exist_ok=True)
     write_json(Path(outs["json"]), report_dict(va.analysis, video, model, {"timing": va.timing()}))
     write_html(outs["html"], va.analysis, video, model, stills)
     if "video" in outs:
-        from hingecheck.outputs.render import render_annotated
         render_annotated(video, va.run.pose, va.analysis, Path(outs["video"]), progress=False, height=video_height,
                          back_contour=va.run.back_contour)
     jpeg = _thumbnail(va.analysis, stills)
@@ -69,39 +72,35 @@ def _write_outputs(video: str, model: str, va, stills, outs: dict[str, str], vid
 
 
 def review_clip(path: str, exercise: str, thresholds: dict, model: str, cache_file: str | None, meta: dict,
-                outs: dict[str, str], analysis: tuple[float, int], video_height: int | None = None) -> dict:
+                outs: dict[str, str], analysis: tuple[float, int], video_height: int | None = None) -> ClipRecord:
     """Analyse one clip and write its outputs ``outs`` (in a worker process); never raises.
 
-    Returns what :func:`~hingecheck.scoring.batch.process_clip` returns, plus
-    ``history``: the set's history record (the caller adds the athlete and
-    appends it). The cache entry is written last, so an entry means the
-    outputs are there.
+    Returns the clip's record as :func:`~hingecheck.scoring.clipworker.process_clip` does, with
+    ``history``: the set's history record (the caller adds the athlete and appends it). The
+    cache entry is written last, so an entry means the outputs are there. ``analysis``: the
+    analysis rate (frames per second) and long side (pixels).
     """
-    def work() -> dict:
-        from hingecheck.core.config import Thresholds
-        from hingecheck.io.videoanalysis import analyze_video
-        from hingecheck.outputs.history import session_record
-        from hingecheck.outputs.serialize import json_safe, result_record
-        from hingecheck.outputs.stills import StillKeeper
-        from hingecheck.scoring.cache import CACHE_FORMAT, write_cache_entry
+    meta = {"clip": Path(path).name, "exercise": exercise, "key": None, **meta}
 
+    def work() -> ClipRecord:
+        # lazy: io.videoanalysis loads mediapipe and cv2 (~1 s), which the parent of a cached rerun never needs
+        from hingecheck.io.videoanalysis import analyze_video
         stills = StillKeeper()
         va = analyze_video(path, exercise, Thresholds(**thresholds), model, on_pose=stills.on_pose,
                            analysis_fps=analysis[0], long_side=analysis[1])
         _write_outputs(path, model, va, stills, outs, video_height)
         reports = {k: v for k, v in outs.items() if k != "thumb"}
-        rec = {"format": CACHE_FORMAT, **meta, "result": result_record(va.analysis), "timing": va.timing(),
-               "history": session_record(va.analysis, source=str(Path(path).resolve()), model=model,
-                                         kind="review", reports=reports)}
-        rec = json_safe(rec)
+        history = session_record(va.analysis, source=str(Path(path).resolve()), model=model, kind="review",
+                                 reports=reports)
+        rec = ClipRecord(meta["clip"], meta["exercise"], key=meta.get("key"), result=clip_result(va.analysis),
+                         timing=json_safe(va.timing()), history=json_safe(history))
         if cache_file:
             write_cache_entry(cache_file, rec)
         return rec
-    return guarded(work)
+    return guarded(work, meta)
 
 
 def _outputs_missing(plan: ReviewPlan, clip: str) -> bool:
-    from hingecheck.outputs.reviewed import clip_outputs
     paths = clip_outputs(plan.out, clip)
     return not all(paths[k].is_file() for k in ("json", "html", *(("video",) if plan.video else ())))
 
@@ -113,18 +112,17 @@ def plan_review(jobs, out: Path, *, model: str, config, progress: bool, retry_fa
     plan = ReviewPlan(**{f.name: getattr(base, f.name) for f in fields(BatchPlan)}, video=video,
                       video_height=video_height)
     for i, rec in list(plan.records.items()):
-        if rec.get("result") and _outputs_missing(plan, jobs[i].clip):
+        if not rec.failed and rec.key and _outputs_missing(plan, jobs[i].clip):
             del plan.records[i]
-            plan.todo.append(ClipTask(i, jobs[i], rec["key"], str(plan.out / "cache" / f"{rec['key']}.json")))
+            plan.todo.append(ClipTask(i, jobs[i], rec.key, str(entry_file(plan.out / "cache", rec.key))))
     return plan
 
 
-def add_to_history(jobs, records: dict[int, dict]) -> list[str]:
+def add_to_history(jobs, records: dict[int, ClipRecord]) -> list[str]:
     """Append every clip that ran now (not from the cache) to the history, with its athlete."""
-    from hingecheck.outputs.history import append, history_path
     path, lines = history_path(), []
     for i, rec in sorted(records.items()):
-        if rec.get("history") and not rec.get("cached"):
-            sid = append(path, {**rec["history"], "athlete": jobs[i].athlete})
+        if rec.history and not rec.cached:
+            sid = append(path, {**rec.history, "athlete": jobs[i].athlete})
             lines.append(f"history: session {sid} ({jobs[i].clip})")
     return lines

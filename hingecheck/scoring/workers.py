@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import contextlib
+import ctypes
+import multiprocessing as mp
 import os
 import signal
 import sys
@@ -53,7 +55,6 @@ def _die_with_parent(parent_pid: int) -> None:
     """Never outlive the parent: PR_SET_PDEATHSIG on Linux, and a watchdog thread."""
     if sys.platform.startswith("linux"):
         try:
-            import ctypes
             libc = ctypes.CDLL(None, use_errno=True)
             libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG = 1
         except (OSError, AttributeError):  # pragma: no cover - no libc: the watchdog still works
@@ -151,7 +152,6 @@ class CrashIsolatingExecutor(cf.Executor):
     """
 
     def __init__(self, max_workers: int | None = None):
-        import multiprocessing as mp
         if max_workers is not None and max_workers < 1:
             raise ValueError(f"max_workers must be at least 1, got {max_workers}")
         self._ctx = mp.get_context("spawn")
