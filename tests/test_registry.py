@@ -21,7 +21,7 @@ from hingecheck.core.states import rep_state, state_of_analysis
 from hingecheck.outputs.htmlreport import peak_frame, verdict_line
 from hingecheck.outputs.plots import angle_plot_png, fault_colour, span_legend
 from hingecheck.outputs.report import summary_text
-from hingecheck.outputs.serialize import analysis_dict, result_record
+from hingecheck.outputs.serialize import analysis_dict, clip_result, result_record
 from hingecheck.outputs.skeleton import fault_highlights
 from hingecheck.outputs.wording import REASON_TEXT, fault_names, plain_reason, reason_text
 from hingecheck.scoring.tune import grid, prior_config
@@ -110,7 +110,7 @@ def test_a_toy_fault_reaches_every_output(toy):
     assert joints == {int(LEFT.hip)} and (LEFT.hip, LEFT.knee) in bones
     assert fault_colour(TOY) == "#123456"                            # the plot's colour and legend
     assert ("Deep hinge", "#123456") in span_legend({TOY, "squatting"})
-    assert angle_plot_png(result_record(a), "toy").startswith(b"\x89PNG")
+    assert angle_plot_png(clip_result(a), "toy").startswith(b"\x89PNG")
     f = next(f for f in whole[0].findings if f.fault == TOY)
     assert peak_frame(f, whole[0].rep.bottom) == whole[0].rep.bottom
     assert grid(TOY) == [()] and prior_config() is not None          # tuning: nothing to move

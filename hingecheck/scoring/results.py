@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from hingecheck import __version__
+from hingecheck.core.signals import CantJudge
 from hingecheck.core.states import RepFacts, VerdictState, clip_state
 from hingecheck.io.atomic import write_text_atomic
 from hingecheck.outputs.outcome import Outcome
@@ -33,7 +34,8 @@ def label_faults_text(lab: Label, sep: str) -> str:
 
 def rep_facts(result: ClipResult) -> list[RepFacts]:
     """What the verdict states read of each rep of a result."""
-    return [RepFacts(r.complete, tuple(r.faults), dict(r.cant_judge)) for r in result.reps]
+    return [RepFacts(r.complete, tuple(r.faults), {k: CantJudge.recorded(text) for k, text in r.cant_judge.items()})
+            for r in result.reps]
 
 
 def prediction(job: ClipJob, rec: ClipRecord) -> Prediction:
