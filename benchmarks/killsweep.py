@@ -1,5 +1,5 @@
 """Many SIGKILLs at random moments of ``analyze`` and ``score`` (beyond the 50 of
-``tests/test_kill.py``): how many runs left an output that is not whole (must be 0),
+``tests/scoring/test_kill.py``): how many runs left an output that is not whole (must be 0),
 how many temporary files were left, and how long it took.
 
     HINGECHECK_MODEL_DIR=... python benchmarks/killsweep.py [--analyze 200] [--score 100]

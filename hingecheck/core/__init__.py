@@ -9,5 +9,5 @@ names with their aliases.
 
 May import: the standard library, numpy, scipy and other ``hingecheck.core``
 modules only -- never cv2, mediapipe, a file format or another hingecheck
-subpackage (``tests/test_core.py`` checks every module here).
+subpackage (``tests/core/test_core.py`` checks every module here).
 """

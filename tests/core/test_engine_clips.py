@@ -4,7 +4,7 @@ gives what ``analyze_pose`` gives (the session's pose cache, no pose model run a
 from __future__ import annotations
 
 import pytest
-from test_engine_equivalence import both, same_calibration
+from enginekit import both, same_calibration
 
 from hingecheck.core.landmarks import PoseSequence
 

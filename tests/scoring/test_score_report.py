@@ -89,7 +89,7 @@ def test_score_report_on_labelled_clips_lists_its_misses_first(tmp_path, capsys)
     import csv
 
     from assets import require_clips, require_model_dir
-    from test_clips import check_misses_on_top
+    from scorekit import check_misses_on_top
 
     from hingecheck.apps.cli import main
     folder, models = require_clips(), require_model_dir("pose_landmarker_lite.task")

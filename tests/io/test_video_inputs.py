@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from clikit import animated_gif
 from synthetic import make_hinge
 
 from hingecheck.core.errors import HingecheckError
@@ -11,16 +12,8 @@ from hingecheck.io.extract import PoseRun, check_complete
 from hingecheck.io.video import presented_duration, probe
 
 
-def _gif(path, frames=20, ms=100):
-    from PIL import Image
-    rng = np.random.default_rng(0)
-    imgs = [Image.fromarray((rng.random((120, 160, 3)) * 255).astype(np.uint8)) for _ in range(frames)]
-    imgs[0].save(path, save_all=True, append_images=imgs[1:], duration=ms, loop=0)
-    return path
-
-
 def test_gif_opens_with_its_frame_rate_and_duration(tmp_path):
-    gif = _gif(tmp_path / "demo.gif")
+    gif = animated_gif(tmp_path / "demo.gif")
     info = probe(gif)
     assert (info.width, info.height, info.frame_count) == (160, 120, 20)
     assert info.fps == pytest.approx(10.0)

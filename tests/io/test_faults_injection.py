@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 from assets import REPO_ROOT, require_clips, require_model_dir
 from faultkit import one_frame_video, still_image
-from test_cli import assert_one_line_error, no_person_video, run_cli
+from clikit import assert_one_line_error, no_person_video, run_cli
 
 LITE = ("--model", "lite")
 QUIET = ("--no-html", "--no-history", "--quiet")

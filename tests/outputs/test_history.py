@@ -114,7 +114,7 @@ def test_bad_arguments_are_one_line_errors(home, capsys, tmp_path):
 WRITER = textwrap.dedent("""
     import sys
     from datetime import datetime
-    sys.path[:0] = [{tests!r}]
+    sys.path[:0] = [{tests!r}, {root!r}]
     from test_history import record
     from hingecheck.outputs import history
     path, n, tag = sys.argv[1], int(sys.argv[2]), sys.argv[3]
@@ -135,7 +135,7 @@ def _python(code: str, *args: str, **kw) -> subprocess.Popen:
 
 def test_two_processes_appending_at_once_lose_nothing(home):
     history.check(home)
-    code = WRITER.format(tests=str(Path(__file__).parent))
+    code = WRITER.format(tests=str(Path(__file__).parent), root=str(Path(__file__).parents[1]))
     procs = [_python(code, str(home), "20", tag, stdin=subprocess.PIPE) for tag in ("a", "b")]
     for p in procs:  # a barrier: both have imported everything and wait for the word
         assert p.stdout.readline().strip() == "ready", p.stderr.read()
@@ -154,7 +154,7 @@ def test_two_processes_appending_at_once_lose_nothing(home):
 KILLED = textwrap.dedent("""
     import sys, time
     from datetime import datetime
-    sys.path[:0] = [{tests!r}]
+    sys.path[:0] = [{tests!r}, {root!r}]
     from test_history import record
     from hingecheck.outputs import history
     insert_reps = history._insert_reps
@@ -169,7 +169,7 @@ KILLED = textwrap.dedent("""
 
 def test_killed_mid_write_leaves_a_valid_database(home):
     history.append(home, record(None, datetime(2024, 8, 1), source="before"))
-    p = _python(KILLED.format(tests=str(Path(__file__).parent)), str(home))
+    p = _python(KILLED.format(tests=str(Path(__file__).parent), root=str(Path(__file__).parents[1])), str(home))
     try:
         assert p.stdout.readline().strip() == "in transaction", p.stderr.read()
         os.kill(p.pid, signal.SIGKILL)
@@ -232,7 +232,7 @@ def test_migration_step_runs_once_and_keeps_the_data(home, monkeypatch):
 
 # ------------------------------------------------------------------ athletes
 
-OLD_DB = Path(__file__).resolve().parent / "data" / "history_v1.sqlite"
+OLD_DB = Path(__file__).resolve().parents[1] / "data" / "history_v1.sqlite"
 
 
 def _dump(path: Path) -> list:

@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 from assets import require_clips, require_model_dir
-from test_cli import assert_one_line_error, run_cli
+from clikit import assert_one_line_error, run_cli
 
 LITE = "pose_landmarker_lite.task"
 

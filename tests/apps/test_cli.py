@@ -1,53 +1,16 @@
 """Bad input gets one line on stderr, a non-zero exit, and no partial output: the real
 entry point (``python -m hingecheck`` in a subprocess), for the cases that run the pose
 model and a few that prove the process prints one line and no traceback. The cases that
-fail before the model runs are checked in-process in ``tests/test_cli_errors.py``."""
+fail before the model runs are checked in-process in ``tests/apps/test_cli_errors.py``."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-import numpy as np
 import pytest
 from assets import REPO_ROOT, require_clips, require_model_dir
+from clikit import animated_gif, assert_one_line_error, no_person_video, run_cli
 
 # every case starts an interpreter that imports MediaPipe: not the fast tier
 pytestmark = pytest.mark.model
-
-
-def run_cli(*args: str, cwd: Path, env_extra: dict | None = None) -> subprocess.CompletedProcess:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(REPO_ROOT) + os.pathsep + env.get("PYTHONPATH", "")
-    env.pop("HINGECHECK_DEBUG", None)
-    env.update(env_extra or {})
-    return subprocess.run([sys.executable, "-m", "hingecheck", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=300)
-
-
-def assert_one_line_error(p: subprocess.CompletedProcess, *needles: str) -> None:
-    assert p.returncode != 0
-    lines = [ln for ln in p.stderr.splitlines() if ln.strip()]
-    assert len(lines) == 1, p.stderr
-    assert lines[0].startswith("hingecheck: error:"), lines[0]
-    assert "Traceback" not in p.stderr
-    for n in needles:
-        assert n in lines[0], lines[0]
-
-
-def no_person_video(path: Path, frames: int = 45) -> Path:
-    import cv2
-    w = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), 30, (320, 240))
-    rng = np.random.default_rng(0)
-    for i in range(frames):
-        img = np.full((240, 320, 3), 90, np.uint8)
-        cv2.rectangle(img, (20 + i, 40), (120 + i, 140), (30, 160, 200), -1)  # a moving box, no person
-        img = cv2.add(img, rng.integers(0, 20, img.shape, dtype=np.uint8))
-        w.write(img)
-    w.release()
-    return path
 
 
 def test_missing_video(tmp_path):
@@ -96,9 +59,8 @@ def test_existing_output_survives_a_failed_run(tmp_path):
 
 
 def test_gif_is_analysed_not_refused(tmp_path):
-    from test_video_inputs import _gif
     require_model_dir("pose_landmarker_lite.task")
-    gif = _gif(tmp_path / "demo.gif")
+    gif = animated_gif(tmp_path / "demo.gif")
     p = run_cli("analyze", str(gif), "--model", "lite", "--no-video", cwd=tmp_path)
     assert_one_line_error(p, "no person")          # decoded and searched, not "cannot open"
 

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 from assets import REPO_ROOT, require_clips, require_model_dir
-from test_cli import assert_one_line_error, no_person_video, run_cli
+from clikit import assert_one_line_error, no_person_video, run_cli
 
 HEADER = "clip,exercise,view,reps,faults,optional_faults\n"
-TESTS = Path(__file__).resolve().parent
+TESTS = Path(__file__).resolve().parents[1]  # the helpers (faultkit) live at the tests root
 
 
 def _assets():

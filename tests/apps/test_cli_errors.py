@@ -3,7 +3,7 @@
 Every case here fails before the pose model would run, so the command line's
 ``main(argv)`` is called in this process (no interpreter, no MediaPipe started per
 case) with the model folder pointed at an empty one and downloads at a closed port:
-a case that reached for the model would fail here. ``tests/test_cli.py`` runs the
+a case that reached for the model would fail here. ``tests/apps/test_cli.py`` runs the
 real entry point in a subprocess for a few cases (no traceback, one line).
 """
 

@@ -7,7 +7,7 @@ import json
 import pytest
 from assets import REPO_ROOT, require_model_dir
 from mjpeg import MjpegServer, clip_jpegs, free_port
-from test_cli import assert_one_line_error, run_cli
+from clikit import assert_one_line_error, run_cli
 
 LITE = "pose_landmarker_lite.task"
 SAMPLE = REPO_ROOT / "sample_videos" / "good_rdl.mp4"
