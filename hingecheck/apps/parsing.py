@@ -79,7 +79,7 @@ def chosen_exercise(args: argparse.Namespace) -> str:
     ``args.exercise_said`` is how the report's first line names it (the
     default says it is one, and how to choose another)."""
     from hingecheck.core.config import EXERCISES  # lazy: numpy (~0.1 s), kept out of --help
-    from hingecheck.core.names import DEFAULT_EXERCISE
+    from hingecheck.core.names import DEFAULT_EXERCISE  # lazy: numpy (~0.1 s), kept out of --help
     if args.exercise is None:
         others = ", ".join(e for e in EXERCISES if e != DEFAULT_EXERCISE)
         args.exercise = DEFAULT_EXERCISE

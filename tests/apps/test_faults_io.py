@@ -286,8 +286,8 @@ def test_score_cache_that_cannot_be_written_costs_only_the_cache(tmp_path, clip,
 @pytest.mark.model
 def test_preflight_refuses_when_the_free_space_is_short(tmp_path, clip, monkeypatch, capsys):
     """The same refusal unprivileged: the filesystem is said to have 0.2 MB free."""
-    import hingecheck.io.videocheck as videocheck
-    monkeypatch.setattr(videocheck, "free_mb", lambda folder: 0.2)
+    import hingecheck.outputs.preflight as preflight
+    monkeypatch.setattr(preflight, "free_mb", lambda folder: 0.2)  # the free space preflight reads
     (tmp_path / "a.mp4").write_bytes(OLD)
     rc, err = _analyze_in_process(clip, tmp_path, monkeypatch, capsys)
     assert rc == 2
