@@ -17,7 +17,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from hingecheck.io.framerate import DEFAULT_ANALYSIS_FPS, DEFAULT_ANALYSIS_LONG_SIDE
+from hingecheck.core.config import load_config
+from hingecheck.core.names import resolve_exercise
+from hingecheck.core.states import state_of_analysis
+from hingecheck.io.bundles import resolve_model
+from hingecheck.io.framerate import (
+    DEFAULT_ANALYSIS_FPS,
+    DEFAULT_ANALYSIS_LONG_SIDE,
+    check_analysis_fps,
+    check_long_side,
+)
+from hingecheck.io.video import probe
+from hingecheck.io.videoanalysis import analyze_video
+from hingecheck.outputs.report import report_dict
+from hingecheck.outputs.serialize import dump_json, json_safe
 
 __all__ = ["analyze", "Result"]
 
@@ -50,7 +63,6 @@ class Result:
     @property
     def states(self):
         """The set's :class:`~hingecheck.core.states.StateReport` (which checks ran, which did not and why)."""
-        from hingecheck.core.states import state_of_analysis
         return state_of_analysis(self.analysis)
 
     @property
@@ -65,8 +77,6 @@ class Result:
 
     def to_dict(self) -> dict:
         """The JSON report as plain Python values (NaN as None)."""
-        from hingecheck.outputs.report import report_dict
-        from hingecheck.outputs.serialize import json_safe
         n = len(self.analysis.timestamps)
         return json_safe(report_dict(self.analysis, self.video, self.model, {"analysis_rate": {
             "fps": self.analysis_fps or None, "long_side_px": self.long_side or None,
@@ -74,7 +84,6 @@ class Result:
 
     def to_json(self, indent: int = 2) -> str:
         """:meth:`to_dict` as JSON text."""
-        from hingecheck.outputs.serialize import dump_json
         return dump_json(self.to_dict(), indent=indent)
 
 
@@ -91,12 +100,6 @@ def analyze(path: str | Path, exercise: str | None = None, model: str | Path = "
     Raises :class:`~hingecheck.core.errors.HingecheckError` (one line) for a
     bad input.
     """
-    from hingecheck.core.config import load_config
-    from hingecheck.core.names import resolve_exercise
-    from hingecheck.io.bundles import resolve_model
-    from hingecheck.io.framerate import check_analysis_fps, check_long_side
-    from hingecheck.io.video import probe
-    from hingecheck.io.videoanalysis import analyze_video
 
     ex = resolve_exercise(exercise)
     rate, long_side = check_analysis_fps(analysis_fps), check_long_side(size)

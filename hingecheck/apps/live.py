@@ -33,7 +33,9 @@ from hingecheck.core.judging import RepVerdict
 from hingecheck.core.stream import Revision
 from hingecheck.io import _quiet  # noqa: F401  (before cv2)
 from hingecheck.io.livesource import FrameSource, SourceFrame
+from hingecheck.io.notice import warn
 from hingecheck.io.pose import PoseEstimator
+from hingecheck.io.video import VideoWriter
 from hingecheck.outputs.annotate import AngleLabelAnnotator, SkeletonAnnotator, draw_overlay
 from hingecheck.outputs.livescreen import render_card, render_screen
 from hingecheck.outputs.stills import StillKeeper
@@ -203,7 +205,6 @@ class _LiveLoop:
 
     def _start(self, item: SourceFrame, stack: ExitStack) -> None:
         """The first frame: its size sets up the analyser, the window and the recorder."""
-        from hingecheck.io.video import VideoWriter
 
         h, w = item.bgr.shape[:2]
         self.coach = LiveCoach(self.exercise, self.th, (w, h), self.voice, self.stills, on_rep=self.on_rep)
@@ -214,7 +215,6 @@ class _LiveLoop:
 
     def _record_failed(self, reason: str) -> None:
         """The recording turned out broken (a full disk): it alone is lost, the set is saved."""
-        from hingecheck.io.notice import warn
         warn(f"annotated video not written: {reason}")
         self.record_error = reason
 

@@ -19,6 +19,7 @@ from hingecheck.core.analysis import Analysis
 from hingecheck.core.faults import FAULTS
 from hingecheck.core.judging import WHOLE_REP, RepVerdict
 from hingecheck.core.kinds import StrEnum
+from hingecheck.io.atomic import is_stdout
 from hingecheck.outputs.wording import reason_text
 
 __all__ = ["RepState", "SetCard", "print_to", "rep_line", "rep_printer", "rep_state", "screen_verdict", "set_card",
@@ -129,7 +130,6 @@ def print_to(stream: TextIO) -> Callable[[str], None]:
 def rep_printer(json_out: Path) -> Callable[[RepVerdict], None]:
     """Print each rep's :func:`rep_line` as it ends: on standard output, or on
     standard error when the JSON report goes to standard output (``-``)."""
-    from hingecheck.io.atomic import is_stdout
     stream = sys.stderr if is_stdout(json_out) else sys.stdout
     say = print_to(stream)
     return lambda v: say(rep_line(v))

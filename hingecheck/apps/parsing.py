@@ -20,7 +20,7 @@ def with_suggestion(message: str) -> str:
     m = _INVALID_CHOICE.search(message)
     if not m:
         return message
-    from hingecheck.core.names import did_you_mean
+    from hingecheck.core.names import did_you_mean  # lazy: numpy (~0.1 s), kept out of --help
     choices = re.findall(r"'([^']*)'", m.group(2))
     close = did_you_mean(m.group(1).lower(), choices)
     return message + (f"; did you mean {close[0]!r}?" if close else "")
@@ -42,7 +42,7 @@ class OneLineParser(argparse.ArgumentParser):
 
 def exercise_arg(value: str) -> str:
     """``type=`` for ``--exercise``: an exercise or an alias in any case, as the exercise."""
-    from hingecheck.core.names import resolve_exercise
+    from hingecheck.core.names import resolve_exercise  # lazy: numpy (~0.1 s), kept out of --help
     try:
         return resolve_exercise(value)
     except HingecheckError as exc:
@@ -69,7 +69,7 @@ EXERCISE_HELP = _Deferred("the exercise")
 
 
 def exercise_help() -> str:
-    from hingecheck.core.config import EXERCISES
+    from hingecheck.core.config import EXERCISES  # lazy: numpy (~0.1 s), kept out of --help
     return ("the exercise (default hip_hinge; its thresholds change the verdicts): " + ", ".join(EXERCISES)
             + "; aliases such as RDL, romanian_deadlift, sl_rdl, kb_deadlift, swing work too")
 
@@ -78,8 +78,8 @@ def chosen_exercise(args: argparse.Namespace) -> str:
     """``args.exercise``, or the default when it was not given; either way
     ``args.exercise_said`` is how the report's first line names it (the
     default says it is one, and how to choose another)."""
-    from hingecheck.core.config import EXERCISES
-    from hingecheck.core.names import DEFAULT_EXERCISE
+    from hingecheck.core.config import EXERCISES  # lazy: numpy (~0.1 s), kept out of --help
+    from hingecheck.core.names import DEFAULT_EXERCISE  # lazy: numpy (~0.1 s), kept out of --help
     if args.exercise is None:
         others = ", ".join(e for e in EXERCISES if e != DEFAULT_EXERCISE)
         args.exercise = DEFAULT_EXERCISE

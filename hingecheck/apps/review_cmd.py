@@ -3,44 +3,30 @@
 from __future__ import annotations
 
 import argparse
+import json
+import signal
 import sys
 from pathlib import Path
 
-from hingecheck.apps.parsing import exercise_arg, positive_int
+from hingecheck.apps.rateargs import analysis_options
+from hingecheck.apps.reviewargs import OUT_NAME
+from hingecheck.core.config import load_config
 from hingecheck.core.errors import HingecheckError
+from hingecheck.io.atomic import write_text_atomic
+from hingecheck.outputs.history import check, history_path
+from hingecheck.outputs.outcome import EXIT_CLIPS_FAILED
 from hingecheck.outputs.records import ClipRecord
-
-#: some clips could not be reviewed (the others' outputs and the index are written)
-EXIT_CLIPS_FAILED = 3
-OUT_NAME = "hingecheck-review"
-
-
-def add_review_parser(sub, add_model_args, add_analysis_args) -> None:
-    r = sub.add_parser("review", help="review every clip under a folder: per-clip reports and one index page")
-    r.add_argument("folder", metavar="DIR", help="folder of videos (subfolders included)")
-    r.add_argument("--out", metavar="OUT", help=f"output folder (default: DIR/{OUT_NAME}; never reviewed itself)")
-    r.add_argument("--exercise", default="hip_hinge", type=exercise_arg,
-                   help="exercise of a clip that neither a hingecheck.toml manifest nor its file name "
-                        "(*rdl*, *swing*, *good_morning*...) names (default: hip_hinge)")
-    r.add_argument("--athlete", metavar="NAME",
-                   help="athlete of the clips no hingecheck.toml manifest names (remembered in OUT for reruns)")
-    r.add_argument("--no-video", action="store_true", help="no annotated videos (faster)")
-    r.add_argument("--no-history", action="store_true", help="do not add the reviewed sets to the history")
-    r.add_argument("--workers", type=positive_int, default=None, metavar="N",
-                   help="parallel worker processes (default: the number of CPUs)")
-    r.add_argument("--dask", metavar="ADDRESS|local", default=None,
-                   help="run the clips on Dask ('local' or tcp://host:8786); the workers must see OUT")
-    r.add_argument("--retry-failed", action="store_true", help="run again the clips that failed before")
-    add_model_args(r)
-    add_analysis_args(r, video_height=True)
-    r.add_argument("--quiet", action="store_true", help="no progress bar, no per-clip lines")
+from hingecheck.outputs.reviewed import STATES, ReviewedClip
+from hingecheck.outputs.reviewindex import build_index
+from hingecheck.outputs.serialize import dump_json
+from hingecheck.scoring.daskrun import cluster_executor
+from hingecheck.scoring.review import add_to_history, plan_review, review_clip
+from hingecheck.scoring.reviewjobs import review_jobs
+from hingecheck.scoring.runner import run_local, run_plan
 
 
 def _run(plan, args) -> tuple[dict[int, ClipRecord], int | None]:
-    from hingecheck.scoring.review import review_clip
-    from hingecheck.scoring.runner import run_local, run_plan
     if args.dask:
-        from hingecheck.scoring.daskrun import cluster_executor
         return run_plan(plan, lambda: cluster_executor(args.dask, args.workers, plan.model_path), worker=review_clip,
                         progress=not args.quiet, desc="reviewing (dask)", worker_writes_cache=False)
     return run_local(plan, args.workers, not args.quiet, worker=review_clip, desc="reviewing")
@@ -48,7 +34,6 @@ def _run(plan, args) -> tuple[dict[int, ClipRecord], int | None]:
 
 def remembered_athlete(out: Path) -> str | None:
     """The ``--athlete`` of the last review into ``out``, if any."""
-    import json
     try:
         return json.loads((out / "review.json").read_text(encoding="utf-8")).get("athlete")
     except (OSError, ValueError, AttributeError):
@@ -58,11 +43,6 @@ def remembered_athlete(out: Path) -> str | None:
 def write_index(jobs, records: dict[int, ClipRecord], out: Path, folder: Path, default_exercise: str,
                 athlete: str | None = None) -> list:
     """index.html and review.json in ``out``, one row per clip that settled (worst verdicts first)."""
-    from hingecheck.io.atomic import write_text_atomic
-    from hingecheck.outputs.reviewed import STATES, ReviewedClip
-    from hingecheck.outputs.reviewindex import build_index
-    from hingecheck.outputs.serialize import dump_json
-
     clips = [ReviewedClip.build(jobs[i], rec, out) for i, rec in sorted(records.items())]
     clips.sort(key=lambda c: (STATES.index(c.state), c.athlete or "~", c.clip))
     page = build_index(clips, folder=folder.resolve().name, default_exercise=default_exercise)
@@ -74,17 +54,11 @@ def write_index(jobs, records: dict[int, ClipRecord], out: Path, folder: Path, d
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    from hingecheck.apps.rateargs import analysis_options
-    from hingecheck.core.config import load_config
-    from hingecheck.scoring.review import add_to_history, plan_review
-    from hingecheck.scoring.reviewjobs import review_jobs
-
     folder = Path(args.folder)
     out = Path(args.out) if args.out else folder / OUT_NAME
     athlete = args.athlete if args.athlete is not None else remembered_athlete(out)
     jobs = review_jobs(folder, default_exercise=args.exercise, athlete=athlete, skip=out)
     if not args.no_history:
-        from hingecheck.outputs.history import check, history_path
         check(history_path())
     plan = plan_review(jobs, out, model=args.model, config=load_config(args.config), progress=not args.quiet,
                        retry_failed=args.retry_failed, analysis=analysis_options(args), video=not args.no_video,
@@ -106,7 +80,6 @@ def cmd_review(args: argparse.Namespace) -> int:
     print(f"{len(clips)} clip{'s' * (len(clips) != 1)} ({sum(c.cached for c in clips)} from cache, {failed} failed); "
           f"index: {out / 'index.html'}")
     if stopped is not None:
-        import signal
         print(f"hingecheck: interrupted ({signal.Signals(stopped).name}): {len(clips)} of {len(jobs)} clips "
               f"reviewed; the index lists them", file=sys.stderr)
         return 128 + stopped

@@ -4,8 +4,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import sys
 from pathlib import Path
 
+from hingecheck.io.atomic import is_stdout
 from hingecheck.outputs.setoutputs import DEFAULT_HTML, SetOutputs
 
 
@@ -25,3 +28,8 @@ def set_outputs(args: argparse.Namespace, json_out: Path, stem: str | None = Non
     html = None if args.no_html else args.html or DEFAULT_HTML
     return SetOutputs.plan(json_out, html=html, history=not args.no_history, athlete=args.athlete, stem=stem,
                            protect=protect)
+
+
+def human_output(json_out: Path):
+    """Where the tables go: standard output, or standard error when the JSON report goes there."""
+    return contextlib.redirect_stdout(sys.stderr) if is_stdout(json_out) else contextlib.nullcontext()

@@ -20,7 +20,14 @@ from pathlib import Path
 from hingecheck.core.config import load_config
 from hingecheck.core.errors import HingecheckError
 from hingecheck.io.atomic import check_writable, write_text_atomic
+from hingecheck.io.bundles import resolve_model
+from hingecheck.io.extract import check_complete, load_pose_run
 from hingecheck.io.framerate import DEFAULT_ANALYSIS_FPS, DEFAULT_ANALYSIS_LONG_SIDE
+from hingecheck.scoring.batch import score_batch
+from hingecheck.scoring.cache import file_sha256, pose_key
+from hingecheck.scoring.labels import read_label_files, read_sources
+from hingecheck.scoring.metrics import metrics_table, summary_line
+from hingecheck.scoring.tune import TuneCase, cross_validate, prior_config, profile_toml
 
 #: the analysis rate (frames per second) and long side (pixels) of the landmarks tune fits on
 TUNE_ANALYSIS = (DEFAULT_ANALYSIS_FPS, DEFAULT_ANALYSIS_LONG_SIDE)
@@ -30,10 +37,6 @@ def load_cases(jobs, sources: dict[str, str], cache_dir: Path, model_path: Path,
                analysis: tuple[float, int] = TUNE_ANALYSIS):
     """One :class:`~hingecheck.scoring.tune.TuneCase` per job whose landmarks are cached and whole
     (at ``analysis``: frames per second and long side, as the score run that cached them)."""
-    from hingecheck.io.extract import check_complete, load_pose_run
-    from hingecheck.scoring.cache import file_sha256, pose_key
-    from hingecheck.scoring.tune import TuneCase
-
     model_hash = file_sha256(model_path)
     cases, skipped = [], []
     for job in jobs:
@@ -51,12 +54,6 @@ def load_cases(jobs, sources: dict[str, str], cache_dir: Path, model_path: Path,
 
 
 def run_tune(args: argparse.Namespace) -> int:
-    from hingecheck.io.bundles import resolve_model
-    from hingecheck.scoring.batch import score_batch
-    from hingecheck.scoring.labels import read_label_files, read_sources
-    from hingecheck.scoring.metrics import metrics_table, summary_line
-    from hingecheck.scoring.tune import cross_validate, prior_config, profile_toml
-
     if args.workers is not None and args.workers < 1:
         raise HingecheckError(f"--workers must be at least 1, got {args.workers}")
     out = check_writable(args.out)

@@ -1,15 +1,10 @@
 """Joint angles of a hip hinge from 2-D landmarks: pure, vectorised numpy.
 
 Every function works over ``(frames, ...)`` arrays and imports neither cv2
-nor mediapipe. Conventions, after ``neuroinformatics-unit/movement``:
-
-* Input points are image pixels, ``x`` right and ``y`` **down**.
-* Angles are in **degrees**.
-* NaN in → NaN out: a frame where any point a quantity needs is NaN gives
-  NaN for that quantity in that frame, never an exception or a guess.
-* Signed sagittal angles are expressed in the lifter's own frame: they are
-  mirrored so that a lifter facing left and one facing right give the same
-  numbers (*forward* means the way the lifter faces).
+nor mediapipe. Pixels with ``y`` down, degrees, NaN in → NaN out, and signed
+angles in the lifter's own frame: the conventions of the vector primitives
+in :mod:`hingecheck.core.vectors`. Here: which side faces the camera and which
+way the lifter faces, and the hinge's measures (:class:`HingeFeatures`).
 """
 
 from __future__ import annotations
@@ -29,102 +24,14 @@ from hingecheck.core.landmarks import (
     Landmark,
     PoseSequence,
 )
+from hingecheck.core.vectors import (
+    inclination_from_vertical,
+    joint_angle,
+    landmark_points,
+    point_line_offset,
+    signed_angle_between,
+)
 from hingecheck.core.view import frame_yaw, sagittal_points
-
-# ---------------------------------------------------------------------------
-# primitives
-
-
-def _as_float(a) -> np.ndarray:
-    return np.asarray(a, dtype=float)
-
-
-def _points(arr, idx) -> np.ndarray:
-    """Landmarks ``idx`` of a ``(F, 33, ...)`` array as float64, selecting
-    before converting so a long float32 clip is never copied whole."""
-    return _as_float(np.asarray(arr)[:, list(idx)])
-
-
-def joint_angle(a, b, c) -> np.ndarray:
-    """Interior angle ABC at vertex ``b``, in degrees, range [0, 180].
-
-    ``a``, ``b``, ``c`` are ``(..., 2)`` (or ``(..., 3)``) arrays of points.
-    180 means A, B and C are in a straight line. NaN where any point is NaN
-    or where A or C coincides with B.
-    """
-    a, b, c = _as_float(a), _as_float(b), _as_float(c)
-    u, v = a - b, c - b
-    nu = np.linalg.norm(u, axis=-1)
-    nv = np.linalg.norm(v, axis=-1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        cos = np.sum(u * v, axis=-1) / (nu * nv)
-    cos = np.where((nu > 0) & (nv > 0), cos, np.nan)
-    return np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
-
-
-def to_lifter_frame(points, facing) -> np.ndarray:
-    """Map image points ``(..., 2)`` (y down) to the lifter's frame.
-
-    In the lifter's frame ``x`` points the way the lifter faces and ``y``
-    points up. ``facing`` is +1 (lifter faces image right) or -1 (faces
-    left), a scalar or an array broadcastable to ``points[..., 0]``.
-    Units are unchanged (pixels). NaN passes through.
-    """
-    p = _as_float(points)
-    f = _as_float(facing)
-    return np.stack([p[..., 0] * f, -p[..., 1]], axis=-1)
-
-
-def inclination_from_vertical(base, tip, facing) -> np.ndarray:
-    """Signed angle of the segment base→tip from vertical, in degrees.
-
-    Range (-180, 180]. 0 = tip straight above base; +90 = tip level with
-    base and *forward* of it (the way the lifter faces); negative = tip
-    behind the vertical through base. Image points in pixels, y down.
-    NaN where any point is NaN or the points coincide.
-    """
-    d = to_lifter_frame(_as_float(tip) - _as_float(base), facing)
-    zero = np.all(d == 0, axis=-1)
-    ang = np.degrees(np.arctan2(d[..., 0], d[..., 1]))
-    return np.where(zero, np.nan, ang)
-
-
-def signed_angle_between(u, v, facing) -> np.ndarray:
-    """Signed angle from direction ``u`` to direction ``v``, in degrees.
-
-    ``u`` and ``v`` are ``(..., 2)`` image-space vectors (y down). Positive
-    when ``v`` is rotated *forward/down* from ``u`` in the lifter's frame
-    (clockwise for a lifter facing right), the direction of flexion for a
-    head relative to the trunk. Range (-180, 180]. NaN where either vector
-    is NaN or zero.
-    """
-    uu = to_lifter_frame(u, facing)
-    vv = to_lifter_frame(v, facing)
-    cross = uu[..., 0] * vv[..., 1] - uu[..., 1] * vv[..., 0]
-    dot = np.sum(uu * vv, axis=-1)
-    zero = np.all(uu == 0, axis=-1) | np.all(vv == 0, axis=-1)
-    ang = -np.degrees(np.arctan2(cross, dot))
-    ang = np.where(ang <= -180.0, 180.0, ang)  # opposite vectors: +180, inside (-180, 180]
-    return np.where(zero, np.nan, ang)
-
-
-def point_line_offset(p, a, b, facing) -> np.ndarray:
-    """Signed distance of point ``p`` from the line a→b, over |ab|.
-
-    Dimensionless (a fraction of the segment length). Positive when ``p``
-    lies on the *upper/back* side of the line in the lifter's frame: for a
-    line from the ear to the hip of a bent-over lifter, a shoulder above
-    the line is positive. NaN where any point is NaN or a == b.
-    """
-    a_, b_, p_ = (to_lifter_frame(x, facing) for x in (a, b, p))
-    ab = b_ - a_
-    ap = p_ - a_
-    cross = ab[..., 0] * ap[..., 1] - ab[..., 1] * ap[..., 0]
-    n2 = np.sum(ab * ab, axis=-1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out = -cross / n2
-    return np.where(n2 > 0, out, np.nan)
-
 
 # ---------------------------------------------------------------------------
 # side and view
@@ -132,7 +39,7 @@ def point_line_offset(p, a, b, facing) -> np.ndarray:
 
 def side_visibility(visibility: np.ndarray, side: BodySide) -> np.ndarray:
     """(F,) mean visibility of a side's shoulder, hip, knee and ankle (NaN-aware)."""
-    v = _points(visibility, (side.shoulder, side.hip, side.knee, side.ankle))
+    v = landmark_points(visibility, (side.shoulder, side.hip, side.knee, side.ankle))
     n = np.sum(np.isfinite(v), axis=1)
     total = np.nansum(v, axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -158,7 +65,7 @@ def facing_direction(image: np.ndarray, side: BodySide) -> float:
     x offsets (pixels), so it holds for the whole clip. Returns +1 when
     nothing is known (all NaN).
     """
-    x = _points(image, (side.foot_index, side.heel, Landmark.NOSE, side.ear))[..., 0]
+    x = landmark_points(image, (side.foot_index, side.heel, Landmark.NOSE, side.ear))[..., 0]
     foot = x[:, 0] - x[:, 1]
     head = x[:, 2] - x[:, 3]
     votes = np.concatenate([foot[np.isfinite(foot)], head[np.isfinite(head)]])
@@ -193,7 +100,7 @@ def out_of_frame(image: np.ndarray, visibility: np.ndarray, side: BodySide,
     barely seen (< :data:`~hingecheck.core.landmarks.EDGE_VISIBILITY`), 0.0 where all three are in
     view, NaN where none of the three was found."""
     idx = (side.ear, side.ankle, side.hip)
-    pts, vis = _points(image, idx), _points(visibility, idx)
+    pts, vis = landmark_points(image, idx), landmark_points(visibility, idx)
     found = np.isfinite(pts[..., 0])
     # a found point with no visibility score is not counted as barely seen
     out = found & ~in_frame(pts, np.nan_to_num(vis, nan=1.0), frame_size, EDGE_VISIBILITY)
@@ -218,7 +125,7 @@ def leg_axis_tilt(image: np.ndarray) -> float:
     when the lifter lies along the frame (a video turned sideways without
     rotation metadata). NaN when the legs are never seen.
     """
-    la, ra, lh, rh = np.moveaxis(_points(image, (Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE,
+    la, ra, lh, rh = np.moveaxis(landmark_points(image, (Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE,
                                                   Landmark.LEFT_HIP, Landmark.RIGHT_HIP)), 1, 0)
     d = 0.5 * (lh + rh) - 0.5 * (la + ra)
     ang = np.degrees(np.arctan2(np.abs(d[:, 0]), -d[:, 1]))
@@ -233,7 +140,7 @@ def side_on_ratio(image: np.ndarray) -> np.ndarray:
     about 0.6-0.9 face-on. Torso length is the mean of both
     shoulder-to-hip distances. NaN where a point is missing.
     """
-    ls, rs, lh, rh = np.moveaxis(_points(image, (Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER,
+    ls, rs, lh, rh = np.moveaxis(landmark_points(image, (Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER,
                                                   Landmark.LEFT_HIP, Landmark.RIGHT_HIP)), 1, 0)
     width = np.linalg.norm(ls - rs, axis=-1)
     hip_w = np.linalg.norm(lh - rh, axis=-1)
@@ -368,8 +275,8 @@ def hinge_features_arrays(image: np.ndarray, visibility: np.ndarray, side: BodyS
     ``world`` (F, 33, 3) metres, if given, yields :attr:`HingeFeatures.yaw`.
     """
     idx = [side.ear, side.shoulder, side.hip, side.knee, side.ankle]
-    img = _points(image, idx)   # only the chain's points: (F, 5, 2), a copy
-    vis = _points(visibility, idx)
+    img = landmark_points(image, idx)   # only the chain's points: (F, 5, 2), a copy
+    vis = landmark_points(visibility, idx)
     # the legs' line from the raw points, before the visibility mask (see leg_angle)
     leg_angle = inclination_from_vertical(img[:, idx.index(side.ankle)], img[:, idx.index(side.hip)], facing)
     img[~(vis >= min_visibility)] = np.nan  # NaN visibility counts as low

@@ -35,6 +35,7 @@ from typing import BinaryIO
 from hingecheck import __version__
 from hingecheck.core.errors import HingecheckError
 from hingecheck.io.atomic import atomic_path
+from hingecheck.io.notice import warn
 
 ENV_MODEL_DIR = "HINGECHECK_MODEL_DIR"
 ENV_CACHE_DIR = "HINGECHECK_CACHE_DIR"
@@ -355,7 +356,6 @@ def resolve_model(spec: str | os.PathLike | None = DEFAULT_MODEL, *, download: b
                 raise HingecheckError(f"the cached {name} pose model {cached} is damaged; "
                                       "delete it and run again with downloads allowed, "
                                       "or pass --model PATH") from None
-            from hingecheck.io.notice import warn
             warn(f"the cached {name} pose model {cached} is damaged: downloading a fresh copy")
             # a fresh copy atomically replaces the bad one
     if not download:

@@ -20,6 +20,8 @@ from hingecheck.core.buffers import GrowBuffer
 from hingecheck.core.errors import HingecheckError
 from hingecheck.core.geometry import leg_axis_tilt, lifter_side
 from hingecheck.core.landmarks import NUM_LANDMARKS, Landmark, PoseSequence
+from hingecheck.io.atomic import atomic_path
+from hingecheck.io.notice import warn
 from hingecheck.io.pose import FramePose, PoseEstimator
 from hingecheck.io.video import FrameReader
 
@@ -129,7 +131,6 @@ POSE_CACHE_FORMAT = 4  # 4: world landmarks kept (the camera's yaw)
 def save_pose_run(path: str | Path, run: PoseRun) -> None:
     """Keep a clip's landmarks and back contour in a compressed ``.npz``
     (atomically), so scoring and tuning can re-judge without the pose model."""
-    from hingecheck.io.atomic import atomic_path
 
     p = run.pose
     arrays = dict(image=p.image, visibility=p.visibility,
@@ -161,7 +162,6 @@ def load_pose_run(path: str | Path) -> PoseRun | None:
     except FileNotFoundError:
         return None
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
-        from hingecheck.io.notice import warn
         warn(f"pose cache {path} cannot be read ({exc}): running the pose model again")
         return None
     with d:

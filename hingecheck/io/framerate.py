@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 
 from hingecheck.core.errors import HingecheckError
+from hingecheck.io import _quiet  # noqa: F401  (before cv2, imported in downscale)
 
 #: frames per second the pose model sees by default (``--analysis-fps``)
 DEFAULT_ANALYSIS_FPS = 30.0
@@ -152,7 +153,6 @@ def downscale(bgr: np.ndarray, long_side: int) -> tuple[np.ndarray, float]:
     if scale >= 1.0:
         return bgr, 1.0
     size = (max(1, round(w * scale)), max(1, round(h * scale)))
-    from hingecheck.io import _quiet  # noqa: F401  (before cv2)
     import cv2  # here, so the command line starts without OpenCV
     return cv2.resize(bgr, size, interpolation=cv2.INTER_AREA), scale
 

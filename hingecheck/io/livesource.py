@@ -24,7 +24,9 @@ import numpy as np
 
 from hingecheck.core.errors import HingecheckError
 from hingecheck.io import _quiet  # noqa: F401  (before cv2)
+from hingecheck.io.extract import check_decoded
 from hingecheck.io.framerate import FrameClock, FramePicker, source_fps
+from hingecheck.io.video import probe
 
 __all__ = ["FrameSource", "SourceFrame", "is_stream_url"]
 
@@ -84,7 +86,6 @@ class FrameSource:
             raise HingecheckError(f"video not found: {source}")
         self.info = None
         if self.is_file:  # the checks analyze makes: a still image, an unreadable file
-            from hingecheck.io.video import probe
             self.info = probe(source)
         self._open = lambda: _open(camera, source, self.is_stream)
         self._cap = self._open()
@@ -218,7 +219,6 @@ class FrameSource:
         """A file that ended: raise, as ``analyze`` does, if it is truncated or corrupt."""
         if self.info is None or not self.ended:
             return
-        from hingecheck.io.extract import check_decoded
         check_decoded(self.name, frames_read=self._picker.seen, frame_count=self.info.frame_count,
                       decoded_s=self.last_t + 1.0 / self.fps if self.frames_read else 0.0,
                       duration_s=self.info.duration_s)

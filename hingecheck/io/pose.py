@@ -19,6 +19,7 @@ import numpy as np
 from hingecheck.core.errors import HingecheckError
 from hingecheck.core.landmarks import NUM_LANDMARKS, person_detected
 from hingecheck.io import _quiet  # noqa: F401  (before cv2)
+from hingecheck.io.stderrfilter import filtered_stderr
 
 
 def _mediapipe():
@@ -136,7 +137,6 @@ class PoseEstimator:
             min_tracking_confidence=min_tracking,
             output_segmentation_masks=segmentation,
         )
-        from hingecheck.io.stderrfilter import filtered_stderr
         # its graph threads log between our calls too: filter those lines while it lives
         self._filter = filtered_stderr()
         self._filter.__enter__()

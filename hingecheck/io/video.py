@@ -19,8 +19,10 @@ import numpy as np
 
 from hingecheck.core.errors import HingecheckError
 from hingecheck.io import _quiet  # noqa: F401  (before cv2)
-from hingecheck.io.atomic import atomic_path, in_place
-from hingecheck.io.framerate import FrameClock, source_fps
+from hingecheck.io.atomic import atomic_path, check_writable, in_place
+from hingecheck.io.framerate import FrameClock, FramePicker, check_long_side, downscale, source_fps
+from hingecheck.io.notice import warn
+from hingecheck.io.videocheck import verify_video
 
 _END = object()
 
@@ -56,7 +58,6 @@ def presented_duration(path: str | Path) -> float | None:
             if container.duration:
                 return container.duration / 1e6
     except (av.FFmpegError, OSError, UnicodeDecodeError) as exc:  # a container PyAV cannot parse
-        from hingecheck.io.notice import warn
         warn(f"cannot read the presented duration of {path} ({exc}): the truncation check "
              "counts frames instead")
         return None
@@ -123,7 +124,6 @@ class FrameReader:
 
     def __init__(self, path: str | Path, queue_size: int = 8, *, analysis_fps: float = 0.0,
                  long_side: int = 0):
-        from hingecheck.io.framerate import FramePicker, check_long_side
         self.info = probe(path)
         self._picker = FramePicker(analysis_fps)
         self._long_side = check_long_side(long_side)
@@ -136,7 +136,6 @@ class FrameReader:
         self._thread.start()
 
     def _run(self) -> None:
-        from hingecheck.io.framerate import downscale
         clock = FrameClock(self.info.fps)
         idx = 0
         try:
@@ -195,7 +194,6 @@ def check_encodable(path: str | Path) -> None:
     import os
     import tempfile
 
-    from hingecheck.io.atomic import check_writable
     p = check_writable(path)
     if in_place(p):
         return
@@ -295,7 +293,6 @@ class VideoWriter:
             try:  # OpenCV reports no failed write: the finished file must prove itself whole
                 if self.error:
                     raise HingecheckError(f"cannot write video {self.path}: {self.error}")
-                from hingecheck.io.videocheck import verify_video
                 verify_video(self._tmp, self.frames_written, self.fps, self.path)
             except HingecheckError as failed:
                 self._ctx.__exit__(HingecheckError, failed, None)  # removes the temporary file

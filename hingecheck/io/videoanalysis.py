@@ -15,14 +15,11 @@ import numpy as np
 
 from hingecheck.core.analysis import Analysis, analyze_pose
 from hingecheck.core.config import Thresholds
-from hingecheck.io.extract import (
-    PoseRun,
-    check_complete,
-    extract_pose,
-    load_pose_run,
-    save_pose_run,
-)
+from hingecheck.core.errors import HingecheckError
+from hingecheck.io.bundles import resolve_model
+from hingecheck.io.extract import PoseRun, check_complete, extract_pose, load_pose_run, save_pose_run
 from hingecheck.io.framerate import DEFAULT_ANALYSIS_FPS, DEFAULT_ANALYSIS_LONG_SIDE
+from hingecheck.io.notice import warn
 from hingecheck.io.pose import FramePose
 
 
@@ -66,12 +63,10 @@ def pose_run(video: str | Path, model_path: str | Path, *, pose_file: str | Path
 def _keep_pose_run(pose_file: Path, run: PoseRun) -> None:
     """Keep the landmarks for the next run; a cache that cannot be written (a full disk)
     costs only the cache, with a warning."""
-    from hingecheck.core.errors import HingecheckError
     try:
         pose_file.parent.mkdir(parents=True, exist_ok=True)
         save_pose_run(pose_file, run)
     except (OSError, HingecheckError) as exc:
-        from hingecheck.io.notice import warn
         warn(f"pose cache {pose_file} not kept ({getattr(exc, 'strerror', None) or exc}); "
              "the clip is analysed all the same")
 
@@ -94,7 +89,6 @@ def analyze_video(video: str | Path, exercise: str, thresholds: Thresholds, mode
     """
     t0 = time.perf_counter()
     if not Path(model_path).is_file():
-        from hingecheck.io.bundles import resolve_model
         model_path = resolve_model(model_path, progress=progress)
     run = pose_run(video, model_path, pose_file=pose_file, segmentation=segmentation, progress=progress,
                    on_pose=on_pose, analysis_fps=analysis_fps, long_side=long_side)

@@ -198,8 +198,8 @@ def session_record(analysis, *, source: str, model: str | None, kind: str,
                    reports: dict[str, str | None], when: datetime | None = None,
                    athlete: str | None = None) -> dict:
     """What the history keeps of one set: numbers and paths (no video)."""
-    from hingecheck.core.states import state_of_analysis
-    from hingecheck.outputs.wording import reasons_in_words
+    from hingecheck.core.states import state_of_analysis  # lazy: numpy (~0.1 s), kept out of --help
+    from hingecheck.outputs.wording import reasons_in_words  # lazy: numpy (~0.1 s), kept out of --help
     s = analysis.summary()
     reps = [{"index": v.rep.index, "complete": v.rep.complete, "judged": v.judged,
              "depth_deg": float(v.rep.depth_deg), "down_s": float(v.rep.down_s), "up_s": float(v.rep.up_s),
@@ -219,7 +219,7 @@ def session_record(analysis, *, source: str, model: str | None, kind: str,
 def session_state(s: dict) -> str:
     """A kept set's :class:`~hingecheck.core.states.VerdictState`, from the reps' faults and
     can't-judge reasons the history stores (so older sessions get one too)."""
-    from hingecheck.core.states import RepFacts, clip_state
+    from hingecheck.core.states import RepFacts, clip_state  # lazy: numpy (~0.1 s), kept out of --help
     return str(clip_state([RepFacts.from_record(r) for r in s["rep_list"]], s["verdict"], s["exercise"]).state)
 
 

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from hingecheck.core.faults import FAULTS
+from hingecheck.outputs.plots import fault_colour
 
 #: hinge practice: two to three training days a week
 GUIDANCE_DAYS = (2, 3)
@@ -188,7 +189,6 @@ def plot_png(sessions: list[dict]) -> bytes:
 
 
 def _plot_group(ax, sessions: list[dict]) -> None:
-    from hingecheck.outputs.plots import fault_colour
 
     x = [datetime.fromisoformat(s["created"]) for s in sessions]
 

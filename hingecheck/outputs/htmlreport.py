@@ -32,6 +32,9 @@ from hingecheck.core.signals import Finding
 from hingecheck.core.states import VerdictState, rep_state, state_of_analysis
 from hingecheck.io.atomic import write_text_atomic
 from hingecheck.outputs.angles import ANGLES, Joint, angle_legend
+from hingecheck.outputs.plots import angle_plot_png
+from hingecheck.outputs.serialize import clip_result
+from hingecheck.outputs.stills import render_still
 from hingecheck.outputs.wording import (
     SEVERITY_LEGEND,
     evidence_phrase,
@@ -211,7 +214,6 @@ def _top_section(analysis: Analysis, video_link: str | None = None) -> str:
 
 def _still_figures(analysis: Analysis, v: RepVerdict, stills) -> str:
     """The rep's bottom still, then one per frame where a fault peaks away from it."""
-    from hingecheck.outputs.stills import render_still
 
     if stills is None:
         return ""
@@ -289,8 +291,6 @@ def rep_card(analysis: Analysis, v: RepVerdict, stills=None) -> str:
 
 
 def _plot_section(analysis: Analysis, title: str) -> str:
-    from hingecheck.outputs.plots import angle_plot_png
-    from hingecheck.outputs.serialize import clip_result
 
     try:
         png = angle_plot_png(clip_result(analysis), title)

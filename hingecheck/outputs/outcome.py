@@ -20,9 +20,12 @@ from pathlib import Path
 from typing import TypeVar
 
 from hingecheck.core.errors import HingecheckError
+from hingecheck.io.notice import warn
 
 T = TypeVar("T")
 
+#: ``score``, ``review``: outputs written, but at least one clip could not be run
+EXIT_CLIPS_FAILED = 3
 #: the analysis finished, but at least one report file could not be written
 EXIT_OUTPUT_FAILED = 4
 #: every report was written, but the set could not be added to the history
@@ -40,7 +43,6 @@ class Outcome:
     def attempt(self, label: str, path: Path, write: Callable[[], T]) -> T | None:
         """Run ``write`` (which writes ``path`` atomically); its result, or None when it failed
         (recorded, and warned about with what is kept)."""
-        from hingecheck.io.notice import warn
         try:
             out = write()
         except (HingecheckError, OSError) as exc:
@@ -77,4 +79,4 @@ class Outcome:
         return EXIT_HISTORY_FAILED if self.failed else 0
 
 
-__all__ = ["EXIT_HISTORY_FAILED", "EXIT_OUTPUT_FAILED", "HISTORY", "Outcome"]
+__all__ = ["EXIT_CLIPS_FAILED", "EXIT_HISTORY_FAILED", "EXIT_OUTPUT_FAILED", "HISTORY", "Outcome"]

@@ -5,8 +5,10 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from hingecheck.core.errors import HingecheckError
 from hingecheck.core.faults import FAULTS
 from hingecheck.io.atomic import atomic_path
+from hingecheck.io.notice import warn
 from hingecheck.outputs.angles import Joint, angle_label
 from hingecheck.outputs.records import SIGNALS, ClipResult
 
@@ -75,13 +77,11 @@ def write_plot(path: Path, result: ClipResult, title: str) -> bytes | None:
     """Draw :func:`angle_plot_png` and keep it at ``path`` (atomically); None, with a
     warning, if it cannot be written (a plot never sinks a clip). A drawing error is a
     bug and raises."""
-    from hingecheck.core.errors import HingecheckError
     png = angle_plot_png(result, title)
     try:
         with atomic_path(path) as tmp:
             tmp.write_bytes(png)
     except (HingecheckError, OSError) as exc:
-        from hingecheck.io.notice import warn
         warn(f"plot {path} not written ({exc}); the report shows it all the same")
         return None
     return png

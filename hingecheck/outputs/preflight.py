@@ -15,6 +15,10 @@ import os
 from pathlib import Path
 
 from hingecheck.core.errors import HingecheckError
+from hingecheck.io.atomic import in_place
+from hingecheck.io.video import probe
+from hingecheck.io.videocheck import free_mb
+from hingecheck.outputs.render import output_size
 
 #: estimated bytes per output pixel per frame of the annotated mp4v video (the
 #: committed 640x480 samples take 0.014)
@@ -30,7 +34,6 @@ def _folder(path: Path) -> Path:
 def check_space(folder: str | os.PathLike, need_bytes: float, what: str, way_out: str) -> None:
     """Raise a one-line :class:`HingecheckError` if ``folder`` has less than ``need_bytes``
     free for ``what`` (unknown free space passes)."""
-    from hingecheck.io.videocheck import free_mb
     free = free_mb(folder)
     if free is not None and free * 1e6 < need_bytes:
         raise HingecheckError(f"not enough space for {what}: about {need_bytes / 1e6:.1f} MB needed, "
@@ -45,14 +48,11 @@ def video_bytes_estimate(frames: int, size: tuple[int, int]) -> float:
 def check_analyze_space(video: Path, video_out: Path | None, reports: list[Path], video_height: int | None) -> None:
     """Room for ``analyze``'s outputs: the annotated video's estimate in its folder, and
     :data:`REPORT_BYTES` beside each report (outputs written in place are not checked)."""
-    from hingecheck.io.atomic import in_place
     need: dict[Path, float] = {}
     for r in reports:
         if r is not None and not in_place(r):
             need[_folder(r).resolve()] = need.get(_folder(r).resolve(), 0.0) + REPORT_BYTES
     if video_out is not None and not in_place(video_out):
-        from hingecheck.io.video import probe
-        from hingecheck.outputs.render import output_size
         info = probe(video)
         frames = info.frame_count if info.frame_count > 0 else int((info.duration_s or 0) * info.fps)
         est = video_bytes_estimate(frames, output_size(info.width, info.height, video_height))

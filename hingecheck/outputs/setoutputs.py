@@ -67,7 +67,7 @@ class SetOutputs:
                 warn(f"{exc}; this set will not be added to the history (the reports are still written)")
         stills = None
         if html_path is not None:
-            from hingecheck.outputs.stills import StillKeeper  # lazy: loads cv2, which --no-html never needs
+            from hingecheck.outputs.stills import StillKeeper  # lazy: numpy, cv2 (~0.2 s), kept out of --help
             stills = StillKeeper()
         return cls(html_path, hist, stills, hist_error, athlete)
 
@@ -75,7 +75,7 @@ class SetOutputs:
         """Write the HTML report (a failure is recorded in ``outcome``); the lines to print."""
         if self.html is None:
             return []
-        from hingecheck.outputs.htmlreport import write_html  # lazy: loads numpy and the analysis, which --no-html never needs
+        from hingecheck.outputs.htmlreport import write_html  # lazy: numpy, cv2 (~0.2 s), kept out of --help
         html = self.html
         done = outcome.attempt("visual report", html,
                                lambda: write_html(html, analysis, source, model, self.stills,

@@ -19,6 +19,7 @@ from pathlib import Path
 from hingecheck import __version__
 from hingecheck.core.errors import HingecheckError
 from hingecheck.io.atomic import write_text_atomic
+from hingecheck.io.extract import POSE_CACHE_FORMAT
 from hingecheck.io.notice import warn
 from hingecheck.outputs.records import RECORD_FORMAT, ClipRecord, RecordError
 from hingecheck.outputs.serialize import dump_json
@@ -59,7 +60,6 @@ def pose_key(clip_hash: str, model_hash: str, *, analysis_fps: float, long_side:
     """Key of a clip's landmarks in ``OUT/cache/pose``: the clip, the model, the analysis rate and
     size and the extraction format (not the thresholds, so re-judging with other thresholds needs
     no pose model)."""
-    from hingecheck.io.extract import POSE_CACHE_FORMAT  # lazy: io.extract loads mediapipe (~0.7 s), which a cached rerun never needs
     blob = json.dumps({"clip": clip_hash, "model": model_hash, "pose_format": POSE_CACHE_FORMAT,
                        "segmentation": True, **_analysis(analysis_fps, long_side)}, sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()

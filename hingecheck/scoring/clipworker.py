@@ -16,6 +16,7 @@ from typing import Callable, Iterator
 
 from hingecheck.core.config import Thresholds
 from hingecheck.core.errors import HingecheckError
+from hingecheck.io.videoanalysis import analyze_video
 from hingecheck.outputs.records import ClipRecord
 from hingecheck.outputs.serialize import clip_result, json_safe
 from hingecheck.scoring.cache import keep_cache_entry
@@ -67,8 +68,6 @@ def process_clip(path: str, exercise: str, thresholds: dict, model: str, cache_f
     meta = {"clip": Path(path).name, "exercise": exercise, "key": None, **(meta or {})}
 
     def work() -> ClipRecord:
-        # lazy: io.videoanalysis loads mediapipe and cv2 (~1 s), which the parent of a cached rerun never needs
-        from hingecheck.io.videoanalysis import analyze_video
         va = analyze_video(path, exercise, Thresholds(**thresholds), model, pose_file=pose_file,
                            analysis_fps=analysis[0], long_side=analysis[1])
         rec = ClipRecord(meta["clip"], meta["exercise"], key=meta.get("key"),

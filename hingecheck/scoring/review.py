@@ -18,6 +18,7 @@ from pathlib import Path
 
 from hingecheck.core.config import Thresholds
 from hingecheck.io.atomic import atomic_path
+from hingecheck.io.videoanalysis import analyze_video
 from hingecheck.outputs.history import append, history_path, session_record
 from hingecheck.outputs.htmlreport import peak_frame, worst_rep, write_html
 from hingecheck.outputs.records import ClipRecord
@@ -83,8 +84,6 @@ def review_clip(path: str, exercise: str, thresholds: dict, model: str, cache_fi
     meta = {"clip": Path(path).name, "exercise": exercise, "key": None, **meta}
 
     def work() -> ClipRecord:
-        # lazy: io.videoanalysis loads mediapipe and cv2 (~1 s), which the parent of a cached rerun never needs
-        from hingecheck.io.videoanalysis import analyze_video
         stills = StillKeeper()
         va = analyze_video(path, exercise, Thresholds(**thresholds), model, on_pose=stills.on_pose,
                            analysis_fps=analysis[0], long_side=analysis[1])

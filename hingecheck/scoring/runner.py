@@ -18,6 +18,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 from typing import Callable, ContextManager
 
+from hingecheck.io.pose import PoseEstimator
 from hingecheck.io.signals import signum_of
 from hingecheck.outputs.records import ClipRecord
 from hingecheck.scoring.cache import keep_cache_entry, read_cache
@@ -104,7 +105,6 @@ def run_local(plan: BatchPlan, workers: int | None, progress: bool, *, worker: W
 
 def check_model_loads(model_path) -> None:
     """Raise the one-line HingecheckError now if the pose model cannot load (before any worker starts)."""
-    from hingecheck.io.pose import PoseEstimator  # lazy: loads mediapipe (~0.7 s), which a cached rerun never needs
     with PoseEstimator(model_path, segmentation=False):
         pass
 

@@ -231,7 +231,7 @@ def test_tmpfs_is_really_small(tmp_path):
 def test_score_output_that_cannot_be_written_costs_only_itself(tmp_path, monkeypatch, capsys):
     import argparse
 
-    from hingecheck.apps.cli import _print_scores
+    from hingecheck.apps.score_cmd import print_scores
     from hingecheck.scoring.results import write_outputs
     with enospc_on(monkeypatch, "report.html") as failed:
         doc = write_outputs([], {}, tmp_path, "m.task", "0" * 64, wall_s=0.0, labelled=False, source="x")
@@ -239,7 +239,7 @@ def test_score_output_that_cannot_be_written_costs_only_itself(tmp_path, monkeyp
     assert json.loads((tmp_path / "scores.json").read_text())["outputs_not_written"]["report.html"].endswith(
         "No space left on device")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["scores.csv", "scores.json"]
-    rc = _print_scores(argparse.Namespace(quiet=True), doc, tmp_path)
+    rc = print_scores(argparse.Namespace(quiet=True), doc, tmp_path)
     err = capsys.readouterr().err
     assert rc == 4 and "hingecheck: not written: report.html; kept: scores.csv" in err, err
 
@@ -286,8 +286,8 @@ def test_score_cache_that_cannot_be_written_costs_only_the_cache(tmp_path, clip,
 @pytest.mark.model
 def test_preflight_refuses_when_the_free_space_is_short(tmp_path, clip, monkeypatch, capsys):
     """The same refusal unprivileged: the filesystem is said to have 0.2 MB free."""
-    import hingecheck.io.videocheck as videocheck
-    monkeypatch.setattr(videocheck, "free_mb", lambda folder: 0.2)
+    import hingecheck.outputs.preflight as preflight
+    monkeypatch.setattr(preflight, "free_mb", lambda folder: 0.2)  # the free space preflight reads
     (tmp_path / "a.mp4").write_bytes(OLD)
     rc, err = _analyze_in_process(clip, tmp_path, monkeypatch, capsys)
     assert rc == 2

@@ -11,17 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from synthetic import FAULTS, make_hinge
 
-from hingecheck.core.geometry import (
-    facing_direction,
-    hinge_features,
-    hinge_features_arrays,
-    inclination_from_vertical,
-    joint_angle,
-    point_line_offset,
-    side_on_ratio,
-    signed_angle_between,
-)
+from hingecheck.core.geometry import facing_direction, hinge_features, hinge_features_arrays, side_on_ratio
 from hingecheck.core.landmarks import LEFT, NUM_LANDMARKS, RIGHT
+from hingecheck.core.vectors import inclination_from_vertical, joint_angle, point_line_offset, signed_angle_between
 
 ANGLES = ("hip_flexion", "knee_flexion", "shin_angle", "trunk_angle", "neck_angle")
 #: every dimensionless/angle field that does not depend on absolute x
@@ -310,9 +302,7 @@ def test_all_nan_frames_give_nan_not_errors():
     assert (f.reliability[3:6] == 0).all()
 
 
-
 def test_signed_angle_between_opposite_vectors_is_plus_180():
-    from hingecheck.core.geometry import signed_angle_between
     u = np.array([[1.0, 0.0], [0.0, 1.0], [-2.0, 3.0]])
     for facing in (1.0, -1.0):
         got = signed_angle_between(u, -u, facing)

@@ -11,6 +11,7 @@ import pytest
 from assets import _missing, require_clips, require_model_dir
 
 from hingecheck.apps import cli
+from hingecheck.outputs.outcome import EXIT_CLIPS_FAILED
 from hingecheck.core.errors import HingecheckError
 from hingecheck.scoring.batch import score_batch
 from hingecheck.scoring.labels import read_labels
@@ -138,7 +139,7 @@ def test_dask_rerun_is_served_from_cache(dask_run, client, assets, labels, monke
     monkeypatch.setattr(dist_mod, "_connect", no_connect)
     for target in ("local", client.scheduler_info()["address"]):
         args = ["score", str(labels), "--out", str(out), "--model", str(model), "--dask", target, "--quiet"]
-        assert cli.main(args) == cli.EXIT_CLIPS_FAILED  # missing.mp4
+        assert cli.main(args) == EXIT_CLIPS_FAILED  # missing.mp4
         assert "(2 from cache, 1 failed)" in capsys.readouterr().out
     assert _cache_names(out) == {c["key"] + ".json" for c in by.values() if c["error"] is None}
 

@@ -16,6 +16,7 @@ from assets import REPO_ROOT, require_clips, require_model_dir
 
 from hingecheck.core.faults import FAULTS
 from hingecheck.apps import cli
+from hingecheck.outputs.outcome import EXIT_CLIPS_FAILED
 from hingecheck.core.config import Thresholds
 from hingecheck.core.errors import HingecheckError
 from hingecheck.scoring.cache import cache_key
@@ -221,7 +222,7 @@ def test_score_end_to_end_and_cache(tmp_path, monkeypatch, capsys):
                        "missing.mp4,deadlift,side,1,none,\n")
     out = tmp_path / "out"
     args = ["score", str(p), "--out", str(out), "--workers", "2", "--model", str(model), "--quiet"]
-    assert cli.main(args) == cli.EXIT_CLIPS_FAILED  # missing.mp4: outputs written, one clip failed
+    assert cli.main(args) == EXIT_CLIPS_FAILED  # missing.mp4: outputs written, one clip failed
     printed = capsys.readouterr().out
     assert "squatting" in printed and "good clips" in printed  # the metrics table
     for name in ("scores.json", "scores.csv", "metrics.json", "report.html"):
@@ -269,7 +270,7 @@ def test_score_end_to_end_and_cache(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(batchrun, "CrashIsolatingExecutor", no_pool)
     monkeypatch.setattr(pose.PoseEstimator, "__init__", no_model)
     kept = {f.name: f.stat().st_mtime_ns for f in (out / "cache").iterdir() if f.is_file()}
-    assert cli.main(args) == cli.EXIT_CLIPS_FAILED
+    assert cli.main(args) == EXIT_CLIPS_FAILED
     assert {f.name: f.stat().st_mtime_ns for f in (out / "cache").iterdir() if f.is_file()} == kept
     doc2 = json.loads((out / "scores.json").read_text())
     by2 = {c["clip"]: c for c in doc2["clips"]}
