@@ -87,7 +87,7 @@ def _print_live(args, source, result, json_out: Path, record: Path | None, saved
     for r in result.revisions:
         said = ", ".join(r.live) if r.live else ("clean" if r.live is not None else "nothing")
         now = ", ".join(r.final) if r.final else ("clean" if r.final is not None else "no rep")
-        print(f"rep {r.index}: said live: {said}; with the whole set seen: {now}")
+        print(f"revised after the set: rep {r.index} was {said} live, is {now} with the whole set seen")
     print()
     print(f"set report: {json_out}" + (f"   video: {record}" if record and not result.record_error else "")
           + f"   ({st['processing_fps']} frames/s, latency median {st['latency_ms_median']} ms,"
