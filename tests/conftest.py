@@ -90,10 +90,12 @@ def _module_needs(path) -> tuple[bool, bool]:
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        if getattr(getattr(item, "module", None), "EXPLICIT_TIERS", False):
-            continue
-        needs_model, needs_clips = _module_needs(item.path)
-        if needs_model and "model" not in item.keywords:
-            item.add_marker(_pytest.mark.model)
-        if needs_clips and "clips" not in item.keywords:
-            item.add_marker(_pytest.mark.clips)
+        if not getattr(getattr(item, "module", None), "EXPLICIT_TIERS", False):
+            needs_model, needs_clips = _module_needs(item.path)
+            if needs_model and "model" not in item.keywords:
+                item.add_marker(_pytest.mark.model)
+            if needs_clips and "clips" not in item.keywords:
+                item.add_marker(_pytest.mark.clips)
+        # ``slow`` (``-m "not slow"`` leaves the long ones out of a quick run) is never in the fast tier
+        if "slow" in item.keywords and "model" not in item.keywords and "clips" not in item.keywords:
+            raise _pytest.UsageError(f"{item.nodeid}: a slow test must be in the model or clips tier")

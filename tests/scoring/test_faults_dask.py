@@ -59,6 +59,7 @@ class KillMidClip(WorkerPlugin):
         PoseEstimator.detect = killing_detect
 
 
+@pytest.mark.slow
 @pytest.mark.model
 def test_dask_worker_killed_mid_clip(tmp_path):
     if importlib.util.find_spec("distributed") is None:

@@ -127,6 +127,7 @@ def _rows(dom: str) -> dict[str, dict]:
     return rows
 
 
+@pytest.mark.slow
 @pytest.mark.model
 def test_review_a_folder_twice_and_read_its_index(tmp_path, monkeypatch, capsys):
     from browser import _run, require_chromium, screenshot

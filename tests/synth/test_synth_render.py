@@ -65,6 +65,7 @@ def rendered(tmp_path_factory):
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("yaw,fault,size", CASES)
 def test_yaw_estimate_and_fault_per_band(rendered, yaw, fault, size):
     from hingecheck.core.config import Thresholds
