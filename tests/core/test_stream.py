@@ -30,11 +30,11 @@ def test_stream_equals_offline(fault, start):
     pose, _ = make_hinge(n_reps=4, fault=fault, start=start, noise_px=1.0, seed=3)
     th = load_config().for_exercise("rdl")
     offline = analyze_pose(pose, "rdl", th)
-    _, live, _ = run_stream(pose)
-    assert live.rep_count == offline.rep_count == 4
+    s, live, _ = run_stream(pose)
+    assert s.rep_count == live.rep_count == offline.rep_count == 4
     off = [(r.rep.start, r.rep.bottom, r.rep.end, r.faults) for r in offline.reps if r.rep.complete]
-    on = [(r.rep.start, r.rep.bottom, r.rep.end, r.faults) for r in live.reps]
-    assert on == off
+    on = [(r.rep.start, r.rep.bottom, r.rep.end, r.faults) for r in s.verdicts if r.rep.complete]  # said live
+    assert on == off and s.revisions() == []
 
 
 @pytest.mark.parametrize("yaw", [10.0, 35.0, 55.0])
@@ -45,14 +45,15 @@ def test_stream_equals_offline_off_side_on(fault, yaw):
     pose, _ = make_hinge(n_reps=3, fault=fault, noise_px=1.0, seed=5, world_yaw_deg=yaw)
     th = load_config().for_exercise("rdl")
     offline = analyze_pose(pose, "rdl", th)
-    _, live, _ = run_stream(pose)
+    s, live, _ = run_stream(pose)
     assert abs(live.yaw - offline.yaw) < 1.0 and live.view == offline.view
+    said = [r for r in s.verdicts if r.rep.complete]  # as each rep ended, with the window's own yaw
     off = [(r.faults, sorted(r.cant_judge)) for r in offline.reps if r.rep.complete]
-    on = [(r.faults, sorted(r.cant_judge)) for r in live.reps]
+    on = [(r.faults, sorted(r.cant_judge)) for r in said]
     assert on == off and len(on) == 3
     # the stream turns each window's world landmarks by that window's own left-right axis:
     # a bottom may move by a frame
-    bottoms = [(a.rep.bottom, b.rep.bottom) for a, b in zip([r for r in offline.reps if r.rep.complete], live.reps)]
+    bottoms = [(a.rep.bottom, b.rep.bottom) for a, b in zip([r for r in offline.reps if r.rep.complete], said)]
     assert all(abs(a - b) <= 2 for a, b in bottoms), bottoms
 
 
@@ -69,9 +70,9 @@ def test_verdicts_arrive_soon_after_each_rep():
 def test_calibration_from_standing_still_before_the_set():
     pose, _ = make_hinge(n_reps=2, pause_s=1.5, fault="hyperextension", severity=0.0)
     s, live, _ = run_stream(pose)
-    assert live.calibration is not None
-    assert abs(live.calibration.trunk_angle) < 2.0
-    assert live.calibration.frames[1] < live.reps[0].rep.start
+    assert s.calibration is not None and live.calibration is not None  # found live, and by the file path
+    assert abs(s.calibration.trunk_angle) < 2.0
+    assert s.calibration.frames[1] < s.verdicts[0].rep.start
 
 
 def test_work_per_frame_is_bounded_by_the_window(monkeypatch):
@@ -92,7 +93,7 @@ def test_work_per_frame_is_bounded_by_the_window(monkeypatch):
         s.push(pose.timestamps[i], pose.image[i], pose.visibility[i])
     streaming = list(sizes)
     live = s.finish()
-    assert s._anchor >= live.reps[-1].rep.end and live.rep_count == 12
+    assert s._anchor >= s.verdicts[-1].rep.end and s.rep_count == live.rep_count == 12
     assert len(streaming) == 12            # one window prepared per rep, when it was over
     rep_frames = max(r["end"] - r["start"] for r in truth["reps"])
     assert max(streaming[1:]) < 3 * rep_frames < len(pose) / 3
