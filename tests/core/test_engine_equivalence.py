@@ -14,6 +14,7 @@ from enginekit import assert_same, both, frames, lost, verdicts
 from synthetic import make_hinge
 
 from hingecheck.core.buffers import RunningMedian
+from hingecheck.core.faults import FAULTS
 from hingecheck.core.geometry import lifter_side
 from hingecheck.core.judging import WHOLE_REP
 from hingecheck.core.sidetrack import SideTracker
@@ -77,12 +78,14 @@ def test_a_lifter_walking_out_of_the_frame(where):
     assert live.rep_count == 4
 
 
-@pytest.mark.parametrize("fault", [None, "rounded_back", "hips_rise_first"])
+@pytest.mark.parametrize("fault", [None, *FAULTS])
 @pytest.mark.parametrize("start", ["standing", "bottom"])
 def test_whole_sets_equal(fault, start):
+    """Four whole reps with each fault dialled in (or none), from standing or from the bottom."""
     pose, _ = make_hinge(n_reps=4, fault=fault, start=start, noise_px=1.0, seed=3)
     offline, (s, _, live) = both(pose)
     assert_same(offline, live, s)
+    assert s.rep_count == 4
 
 
 def test_the_side_over_every_frame_so_far_is_lifter_side_of_those_frames():
