@@ -23,6 +23,7 @@ from hingecheck.io.atomic import check_writable, write_text_atomic
 from hingecheck.io.bundles import resolve_model
 from hingecheck.io.extract import check_complete, load_pose_run
 from hingecheck.io.framerate import DEFAULT_ANALYSIS_FPS, DEFAULT_ANALYSIS_LONG_SIDE
+from hingecheck.scoring import layout
 from hingecheck.scoring.batch import score_batch
 from hingecheck.scoring.cache import file_sha256, pose_key
 from hingecheck.scoring.labels import read_label_files, read_sources
@@ -41,7 +42,7 @@ def load_cases(jobs, sources: dict[str, str], cache_dir: Path, model_path: Path,
     cases, skipped = [], []
     for job in jobs:
         key = pose_key(file_sha256(job.path), model_hash, analysis_fps=analysis[0], long_side=analysis[1])
-        run = load_pose_run(cache_dir / "cache" / "pose" / f"{key}.npz")
+        run = load_pose_run(layout.pose_file(layout.cache_dir(cache_dir), key))
         try:
             if run is None:
                 raise HingecheckError("no landmarks cached")

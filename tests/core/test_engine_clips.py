@@ -34,6 +34,7 @@ def shared_clip_poses(cache_dir):
 
     from hingecheck.io.extract import load_pose_run
     from hingecheck.io.framerate import DEFAULT_ANALYSIS_FPS, DEFAULT_ANALYSIS_LONG_SIDE
+    from hingecheck.scoring import layout
     from hingecheck.scoring.cache import file_sha256, pose_key
     from hingecheck.scoring.labels import read_label_files
 
@@ -43,7 +44,7 @@ def shared_clip_poses(cache_dir):
     for job in read_label_files([folder / "labels.csv", folder / "labels-more.csv"]):
         key = pose_key(file_sha256(job.path), model, analysis_fps=DEFAULT_ANALYSIS_FPS,
                        long_side=DEFAULT_ANALYSIS_LONG_SIDE)
-        run = load_pose_run(cache_dir / "cache" / "pose" / f"{key}.npz")
+        run = load_pose_run(layout.pose_file(layout.cache_dir(cache_dir), key))
         if run is not None:
             out[job.clip] = (job.label.exercise, run.pose)
     return out
