@@ -171,7 +171,8 @@ def timeline(m: Motion, fps: float) -> tuple[dict[str, np.ndarray], list[dict]]:
     t0, frame = 0.0, 0
     for kind, dur, r in _segments(m):
         n_end = int(round((t0 + dur) * fps))
-        u = (np.arange(frame, n_end) / fps - t0) / dur
+        # rounding the segment's end to a frame can put its first frame a hair before t0
+        u = np.clip((np.arange(frame, n_end) / fps - t0) / dur, 0.0, 1.0)
         # down/bottom start from the previous top; up and top head for this rep's top
         ref = top_pose(m, first=(r <= 1) if kind in ("down", "bottom") else r == 0)
         bot = bottom_pose(m)
