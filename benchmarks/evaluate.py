@@ -196,11 +196,18 @@ def main(argv=None) -> int:
     ap.add_argument("--lockbox-record", type=Path, default=REPO / "docs" / "lockbox-result.md")
     ap.add_argument("--json", type=Path)
     ap.add_argument("--no-yaw", action="store_true", help="drop the world landmarks (no yaw gates): a baseline")
+    ap.add_argument("--synthetic", type=Path, action="append", default=[], metavar="CORPUS",
+                    help="also fit on this synthetic corpus (benchmarks/synth_corpus.py make; repeatable): "
+                         "in every fold, never predicted, weighing as much as the labelled clips together")
+    ap.add_argument("--synthetic-weight", type=float,
+                    help="what one synthetic clip weighs against one labelled clip (default: balanced)")
+    ap.add_argument("--write-config", type=Path, metavar="TOML",
+                    help="write the thresholds fitted on every design clip (and the corpus) as a --config file")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                     help="an experiment: set a threshold for every exercise before the fit (repeatable); "
                          "not with --lockbox")
     args = ap.parse_args(argv)
-    if args.set and args.lockbox:
+    if (args.set or args.synthetic) and args.lockbox:
         print("--set is for experiments on the design clips, not for the lockbox", file=sys.stderr)
         return 2
     if args.lockbox and args.lockbox_record.exists():
@@ -212,7 +219,17 @@ def main(argv=None) -> int:
 
     prior = with_sets(prior_config(), args.set) if args.set else None
     cases = load(args.clips, args.cache, args.model, design, args.no_yaw, prior)
-    cv = cross_validate(cases, prior)
+    extra = []
+    if args.synthetic:
+        from tools.synth.corpus_run import tune_cases
+        for folder in args.synthetic:
+            extra += tune_cases(folder, prior or prior_config())
+        print(f"fitting on {len(extra)} synthetic clips too", file=sys.stderr)
+    cv = cross_validate(cases, prior, extra, args.synthetic_weight)
+    if args.write_config:
+        from hingecheck.scoring.tune import profile_toml
+        args.write_config.write_text(profile_toml(cv.config, cv.moves, "design clips"
+                                                  + (" and a synthetic corpus" if extra else "")))
     rows = rows_of(cases, cv.held_predictions, with_sets(Config(), args.set) if args.set else None)
     out = [f"lockbox sources (kept apart): {', '.join(box)}", "",
            report(f"design clips, leave-one-source-out ({len({c.source for c in cases})} sources)", rows, args.boot)]

@@ -240,7 +240,8 @@ def fit_limits(outcomes: list, step: float = 5.0, hi: float = 75.0) -> dict[str,
 def _config(args) -> Config:
     """The built-in config with ``--set KEY=VALUE`` overrides; every yaw gate opened
     (to measure the rules themselves) with --open."""
-    cfg = Config()
+    from hingecheck.core.config import load_config
+    cfg = load_config(getattr(args, "config", None))
     change = {}
     for item in getattr(args, "set", None) or []:
         key, _, value = item.partition("=")
@@ -279,6 +280,7 @@ def main(argv=None) -> int:
     j.add_argument("--json", type=Path)
     j.add_argument("--open", action="store_true", help="open every yaw gate (measure the rules alone)")
     j.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a threshold (repeatable)")
+    j.add_argument("--config", type=Path, metavar="TOML", help="judge with these thresholds (a --config file)")
     a = sub.add_parser("angles", help="angle errors per yaw band: image against world landmarks")
     a.add_argument("folders", type=Path, nargs="+")
     a.add_argument("--md", type=Path)
