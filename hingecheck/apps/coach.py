@@ -102,7 +102,7 @@ class LiveCoach:
         and says its worst fault's cue."""
         a = self.analyzer
         self.contour = frame_back_contour(fp, a.facing) if a.side is not None else None
-        curv = float(curvatures(self.contour[None])[0]) if self.contour is not None else float("nan")
+        curv = float(curvatures(self.contour[None], self.th)[0]) if self.contour is not None else float("nan")
         for v in a.push(t, fp.image, fp.visibility, curv, fp.world):
             self.banner, self.level = verdict_banner(v)
             self.last = v

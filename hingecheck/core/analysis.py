@@ -106,23 +106,19 @@ def clip_signals(image: np.ndarray, visibility: np.ndarray, timestamps: np.ndarr
     (``segment_px``: the segments' median lengths they are checked against, see
     :func:`~hingecheck.core.evidence.chain_reliability`; None: over these frames)."""
     fps = fps_from_timestamps(timestamps, DEFAULT_FPS)
-    chain_ok = chain_reliability(image, visibility, feat.side, timestamps, segment_px) if len(timestamps) else None
+    chain_ok = chain_reliability(image, visibility, feat.side, timestamps, th, segment_px) if len(timestamps) else None
     if back_curvature is not None and not np.isfinite(back_curvature).any():
         back_curvature = None
     return smooth_features(feat, fps, th.smooth_cutoff_hz, back_curvature, timestamps, chain_ok)
 
 
-#: a camera within this many degrees of side-on films a side view
-SIDE_VIEW_MAX_YAW_DEG = 20.0
-
-
 def classify_view(side_on: float, th: Thresholds, yaw: float = float("nan")) -> View:
     """The camera's view of the lifter: from its yaw (degrees off side-on) when
-    known, else from the side-on ratio."""
+    known (a side view up to ``th.yaw_side_max_deg``), else from the side-on ratio."""
     if np.isfinite(yaw):
         if yaw > th.yaw_front_min_deg:
             return View.FRONT
-        return View.OBLIQUE if yaw > SIDE_VIEW_MAX_YAW_DEG else View.SIDE
+        return View.OBLIQUE if yaw > th.yaw_side_max_deg else View.SIDE
     if not np.isfinite(side_on):
         return View.UNKNOWN
     if side_on > th.front_on_min:
@@ -130,41 +126,37 @@ def classify_view(side_on: float, th: Thresholds, yaw: float = float("nan")) -> 
     return View.OBLIQUE if side_on > th.side_on_max else View.SIDE
 
 
-#: the camera's tilt is trusted up to this many degrees; beyond, it is the lifter
-MAX_CAMERA_TILT_DEG = 8.0
-
-
-def lockout_legs(feat: HingeFeatures, sig: RepSignals, reps: list[Rep]) -> np.ndarray:
+def lockout_legs(feat: HingeFeatures, sig: RepSignals, reps: list[Rep], th: Thresholds) -> np.ndarray:
     """The legs' inclinations (degrees, :attr:`HingeFeatures.leg_angle`) over
     every rep's lockout window, at trusted frames: the samples of :func:`camera_tilt`."""
     ok = sig.ok(("hip", "knee", "ankle"))
     vals = [np.zeros(0)]
     for r in reps:
-        lo, hi = lockout_window(r, sig.timestamps, sig.hip_flexion)
+        lo, hi = lockout_window(r, sig.timestamps, sig.hip_flexion, th)
         w = feat.leg_angle[lo:hi + 1][ok[lo:hi + 1]]
         vals.append(w[np.isfinite(w)])
     return np.concatenate(vals)
 
 
-def tilt_from_legs(legs: np.ndarray) -> float:
+def tilt_from_legs(legs: np.ndarray, max_deg: float) -> float:
     """The camera's tilt (degrees) from lockout leg inclinations (:func:`lockout_legs`):
-    their median, clipped to ±:data:`MAX_CAMERA_TILT_DEG`; 0 with none."""
+    their median, clipped to ±``max_deg`` (``Thresholds.max_camera_tilt_deg``); 0 with none."""
     if legs.size == 0:
         return 0.0
-    return float(np.clip(np.median(legs), -MAX_CAMERA_TILT_DEG, MAX_CAMERA_TILT_DEG))
+    return float(np.clip(np.median(legs), -max_deg, max_deg))
 
 
-def camera_tilt(feat: HingeFeatures, sig: RepSignals, reps: list[Rep]) -> float:
+def camera_tilt(feat: HingeFeatures, sig: RepSignals, reps: list[Rep], th: Thresholds) -> float:
     """How far the image's vertical is off the true vertical, in degrees.
 
     A phone leaning on a wall is rarely level. At lockout a lifter's legs
     (ankle to hip, :attr:`HingeFeatures.leg_angle`) stand vertical, so the
     median inclination of that line over every rep's lockout window is the
     camera's roll as the lifter sees it (positive: the image tips the lifter
-    forward). Clipped to ±:data:`MAX_CAMERA_TILT_DEG`; 0 with no rep or no
+    forward). Clipped to ±``th.max_camera_tilt_deg``; 0 with no rep or no
     trusted frame.
     """
-    return tilt_from_legs(lockout_legs(feat, sig, reps))
+    return tilt_from_legs(lockout_legs(feat, sig, reps, th), th.max_camera_tilt_deg)
 
 
 def level_signals(sig: RepSignals, tilt: float) -> RepSignals:
@@ -270,11 +262,12 @@ def prepare_window(pose: PoseSequence, exercise: str, th: Thresholds, known: Kno
     reps = ([r.shifted(k) for r in segment_reps(sig.hip_flexion[k:], pose.timestamps[k:], params, base,
                                                  known.from_floor)] if len(pose) > k else [])
     whole = [r for r in reps if r.complete]
-    legs = lockout_legs(feat, sig, whole)
+    legs = lockout_legs(feat, sig, whole, th)
     if whole or known.lockout_legs is not None:  # the whole reps' lockouts, if the set has whole reps
-        tilt = tilt_from_legs(legs if known.lockout_legs is None else np.concatenate([known.lockout_legs, legs]))
+        tilt = tilt_from_legs(legs if known.lockout_legs is None else np.concatenate([known.lockout_legs, legs]),
+                              th.max_camera_tilt_deg)
     else:
-        tilt = tilt_from_legs(lockout_legs(feat, sig, reps))
+        tilt = tilt_from_legs(lockout_legs(feat, sig, reps, th), th.max_camera_tilt_deg)
     sig = level_signals(sig, tilt)
     # the still test itself keeps movement out, so the window may run into
     # the first rep's slow start

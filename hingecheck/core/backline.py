@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from hingecheck.core.config import Thresholds
+
 #: where along the chord (0 = shoulder, 1 = hip) the contour is sampled
 SAMPLES = np.linspace(0.1, 0.9, 17)
 
@@ -95,14 +97,7 @@ def back_curvature(mask, shoulder, hip, facing: float) -> float:
     return contour_curvature(back_contour(mask, shoulder, hip, facing))
 
 
-#: a contour whose quadratic fit leaves more than this RMS residual (chord
-#: lengths) is not one smooth curve: an arm, a bar or the background joined it
-MAX_FIT_RMS = 0.025
-#: a step between neighbouring samples larger than this is not the back's edge
-MAX_STEP = 0.08
-
-
-def curvatures(contours: np.ndarray) -> np.ndarray:
+def curvatures(contours: np.ndarray, th: Thresholds) -> np.ndarray:
     """(F,) sagitta of the back: signed curve of each row of an (F, K) contour.
 
     Each row (a :func:`back_contour`) is fitted with a quadratic over
@@ -110,9 +105,10 @@ def curvatures(contours: np.ndarray) -> np.ndarray:
     through its two ends at the middle, in chord lengths: positive for a
     convex hump, negative for a hollow. Averaging over the fit, it is not
     thrown by one noisy sample. NaN where under 70% of the samples are
-    finite, where the fit leaves more than :data:`MAX_FIT_RMS` of residual,
-    or where neighbouring samples step by more than :data:`MAX_STEP` (the
-    silhouette there is not the back's single curve). Vectorised.
+    finite, where the fit leaves more than ``th.back_fit_max_rms`` of residual
+    (an arm, a bar or the background joined the contour), or where neighbouring
+    samples step by more than ``th.back_fit_max_step`` (the silhouette there is
+    not the back's single curve). Vectorised.
     """
     c = np.asarray(contours, float).reshape(-1, SAMPLES.size)
     ok = np.isfinite(c)
@@ -125,7 +121,7 @@ def curvatures(contours: np.ndarray) -> np.ndarray:
         coef, *_ = np.linalg.lstsq(basis[m], c[i, m], rcond=None)
         rms = float(np.sqrt(np.mean((basis[m] @ coef - c[i, m]) ** 2)))
         steps = np.abs(np.diff(c[i, m]))
-        if rms <= MAX_FIT_RMS and (steps.size == 0 or steps.max() <= MAX_STEP):
+        if rms <= th.back_fit_max_rms and (steps.size == 0 or steps.max() <= th.back_fit_max_step):
             half = 0.5 * (SAMPLES[-1] - SAMPLES[0])
             out[i] = -coef[2] * half * half
     return out

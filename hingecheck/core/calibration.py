@@ -26,19 +26,14 @@ class Calibration:
                 "hip_flexion": r(self.hip_flexion), "frames": [int(x) for x in self.frames]}
 
 
-#: how long the lifter must stand still to calibrate, and how still (degrees)
-CALIBRATION_S = 1.0
-CALIBRATION_STILL_DEG = 4.0
-
-
 def standing_still(hip_flexion: np.ndarray, trunk: np.ndarray, th: Thresholds) -> bool:
     """True if every frame of the window is standing (hip flexion at most
     ``rep_up_deg``) and hip and trunk angles vary by at most
-    :data:`CALIBRATION_STILL_DEG`."""
+    ``calibration_still_deg``."""
     if hip_flexion.size < 2 or not (np.isfinite(hip_flexion).all() and np.isfinite(trunk).all()):
         return False
     return bool(np.max(hip_flexion) <= th.rep_up_deg
-                and max(np.ptp(hip_flexion), np.ptp(trunk)) <= CALIBRATION_STILL_DEG)
+                and max(np.ptp(hip_flexion), np.ptp(trunk)) <= th.calibration_still_deg)
 
 
 def calibration_from(hip_flexion: np.ndarray, trunk: np.ndarray, neck: np.ndarray,
@@ -51,7 +46,7 @@ def calibration_from(hip_flexion: np.ndarray, trunk: np.ndarray, neck: np.ndarra
 
 def find_calibration(timestamps: np.ndarray, hip_flexion: np.ndarray, trunk: np.ndarray, neck: np.ndarray,
                      th: Thresholds, before: int, after: int = 0) -> Calibration | None:
-    """The first :data:`CALIBRATION_S` seconds of standing still (:func:`standing_still`)
+    """The first ``th.calibration_s`` seconds of standing still (:func:`standing_still`)
     that end at a frame from ``after`` to before ``before`` (the first rep's bottom), or None.
 
     The one calibration search of the file and the stream: smoothed angles in
@@ -62,9 +57,9 @@ def find_calibration(timestamps: np.ndarray, hip_flexion: np.ndarray, trunk: np.
     t = np.asarray(timestamps, float)
     lo = 0
     for hi in range(min(before, t.size)):
-        while t[hi] - t[lo] > CALIBRATION_S:
+        while t[hi] - t[lo] > th.calibration_s:
             lo += 1
-        if hi < after or t[hi] - t[lo] < CALIBRATION_S * 0.9:
+        if hi < after or t[hi] - t[lo] < th.calibration_s * 0.9:
             continue
         w = slice(lo, hi + 1)
         if standing_still(hip_flexion[w], trunk[w], th):

@@ -31,10 +31,6 @@ else:  # pragma: no cover
 #: every exercise, in the order the help lists them
 EXERCISES: tuple[Exercise, ...] = tuple(Exercise)
 
-#: the camera yaw off side-on (degrees) up to which a fault without a
-#: ``yaw_max_<fault>_deg`` threshold is judged: the side view
-SIDE_VIEW_YAW_DEG = 20.0
-
 
 @dataclass(frozen=True)
 class Thresholds:
@@ -79,7 +75,7 @@ class Thresholds:
     # the largest yaw up to which the corpus *shows* sensitivity >= 0.9, false flags <= 5 %
     # and flags on other faults <= 5 % (docs/view.md); 20 (the side view) where it does not.
     # Never set from the real clips. One field per built-in fault (FaultId), named
-    # yaw_max_<fault>_deg; a fault without one is judged up to SIDE_VIEW_YAW_DEG.
+    # yaw_max_<fault>_deg; a fault without one is judged up to yaw_side_max_deg.
     yaw_max_squatting_deg: float = 20.0
     yaw_max_rounded_back_deg: float = 20.0
     yaw_max_hyperextension_deg: float = 55.0
@@ -88,6 +84,7 @@ class Thresholds:
     yaw_max_excess_knee_bend_deg: float = 20.0
     yaw_max_incomplete_lockout_deg: float = 20.0
     yaw_front_min_deg: float = 70.0  # above: facing the camera, nothing can be judged
+    yaw_side_max_deg: float = 20.0   # up to this: a side view (and the yaw limit of a fault without its own)
     # from this yaw on, hip, trunk, neck and spine are measured on the world landmarks
     # turned side-on (hingecheck.core.geometry.with_world_measures); 90 = never
     world_measures_min_yaw_deg: float = 20.0
@@ -95,6 +92,39 @@ class Thresholds:
     front_on_min: float = 0.65     # above: facing the camera, nothing can be judged
     min_reliability: float = 0.5   # median landmark visibility over the rep
     max_missing_fraction: float = 0.3
+    # a lifter shorter than this in the frame (pixels, standing) is too small to judge:
+    # measured on clip01/clip03 scaled down, verdicts held at 55 px and false per-rep
+    # faults appeared at 38 px
+    min_lifter_px: float = 48.0
+    max_cut_off_share: float = 0.2  # head or feet out of the frame in more of a rep's frames: cut off
+    # below this share of the applicable checks run, "no fault found" says too little
+    # to call a rep or set even partly checked: it is not checked (hingecheck.core.states)
+    min_checked_share: float = 0.5
+    max_camera_tilt_deg: float = 8.0  # the camera's tilt is trusted up to this; beyond, it is the lifter
+    # --- which frames a rule trusts (hingecheck.core.evidence)
+    segment_max_ratio: float = 1.35  # a segment longer than this share of its clip median is mis-tracked ...
+    # ... and so is one shorter than this (a thigh pointing at the camera of an
+    # oblique view foreshortens to about 0.7, never this far)
+    segment_min_ratio: float = 0.6
+    max_speed_thighs_per_s: float = 10.0  # a joint faster than this is mis-tracked
+    # a shin leaning further than this from vertical is not a shin on a standing
+    # lifter: the knee was placed on a plate or a kettlebell
+    max_shin_lean_deg: float = 60.0
+    sustain_s: float = 0.2          # how long a measure must hold past its threshold
+    min_trusted_share: float = 0.5  # a rule needs at least this share of its window's frames trusted
+    # --- the frames a rule looks at (hingecheck.core.windows)
+    lockout_hold_s: float = 0.5        # how long after reaching the top the lockout is still watched
+    lockout_knee_max_deg: float = 20.0  # knees bent more than this are not locked out
+    lockout_band_deg: float = 15.0     # the lockout window: frames within this of the top's hip flexion
+    bottom_band: float = 0.2           # the bottom window: frames within this share of the rep's depth of the bottom
+    # --- the standing calibration: how long the lifter stands still, and how still
+    calibration_s: float = 1.0
+    calibration_still_deg: float = 4.0
+    # --- the silhouette back curve's fit (hingecheck.core.backline.curvatures): a contour
+    # whose quadratic fit leaves more RMS residual (chord lengths) than this is not one
+    # smooth curve (an arm, a bar or the background joined it) ...
+    back_fit_max_rms: float = 0.025
+    back_fit_max_step: float = 0.08  # ... nor is one stepping more than this (chord lengths) between samples
     # --- smoothing and reps
     smooth_cutoff_hz: float = 4.0
     rep_up_deg: float = 25.0
@@ -108,8 +138,8 @@ class Thresholds:
 
     def yaw_max_deg(self, fault: str) -> float:
         """The camera yaw off side-on (degrees) up to which ``fault`` is judged
-        (:data:`SIDE_VIEW_YAW_DEG` for a fault without its own threshold)."""
-        return float(getattr(self, yaw_key(fault), SIDE_VIEW_YAW_DEG))
+        (``yaw_side_max_deg`` for a fault without its own threshold)."""
+        return float(getattr(self, yaw_key(fault), self.yaw_side_max_deg))
 
     def replace(self, **kw) -> "Thresholds":
         return dataclasses.replace(self, **kw)
@@ -172,6 +202,17 @@ RANGES: dict[str, tuple[float, float, bool]] = {
     "max_missing_fraction": (0.0, 1.0, False), "smooth_cutoff_hz": (0.0, 30.0, True),
     "rep_up_deg": (0.0, 180.0, False), "rep_down_deg": (0.0, 180.0, False),
     "rep_min_depth_deg": (0.0, 180.0, False), "rep_min_s": (0.0, 10.0, False),
+    "yaw_side_max_deg": (0.0, 90.0, False), "min_lifter_px": (0.0, 10000.0, False),
+    "max_cut_off_share": (0.0, 1.0, False), "min_checked_share": (0.0, 1.0, False),
+    "max_camera_tilt_deg": (0.0, 90.0, False),
+    # a segment's length ratio band must hold 1 (its own median), or every frame is mis-tracked
+    "segment_max_ratio": (1.0, 10.0, False), "segment_min_ratio": (0.0, 1.0, False),
+    "max_speed_thighs_per_s": (0.0, 1000.0, True), "max_shin_lean_deg": (0.0, 180.0, False),
+    "sustain_s": (0.0, 10.0, False), "min_trusted_share": (0.0, 1.0, False),
+    "lockout_hold_s": (0.0, 10.0, False), "lockout_knee_max_deg": (0.0, 180.0, False),
+    "lockout_band_deg": (0.0, 180.0, False), "bottom_band": (0.0, 1.0, False),
+    "calibration_s": (0.0, 10.0, True), "calibration_still_deg": (0.0, 90.0, False),
+    "back_fit_max_rms": (0.0, 1.0, False), "back_fit_max_step": (0.0, 10.0, False),
 }
 
 
@@ -196,6 +237,17 @@ THRESHOLD_INFO: dict[str, tuple[str, str]] = {
     "min_reliability": ("visibility 0-1", "hand-set"), "max_missing_fraction": ("fraction", "hand-set"),
     "smooth_cutoff_hz": ("Hz", "hand-set"), "rep_up_deg": ("deg", "hand-set"), "rep_down_deg": ("deg", "hand-set"),
     "rep_min_depth_deg": ("deg", "hand-set"), "rep_min_s": ("s", "hand-set"),
+    "yaw_side_max_deg": ("deg", "hand-set"), "min_lifter_px": ("px", "measured"),
+    "max_cut_off_share": ("fraction of frames", "hand-set"),
+    "min_checked_share": ("fraction of checks", "hand-set"), "max_camera_tilt_deg": ("deg", "hand-set"),
+    "segment_max_ratio": ("ratio to segment median", "hand-set"),
+    "segment_min_ratio": ("ratio to segment median", "hand-set"),
+    "max_speed_thighs_per_s": ("thigh lengths/s", "hand-set"), "max_shin_lean_deg": ("deg", "hand-set"),
+    "sustain_s": ("s", "hand-set"), "min_trusted_share": ("fraction of frames", "hand-set"),
+    "lockout_hold_s": ("s", "hand-set"), "lockout_knee_max_deg": ("deg", "hand-set"),
+    "lockout_band_deg": ("deg", "hand-set"), "bottom_band": ("fraction of rep depth", "hand-set"),
+    "calibration_s": ("s", "hand-set"), "calibration_still_deg": ("deg", "hand-set"),
+    "back_fit_max_rms": ("chord lengths", "hand-set"), "back_fit_max_step": ("chord lengths", "hand-set"),
 }
 
 

@@ -13,7 +13,7 @@ Pure numpy, no cv2 or mediapipe. Two ideas:
   speed. A rule reads only the frames where every joint it needs is
   trusted.
 * **Sustained evidence.** A rule's measure must pass its threshold over a
-  stretch of at least :data:`SUSTAIN_S` seconds of the phase where it
+  stretch of at least ``sustain_s`` seconds (a :class:`~hingecheck.core.config.Thresholds` field) of the phase where it
   matters (:func:`sustained_peak`), so one mis-tracked frame never makes
   a fault.
 """
@@ -22,28 +22,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from hingecheck.core.config import Thresholds
 from hingecheck.core.landmarks import SEEN_VISIBILITY, BodySide
 
 #: the sagittal chain, in the order of :func:`chain_reliability`'s columns
 CHAIN = ("ear", "shoulder", "hip", "knee", "ankle")
 #: segments whose image length is steady for a side-on lifter: (joint, joint)
 SEGMENTS = (("shoulder", "hip"), ("hip", "knee"), ("knee", "ankle"))
-#: a segment longer than this share of its clip median is mis-tracked ...
-SEGMENT_MAX_RATIO = 1.35
-#: ... and so is one shorter than this (a thigh pointing at the camera of an
-#: oblique view foreshortens to about 0.7, never this far)
-SEGMENT_MIN_RATIO = 0.6
-#: a joint faster than this many thigh lengths per second is mis-tracked
-MAX_SPEED_THIGHS_PER_S = 10.0
-#: a shin leaning further than this from vertical (degrees) is not a shin on
-#: a standing lifter: the knee was placed on a plate or a kettlebell
-MAX_SHIN_LEAN_DEG = 60.0
 #: visibility below this: the joint is not trusted (the one "seen" cut-off)
 MIN_VISIBILITY = SEEN_VISIBILITY
-#: how long a measure must hold past its threshold (seconds)
-SUSTAIN_S = 0.2
-#: a rule needs at least this share of its window's frames trusted
-MIN_TRUSTED_SHARE = 0.5
 
 
 def segment_lengths(image: np.ndarray, side: BodySide) -> dict[tuple[str, str], np.ndarray]:
@@ -55,15 +42,17 @@ def segment_lengths(image: np.ndarray, side: BodySide) -> dict[tuple[str, str], 
 
 
 def chain_reliability(image: np.ndarray, visibility: np.ndarray, side: BodySide,
-                      timestamps: np.ndarray, medians: dict[tuple[str, str], float] | None = None) -> np.ndarray:
+                      timestamps: np.ndarray, th: Thresholds,
+                      medians: dict[tuple[str, str], float] | None = None) -> np.ndarray:
     """(F, 5) bool: each :data:`CHAIN` joint of each frame is trusted.
 
     ``image`` is (F, 33, 2) pixels, ``visibility`` (F, 33), ``timestamps``
     (F,) seconds. A joint is trusted when its visibility is at least
     :data:`MIN_VISIBILITY`, every :data:`SEGMENTS` segment it ends is
-    between :data:`SEGMENT_MIN_RATIO` and :data:`SEGMENT_MAX_RATIO` of that segment's median length
+    between ``th.segment_min_ratio`` and ``th.segment_max_ratio`` of that segment's median length
     (pixels: ``medians``, e.g. over every frame a stream has seen; None: over
-    these frames), and it moves slower than :data:`MAX_SPEED_THIGHS_PER_S`.
+    these frames), its shin (knee and ankle) leans at most ``th.max_shin_lean_deg``
+    from vertical, and it moves slower than ``th.max_speed_thighs_per_s``.
     NaN landmarks are not trusted.
     """
     idx = [getattr(side, name) for name in CHAIN]
@@ -79,13 +68,13 @@ def chain_reliability(image: np.ndarray, visibility: np.ndarray, side: BodySide,
         med = medians[(a, b)]
         with np.errstate(invalid="ignore", divide="ignore"):
             ratio = length / med
-        bad = ~((ratio >= SEGMENT_MIN_RATIO) & (ratio <= SEGMENT_MAX_RATIO))
+        bad = ~((ratio >= th.segment_min_ratio) & (ratio <= th.segment_max_ratio))
         ok[:, col[a]] &= ~bad
         ok[:, col[b]] &= ~bad
     shin = pts[:, col["knee"]] - pts[:, col["ankle"]]
     with np.errstate(invalid="ignore"):
         lean = np.degrees(np.arctan2(np.abs(shin[:, 0]), -shin[:, 1]))   # 0 = knee straight above ankle
-    implausible = lean > MAX_SHIN_LEAN_DEG
+    implausible = lean > th.max_shin_lean_deg
     ok[:, col["knee"]] &= ~implausible
     ok[:, col["ankle"]] &= ~implausible
     thigh_len = medians[("hip", "knee")]
@@ -95,7 +84,7 @@ def chain_reliability(image: np.ndarray, visibility: np.ndarray, side: BodySide,
         speed = np.linalg.norm(np.diff(pts, axis=0), axis=-1) / np.maximum(dt, 1e-6) / thigh_len
         fast = np.zeros_like(ok)
         with np.errstate(invalid="ignore"):
-            jump = speed > MAX_SPEED_THIGHS_PER_S
+            jump = speed > th.max_speed_thighs_per_s
         fast[1:] |= jump     # a jump discredits the frame it lands on
         ok &= ~fast
     return ok
@@ -119,8 +108,9 @@ def _min_frames(t: np.ndarray, lo: int, hi: int, min_s: float) -> int:
 
 
 def sustained_peak(x: np.ndarray, ok: np.ndarray, t: np.ndarray, lo: int, hi: int,
-                   min_s: float = SUSTAIN_S) -> float:
-    """The highest level ``x`` holds for ``min_s`` seconds within frames lo..hi.
+                   min_s: float) -> float:
+    """The highest level ``x`` holds for ``min_s`` seconds within frames lo..hi
+    (the rules pass ``Thresholds.sustain_s``).
 
     The largest, over every run of consecutive trusted (``ok``, finite)
     frames at least ``min_s`` long, of that run's sliding-window minimum.
@@ -141,7 +131,7 @@ def sustained_peak(x: np.ndarray, ok: np.ndarray, t: np.ndarray, lo: int, hi: in
 
 
 def sustained_trough(x: np.ndarray, ok: np.ndarray, t: np.ndarray, lo: int, hi: int,
-                     min_s: float = SUSTAIN_S) -> float:
+                     min_s: float) -> float:
     """The lowest level ``x`` holds for ``min_s`` seconds (see :func:`sustained_peak`)."""
     return -sustained_peak(-np.asarray(x, float), ok, t, lo, hi, min_s)
 

@@ -80,14 +80,6 @@ def clip_faults(reps: list[RepVerdict], min_share: float = 0.5) -> list[FaultId]
     return out
 
 
-#: a lifter shorter than this in the frame (pixels, standing) is too small to
-#: judge: measured on clip01/clip03 scaled down, verdicts held at 55 px and
-#: false per-rep faults appeared at 38 px
-MIN_LIFTER_PX = 48.0
-#: head or feet out of the frame in more than this share of a rep's frames: cut off
-MAX_CUT_OFF_SHARE = 0.2
-
-
 def lifter_height_px(height_px: np.ndarray) -> float:
     """The lifter's standing height in pixels over these frames: the 90th
     percentile of the per-frame extents (:attr:`HingeFeatures.height_px`);
@@ -97,12 +89,12 @@ def lifter_height_px(height_px: np.ndarray) -> float:
     return float(np.percentile(h, 90)) if h.size else float("nan")
 
 
-def cut_off(out_of_frame: np.ndarray) -> bool:
-    """True if head, hip or feet leave the frame in over :data:`MAX_CUT_OFF_SHARE`
+def cut_off(out_of_frame: np.ndarray, max_share: float) -> bool:
+    """True if head, hip or feet leave the frame in over ``max_share`` (``Thresholds.max_cut_off_share``)
     of the frames where the lifter is seen (:attr:`HingeFeatures.out_of_frame`)."""
     x = np.asarray(out_of_frame, float)
     x = x[np.isfinite(x)]
-    return bool(x.size and x.mean() > MAX_CUT_OFF_SHARE)
+    return bool(x.size and x.mean() > max_share)
 
 
 def rep_metrics(rep: Rep, sig: RepSignals, feat: HingeFeatures) -> dict[str, float]:
@@ -128,13 +120,13 @@ def rep_metrics(rep: Rep, sig: RepSignals, feat: HingeFeatures) -> dict[str, flo
 def whole_rep_problem(rep: Rep, m: dict[str, float], feat: HingeFeatures, th: Thresholds) -> CantJudge | None:
     """Why no fault of this rep can be judged (from :func:`rep_metrics` ``m``), or None."""
     tall, side_on = m["lifter_height_px"], m["side_on_ratio"]
-    if tall < MIN_LIFTER_PX:
+    if tall < th.min_lifter_px:
         return CantJudge(Reason.TOO_SMALL, {"height_px": tall})
     if m["missing_fraction"] > th.max_missing_fraction:
         return CantJudge(Reason.LANDMARKS_MISSING, {"share": m["missing_fraction"]})
     if m["reliability"] < th.min_reliability:
         return CantJudge(Reason.LANDMARKS_UNRELIABLE, {"visibility": m["reliability"]})
-    if cut_off(feat.out_of_frame[rep.start:rep.end + 1]):
+    if cut_off(feat.out_of_frame[rep.start:rep.end + 1], th.max_cut_off_share):
         return CantJudge(Reason.CUT_OFF)
     yaw = m.get("yaw_deg", float("nan"))
     if np.isfinite(yaw):
@@ -182,5 +174,4 @@ def judge_rep(rep: Rep, sig: RepSignals, feat: HingeFeatures, th: Thresholds,
     return RepVerdict(rep, found, cant, metrics)
 
 
-__all__ = ["RepVerdict", "WHOLE_REP", "clip_faults", "judge_rep", "lifter_height_px", "cut_off", "off_side_reasons",
-           "MIN_LIFTER_PX"]
+__all__ = ["RepVerdict", "WHOLE_REP", "clip_faults", "judge_rep", "lifter_height_px", "cut_off", "off_side_reasons"]

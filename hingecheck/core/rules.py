@@ -14,7 +14,6 @@ import numpy as np
 from hingecheck.core.calibration import Calibration
 from hingecheck.core.config import Thresholds
 from hingecheck.core.evidence import (
-    MIN_TRUSTED_SHARE,
     sustained_peak,
     sustained_trough,
     trusted_share,
@@ -23,8 +22,6 @@ from hingecheck.core.kinds import Comparison, FaultId, Phase, Reason, RepKind, U
 from hingecheck.core.reps import Rep
 from hingecheck.core.signals import CantJudge, Evidence, Finding, RepSignals
 from hingecheck.core.windows import (
-    LOCKOUT_HOLD_S,
-    LOCKOUT_KNEE_MAX_DEG,
     ascent,
     bottom_window,
     loaded_bottom,
@@ -38,25 +35,27 @@ def _severity(value: float, threshold: float, scale: float) -> float:
     return float(np.clip(abs(value - threshold) / scale, 0.0, 1.0))
 
 
-def _unseen(s: RepSignals, joints: tuple[str, ...], lo: int, hi: int, phase: Phase) -> CantJudge | None:
-    """A :class:`CantJudge` if under :data:`MIN_TRUSTED_SHARE` of frames lo..hi
+def _unseen(s: RepSignals, joints: tuple[str, ...], lo: int, hi: int, phase: Phase,
+            th: Thresholds) -> CantJudge | None:
+    """A :class:`CantJudge` if under ``th.min_trusted_share`` of frames lo..hi
     (the rep's ``phase``) have every joint in ``joints`` trusted."""
     share = trusted_share(s.ok(joints), lo, hi)
-    if share >= MIN_TRUSTED_SHARE:
+    if share >= th.min_trusted_share:
         return None
     return CantJudge(Reason.JOINTS_HIDDEN, {"joints": joints, "phase": phase, "share": share})
 
 
 def _over_at_bottom(fault: FaultId, metric: str, signal: np.ndarray, s: "RepSignals", joints: tuple[str, ...],
-                    rep: Rep, threshold: float, scale: float, window=bottom_window) -> "Finding | CantJudge | None":
+                    rep: Rep, threshold: float, scale: float, th: Thresholds,
+                    window=bottom_window) -> "Finding | CantJudge | None":
     """A finding when ``signal`` (degrees) stays above ``threshold`` for a
-    sustained stretch of the rep's bottom ``window``, on frames where
-    ``joints`` are trusted; severity 1 at ``scale`` degrees past it."""
-    lo, hi = window(rep, s.hip_flexion)
-    unseen = _unseen(s, joints, lo, hi, Phase.BOTTOM)
+    sustained stretch (``th.sustain_s``) of the rep's bottom ``window``, on frames
+    where ``joints`` are trusted; severity 1 at ``scale`` degrees past it."""
+    lo, hi = window(rep, s.hip_flexion, th)
+    unseen = _unseen(s, joints, lo, hi, Phase.BOTTOM, th)
     if unseen:
         return unseen
-    value = sustained_peak(signal, s.ok(joints), s.timestamps, lo, hi)
+    value = sustained_peak(signal, s.ok(joints), s.timestamps, lo, hi, th.sustain_s)
     if not value > threshold:
         return None
     return Finding(fault, run_around(signal[rep.start:rep.end + 1] > threshold, rep.bottom, rep.start),
@@ -86,8 +85,8 @@ def _squatted_start(s: RepSignals, rep: Rep, th: Thresholds) -> float | None:
     low as a squat's); None otherwise."""
     if rep.kind == RepKind.UP_DOWN_UP or rep.bottom != rep.start:
         return None
-    b0, b1 = bottom_window(rep, s.hip_flexion)
-    knee = sustained_peak(s.knee_flexion, s.ok(LEGS), s.timestamps, b0, b1)
+    b0, b1 = bottom_window(rep, s.hip_flexion, th)
+    knee = sustained_peak(s.knee_flexion, s.ok(LEGS), s.timestamps, b0, b1, th.sustain_s)
     return knee if knee > th.squat_start_knee_deg else None
 
 
@@ -102,10 +101,10 @@ def squatting(s: RepSignals, rep: Rep, th: Thresholds, calib: Calibration | None
     ``squat_start_knee_deg`` and then the hips rise first (trunk rise below
     ``squat_start_trunk_min``).
     """
-    b0, b1 = bottom_window(rep, s.hip_flexion)
-    t0, t1 = lockout_window(rep, s.timestamps, s.hip_flexion)
+    b0, b1 = bottom_window(rep, s.hip_flexion, th)
+    t0, t1 = lockout_window(rep, s.timestamps, s.hip_flexion, th)
     ok = s.ok(LEGS)
-    unseen = _unseen(s, LEGS, b0, b1, Phase.BOTTOM)
+    unseen = _unseen(s, LEGS, b0, b1, Phase.BOTTOM, th)
     if unseen:
         return unseen
     d_hip = _median(s.hip_flexion, ok, b0, b1) - _median(s.hip_flexion, ok, t0, t1)
@@ -142,11 +141,11 @@ def excess_knee_bend(s: RepSignals, rep: Rep, th: Thresholds, calib: Calibration
     """Knee flexion held past ``excess_knee_flexion_deg`` at the bottom while
     the trunk still tips forward past ``squat_trunk_max_deg`` (an upright
     trunk with bent knees is squatting instead)."""
-    b0, b1 = bottom_window(rep, s.hip_flexion)
+    b0, b1 = bottom_window(rep, s.hip_flexion, th)
     if not _median(s.trunk_angle, s.ok(LEGS), b0, b1) >= th.squat_trunk_max_deg:
         return None
     return _over_at_bottom(FaultId.EXCESS_KNEE_BEND, "knee flexion at bottom", s.knee_flexion, s, LEGS, rep,
-                           th.excess_knee_flexion_deg, 30.0)
+                           th.excess_knee_flexion_deg, 30.0, th)
 
 
 def _mask_hump(s: RepSignals, rep: Rep, th: Thresholds) -> tuple[float, int] | None:
@@ -154,9 +153,9 @@ def _mask_hump(s: RepSignals, rep: Rep, th: Thresholds) -> tuple[float, int] | N
     the frame where it peaks, when the mask was measured there."""
     if s.back_curvature is None:
         return None
-    lo, hi = loaded_bottom(rep, s.hip_flexion)
+    lo, hi = loaded_bottom(rep, s.hip_flexion, th)
     ok = s.ok(BACK)
-    value = sustained_peak(s.back_curvature, ok, s.timestamps, lo, hi)
+    value = sustained_peak(s.back_curvature, ok, s.timestamps, lo, hi, th.sustain_s)
     if not np.isfinite(value):
         return None
     w = np.where(ok[lo:hi + 1], s.back_curvature[lo:hi + 1], np.nan)
@@ -176,15 +175,15 @@ def rounded_back(s: RepSignals, rep: Rep, th: Thresholds, calib: Calibration | N
     smooth curve (see :func:`hingecheck.core.backline.curvatures`), humps above
     its chord by more than ``rounded_mask_curvature``.
     """
-    lo, hi = loaded_bottom(rep, s.hip_flexion)
-    unseen = _unseen(s, BACK, lo, hi, Phase.BOTTOM)
+    lo, hi = loaded_bottom(rep, s.hip_flexion, th)
+    unseen = _unseen(s, BACK, lo, hi, Phase.BOTTOM, th)
     if unseen:
         return unseen
     ok = s.ok(BACK)
     ev = []
     sev = 0.0
     frames = (rep.bottom, rep.bottom)
-    spine = sustained_peak(s.spine_alignment, ok, s.timestamps, lo, hi)
+    spine = sustained_peak(s.spine_alignment, ok, s.timestamps, lo, hi, th.sustain_s)
     neck = _median(s.neck_angle, ok, lo, hi)
     if spine > th.rounded_spine_offset and neck > th.rounded_neck_min_deg:
         ev.append(Evidence("shoulder offset from ear-hip line", spine, th.rounded_spine_offset,
@@ -207,7 +206,7 @@ def dropped_head(s: RepSignals, rep: Rep, th: Thresholds, calib: Calibration | N
     (shoulder→ear) stays flexed more than ``dropped_head_deg`` against the
     trunk line (hip→shoulder)."""
     return _over_at_bottom(FaultId.DROPPED_HEAD, "neck flexion vs trunk at bottom", s.neck_angle, s, BACK, rep,
-                           th.dropped_head_deg, 20.0, loaded_bottom)
+                           th.dropped_head_deg, 20.0, th, loaded_bottom)
 
 
 def hyperextension(s: RepSignals, rep: Rep, th: Thresholds, calib: Calibration | None) -> Finding | CantJudge | None:
@@ -216,10 +215,10 @@ def hyperextension(s: RepSignals, rep: Rep, th: Thresholds, calib: Calibration |
     while standing still before the set, within ±``neutral_trunk_max_deg``
     of the clip's vertical; the vertical if not seen). With a mask: a
     hollow (concave) back contour deeper than ``hollow_mask_curvature``."""
-    lo, hi = lockout_window(rep, s.timestamps, s.hip_flexion)
+    lo, hi = lockout_window(rep, s.timestamps, s.hip_flexion, th)
     # the hip between trunk and thigh is only placed right where the legs are
     # tracked: a plate over the knees drags the hip landmark with it
-    unseen = _unseen(s, LEGS, lo, hi, Phase.TOP)
+    unseen = _unseen(s, LEGS, lo, hi, Phase.TOP, th)
     if unseen:
         return unseen
     ok = s.ok(LEGS)
@@ -233,7 +232,7 @@ def hyperextension(s: RepSignals, rep: Rep, th: Thresholds, calib: Calibration |
     if calib is not None:
         upright = float(np.clip(calib.trunk_angle, -th.neutral_trunk_max_deg, th.neutral_trunk_max_deg))
         limit = upright - th.lean_back_deg
-        lean = sustained_trough(s.trunk_angle, ok, s.timestamps, lo, hi)
+        lean = sustained_trough(s.trunk_angle, ok, s.timestamps, lo, hi, th.sustain_s)
     if lean < limit:
         ev.append(Evidence("trunk lean back at lockout", lean, limit, Comparison.BELOW, Unit.DEG))
         sev = _severity(lean, limit, 15.0)
@@ -242,8 +241,8 @@ def hyperextension(s: RepSignals, rep: Rep, th: Thresholds, calib: Calibration |
     # hips thrust forward over straight legs; with the knees bent the same
     # offset is a softer stance (or a knee landmark dragged off by a plate)
     with np.errstate(invalid="ignore"):
-        straight = ok & (s.knee_flexion <= LOCKOUT_KNEE_MAX_DEG)
-    drive = sustained_peak(s.hip_drive, straight, s.timestamps, lo, hi)
+        straight = ok & (s.knee_flexion <= th.lockout_knee_max_deg)
+    drive = sustained_peak(s.hip_drive, straight, s.timestamps, lo, hi, th.sustain_s)
     if drive > th.hip_drive_max:
         ev.append(Evidence("hips forward of the ankle-shoulder line at lockout", drive, th.hip_drive_max,
                            Comparison.ABOVE, Unit.FRACTION))
@@ -252,7 +251,7 @@ def hyperextension(s: RepSignals, rep: Rep, th: Thresholds, calib: Calibration |
             k = lo + int(np.nanargmax(np.where(straight[lo:hi + 1], s.hip_drive[lo:hi + 1], np.nan)))
             frames = run_around(s.hip_drive[lo:hi + 1] > th.hip_drive_max, k, lo)
     if s.back_curvature is not None:
-        hollow = sustained_trough(s.back_curvature, s.ok(BACK), s.timestamps, lo, hi)
+        hollow = sustained_trough(s.back_curvature, s.ok(BACK), s.timestamps, lo, hi, th.sustain_s)
         if hollow < th.hollow_mask_curvature:
             ev.append(Evidence("back silhouette hollow", hollow, th.hollow_mask_curvature,
                                Comparison.BELOW, Unit.FRACTION))
@@ -294,7 +293,7 @@ def hips_rise_first(s: RepSignals, rep: Rep, th: Thresholds, calib: Calibration 
     of its rise (see :func:`trunk_rise_at_knee_extension`).
     """
     a0, a1 = ascent(rep)
-    unseen = _unseen(s, LEGS, a0, a1, Phase.WAY_UP)
+    unseen = _unseen(s, LEGS, a0, a1, Phase.WAY_UP, th)
     if unseen:
         return unseen
     if _squatted_start(s, rep, th) is not None:
@@ -310,19 +309,19 @@ def hips_rise_first(s: RepSignals, rep: Rep, th: Thresholds, calib: Calibration 
 
 def incomplete_lockout(s: RepSignals, rep: Rep, th: Thresholds, calib: Calibration | None) -> Finding | CantJudge | None:
     """The least hip flexion held through the lockout window (for
-    :data:`~hingecheck.core.evidence.SUSTAIN_S`) stays above
-    ``lockout_hip_flexion_deg``. Not judged when the clip ends within
-    :data:`LOCKOUT_HOLD_S` of the top (the lockout could not be watched)."""
-    lo, hi = lockout_window(rep, s.timestamps, s.hip_flexion)
+    ``sustain_s``) stays above ``lockout_hip_flexion_deg``. Not judged when
+    the clip ends within ``lockout_hold_s`` of the top (the lockout could not
+    be watched)."""
+    lo, hi = lockout_window(rep, s.timestamps, s.hip_flexion, th)
     top = top_frame(rep)
     t = s.timestamps
-    if top >= t.size - 1 or t[-1] - t[top] < LOCKOUT_HOLD_S:
+    if top >= t.size - 1 or t[-1] - t[top] < th.lockout_hold_s:
         return None  # the clip ends before the lockout could be watched
-    unseen = _unseen(s, LOCKOUT, lo, hi, Phase.TOP)
+    unseen = _unseen(s, LOCKOUT, lo, hi, Phase.TOP, th)
     if unseen:
         return unseen
     ok = s.ok(LOCKOUT)
-    least = sustained_trough(s.hip_flexion, ok, s.timestamps, lo, hi)
+    least = sustained_trough(s.hip_flexion, ok, s.timestamps, lo, hi, th.sustain_s)
     if not least > th.lockout_hip_flexion_deg:
         return None
     k = lo + int(np.nanargmin(np.where(ok[lo:hi + 1], s.hip_flexion[lo:hi + 1], np.nan)))

@@ -11,7 +11,7 @@ Per frame it computes the new frame's features, finds reps on the smoothed
 hip flexion of the *window* (from where the last reported rep ended to now,
 at most :data:`MAX_WINDOW_S`) and shows the phase. When a rep in the window
 is over (a rest phase follows it and its lockout has been watched for
-:data:`~hingecheck.core.windows.LOCKOUT_HOLD_S`), the window is prepared and
+``lockout_hold_s``), the window is prepared and
 judged, and the reps that are over are reported and the window moves past
 them. The work per frame is bounded by the window, not by the set's length.
 
@@ -67,7 +67,7 @@ from hingecheck.core.analysis import (
     tilt_from_legs,
 )
 from hingecheck.core.buffers import GrowBuffer
-from hingecheck.core.calibration import CALIBRATION_S, Calibration, find_calibration
+from hingecheck.core.calibration import Calibration, find_calibration
 from hingecheck.core.config import Thresholds
 from hingecheck.core.geometry import HingeFeatures, hinge_features_arrays, nan_median
 from hingecheck.core.judging import RepVerdict
@@ -75,7 +75,6 @@ from hingecheck.core.kinds import LivePhase, RepKind
 from hingecheck.core.landmarks import NUM_LANDMARKS, PoseSequence, fps_from_timestamps, person_detected
 from hingecheck.core.reps import Rep, segment_reps, smooth, standing_baseline
 from hingecheck.core.sidetrack import SideTracker
-from hingecheck.core.windows import LOCKOUT_HOLD_S
 
 #: frames with a person needed before the near side is first taken (and features computed)
 SETUP_FRAMES = 15
@@ -229,7 +228,7 @@ class StreamingAnalyzer:
                 rested = bool(np.any(after >= base + self.params.down_deg))
             else:
                 rested = bool(np.any(after <= base + self.params.up_deg))
-        return rested and now >= t[rep.end] + LOCKOUT_HOLD_S
+        return rested and now >= t[rep.end] + self.th.lockout_hold_s
 
     def _update(self, final: bool = False) -> list[RepVerdict]:
         ctx, lo, hi = self._window()
@@ -275,7 +274,7 @@ class StreamingAnalyzer:
         """Keep one verdict of the window ``p`` (from stream frame ``lo``), numbered and in stream frames."""
         if rep.complete:
             self._whole += 1
-            self._legs.append(lockout_legs(p.feat, p.sig, [rep]))
+            self._legs.append(lockout_legs(p.feat, p.sig, [rep], self.th))
         v = v.shifted(lo, index=self._whole if rep.complete else 0)
         self.verdicts.append(v)
         self._anchor = max(self._anchor, v.rep.end)
@@ -285,7 +284,7 @@ class StreamingAnalyzer:
         """For the set-up guidance: a calibration if the trailing second was still."""
         t = self._t.data
         n = t.size
-        ctx = int(np.searchsorted(t, t[-1] - 2 * CALIBRATION_S))  # smoothing context
+        ctx = int(np.searchsorted(t, t[-1] - 2 * self.th.calibration_s))  # smoothing context
         if n - ctx < 8:
             return
         s = [self._smooth(ctx, n, k) for k in ("hip_flexion", "trunk_angle", "neck_angle")]
@@ -331,7 +330,7 @@ class StreamingAnalyzer:
     @property
     def camera_tilt(self) -> float:
         """Degrees the camera is tilted, from the lockouts of the whole reps reported so far (0: none)."""
-        return tilt_from_legs(np.concatenate(self._legs)) if self._legs else 0.0
+        return tilt_from_legs(np.concatenate(self._legs), self.th.max_camera_tilt_deg) if self._legs else 0.0
 
     def side_on(self, last_s: float = 1.0) -> float:
         """Median side-on ratio over the last ``last_s`` seconds (NaN before the side is fixed)."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from hingecheck.core.config import Thresholds
 from hingecheck.core.kinds import RepKind
 from hingecheck.core.reps import Rep
 
@@ -18,68 +19,53 @@ def ascent(rep: Rep) -> tuple[int, int]:
     return rep.bottom, rep.end
 
 
-#: how long after reaching the top the lockout is still watched, in seconds
-LOCKOUT_HOLD_S = 0.5
-
-
-#: knees bent more than this (degrees) are not locked out
-LOCKOUT_KNEE_MAX_DEG = 20.0
-
-
-#: the lockout window holds frames within this many degrees of the top's hip flexion
-LOCKOUT_BAND_DEG = 15.0
-
-
-#: the bottom window holds frames within this share of the rep's depth of the bottom
-BOTTOM_BAND = 0.2
-
-
 def top_frame(rep: Rep) -> int:
     """The frame where the lifter is most upright: ``rep.top`` from the floor, the end from standing."""
     return rep.top if rep.kind == RepKind.DOWN_UP_DOWN else rep.end
 
 
-def lockout_window(rep: Rep, timestamps: np.ndarray, hip_flexion: np.ndarray | None = None) -> tuple[int, int]:
+def lockout_window(rep: Rep, timestamps: np.ndarray, hip_flexion: np.ndarray | None,
+                   th: Thresholds) -> tuple[int, int]:
     """(first, last) frame of the rep's lockout: the top of the rep.
 
-    From :data:`LOCKOUT_HOLD_S` before the frame where the lifter is most
+    From ``th.lockout_hold_s`` seconds before the frame where the lifter is most
     upright (``rep.top``; for a rep from standing, its end) to
-    :data:`LOCKOUT_HOLD_S` after it, cut to the frames around the top whose
-    hip flexion stays within :data:`LOCKOUT_BAND_DEG` of the top's. For a
-    rep from the floor this is the top of the pull, never the whole rep.
+    ``th.lockout_hold_s`` after it, cut to the frames around the top whose
+    hip flexion (if given) stays within ``th.lockout_band_deg`` degrees of the
+    top's. For a rep from the floor this is the top of the pull, never the whole rep.
     """
     t = np.asarray(timestamps, float)
     top = top_frame(rep)
     if t.size <= top:
         return rep.start, rep.end
-    lo = int(np.searchsorted(t, t[top] - LOCKOUT_HOLD_S, side="left"))
-    hi = int(np.searchsorted(t, t[top] + LOCKOUT_HOLD_S, side="right")) - 1
+    lo = int(np.searchsorted(t, t[top] - th.lockout_hold_s, side="left"))
+    hi = int(np.searchsorted(t, t[top] + th.lockout_hold_s, side="right")) - 1
     lo, hi = max(lo, rep.bottom if rep.kind != RepKind.DOWN_UP_DOWN else rep.start), min(hi, t.size - 1)
     if hip_flexion is not None and np.isfinite(hip_flexion[top]):
-        near = np.asarray(hip_flexion[lo:hi + 1]) <= hip_flexion[top] + LOCKOUT_BAND_DEG
+        near = np.asarray(hip_flexion[lo:hi + 1]) <= hip_flexion[top] + th.lockout_band_deg
         lo, hi = run_around(near, top, lo)
     return lo, max(hi, lo)
 
 
-def bottom_window(rep: Rep, hip_flexion: np.ndarray) -> tuple[int, int]:
+def bottom_window(rep: Rep, hip_flexion: np.ndarray, th: Thresholds) -> tuple[int, int]:
     """(first, last) frame of the rep's bottom: the run of frames around
-    ``rep.bottom`` whose hip flexion is within :data:`BOTTOM_BAND` of the
+    ``rep.bottom`` whose hip flexion is within ``th.bottom_band`` of the
     rep's depth (at least 10 degrees) of the bottom's, the set-up hold at the
     floor before a lift from the floor included."""
     b, hi = rep.bottom, rep.end
     x = np.asarray(hip_flexion, float)
     if not np.isfinite(x[b]):
         return b, b
-    band = max(10.0, BOTTOM_BAND * rep.depth_deg)
+    band = max(10.0, th.bottom_band * rep.depth_deg)
     # searched from the clip's start: a lift from the floor holds its bottom
     # before the movement (rep.start) begins; a rep from standing does not
     return run_around(x[:hi + 1] >= x[b] - band, b, 0)
 
 
-def loaded_bottom(rep: Rep, hip_flexion: np.ndarray) -> tuple[int, int]:
+def loaded_bottom(rep: Rep, hip_flexion: np.ndarray, th: Thresholds) -> tuple[int, int]:
     """The :func:`bottom_window` frames within the rep's own movement: the
     bottom under load, without the set-up at the floor before the pull."""
-    lo, hi = bottom_window(rep, hip_flexion)
+    lo, hi = bottom_window(rep, hip_flexion, th)
     lo, hi = max(lo, rep.start), min(hi, rep.end)
     return (lo, hi) if lo <= hi else (rep.bottom, rep.bottom)
 

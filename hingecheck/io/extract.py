@@ -17,6 +17,7 @@ import numpy as np
 
 from hingecheck.core.backline import SAMPLES, back_contour, curvatures
 from hingecheck.core.buffers import GrowBuffer
+from hingecheck.core.config import Thresholds
 from hingecheck.core.errors import HingecheckError
 from hingecheck.core.geometry import leg_axis_tilt, lifter_side
 from hingecheck.core.landmarks import NUM_LANDMARKS, Landmark, PoseSequence
@@ -61,7 +62,7 @@ def frame_back_contour(fp: FramePose, facing: float) -> np.ndarray:
 def extract_pose(video: str | Path, model_path: str | Path, *, segmentation: bool = True,
                  progress: bool = True,
                  on_pose: Callable[[int, np.ndarray, FramePose], None] | None = None,
-                 analysis_fps: float = 0.0, long_side: int = 0) -> PoseRun:
+                 analysis_fps: float = 0.0, long_side: int = 0, th: Thresholds | None = None) -> PoseRun:
     """Run the Pose Landmarker over the frames of ``video`` (VIDEO mode).
 
     ``analysis_fps`` (frames per second, 0: every frame) picks frames by timestamp
@@ -72,7 +73,8 @@ def extract_pose(video: str | Path, model_path: str | Path, *, segmentation: boo
     buffers (about 1.4 KB a frame), never the frames. ``on_pose(row, bgr, frame_pose)``,
     if given, sees each analysed frame (at the analysis size, landmarks in its pixels)
     during this pass (e.g. a :class:`hingecheck.outputs.stills.StillKeeper`); ``row``
-    is its row in the returned pose. Raises :class:`HingecheckError` for unreadable
+    is its row in the returned pose. The back curve is measured with ``th``'s fit
+    gates (:func:`back_curvatures`). Raises :class:`HingecheckError` for unreadable
     video or model.
     """
     from tqdm import tqdm
@@ -111,8 +113,15 @@ def extract_pose(video: str | Path, model_path: str | Path, *, segmentation: boo
         _, facing = lifter_side(image.data, vis.data)  # the same choice the analysis makes
         back = np.ascontiguousarray(contour.data[:, 0 if facing > 0 else 1])
     pose = PoseSequence(image.data, vis.data, ts.data, (info.width, info.height),
-                        None if back is None else curvatures(back), world.data)
+                        back_curvatures(back, th), world.data)
     return PoseRun(pose, frames_read, info.frame_count, err, info.duration_s, back, analysis_fps, long_side)
+
+
+def back_curvatures(contour: np.ndarray | None, th: Thresholds | None) -> np.ndarray | None:
+    """:func:`~hingecheck.core.backline.curvatures` of a clip's back contour (None: no mask),
+    gated by ``th``'s ``back_fit_*`` (None: the built-in thresholds; the landmarks are
+    read before a caller without a config has chosen one)."""
+    return None if contour is None else curvatures(contour, Thresholds() if th is None else th)
 
 
 def in_frame_pixels(fp: FramePose, scale: float) -> FramePose:
@@ -149,8 +158,9 @@ def save_pose_run(path: str | Path, run: PoseRun) -> None:
             np.savez_compressed(fh, **arrays)
 
 
-def load_pose_run(path: str | Path) -> PoseRun | None:
-    """What :func:`save_pose_run` kept, or None if absent or of another format.
+def load_pose_run(path: str | Path, th: Thresholds | None = None) -> PoseRun | None:
+    """What :func:`save_pose_run` kept, or None if absent or of another format
+    (the back curve measured from the kept contour, see :func:`back_curvatures`).
 
     A file that cannot be read (damaged, not an ``.npz``) is a miss too, with a
     warning (the pose model runs again). A file of this format that lacks a field
@@ -170,7 +180,7 @@ def load_pose_run(path: str | Path) -> PoseRun | None:
         back = d["back_contour"] if "back_contour" in d.files else None
         fs = tuple(int(v) for v in d["frame_size"])
         pose = PoseSequence(d["image"], d["visibility"], d["timestamps"], (fs[0], fs[1]),
-                            None if back is None else curvatures(back),
+                            back_curvatures(back, th),
                             d["world"] if "world" in d.files else None)
         dur = float(d["duration_s"])
         err = str(d["decode_error"])

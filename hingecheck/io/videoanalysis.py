@@ -45,16 +45,18 @@ class VideoAnalysis:
 def pose_run(video: str | Path, model_path: str | Path, *, pose_file: str | Path | None = None,
              segmentation: bool = True, progress: bool = False,
              on_pose: Callable[[int, np.ndarray, FramePose], None] | None = None,
-             analysis_fps: float = DEFAULT_ANALYSIS_FPS, long_side: int = DEFAULT_ANALYSIS_LONG_SIDE) -> PoseRun:
+             analysis_fps: float = DEFAULT_ANALYSIS_FPS, long_side: int = DEFAULT_ANALYSIS_LONG_SIDE,
+             th: Thresholds | None = None) -> PoseRun:
     """The video's landmarks: from ``pose_file`` when it holds them, else from the
     pose model (and then kept in ``pose_file``, if one is named). ``analysis_fps``
     (frames per second, 0: every frame) and ``long_side`` (pixels, 0: the source's
     size): see :func:`~hingecheck.io.extract.extract_pose`; ``pose_file``'s name
-    must say them (:func:`hingecheck.scoring.cache.pose_key`)."""
-    run = load_pose_run(pose_file) if pose_file and Path(pose_file).is_file() else None
+    must say them (:func:`hingecheck.scoring.cache.pose_key`). ``th``: the thresholds
+    the back curve is measured with (None: the built-in ones)."""
+    run = load_pose_run(pose_file, th) if pose_file and Path(pose_file).is_file() else None
     if run is None:
         run = extract_pose(video, model_path, segmentation=segmentation, progress=progress, on_pose=on_pose,
-                           analysis_fps=analysis_fps, long_side=long_side)
+                           analysis_fps=analysis_fps, long_side=long_side, th=th)
         if pose_file:
             _keep_pose_run(Path(pose_file), run)
     return run
@@ -91,7 +93,7 @@ def analyze_video(video: str | Path, exercise: str, thresholds: Thresholds, mode
     if not Path(model_path).is_file():
         model_path = resolve_model(model_path, progress=progress)
     run = pose_run(video, model_path, pose_file=pose_file, segmentation=segmentation, progress=progress,
-                   on_pose=on_pose, analysis_fps=analysis_fps, long_side=long_side)
+                   on_pose=on_pose, analysis_fps=analysis_fps, long_side=long_side, th=thresholds)
     check_complete(run, video)
     t1 = time.perf_counter()
     analysis = analyze_pose(run.pose, exercise, thresholds)

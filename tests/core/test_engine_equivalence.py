@@ -14,6 +14,7 @@ from enginekit import assert_same, both, frames, lost, verdicts
 from synthetic import make_hinge
 
 from hingecheck.core.buffers import RunningMedian
+from hingecheck.core.config import Thresholds
 from hingecheck.core.faults import FAULTS
 from hingecheck.core.geometry import lifter_side
 from hingecheck.core.judging import WHOLE_REP
@@ -120,5 +121,6 @@ def test_the_segment_lengths_so_far_are_the_medians_chain_reliability_reads():
     side, _ = tracker.side
     medians = tracker.segment_px(side)
     assert medians == {k: np.nanmedian(x) for k, x in segment_lengths(pose.image, side).items()}
-    np.testing.assert_array_equal(chain_reliability(pose.image, pose.visibility, side, pose.timestamps, medians),
-                                  chain_reliability(pose.image, pose.visibility, side, pose.timestamps))
+    th = Thresholds()
+    np.testing.assert_array_equal(chain_reliability(pose.image, pose.visibility, side, pose.timestamps, th, medians),
+                                  chain_reliability(pose.image, pose.visibility, side, pose.timestamps, th))

@@ -8,7 +8,7 @@ from synthetic import make_hinge
 
 from hingecheck.core.analysis import analyze_pose
 from hingecheck.core.backline import SAMPLES, curvatures
-from hingecheck.core.config import Config, load_config
+from hingecheck.core.config import Config, Thresholds, load_config
 from hingecheck.core.evidence import CHAIN, chain_reliability, sustained_peak
 from hingecheck.core.judging import WHOLE_REP
 from hingecheck.core.kinds import Reason
@@ -25,21 +25,21 @@ def test_one_frame_spike_is_not_sustained():
     x = np.zeros(60)
     x[30] = 50.0                       # one mis-tracked frame
     ok = np.ones(60, bool)
-    assert sustained_peak(x, ok, t, 0, 59) == 0.0
+    assert sustained_peak(x, ok, t, 0, 59, Thresholds().sustain_s) == 0.0
     x[25:40] = 20.0                    # half a second held
-    assert sustained_peak(x, ok, t, 0, 59) == 20.0
+    assert sustained_peak(x, ok, t, 0, 59, Thresholds().sustain_s) == 20.0
     ok[25:40] = False                  # ... on frames not trusted
-    assert sustained_peak(x, ok, t, 0, 59) == 0.0
+    assert sustained_peak(x, ok, t, 0, 59, Thresholds().sustain_s) == 0.0
 
 
 def test_stretched_shin_discredits_knee_and_ankle():
     pose, _ = make_hinge(n_reps=2)
     side = LEFT if pose.visibility[0, LEFT.knee] >= pose.visibility[0, RIGHT.knee] else RIGHT
-    ok = chain_reliability(pose.image, pose.visibility, side, pose.timestamps)
+    ok = chain_reliability(pose.image, pose.visibility, side, pose.timestamps, Thresholds())
     assert ok.all()
     img = pose.image.copy()
     img[40:45, side.knee, 1] -= 0.5 * np.linalg.norm(img[40, side.knee] - img[40, side.ankle])
-    ok = chain_reliability(img, pose.visibility, side, pose.timestamps)
+    ok = chain_reliability(img, pose.visibility, side, pose.timestamps, Thresholds())
     knee, ankle, ear = CHAIN.index("knee"), CHAIN.index("ankle"), CHAIN.index("ear")
     assert not ok[40:45, knee].any() and not ok[40:45, ankle].any()
     assert ok[:, ear].all() and ok[60:, knee].all()
@@ -49,19 +49,19 @@ def test_lockout_of_a_rep_from_the_floor_is_its_top_not_the_whole_rep():
     t = np.arange(120) / 30.0
     flex = np.concatenate([np.linspace(130, 0, 60), np.linspace(0, 130, 60)])
     rep = Rep(1, 0, 0, 59, 119, 130.0, 2.0, 2.0, "down-up-down")
-    lo, hi = lockout_window(rep, t, flex)
+    lo, hi = lockout_window(rep, t, flex, Thresholds())
     assert lo > 40 and hi < 80 and lo <= 59 <= hi
-    b0, b1 = bottom_window(rep, flex)
+    b0, b1 = bottom_window(rep, flex, Thresholds())
     assert b0 == 0 and b1 < 20
 
 
 def test_mask_curve_rejects_a_silhouette_that_is_not_one_curve():
     s = SAMPLES - SAMPLES.mean()
     hump = 0.3 - 0.5 * s * s            # a smooth hump: sagitta 0.5 * 0.4**2 = 0.08
-    assert curvatures(hump[None])[0] == pytest.approx(0.08, abs=1e-6)
+    assert curvatures(hump[None], Thresholds())[0] == pytest.approx(0.08, abs=1e-6)
     bar = hump.copy()
     bar[3:6] += 0.12                    # a bar across the shoulders joins the outline
-    assert np.isnan(curvatures(bar[None])[0])
+    assert np.isnan(curvatures(bar[None], Thresholds())[0])
 
 
 @pytest.mark.parametrize("roll", [-6.0, 6.0])

@@ -11,7 +11,7 @@ from synthetic import make_hinge
 
 from hingecheck.core import faults as registry
 from hingecheck.core.analysis import analyze_pose
-from hingecheck.core.config import SIDE_VIEW_YAW_DEG, Thresholds, load_config, yaw_key
+from hingecheck.core.config import Thresholds, load_config, yaw_key
 from hingecheck.core.faults import FAULTS, in_run_order
 from hingecheck.core.faultspec import BodyParts, FaultSpec, ShowAt
 from hingecheck.core.kinds import Comparison, FaultId, Reason, Unit
@@ -115,7 +115,7 @@ def test_a_toy_fault_reaches_every_output(toy):
     assert peak_frame(f, whole[0].rep.bottom) == whole[0].rep.bottom
     assert grid(TOY) == [()] and prior_config() is not None          # tuning: nothing to move
     # no yaw limit of its own: judged up to the side view's
-    assert Thresholds().yaw_max_deg(TOY) == SIDE_VIEW_YAW_DEG
+    assert Thresholds().yaw_max_deg(TOY) == Thresholds().yaw_side_max_deg == 20.0
 
 
 def test_the_toy_fault_is_gone_once_removed(toy, monkeypatch):

@@ -8,7 +8,7 @@ import pytest
 from synthetic import make_hinge
 
 from hingecheck.core.analysis import analyze_pose
-from hingecheck.core.config import load_config
+from hingecheck.core.config import Thresholds, load_config
 from hingecheck.core.faults import FAULTS
 from hingecheck.core.judging import WHOLE_REP
 from hingecheck.core.kinds import Reason
@@ -52,7 +52,7 @@ def test_findings_carry_cue_drill_and_evidence(fault):
     for e in d["evidence"]:  # the evidence really is past its threshold
         assert (e["value"] > e["threshold"]) if e["comparison"] == ">" else (e["value"] < e["threshold"])
     r = next(r for r in a.reps if fault in r.faults).rep
-    lo, hi = lockout_window(r, a.timestamps)
+    lo, hi = lockout_window(r, a.timestamps, None, Thresholds())
     assert r.start <= f.frames[0] <= f.frames[1] <= max(r.end, hi)
 
 

@@ -1,0 +1,59 @@
+"""Every number that decides a verdict is a Thresholds field: in range by default, and read from the config."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+
+import pytest
+from synthetic import make_hinge
+
+from hingecheck.core.analysis import analyze_pose
+from hingecheck.core.config import EXERCISES, RANGES, THRESHOLD_INFO, Config, Thresholds, check_thresholds, load_config
+from hingecheck.core.errors import HingecheckError
+from hingecheck.core.judging import WHOLE_REP, RepVerdict
+from hingecheck.core.kinds import Reason, RepKind
+from hingecheck.core.reps import Rep
+from hingecheck.core.signals import CantJudge
+from hingecheck.core.states import VerdictState, clip_state, rep_state
+
+
+def test_every_field_has_a_range_and_a_unit_and_every_profile_is_in_range():
+    names = {f.name for f in fields(Thresholds)}
+    assert set(RANGES) == names and set(THRESHOLD_INFO) == names
+    assert all(unit for unit, _ in THRESHOLD_INFO.values())
+    for ex in EXERCISES:
+        check_thresholds(Config().for_exercise(ex), ex)
+
+
+@pytest.mark.parametrize("key", ["min_lifter_px", "sustain_s", "back_fit_max_rms", "bottom_band"])
+def test_a_homed_gate_rejects_nonsense_from_a_config_file(tmp_path, key):
+    cfg = tmp_path / "bad.toml"
+    cfg.write_text(f"[default]\n{key} = -1\n")
+    with pytest.raises(HingecheckError, match=key):
+        load_config(cfg)
+    cfg.write_text(f"[default]\n{key} = nan\n")
+    with pytest.raises(HingecheckError, match=key):
+        load_config(cfg)
+
+
+def test_the_lifter_height_gate_is_read_from_the_config(tmp_path):
+    pose, _ = make_hinge(n_reps=2)
+    th = Config().for_exercise("hip_hinge")
+    seen = [v for v in analyze_pose(pose, "hip_hinge", th).reps if v.rep.complete]
+    assert seen and all(WHOLE_REP not in v.cant_judge for v in seen)
+    cfg = tmp_path / "tall.toml"
+    cfg.write_text("[default]\nmin_lifter_px = 5000\n")
+    tall = load_config(cfg).for_exercise("hip_hinge")
+    small = [v for v in analyze_pose(pose, "hip_hinge", tall).reps if v.rep.complete]
+    assert small and all(v.cant_judge[WHOLE_REP].code == Reason.TOO_SMALL for v in small)
+
+
+def test_the_checked_share_is_read_from_the_thresholds():
+    rep = Rep(1, 10, 15, 19, 19, 60.0, 1.0, 1.0, RepKind.UP_DOWN_UP, True)
+    cant = {f: CantJudge(Reason.CAMERA_NOT_SIDE_ON, {"side_on": 0.41, "limit": 0.35})
+            for f in ("rounded_back", "hyperextension", "dropped_head")}      # 4 of 7 ran
+    v = RepVerdict(rep, [], cant)
+    assert Thresholds().min_checked_share == 0.5
+    assert rep_state(v).state == VerdictState.PARTLY_CHECKED
+    assert rep_state(v, th=Thresholds().replace(min_checked_share=0.9)).state == VerdictState.NOT_CHECKED
+    assert clip_state([v], th=Thresholds().replace(min_checked_share=0.9)).state == VerdictState.NOT_CHECKED
