@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from synthetic import make_hinge
@@ -105,6 +107,25 @@ def test_tune_moves_a_threshold_that_flags_good_clips():
     cv = cross_validate(cases, strict)
     assert cv.moves["dropped_head"][0] > 0
     assert cv.fitted["good_clips"]["clean"] == 2
+
+
+def test_tune_fits_on_extra_cases_but_never_predicts_them():
+    """Extra cases (a synthetic corpus) move a threshold in every fold; the figures count only
+    the labelled clips; an extra case weighing nothing changes nothing."""
+    strict = shifted(Config(), {"dropped_head": (-25.0,)})   # every head counts as dropped
+    labelled = _cases([("a", "dropped_head"), ("b", "dropped_head")])
+    extra = [dataclasses.replace(c, source="synthetic", clip=f"s{i}")
+             for i, c in enumerate(_cases([("x", None), ("y", None), ("z", None)]))]
+    alone = cross_validate(labelled, strict)
+    assert alone.moves["dropped_head"] == (0.0,)              # nothing asks the labelled clips to move
+    joint = cross_validate(labelled, strict, extra)
+    assert joint.moves["dropped_head"][0] > 0                 # three good extra clips do
+    assert all(m["dropped_head"][0] > 0 for m in joint.folds.values())
+    assert set(joint.folds) == {"a", "b"} and set(joint.held_predictions) == {"c0", "c1"}
+    assert joint.held_out["scored_clips"] == 2
+    assert joint.held_out["micro"]["tp"] == 2                 # the move keeps both labelled heads
+    weightless = cross_validate(labelled, strict, extra, extra_weight=0.0)
+    assert weightless.moves == alone.moves
 
 
 def _with_gap(pose, at: int, n: int):
