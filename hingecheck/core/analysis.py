@@ -83,13 +83,14 @@ class Analysis:
         }
 
 
-def smooth_features(feat: HingeFeatures, fps: float, cutoff_hz: float,
+def smooth_features(feat: HingeFeatures, fps: float, th: Thresholds,
                     back_curvature: np.ndarray | None, timestamps: np.ndarray,
                     chain_ok: np.ndarray | None = None) -> RepSignals:
-    """Gap-fill and low-pass every feature (see :func:`hingecheck.core.reps.smooth`);
-    ``chain_ok`` (see :func:`hingecheck.core.evidence.chain_reliability`) rides along."""
+    """Gap-fill and low-pass every feature (see :func:`hingecheck.core.reps.smooth`, with
+    ``th``'s ``smooth_cutoff_hz`` and ``max_gap_s``); ``chain_ok`` (see
+    :func:`hingecheck.core.evidence.chain_reliability`) rides along."""
     def sm(x):
-        return smooth(x, fps, cutoff_hz)
+        return smooth(x, fps, th.smooth_cutoff_hz, th.max_gap_s)
     return RepSignals(
         hip_flexion=sm(feat.hip_flexion), knee_flexion=sm(feat.knee_flexion),
         shin_angle=sm(feat.shin_angle), trunk_angle=sm(feat.trunk_angle),
@@ -109,7 +110,7 @@ def clip_signals(image: np.ndarray, visibility: np.ndarray, timestamps: np.ndarr
     chain_ok = chain_reliability(image, visibility, feat.side, timestamps, th, segment_px) if len(timestamps) else None
     if back_curvature is not None and not np.isfinite(back_curvature).any():
         back_curvature = None
-    return smooth_features(feat, fps, th.smooth_cutoff_hz, back_curvature, timestamps, chain_ok)
+    return smooth_features(feat, fps, th, back_curvature, timestamps, chain_ok)
 
 
 def classify_view(side_on: float, th: Thresholds, yaw: float = float("nan")) -> View:

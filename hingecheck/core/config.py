@@ -127,6 +127,7 @@ class Thresholds:
     back_fit_max_step: float = 0.08  # ... nor is one stepping more than this (chord lengths) between samples
     # --- smoothing and reps
     smooth_cutoff_hz: float = 4.0
+    max_gap_s: float = 0.3         # tracking lost for longer than this (s) is not bridged: no rep across it
     rep_up_deg: float = 25.0
     rep_down_deg: float = 45.0
     rep_min_depth_deg: float = 45.0
@@ -199,7 +200,7 @@ RANGES: dict[str, tuple[float, float, bool]] = {
     "front_on_min": (0.0, 2.0, False), "min_reliability": (0.0, 1.0, False),
     **{yaw_key(f): (0.0, 90.0, False) for f in FaultId},
     "yaw_front_min_deg": (0.0, 90.0, False), "world_measures_min_yaw_deg": (0.0, 90.0, False),
-    "max_missing_fraction": (0.0, 1.0, False), "smooth_cutoff_hz": (0.0, 30.0, True),
+    "max_missing_fraction": (0.0, 1.0, False), "smooth_cutoff_hz": (0.0, 30.0, True), "max_gap_s": (0.0, 10.0, False),
     "rep_up_deg": (0.0, 180.0, False), "rep_down_deg": (0.0, 180.0, False),
     "rep_min_depth_deg": (0.0, 180.0, False), "rep_min_s": (0.0, 10.0, False),
     "yaw_side_max_deg": (0.0, 90.0, False), "min_lifter_px": (0.0, 10000.0, False),
@@ -235,7 +236,7 @@ THRESHOLD_INFO: dict[str, tuple[str, str]] = {
     "yaw_front_min_deg": ("deg", "hand-set"), "world_measures_min_yaw_deg": ("deg", "measured"),
     "side_on_max": ("ratio", "hand-set"), "front_on_min": ("ratio", "hand-set"),
     "min_reliability": ("visibility 0-1", "hand-set"), "max_missing_fraction": ("fraction", "hand-set"),
-    "smooth_cutoff_hz": ("Hz", "hand-set"), "rep_up_deg": ("deg", "hand-set"), "rep_down_deg": ("deg", "hand-set"),
+    "smooth_cutoff_hz": ("Hz", "hand-set"), "max_gap_s": ("s", "hand-set"), "rep_up_deg": ("deg", "hand-set"), "rep_down_deg": ("deg", "hand-set"),
     "rep_min_depth_deg": ("deg", "hand-set"), "rep_min_s": ("s", "hand-set"),
     "yaw_side_max_deg": ("deg", "hand-set"), "min_lifter_px": ("px", "measured"),
     "max_cut_off_share": ("fraction of frames", "hand-set"),

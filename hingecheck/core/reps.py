@@ -67,8 +67,10 @@ def lowpass(x: np.ndarray, fps: float, cutoff_hz: float, order: int = 2) -> np.n
     return out
 
 
-def smooth(x: np.ndarray, fps: float, cutoff_hz: float = 4.0, max_gap_s: float = 0.3) -> np.ndarray:
-    """Fill gaps up to ``max_gap_s`` seconds, then low-pass at ``cutoff_hz``."""
+def smooth(x: np.ndarray, fps: float, cutoff_hz: float, max_gap_s: float) -> np.ndarray:
+    """Fill gaps up to ``max_gap_s`` seconds, then low-pass at ``cutoff_hz`` (the analysis passes
+    :class:`~hingecheck.core.config.Thresholds` ``smooth_cutoff_hz`` and ``max_gap_s``); a longer
+    gap stays NaN, so no rep is counted across it."""
     gap = max(1, int(round(max_gap_s * fps))) if np.isfinite(fps) else 1
     return lowpass(fill_gaps(x, gap), fps, cutoff_hz)
 

@@ -205,7 +205,7 @@ class StreamingAnalyzer:
 
     def _smooth(self, lo: int, hi: int, name: str = "hip_flexion") -> np.ndarray:
         fps = fps_from_timestamps(self._t.data[lo:hi], DEFAULT_FPS)
-        return smooth(self._feat[name].data[lo:hi], fps, self.th.smooth_cutoff_hz)
+        return smooth(self._feat[name].data[lo:hi], fps, self.th.smooth_cutoff_hz, self.th.max_gap_s)
 
     def _baseline(self) -> float:
         """The standing baseline so far: :func:`standing_baseline` of the least smoothed flexion seen."""

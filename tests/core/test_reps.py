@@ -24,6 +24,8 @@ from hingecheck.core.reps import (
 
 #: the segmentation parameters of the default thresholds
 DEFAULT_PARAMS = Thresholds().rep_params()
+TH = Thresholds()
+SMOOTH = (TH.smooth_cutoff_hz, TH.max_gap_s)  # the analysis's smoothing
 
 # ---------------------------------------------------------------------------
 # fill_gaps
@@ -77,13 +79,13 @@ def test_lowpass_reduces_high_frequency_noise():
     noise = np.random.default_rng(1).normal(0.0, 3.0, T.size)
     out = lowpass(SLOW + noise, FPS, cutoff_hz=4.0)
     assert np.std(out - SLOW) < 0.5 * np.std(noise)
-    out_s = smooth(SLOW + noise, FPS)
+    out_s = smooth(SLOW + noise, FPS, *SMOOTH)
     assert np.std(out_s - SLOW) < 0.5 * np.std(noise)
 
 
 def test_lowpass_keeps_a_slow_signal():
     np.testing.assert_allclose(lowpass(SLOW, FPS, 4.0), SLOW, atol=0.3)
-    np.testing.assert_allclose(smooth(SLOW, FPS), SLOW, atol=0.3)
+    np.testing.assert_allclose(smooth(SLOW, FPS, *SMOOTH), SLOW, atol=0.3)
 
 
 def test_lowpass_keeps_nan_runs_nan_and_filters_each_run():
@@ -106,7 +108,7 @@ def test_smooth_fills_short_gaps_only():
     x = SLOW.copy()
     x[50:55] = np.nan      # 0.17 s: filled
     x[150:180] = np.nan    # 1 s: kept
-    out = smooth(x, FPS, max_gap_s=0.3)
+    out = smooth(x, FPS, TH.smooth_cutoff_hz, max_gap_s=0.3)
     assert np.isfinite(out[50:55]).all()
     np.testing.assert_allclose(out[50:55], SLOW[50:55], atol=1.5)
     assert np.isnan(out[150:180]).all()
@@ -117,7 +119,7 @@ def test_smooth_fills_short_gaps_only():
 
 
 def _reps(pose, params=None):
-    flex = smooth(hinge_features(pose).hip_flexion, pose.fps)
+    flex = smooth(hinge_features(pose).hip_flexion, pose.fps, *SMOOTH)
     return segment_reps(flex, pose.timestamps, DEFAULT_PARAMS if params is None else params)
 
 
@@ -236,7 +238,7 @@ def test_tempo_excludes_the_holds():
 def test_partial_movement_at_the_edges_is_flagged_not_counted():
     pose, truth = make_hinge(n_reps=2, pause_s=0.5)
     cut = truth["reps"][1]["bottom"]
-    flex = smooth(hinge_features(pose).hip_flexion, pose.fps)
+    flex = smooth(hinge_features(pose).hip_flexion, pose.fps, *SMOOTH)
     reps = segment_reps(flex[: cut + 1], pose.timestamps[: cut + 1], DEFAULT_PARAMS)
     assert sum(r.complete for r in reps) == 1
     assert [r.index for r in reps if not r.complete] == [0]
@@ -251,7 +253,7 @@ def test_degenerate_signals():
     # a smoothed glitch on a clean standing signal is not a whole rep
     glitch = np.zeros(t.size)
     glitch[70:75] = 90.0
-    assert [r for r in segment_reps(smooth(glitch, 30.0), t, DEFAULT_PARAMS) if r.complete] == []
+    assert [r for r in segment_reps(smooth(glitch, 30.0, *SMOOTH), t, DEFAULT_PARAMS) if r.complete] == []
 
 
 def test_a_glitch_shorter_than_min_rep_s_is_never_a_rep():
@@ -260,6 +262,6 @@ def test_a_glitch_shorter_than_min_rep_s_is_never_a_rep():
     for seed in range(200):
         x = np.random.default_rng(seed).normal(5.0, 1.5, t.size)
         x[70:75] += 90.0  # 0.17 s, far below min_rep_s = 0.6 s
-        reps = segment_reps(smooth(x, 30.0), t, DEFAULT_PARAMS)
+        reps = segment_reps(smooth(x, 30.0, *SMOOTH), t, DEFAULT_PARAMS)
         counted += [seed for r in reps if r.complete]
     assert counted == []
