@@ -111,6 +111,13 @@ def build_parser() -> argparse.ArgumentParser:
     h.add_argument("--plot", metavar="OUT.png|OUT.html", help="plot clean reps and fault rates over time")
     h.add_argument("--json", action="store_true", help="print the history as JSON")
     h.add_argument("--forget", type=int, metavar="ID", help="delete the session with this id")
+    th = sub.add_parser("thresholds", help="every number that decides a verdict: value per exercise, "
+                                           "unit, valid range, origin (fitted, measured, hand-set)")
+    th.add_argument("--config", metavar="FILE", help="show these thresholds (a --config TOML file) instead of the built-in")
+    out = th.add_mutually_exclusive_group()
+    out.add_argument("--toml", action="store_true", help="print a complete --config file to edit")
+    out.add_argument("--json", action="store_true", help="print them as JSON")
+    out.add_argument("--markdown", action="store_true", help="print the table of docs/thresholds.md")
     return parser
 
 
@@ -147,8 +154,13 @@ def cmd_tune(args: argparse.Namespace) -> int:
     return run_tune(args)
 
 
+def cmd_thresholds(args: argparse.Namespace) -> int:
+    from hingecheck.apps.thresholds_cmd import cmd_thresholds as run  # lazy: numpy (~0.1 s), kept out of --help
+    return run(args)
+
+
 COMMANDS = {"analyze": cmd_analyze, "analyse": cmd_analyze, "history": cmd_history, "live": cmd_live,
-            "score": cmd_score, "tune": cmd_tune, "review": cmd_review}
+            "score": cmd_score, "tune": cmd_tune, "review": cmd_review, "thresholds": cmd_thresholds}
 
 
 def main(argv: list[str] | None = None) -> int:
