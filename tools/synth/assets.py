@@ -14,6 +14,7 @@ import importlib.util
 import json
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -105,12 +106,16 @@ class Body:
         return self.bones.index(name)
 
 
-def _joint_position(spec: dict, cubes: dict[str, np.ndarray], verts: np.ndarray) -> np.ndarray:
-    """World position of a rig head/tail: a joint cube's centre, a vertex, or the default."""
+def _joint_position(spec: dict, cubes: dict[str, np.ndarray], verts: np.ndarray,
+                    means: bool = True) -> np.ndarray:
+    """World position of a rig head/tail: a joint cube's centre, a vertex, the mean of
+    some vertices (only when ``means``), or the rig's stored default."""
     if spec.get("strategy") == "CUBE" and spec.get("cube_name") in cubes:
         return makehuman_to_world(verts[cubes[spec["cube_name"]]].mean(axis=0))
     if spec.get("strategy") == "VERTEX" and "vertex_index" in spec:
         return makehuman_to_world(verts[spec["vertex_index"]])
+    if means and spec.get("strategy") == "MEAN" and spec.get("vertex_indices"):
+        return makehuman_to_world(verts[np.asarray(spec["vertex_indices"])].mean(axis=0))
     return blender_to_world(np.asarray(spec["default_position"]))
 
 
@@ -132,9 +137,9 @@ def _ordered(rig: dict) -> list[str]:
     return order
 
 
-def load_body(folder: Path | None = None) -> Body:
-    """Read the mesh, rig and weights into a :class:`Body` (about 1 s)."""
-    folder = folder or mpfb2_dir()
+@lru_cache(maxsize=2)
+def _read(folder: Path):
+    """The parsed files of ``folder`` (cached: about 0.5 s a read); callers must not modify them."""
     try:
         raw, tris, groups = read_obj(folder / MESH_FILE)
         rig = json.loads((folder / RIG_FILE).read_text())
@@ -142,26 +147,49 @@ def load_body(folder: Path | None = None) -> Body:
     except (OSError, ValueError, KeyError) as exc:
         raise AssetError(f"cannot read the MakeHuman data in {folder}: {exc}") from exc
     bones = _ordered(rig)
-    cubes = {g: v for g, v in groups.items() if g.startswith("joint-")}
     used = np.unique(tris)
-    remap = -np.ones(len(raw), dtype=np.int64)
-    remap[used] = np.arange(len(used))
     dense = np.zeros((len(raw), len(bones)))
     for b, name in enumerate(bones):
         for vi, w in weights.get(name, []):
             dense[int(vi), b] += float(w)
     dense = dense[used]
     total = dense.sum(axis=1, keepdims=True)
-    eye = np.isin(used, np.concatenate([groups.get(g, []) for g in MESH_GROUPS[1:]]).astype(int))
-    head_bone = bones.index("head")
-    dense[total[:, 0] == 0, head_bone] = 1.0  # unweighted (eyeball) vertices ride on the head
+    dense[total[:, 0] == 0, bones.index("head")] = 1.0  # unweighted (eyeball) vertices ride on the head
     dense /= dense.sum(axis=1, keepdims=True)
+    for a in (raw, tris, used, dense):
+        a.flags.writeable = False
+    return raw, tris, groups, rig, bones, used, dense
+
+
+def load_body(folder: Path | None = None, shape=None) -> Body:
+    """Read the mesh, rig and weights into a :class:`Body`.
+
+    ``shape``: a :class:`tools.synth.morph.BodyShape` (or its dict) to morph
+    the mesh to, the joints then placed from the morphed vertices; None
+    gives MakeHuman's base mesh unchanged, its vertex-mean joints (twist
+    bones, mid-neck) at the rig file's stored positions as they always were.
+    """
+    folder = Path(folder) if folder else mpfb2_dir()
+    raw, tris, groups, rig, bones, used, dense = _read(folder)
+    if shape is not None:
+        from .morph import BodyShape, morph_vertices
+        if isinstance(shape, dict):
+            shape = BodyShape.from_dict(shape)
+        try:
+            raw = morph_vertices(raw, used, shape, folder)
+        except (OSError, ValueError, EOFError) as exc:
+            raise AssetError(f"cannot read the MakeHuman targets in {folder}: {exc}") from exc
+    cubes = {g: v for g, v in groups.items() if g.startswith("joint-")}
+    remap = -np.ones(len(raw), dtype=np.int64)
+    remap[used] = np.arange(len(used))
+    eye = np.isin(used, np.concatenate([groups.get(g, []) for g in MESH_GROUPS[1:]]).astype(int))
     verts = makehuman_to_world(raw[used])
     lift = np.array([0.0, -verts[:, 1].min(), 0.0])  # soles on the floor, y = 0
+    means = shape is not None
     return Body(
-        verts=verts + lift, faces=remap[tris], bones=bones,
+        verts=verts + lift, faces=remap[tris], bones=list(bones),
         parents=np.array([bones.index(rig[n]["parent"]) if rig[n].get("parent") in rig else -1
                           for n in bones]),
-        heads=np.array([_joint_position(rig[n]["head"], cubes, raw) for n in bones]) + lift,
-        tails=np.array([_joint_position(rig[n]["tail"], cubes, raw) for n in bones]) + lift,
+        heads=np.array([_joint_position(rig[n]["head"], cubes, raw, means) for n in bones]) + lift,
+        tails=np.array([_joint_position(rig[n]["tail"], cubes, raw, means) for n in bones]) + lift,
         weights=dense, eye=eye)

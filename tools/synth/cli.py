@@ -1,8 +1,13 @@
 """``python -m tools.synth``: render synthetic hinge clips with ground truth.
 
     python -m tools.synth render PARAMS.json OUT.mp4   # one clip + OUT.truth.json
+    python -m tools.synth render PARAMS.json OUT.mp4 --body sex=1,weight=0.8,height_m=1.85
     python -m tools.synth samples [DIR]                # every DIR/*.params.json (default sample_videos)
-    python -m tools.synth still PARAMS.json OUT.png --time 2.5
+    python -m tools.synth still PARAMS.json OUT.png --time 2.5 [--body ...]
+
+``--body KEY=VALUE,...`` sets the lifter's body (sex, weight, muscle,
+proportions 0-1, height_m; unnamed ones keep the parameters file's body or
+the defaults; ``--body base`` is MakeHuman's base mesh).
     python -m tools.synth check sample_videos/*.mp4            # verdicts and angle errors vs truth
 
 Bad input gives one line ``synth: error: …`` and exit status 2.
@@ -18,8 +23,9 @@ from pathlib import Path
 from .assets import AssetError
 
 
-def read_params(path: Path):
-    """A :class:`~tools.synth.clip.ClipSpec` from a JSON parameters file."""
+def read_params(path: Path, body: str | None = None):
+    """A :class:`~tools.synth.clip.ClipSpec` from a JSON parameters file, its body
+    changed by a ``--body`` value (see the module docstring)."""
     from .clip import ClipSpec
     try:
         data = json.loads(Path(path).read_text())
@@ -29,37 +35,53 @@ def read_params(path: Path):
         raise ValueError(f"{path} is not valid JSON: {exc.msg} (line {exc.lineno})") from exc
     if not isinstance(data, dict):
         raise ValueError(f"{path} must hold a JSON object")
+    if body is not None:
+        data["body"] = parse_body(body, data.get("body"))
     try:
         return ClipSpec.from_dict(data)
     except TypeError as exc:
         raise ValueError(f"{path}: {exc}") from exc
 
 
+def parse_body(text: str, base: dict | None = None) -> dict | None:
+    """``KEY=VALUE,...`` over ``base`` (a parameters file's body); ``base`` gives None."""
+    if text.strip() == "base":
+        return None
+    out = dict(base or {})
+    for item in filter(None, (t.strip() for t in text.split(","))):
+        key, sep, value = item.partition("=")
+        try:
+            if not sep:
+                raise ValueError
+            out[key.strip()] = float(value)
+        except ValueError:
+            raise ValueError(f"--body wants KEY=NUMBER items separated by commas, not {item!r}") from None
+    return out
+
+
 def cmd_render(args) -> None:
     from .clip import render_clip
-    spec = read_params(args.params)
+    spec = read_params(args.params, args.body)
     truth = render_clip(spec, Path(args.out), seed=args.seed)
     print(f"{args.out}: {truth['frames']} frames, {len(truth['reps'])} reps, faults {truth['faults'] or 'none'}")
 
 
 def cmd_samples(args) -> None:
-    from .assets import load_body
     from .clip import render_clip
     folder = Path(args.dir)
     params = sorted(folder.glob("*.params.json"))
     if not params:
         raise ValueError(f"no *.params.json in {folder}")
-    body = load_body()
     for p in params:
         out = p.with_name(p.name.replace(".params.json", ".mp4"))
-        truth = render_clip(read_params(p), out, body)
+        truth = render_clip(read_params(p), out)
         print(f"{out}: {truth['frames']} frames, faults {truth['faults'] or 'none'}", flush=True)
 
 
 def cmd_still(args) -> None:
     import cv2
     from .clip import still
-    img = still(read_params(args.params), args.time)
+    img = still(read_params(args.params, args.body), args.time)
     if not cv2.imwrite(str(args.out), img[..., ::-1]):
         raise ValueError(f"cannot write {args.out}")
 
@@ -89,6 +111,8 @@ def _clip_command(sub, name: str, help_text: str, func) -> argparse.ArgumentPars
     p = sub.add_parser(name, help=help_text)
     p.add_argument("params", type=Path)
     p.add_argument("out", type=Path)
+    p.add_argument("--body", metavar="KEY=VALUE,...",
+                   help="the body: sex, weight, muscle, proportions (0-1), height_m; 'base' for the base mesh")
     p.set_defaults(func=func)
     return p
 

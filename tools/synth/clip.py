@@ -5,13 +5,17 @@ Parameters (JSON): ``motion`` (:class:`~tools.synth.kinematics.Motion`),
 (:class:`~tools.synth.scene.Look`), ``noise`` (``blur_px`` Gaussian sigma
 in pixels, ``jpeg_quality`` 1-100 or 0 for none, ``grain`` pixel noise
 std in 0-255 levels, ``crf`` H.264 quality), ``occluder`` (see
-:func:`~tools.synth.scene.occluder_parts`) and ``plate_radius`` (m).
+:func:`~tools.synth.scene.occluder_parts`), ``plate_radius`` (m) and
+``body`` (:class:`~tools.synth.morph.BodyShape`: sex, weight, muscle,
+proportions, height_m); without ``body`` the clip shows MakeHuman's base
+mesh, as clips made before bodies were varied do.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +24,7 @@ from hingecheck.core import geometry
 from tools.synth.angles import ANGLE_NAMES, feature_angles
 
 from .assets import Body, load_body
+from .morph import BodyShape
 from .kinematics import CHANNELS, EXERCISE_OF, Motion, timeline
 from .pose import SIDES, Posed, Poser
 from .render import Camera, Renderer
@@ -51,22 +56,37 @@ class ClipSpec:
     noise: Noise = field(default_factory=Noise)
     occluder: dict | None = None
     plate_radius: float | None = None
+    body: BodyShape | None = None
 
     @classmethod
     def from_dict(cls, d: dict) -> "ClipSpec":
         """Build from a parameters dict; ValueError/TypeError for bad fields."""
-        known = {"motion", "camera", "look", "noise", "occluder", "plate_radius"}
+        known = {"motion", "camera", "look", "noise", "occluder", "plate_radius", "body"}
         extra = set(d) - known
         if extra:
             raise ValueError(f"unknown parameter(s): {', '.join(sorted(extra))}")
         return cls(motion=Motion.from_dict(d.get("motion", {})), camera=Camera.from_dict(d.get("camera", {})),
                    look=Look(**{k: tuple(v) for k, v in d.get("look", {}).items()}),
                    noise=Noise(**d.get("noise", {})), occluder=d.get("occluder"),
-                   plate_radius=d.get("plate_radius"))
+                   plate_radius=d.get("plate_radius"),
+                   body=BodyShape.from_dict(d["body"]) if d.get("body") is not None else None)
 
     def as_dict(self) -> dict:
-        return {"motion": self.motion.as_dict(), "camera": self.camera.as_dict(), "look": self.look.as_dict(),
-                "noise": vars(self.noise).copy(), "occluder": self.occluder, "plate_radius": self.plate_radius}
+        out = {"motion": self.motion.as_dict(), "camera": self.camera.as_dict(), "look": self.look.as_dict(),
+               "noise": vars(self.noise).copy(), "occluder": self.occluder, "plate_radius": self.plate_radius}
+        if self.body is not None:
+            out["body"] = self.body.as_dict()
+        return out
+
+
+def body_for(spec: ClipSpec) -> Body:
+    """The rigged body of ``spec``: its morphed shape, or the base mesh without one."""
+    return _body(spec.body)
+
+
+@lru_cache(maxsize=4)
+def _body(shape: BodyShape | None) -> Body:
+    return load_body(shape=shape)
 
 
 def degrade(img: np.ndarray, noise: Noise, rng: np.random.Generator) -> np.ndarray:
@@ -119,8 +139,10 @@ def pose_frame(poser: Poser, ch: dict[str, float], hands, variant: str) -> Posed
 
 
 def render_clip(spec: ClipSpec, out: Path, body: Body | None = None, seed: int = 0) -> dict:
-    """Render ``spec`` to the mp4 ``out`` and write ``out``'s ``.truth.json``; return the truth."""
-    body = body or load_body()
+    """Render ``spec`` to the mp4 ``out`` and write ``out``'s ``.truth.json``; return the truth.
+
+    ``body``: the rigged body to pose (default: :func:`body_for` ``spec``)."""
+    body = body or body_for(spec)
     poser = Poser(body)
     channels, reps = timeline(spec.motion, spec.camera.fps)
     variant = spec.motion.variant
@@ -150,7 +172,7 @@ def truth_path(video: Path) -> Path:
 
 def still(spec: ClipSpec, time_s: float, body: Body | None = None) -> np.ndarray:
     """One rendered frame (H, W, 3 uint8 RGB) at ``time_s`` seconds into the clip."""
-    body = body or load_body()
+    body = body or body_for(spec)
     poser = Poser(body)
     channels, _ = timeline(spec.motion, spec.camera.fps)
     i = int(np.clip(round(time_s * spec.camera.fps), 0, len(channels["hip"]) - 1))

@@ -16,7 +16,14 @@ side-on 0-75 degrees, its elevation -10 to +25 degrees (the height that
 gives it, aimed at the hips) with a little extra pitch, roll ±12 degrees,
 distance, lens, resolution (landscape and portrait, 360-1080 px), frame rate
 (24-60), tempo and depth, clothing and skin colours, compression and blur,
-and now and then a box that hides the knees (a plate or a bell).
+now and then a box that hides the knees (a plate or a bell), and the
+lifter's body (:func:`draw_body`): MakeHuman's sex (half the clips near
+female, 0-0.2, half near male, 0.8-1), weight and muscle (0.1-0.9 of
+MakeHuman's 0-1 sliders, 0.5 average), proportions (0.3-1, uncommon to
+ideal) and a standing height of 1.50-1.95 m (about 1.63 m for women and
+1.77 m for men, 7 cm spread). The body is drawn after everything else, so
+the other parameters of a clip are those it had before bodies were varied;
+a parameters file without ``body`` renders MakeHuman's base mesh.
 
 Pure apart from JSON: nothing here renders (see :mod:`tools.synth.clip`).
 """
@@ -90,6 +97,17 @@ def draw_camera(rng: np.random.Generator, yaw_range: tuple[float, float] = (0.0,
             "aim_height": aim_height, "msaa": 0}
 
 
+def draw_body(rng: np.random.Generator) -> dict:
+    """A young adult's body (see :class:`tools.synth.morph.BodyShape` and the module docstring)."""
+    male = rng.random() < 0.5
+    sex = rng.uniform(0.8, 1.0) if male else rng.uniform(0.0, 0.2)
+    weight, muscle = rng.uniform(0.1, 0.9), rng.uniform(0.1, 0.9)
+    proportions = rng.uniform(0.3, 1.0)
+    height = np.clip(rng.normal(1.77 if male else 1.63, 0.07), 1.50, 1.95)
+    return {"sex": round(float(sex), 3), "weight": round(float(weight), 3), "muscle": round(float(muscle), 3),
+            "proportions": round(float(proportions), 3), "height_m": round(float(height), 3)}
+
+
 def draw_params(seed: int, index: int, yaw_range: tuple[float, float] = (0.0, 75.0)) -> dict:
     """The tools.synth parameters of clip ``index`` of the corpus ``seed`` (camera yaw in ``yaw_range``)."""
     rng = np.random.default_rng([seed, index])
@@ -107,6 +125,7 @@ def draw_params(seed: int, index: int, yaw_range: tuple[float, float] = (0.0, 75
         # a plate or a bell in front of the knees, between them and the camera
         params["occluder"] = {"centre": [0.05, 0.45, 0.35], "size": [0.3, 0.4, 0.05],
                               "colour": [0.15, 0.15, 0.15]}
+    params["body"] = draw_body(rng)   # drawn last: the draws above are those of clips made before
     return params
 
 
@@ -193,5 +212,5 @@ def rates(outcomes: list[RepOutcome], fault: str, band: tuple[int, int] | None =
             "cant_pos": share(len(pos) - len(jp), len(pos)), "cant_clean": share(len(clean) - len(jc), len(clean))}
 
 
-__all__ = ["VISIBLE_SIZE", "YAW_BANDS", "CLEAR_SHARE", "draw_params", "RepOutcome", "dialled_faults",
+__all__ = ["VISIBLE_SIZE", "YAW_BANDS", "CLEAR_SHARE", "draw_params", "draw_body", "RepOutcome", "dialled_faults",
            "match_reps", "band_of", "rates"]
