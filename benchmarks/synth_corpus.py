@@ -221,13 +221,15 @@ def fit_limits(outcomes: list, step: float = 5.0, hi: float = 75.0) -> dict[str,
     """Per fault, the largest yaw limit (a multiple of ``step``) that :func:`shown` holds for,
     with at least LAST_MIN judged reps with the fault and LAST_MIN clean ones in the
     :data:`LAST_STRETCH_DEG` below it, provided no such stretch up to it shows a failure (on
-    LAST_MIN judged reps or more); :data:`FLOOR_DEG` when none is shown. Evidence is required, not the
+    LAST_MIN judged reps or more; stretches start at :data:`FLOOR_DEG`, as the side view below
+    it is judged whatever this fit says); :data:`FLOOR_DEG` when none is shown. Evidence is required, not the
     absence of failure: a fault is judged only as far as the corpus shows it holds."""
     out = {}
     for fault in FAULTS:
         best = FLOOR_DEG
         for limit in np.arange(FLOOR_DEG + step, hi + 1e-9, step):
-            stretch = rates([o for o in outcomes if limit - LAST_STRETCH_DEG <= o.yaw < limit], fault)
+            # from the floor up: the side view below it is judged whatever this fit says
+            stretch = rates([o for o in outcomes if max(FLOOR_DEG, limit - LAST_STRETCH_DEG) <= o.yaw < limit], fault)
             if _fails(stretch, LAST_MIN, LAST_RATE_MIN, LAST_RATE_MIN):
                 break
             near = stretch["pos_judged"] >= LAST_MIN and stretch["clean_judged"] >= LAST_MIN
@@ -235,6 +237,60 @@ def fit_limits(outcomes: list, step: float = 5.0, hi: float = 75.0) -> dict[str,
                 best = float(limit)
         out[fault] = best
     return out
+
+
+#: the yaw band the oblique shifts are fitted on: past the side view, where people film
+SHIFT_BAND = (20.0, 60.0)
+
+
+def fit_shifts(clips: list, config: Config, band: tuple[float, float] = SHIFT_BAND) -> dict[str, float]:
+    """Per fault, the moves of its thresholds past the side view (``oblique_shift_<key>``, tried
+    on the steps ``hingecheck tune`` tries) that give the most sensitivity on the reps filmed
+    within ``band`` degrees of yaw with the fault clearly dialled in, keeping false flags on
+    clean reps and flags on reps with only other faults at most MAX_FALSE and MAX_CONFUSED;
+    ties go to the smallest move. Needs MIN_POS judged reps with the fault and MIN_CLEAN clean
+    ones, else no move. ``clips``: :class:`tools.synth.corpus_run.PreparedClip` (prepared once;
+    only one rule runs per try). The back and head faults are not fitted here: the rendered
+    head's ear is placed 20 degrees off (see NOT_FITTED_ON_SYNTHETIC)."""
+    import itertools
+
+    from hingecheck.core.config import shift_key
+    from tools.synth.corpus_run import NOT_FITTED_ON_SYNTHETIC
+
+    out: dict[str, float] = {}
+    for fault, spec in FAULTS.items():
+        if fault in NOT_FITTED_ON_SYNTHETIC or not spec.knobs:
+            continue
+        best, best_score = None, None
+        for moves in itertools.product(*(k.moves for k in spec.knobs)):
+            change = {shift_key(k.key): m for k, m in zip(spec.knobs, moves)}
+            cfg = Config(config.default.replace(**change), config.overrides)
+            outs = [o for c in clips for o in c.outcomes(cfg, (fault,)) if band[0] <= o.yaw < band[1]]
+            r = rates(outs, fault)
+            if r["pos_judged"] < MIN_POS or r["clean_judged"] < MIN_CLEAN:
+                continue
+            if _fails({**r, "sens": 1.0}, MIN_POS, MIN_CLEAN, MIN_OTHER):  # false or confused too high
+                continue
+            steps = sum(abs(sorted(k.moves).index(m) - sorted(k.moves).index(0.0)) for k, m in zip(spec.knobs, moves))
+            score = (r["sens"], -steps)
+            if best_score is None or score > best_score:
+                best, best_score = change, score
+        out.update(best or {})
+    return out
+
+
+def fit_shifts_cmd(args) -> int:
+    from tools.synth.corpus_run import clip_names, prepared_clip
+
+    args.open = True
+    config = _config(args)
+    clips = [c for folder in args.folders for name in clip_names(folder)
+             if (c := prepared_clip(folder, name, config)) is not None]
+    shifts = fit_shifts(clips, config)
+    print(f"fitted on {len(clips)} clips of {', '.join(map(str, args.folders))}, yaw {SHIFT_BAND[0]:g}-{SHIFT_BAND[1]:g}:")
+    for key, v in shifts.items():
+        print(f"    {key} = {v:g}")
+    return 0
 
 
 def _config(args) -> Config:
@@ -287,8 +343,13 @@ def main(argv=None) -> int:
     f = sub.add_parser("fit", help="fit each fault's yaw limit (gates opened)")
     f.add_argument("folders", type=Path, nargs="+")
     f.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a threshold (repeatable)")
+    f.add_argument("--config", type=Path, metavar="TOML", help="start from these thresholds (a --config file)")
+    s = sub.add_parser("fit-shifts", help="fit the thresholds' moves past the side view (gates opened)")
+    s.add_argument("folders", type=Path, nargs="+")
+    s.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a threshold (repeatable)")
+    s.add_argument("--config", type=Path, metavar="TOML", help="start from these thresholds (a --config file)")
     args = ap.parse_args(argv)
-    return {"make": make, "judge": judge, "fit": fit, "angles": angles}[args.cmd](args)
+    return {"make": make, "judge": judge, "fit": fit, "angles": angles, "fit-shifts": fit_shifts_cmd}[args.cmd](args)
 
 
 if __name__ == "__main__":

@@ -88,6 +88,19 @@ class Thresholds:
     # from this yaw on, hip, trunk, neck and spine are measured on the world landmarks
     # turned side-on (hingecheck.core.geometry.with_world_measures); 90 = never
     world_measures_min_yaw_deg: float = 20.0
+    # --- past the side view (measured on the world landmarks, see world_measures_min_yaw_deg)
+    # each fitted threshold moves by its shift, fitted on the synthetic corpus's reps filmed
+    # 20-60 degrees off side-on (benchmarks/synth_corpus.py fit-shifts); see past_side_view
+    oblique_shift_squat_ratio_max: float = 0.0
+    oblique_shift_squat_shin_min_deg: float = 0.0
+    oblique_shift_excess_knee_flexion_deg: float = 0.0
+    oblique_shift_rounded_spine_offset: float = 0.0
+    oblique_shift_rounded_mask_curvature: float = 0.0
+    oblique_shift_dropped_head_deg: float = 0.0
+    oblique_shift_lean_back_deg: float = 0.0
+    oblique_shift_hip_drive_max: float = 0.0
+    oblique_shift_hips_rise_trunk_min: float = 0.0
+    oblique_shift_lockout_hip_flexion_deg: float = 0.0
     side_on_max: float = 0.3       # shoulder width / torso length; above: not side-on (when no yaw is known)
     front_on_min: float = 0.65     # above: facing the camera, nothing can be judged
     min_reliability: float = 0.5   # median landmark visibility over the rep
@@ -142,8 +155,25 @@ class Thresholds:
         (``yaw_side_max_deg`` for a fault without its own threshold)."""
         return float(getattr(self, yaw_key(fault), self.yaw_side_max_deg))
 
+    def past_side_view(self) -> "Thresholds":
+        """These thresholds as the rules read them past the side view: each of
+        :data:`OBLIQUE_SHIFTED` moved by its ``oblique_shift_<key>``."""
+        return self.replace(**{k: getattr(self, k) + getattr(self, shift_key(k)) for k in OBLIQUE_SHIFTED})
+
     def replace(self, **kw) -> "Thresholds":
         return dataclasses.replace(self, **kw)
+
+
+#: the thresholds that move past the side view (the rules' tuning knobs; a test checks they match)
+OBLIQUE_SHIFTED: tuple[str, ...] = (
+    "squat_ratio_max", "squat_shin_min_deg", "excess_knee_flexion_deg", "rounded_spine_offset",
+    "rounded_mask_curvature", "dropped_head_deg", "lean_back_deg", "hip_drive_max", "hips_rise_trunk_min",
+    "lockout_hip_flexion_deg")
+
+
+def shift_key(key: str) -> str:
+    """The :class:`Thresholds` field that moves ``key`` past the side view."""
+    return f"oblique_shift_{key}"
 
 
 def yaw_key(fault: str) -> str:
@@ -250,6 +280,15 @@ THRESHOLD_INFO: dict[str, tuple[str, str]] = {
     "calibration_s": ("s", "hand-set"), "calibration_still_deg": ("deg", "hand-set"),
     "back_fit_max_rms": ("chord lengths", "hand-set"), "back_fit_max_step": ("chord lengths", "hand-set"),
 }
+
+
+def _shift_range(key: str) -> tuple[float, float, bool]:
+    lo, hi, _ = RANGES[key]
+    return (-(hi - lo), hi - lo, False)
+
+
+RANGES.update({shift_key(k): _shift_range(k) for k in OBLIQUE_SHIFTED})
+THRESHOLD_INFO.update({shift_key(k): (THRESHOLD_INFO[k][0], "measured") for k in OBLIQUE_SHIFTED})
 
 
 def range_text(key: str) -> str:

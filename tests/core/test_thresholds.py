@@ -57,3 +57,32 @@ def test_the_checked_share_is_read_from_the_thresholds():
     assert rep_state(v).state == VerdictState.PARTLY_CHECKED
     assert rep_state(v, th=Thresholds().replace(min_checked_share=0.9)).state == VerdictState.NOT_CHECKED
     assert clip_state([v], th=Thresholds().replace(min_checked_share=0.9)).state == VerdictState.NOT_CHECKED
+
+
+def test_oblique_shifts_move_exactly_the_tuning_knobs():
+    """One list of the thresholds that move past the side view: the faults' tuning knobs."""
+    from hingecheck.core.config import OBLIQUE_SHIFTED, shift_key
+    from hingecheck.core.faults import FAULTS
+
+    assert set(OBLIQUE_SHIFTED) == {k.key for spec in FAULTS.values() for k in spec.knobs}
+    th = Thresholds().replace(**{shift_key("lockout_hip_flexion_deg"): -5.0})
+    moved = th.past_side_view()
+    assert moved.lockout_hip_flexion_deg == th.lockout_hip_flexion_deg - 5.0
+    unshifted = [k for k in OBLIQUE_SHIFTED if getattr(th, shift_key(k)) == 0.0]
+    assert all(getattr(moved, k) == getattr(th, k) for k in unshifted)
+
+
+@pytest.mark.parametrize("world_yaw, flagged_with_shift", [(None, True), (30.0, False)])
+def test_oblique_shift_applies_only_past_the_side_view(world_yaw, flagged_with_shift):
+    """A lockout fault is flagged from the side and 30 degrees round; a shift that lifts the
+    lockout threshold out of reach silences it only where the measures come from the world
+    landmarks (past world_measures_min_yaw_deg), never side-on."""
+    from synthetic import make_hinge
+
+    from hingecheck.core.analysis import analyze_pose
+
+    pose, _ = make_hinge(n_reps=3, fault="incomplete_lockout", world_yaw_deg=world_yaw)
+    th = Thresholds().replace(yaw_max_incomplete_lockout_deg=90.0)
+    assert "incomplete_lockout" in analyze_pose(pose, "rdl", th).clip_faults()
+    lifted = th.replace(oblique_shift_lockout_hip_flexion_deg=60.0)
+    assert ("incomplete_lockout" in analyze_pose(pose, "rdl", lifted).clip_faults()) == flagged_with_shift

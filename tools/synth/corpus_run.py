@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -60,35 +61,58 @@ def make_clip(folder: str, seed: int, index: int, model: str,
 
 def judge_clip(folder: Path, name: str, config) -> list[RepOutcome]:
     """The outcome of every true rep of one kept clip, judged with ``config``."""
-    from hingecheck.core.analysis import analyze_pose
+    clip = prepared_clip(folder, name, config)
+    return [] if clip is None else clip.outcomes(config)
+
+
+@dataclass
+class PreparedClip:
+    """A kept clip prepared once (features, signals, reps), to be judged again and again
+    with other thresholds (only the rules run)."""
+
+    name: str
+    params: dict
+    truth: dict
+    prepared: object  # hingecheck.core.analysis.Prepared
+
+    def outcomes(self, config, faults: tuple[str, ...] | None = None) -> list[RepOutcome]:
+        """Every true rep's outcome with ``config`` (only ``faults``' rules run, if given)."""
+        from hingecheck.core.analysis import judge_all
+
+        truth, params = self.truth, self.params
+        verdicts = judge_all(self.prepared, config.for_exercise(truth["exercise"]), faults)
+        t = self.prepared.pose.timestamps
+        reps = [v for v in verdicts if v.rep.complete]
+        found_bottoms = [float(t[v.rep.bottom]) for v in reps]
+        true_bottoms = [r["bottom"] / truth["fps"] for r in truth["reps"]]
+        dialled = dialled_faults(params)
+        yaw = float(params["camera"]["yaw"])
+        every = frozenset(dialled) | frozenset(FAULTS)
+        out = []
+        for j in match_reps(true_bottoms, found_bottoms):
+            if j is None:
+                out.append(RepOutcome(self.name, truth["variant"], yaw, float("nan"), dialled, frozenset(), every,
+                                      False, "occluder" in params))
+                continue
+            v = reps[j]
+            cant = frozenset(FAULTS) if not v.judged else frozenset(v.cant_judge)
+            out.append(RepOutcome(self.name, truth["variant"], yaw, float(v.metrics.get("yaw_deg", np.nan)),
+                                  dialled, frozenset(v.faults), cant, True, "occluder" in params))
+        return out
+
+
+def prepared_clip(folder: Path, name: str, config) -> PreparedClip | None:
+    """Clip ``name`` of ``folder`` prepared with ``config``'s thresholds for its exercise."""
+    from hingecheck.core.analysis import prepare
     from hingecheck.io.extract import load_pose_run
 
     params = json.loads((folder / f"{name}.params.json").read_text())
     truth = json.loads((folder / f"{name}.truth.json").read_text())
     run = load_pose_run(folder / f"{name}.pose.npz")
     if run is None:
-        return []
-    analysis = analyze_pose(run.pose, truth["exercise"], config.for_exercise(truth["exercise"]))
-    t = analysis.timestamps
-    reps = [v for v in analysis.reps if v.rep.complete]
-    found_bottoms = [float(t[v.rep.bottom]) for v in reps]
-    true_bottoms = [r["bottom"] / truth["fps"] for r in truth["reps"]]
-    dialled = dialled_faults(params)
-    yaw = float(params["camera"]["yaw"])
-    every = frozenset(dialled) | frozenset(FAULTS)
-    out = []
-    for j in match_reps(true_bottoms, found_bottoms):
-        if j is None:
-            out.append(RepOutcome(name, truth["variant"], yaw, float("nan"), dialled, frozenset(), every, False,
-                                  "occluder" in params))
-            continue
-        v = reps[j]
-        cant = frozenset(FAULTS) if not v.judged else frozenset(v.cant_judge)
-        out.append(RepOutcome(name, truth["variant"], yaw, float(v.metrics.get("yaw_deg", np.nan)), dialled,
-                              frozenset(v.faults), cant, True, "occluder" in params))
-    return out
-
-
+        return None
+    return PreparedClip(name, params, truth, prepare(run.pose, truth["exercise"],
+                                                     config.for_exercise(truth["exercise"])))
 
 
 #: faults whose measures the rendered lifter does not reproduce: MediaPipe places the plain
