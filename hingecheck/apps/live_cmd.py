@@ -22,6 +22,7 @@ from hingecheck.outputs.outcome import Outcome
 from hingecheck.outputs.report import rep_table, report_dict, summary_text, write_json
 from hingecheck.outputs.serialize import thresholds_block
 from hingecheck.outputs.setoutputs import SetOutputs
+from hingecheck.outputs.wording import said_text
 
 
 def _has_display() -> bool:
@@ -85,8 +86,7 @@ def _print_live(args, source, result, json_out: Path, record: Path | None, saved
     print()
     print(summary_text(a))
     for r in result.revisions:
-        said = ", ".join(r.live) if r.live else ("clean" if r.live is not None else "nothing")
-        now = ", ".join(r.final) if r.final else ("clean" if r.final is not None else "no rep")
+        said, now = said_text(r.live, "nothing"), said_text(r.final, "no rep")
         print(f"revised after the set: rep {r.index} was {said} live, is {now} with the whole set seen")
     print()
     print(f"set report: {json_out}" + (f"   video: {record}" if record and not result.record_error else "")

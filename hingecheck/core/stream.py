@@ -71,7 +71,7 @@ from hingecheck.core.calibration import Calibration, find_calibration
 from hingecheck.core.config import Thresholds
 from hingecheck.core.geometry import HingeFeatures, hinge_features_arrays, nan_median
 from hingecheck.core.judging import RepVerdict
-from hingecheck.core.kinds import LivePhase, RepKind
+from hingecheck.core.kinds import FaultId, LivePhase, RepKind
 from hingecheck.core.landmarks import NUM_LANDMARKS, PoseSequence, fps_from_timestamps, person_detected
 from hingecheck.core.reps import Rep, segment_reps, smooth, standing_baseline
 from hingecheck.core.sidetrack import SideTracker
@@ -85,24 +85,34 @@ CONTEXT_S = 1.0
 
 
 @dataclasses.dataclass(frozen=True)
+class Said:
+    """What a verdict said of one rep: the faults found and what could not be judged
+    (fault ids, or :data:`~hingecheck.core.judging.WHOLE_REP` for the whole rep), sorted.
+    Words for it live in :func:`hingecheck.outputs.wording.said_text`."""
+
+    faults: tuple[FaultId, ...] = ()
+    cant_judge: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, v: RepVerdict) -> "Said":
+        return cls(tuple(sorted(FaultId(str(f)) for f in v.faults)), tuple(sorted(map(str, v.cant_judge))))
+
+
+@dataclasses.dataclass(frozen=True)
 class Revision:
     """One rep whose verdict in the set's report differs from the one given live:
     what was said (None: not reported live) and what the report says (None: not in it)."""
 
     index: int
-    live: tuple[str, ...] | None    # faults, then "can't judge: <fault>" entries
-    final: tuple[str, ...] | None
-
-
-def _said(v: RepVerdict) -> tuple[str, ...]:
-    return tuple(str(f) for f in v.faults) + tuple(f"can't judge: {k}" for k in sorted(map(str, v.cant_judge)))
+    live: Said | None
+    final: Said | None
 
 
 def revisions(live: list[RepVerdict], final: list[RepVerdict]) -> list[Revision]:
     """The reps on which ``final`` (the whole set's verdicts) and ``live`` disagree,
     matched by (rep index, kind), in the order of the set."""
-    a = {(v.rep.index, str(v.rep.kind)): _said(v) for v in live}
-    b = {(v.rep.index, str(v.rep.kind)): _said(v) for v in final}
+    a = {(v.rep.index, str(v.rep.kind)): Said.of(v) for v in live}
+    b = {(v.rep.index, str(v.rep.kind)): Said.of(v) for v in final}
     keys = sorted(set(a) | set(b))
     return [Revision(k[0], a.get(k), b.get(k)) for k in keys if a.get(k) != b.get(k)]
 

@@ -13,6 +13,7 @@ import re
 from typing import Callable, Mapping
 
 from hingecheck.core.faults import FAULTS
+from hingecheck.core.judging import WHOLE_REP
 from hingecheck.core.kinds import Comparison, Phase, Reason, Unit
 from hingecheck.core.signals import CantJudge, Evidence, Finding, severity_band
 from hingecheck.core.states import StateReport, Unchecked, VerdictState
@@ -130,6 +131,16 @@ def unchecked_lines(unchecked: tuple[Unchecked, ...]) -> list[str]:
         faults.extend(f for f in u.faults if f not in faults)
     return [f"{fault_names(fs)} {'was' if len(fs) == 1 else 'were'} not checked: "
             f"{_hidden_plain(joints, phases) if reason == 'hidden' else reason}" for reason, fs in groups.items()]
+
+
+def said_text(said, missing: str) -> str:
+    """A verdict on one rep (a :class:`~hingecheck.core.stream.Said`) in words: its faults, then
+    "can't judge: <fault>" (or "can't judge the rep"); "clean" if neither; ``missing`` if None."""
+    if said is None:
+        return missing
+    words = [str(f) for f in said.faults]
+    words += ["can't judge the rep" if k == WHOLE_REP else f"can't judge: {k}" for k in said.cant_judge]
+    return ", ".join(words) if words else "clean"
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:

@@ -161,3 +161,17 @@ def test_a_borderline_recurring_fault_is_not_red(clean):
         return dataclasses.replace(clean, reps=[dataclasses.replace(v, findings=[f]) for v in clean.reps])
     assert verdict_line(every_rep(0.03))[1] is Tone.WARN
     assert verdict_line(every_rep(0.5))[1] is Tone.BAD
+
+
+def test_a_revised_rep_in_words():
+    """What live said and what the set's report says of a rep: typed, worded in one place."""
+    from hingecheck.core.judging import WHOLE_REP
+    from hingecheck.core.kinds import FaultId
+    from hingecheck.core.stream import Said
+    from hingecheck.outputs.wording import said_text
+
+    assert said_text(None, "nothing") == "nothing"
+    assert said_text(Said(), "nothing") == "clean"
+    said = Said((FaultId.SQUATTING,), ("rounded_back",))
+    assert said_text(said, "x") == "squatting, can't judge: rounded_back"
+    assert said_text(Said((), (WHOLE_REP,)), "x") == "can't judge the rep"
