@@ -243,40 +243,85 @@ def fit_limits(outcomes: list, step: float = 5.0, hi: float = 75.0) -> dict[str,
 SHIFT_BAND = (20.0, 60.0)
 
 
-def fit_shifts(clips: list, config: Config, band: tuple[float, float] = SHIFT_BAND) -> dict[str, float]:
-    """Per fault, the moves of its thresholds past the side view (``oblique_shift_<key>``, tried
-    on the steps ``hingecheck tune`` tries) that give the most sensitivity on the reps filmed
-    within ``band`` degrees of yaw with the fault clearly dialled in, keeping false flags on
-    clean reps and flags on reps with only other faults at most MAX_FALSE and MAX_CONFUSED;
-    ties go to the smallest move. Needs MIN_POS judged reps with the fault and MIN_CLEAN clean
-    ones, else no move. ``clips``: :class:`tools.synth.corpus_run.PreparedClip` (prepared once;
-    only one rule runs per try). The back and head faults are not fitted here: the rendered
-    head's ear is placed 20 degrees off (see NOT_FITTED_ON_SYNTHETIC)."""
+def shift_candidates(clips: list, config: Config, band: tuple[float, float] = SHIFT_BAND) -> dict[str, list]:
+    """Per fault, every combination of moves of its thresholds past the side view
+    (``oblique_shift_<key>``, on the steps ``hingecheck tune`` tries) with its rates on the
+    corpus's reps filmed within ``band`` degrees of yaw: ``[(change, rates, steps), ...]``.
+    ``clips``: :class:`tools.synth.corpus_run.PreparedClip` (prepared once; one rule runs per
+    try). The back and head faults are left out: the rendered head's ear is placed 20 degrees
+    off (see NOT_FITTED_ON_SYNTHETIC)."""
     import itertools
 
     from hingecheck.core.config import shift_key
     from tools.synth.corpus_run import NOT_FITTED_ON_SYNTHETIC
 
-    out: dict[str, float] = {}
+    out: dict[str, list] = {}
     for fault, spec in FAULTS.items():
         if fault in NOT_FITTED_ON_SYNTHETIC or not spec.knobs:
             continue
-        best, best_score = None, None
+        tries = []
         for moves in itertools.product(*(k.moves for k in spec.knobs)):
             change = {shift_key(k.key): m for k, m in zip(spec.knobs, moves)}
             cfg = Config(config.default.replace(**change), config.overrides)
             outs = [o for c in clips for o in c.outcomes(cfg, (fault,)) if band[0] <= o.yaw < band[1]]
-            r = rates(outs, fault)
+            steps = sum(abs(sorted(k.moves).index(m) - sorted(k.moves).index(0.0)) for k, m in zip(spec.knobs, moves))
+            tries.append((change, rates(outs, fault), steps))
+        out[str(fault)] = tries
+    return out
+
+
+def choose_shifts(candidates: dict[str, list], allowed=None) -> dict[str, float]:
+    """Per fault, the candidate with the most sensitivity whose false flags on clean reps and
+    flags on reps with only other faults stay at most MAX_FALSE and MAX_CONFUSED (at least
+    MIN_POS judged reps with the fault and MIN_CLEAN clean ones, else no move); ties go to the
+    smallest move. ``allowed(fault, change)``, if given, may veto a candidate (a guard on real
+    clips: :func:`real_guard`)."""
+    out: dict[str, float] = {}
+    for fault, tries in candidates.items():
+        best, best_score = None, None
+        for change, r, steps in tries:
             if r["pos_judged"] < MIN_POS or r["clean_judged"] < MIN_CLEAN:
                 continue
             if _fails({**r, "sens": 1.0}, MIN_POS, MIN_CLEAN, MIN_OTHER):  # false or confused too high
                 continue
-            steps = sum(abs(sorted(k.moves).index(m) - sorted(k.moves).index(0.0)) for k, m in zip(spec.knobs, moves))
+            if allowed is not None and any(change.values()) and not allowed(fault, change):
+                continue
             score = (r["sens"], -steps)
             if best_score is None or score > best_score:
                 best, best_score = change, score
         out.update(best or {})
     return out
+
+
+def real_guard(cases: list, config: Config):
+    """A veto for :func:`choose_shifts`: a move is refused if it flags its fault on a labelled
+    clip (a :class:`hingecheck.scoring.tune.TuneCase`) measured past the side view whose label
+    says the fault is absent and that the unmoved thresholds do not flag: the synthetic lifter
+    does not stand in for every real one."""
+    from hingecheck.core.analysis import judge_all
+    from hingecheck.core.judging import clip_faults
+
+    past = [c for c in cases if c.prepared.feat.median_yaw() >= config.default.world_measures_min_yaw_deg
+            and c.label.faults is not None and not c.label.any_fault]
+
+    def flags(case, cfg, fault) -> bool:
+        th = cfg.for_exercise(case.label.exercise)
+        return fault in clip_faults(judge_all(case.prepared, th, (fault,)))
+
+    def allowed(fault: str, change: dict[str, float]) -> bool:
+        moved = Config(config.default.replace(**change), config.overrides)
+        for c in past:
+            if fault in c.label.faults or fault in c.label.optional:
+                continue
+            if flags(c, moved, fault) and not flags(c, config, fault):
+                return False
+        return True
+    return allowed
+
+
+def fit_shifts(clips: list, config: Config, band: tuple[float, float] = SHIFT_BAND) -> dict[str, float]:
+    """:func:`choose_shifts` over :func:`shift_candidates`: the corpus alone."""
+    return choose_shifts(shift_candidates(clips, config, band))
 
 
 def fit_shifts_cmd(args) -> int:
