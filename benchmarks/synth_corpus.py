@@ -211,7 +211,7 @@ def shown(outcomes: list, fault: str, limit: float) -> bool:
     rule holding: at least MIN_POS judged reps with the fault clearly dialled in (sensitivity
     >= MIN_SENS) and MIN_CLEAN clean ones (false flags <= MAX_FALSE), and flags on reps with
     only other faults <= MAX_CONFUSED (when there are MIN_OTHER). Too few reps is not shown."""
-    pooled = rates([o for o in outcomes if FLOOR_DEG <= o.yaw < limit], fault)
+    pooled = rates([o for o in outcomes if FLOOR_DEG <= o.yaw_est < limit], fault)
     if pooled["pos_judged"] < MIN_POS or pooled["clean_judged"] < MIN_CLEAN:
         return False
     return not _fails(pooled, MIN_POS, MIN_CLEAN, MIN_OTHER)
@@ -223,13 +223,18 @@ def fit_limits(outcomes: list, step: float = 5.0, hi: float = 75.0) -> dict[str,
     :data:`LAST_STRETCH_DEG` below it, provided no such stretch up to it shows a failure (on
     LAST_MIN judged reps or more; stretches start at :data:`FLOOR_DEG`, as the side view below
     it is judged whatever this fit says); :data:`FLOOR_DEG` when none is shown. Evidence is required, not the
-    absence of failure: a fault is judged only as far as the corpus shows it holds."""
+    absence of failure: a fault is judged only as far as the corpus shows it holds.
+
+    Reps are placed by the yaw *estimated* for them (``yaw_est``), which is what the gate
+    compares with the limit: the estimate reads a few degrees low far round, and a limit on
+    the true yaw would let reps from past it through."""
     out = {}
     for fault in FAULTS:
         best = FLOOR_DEG
         for limit in np.arange(FLOOR_DEG + step, hi + 1e-9, step):
             # from the floor up: the side view below it is judged whatever this fit says
-            stretch = rates([o for o in outcomes if max(FLOOR_DEG, limit - LAST_STRETCH_DEG) <= o.yaw < limit], fault)
+            stretch = rates([o for o in outcomes if max(FLOOR_DEG, limit - LAST_STRETCH_DEG) <= o.yaw_est < limit],
+                            fault)
             if _fails(stretch, LAST_MIN, LAST_RATE_MIN, LAST_RATE_MIN):
                 break
             near = stretch["pos_judged"] >= LAST_MIN and stretch["clean_judged"] >= LAST_MIN
@@ -263,7 +268,7 @@ def shift_candidates(clips: list, config: Config, band: tuple[float, float] = SH
         for moves in itertools.product(*(k.moves for k in spec.knobs)):
             change = {shift_key(k.key): m for k, m in zip(spec.knobs, moves)}
             cfg = Config(config.default.replace(**change), config.overrides)
-            outs = [o for c in clips for o in c.outcomes(cfg, (fault,)) if band[0] <= o.yaw < band[1]]
+            outs = [o for c in clips for o in c.outcomes(cfg, (fault,)) if band[0] <= o.yaw_est < band[1]]
             steps = sum(abs(sorted(k.moves).index(m) - sorted(k.moves).index(0.0)) for k, m in zip(spec.knobs, moves))
             tries.append((change, rates(outs, fault), steps))
         out[str(fault)] = tries
