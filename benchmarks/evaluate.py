@@ -180,33 +180,6 @@ def load(folder: Path, cache: Path, model: str, clips: list[str], no_yaw: bool =
     return cases
 
 
-def _with_oblique_shifts(args, cases, prior, extra):
-    """Leave-one-source-out with the oblique shifts fitted per fold (the corpus, and a veto from
-    the good clips of the other sources filmed past the side view): (the held-out predictions,
-    the shifts fitted with every design clip)."""
-    from hingecheck.core.config import Config, yaw_key
-    from hingecheck.scoring.tune import cross_validate
-    from synth_corpus import choose_shifts, real_guard, shift_candidates
-    from tools.synth.corpus_run import clip_names, prepared_clip
-
-    opened = Config(prior.default.replace(**{yaw_key(f): 90.0 for f in FAULTS}), prior.overrides)
-    folder = args.oblique_shifts
-    clips = [c for name in clip_names(folder) if (c := prepared_clip(folder, name, opened)) is not None]
-    candidates = shift_candidates(clips, opened)
-    every = choose_shifts(candidates, real_guard(cases, opened))
-    by_shifts: dict = {}
-    for s in sorted({c.source for c in cases}):
-        fold = choose_shifts(candidates, real_guard([c for c in cases if c.source != s], opened))
-        by_shifts.setdefault(tuple(sorted(fold.items())), []).append(s)
-    held = {}
-    for shifts, sources in by_shifts.items():
-        moved = Config(prior.default.replace(**dict(shifts)), prior.overrides)
-        cv = cross_validate(cases, moved, extra, args.synthetic_weight)
-        held.update({c.clip: cv.held_predictions[c.clip] for c in cases if c.source in sources})
-        print(f"folds {', '.join(sources)}: {dict(shifts) or 'no shift'}", file=sys.stderr)
-    return held, every
-
-
 def main(argv=None) -> int:
     from hingecheck.core.analysis import judge_all
     from hingecheck.core.judging import clip_faults
@@ -230,15 +203,11 @@ def main(argv=None) -> int:
                     help="what one synthetic clip weighs against one labelled clip (default: balanced)")
     ap.add_argument("--write-config", type=Path, metavar="TOML",
                     help="write the thresholds fitted on every design clip (and the corpus) as a --config file")
-    ap.add_argument("--oblique-shifts", type=Path, metavar="CORPUS",
-                    help="fit the thresholds' moves past the side view on this synthetic corpus, each fold "
-                         "refusing a move that flags a good clip of the other sources filmed past the side view; "
-                         "print the moves fitted with every design clip")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                     help="an experiment: set a threshold for every exercise before the fit (repeatable); "
                          "not with --lockbox")
     args = ap.parse_args(argv)
-    if (args.set or args.synthetic or args.oblique_shifts) and args.lockbox:
+    if (args.set or args.synthetic) and args.lockbox:
         print("--set is for experiments on the design clips, not for the lockbox", file=sys.stderr)
         return 2
     if args.lockbox and args.lockbox_record.exists():
@@ -259,11 +228,6 @@ def main(argv=None) -> int:
     cv = cross_validate(cases, prior, extra, args.synthetic_weight)
     held = cv.held_predictions
     shown = with_sets(Config(), args.set) if args.set else Config()
-    if args.oblique_shifts:
-        held, shifts = _with_oblique_shifts(args, cases, prior or prior_config(), extra)
-        print("oblique shifts fitted with every design clip: "
-              + (", ".join(f"{k} = {v:g}" for k, v in shifts.items()) or "none"), file=sys.stderr)
-        shown = Config(shown.default.replace(**shifts), shown.overrides)
     if args.write_config:
         from hingecheck.scoring.tune import profile_toml
         args.write_config.write_text(profile_toml(cv.config, cv.moves, "design clips"

@@ -34,7 +34,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from hingecheck.core.config import Config  # noqa: E402
+from hingecheck.core.config import Config, Thresholds  # noqa: E402
 from hingecheck.core.faults import FAULTS  # noqa: E402
 from tools.synth.corpus import YAW_BANDS, rates  # noqa: E402
 from tools.synth.corpus_run import clip_names, clip_yaw_estimate, done, judge_clip, make_clip  # noqa: E402
@@ -192,8 +192,8 @@ def judge(args) -> int:
 
 #: the evidence a limit needs over the reps filmed from the side view's edge up to it (judged reps)
 MIN_POS, MIN_CLEAN, MIN_OTHER = 4, 8, 4
-#: the floor of every limit: the side view the rules were designed on (hingecheck.core.analysis)
-FLOOR_DEG = 20.0
+#: the floor of every limit: the side view the rules were designed on
+FLOOR_DEG = Thresholds().yaw_side_max_deg
 #: the last stretch below a limit may not show a failure: sensitivity on LAST_MIN judged reps
 #: with the fault, false flags and flags on other faults on LAST_RATE_MIN (a rate of 5 % needs
 #: that many reps to mean anything; the pooled check holds them to 5 % over the whole range)
@@ -245,7 +245,7 @@ def fit_limits(outcomes: list, step: float = 5.0, hi: float = 75.0) -> dict[str,
 
 
 #: the yaw band the oblique shifts are fitted on: past the side view, where people film
-SHIFT_BAND = (20.0, 60.0)
+SHIFT_BAND = (Thresholds().world_measures_min_yaw_deg, 60.0)
 
 
 def shift_candidates(clips: list, config: Config, band: tuple[float, float] = SHIFT_BAND) -> dict[str, list]:
@@ -268,60 +268,33 @@ def shift_candidates(clips: list, config: Config, band: tuple[float, float] = SH
         for moves in itertools.product(*(k.moves for k in spec.knobs)):
             change = {shift_key(k.key): m for k, m in zip(spec.knobs, moves)}
             cfg = Config(config.default.replace(**change), config.overrides)
-            outs = [o for c in clips for o in c.outcomes(cfg, (fault,)) if band[0] <= o.yaw_est < band[1]]
+            # only where the shift applies: clips measured on the world landmarks
+            outs = [o for c in clips if c.prepared.feat.world_measured
+                    for o in c.outcomes(cfg, (fault,)) if band[0] <= o.yaw_est < band[1]]
             steps = sum(abs(sorted(k.moves).index(m) - sorted(k.moves).index(0.0)) for k, m in zip(spec.knobs, moves))
             tries.append((change, rates(outs, fault), steps))
         out[str(fault)] = tries
     return out
 
 
-def choose_shifts(candidates: dict[str, list], allowed=None) -> dict[str, float]:
+def choose_shifts(candidates: dict[str, list]) -> dict[str, float]:
     """Per fault, the candidate with the most sensitivity whose false flags on clean reps and
     flags on reps with only other faults stay at most MAX_FALSE and MAX_CONFUSED (at least
-    MIN_POS judged reps with the fault and MIN_CLEAN clean ones, else no move); ties go to the
-    smallest move. ``allowed(fault, change)``, if given, may veto a candidate (a guard on real
-    clips: :func:`real_guard`)."""
+    MIN_POS judged reps with the fault and MIN_CLEAN clean ones); ties go to the smallest move.
+    Every fitted shift gets a value: 0 where no candidate qualifies."""
     out: dict[str, float] = {}
     for fault, tries in candidates.items():
-        best, best_score = None, None
+        best, best_score = {k: 0.0 for k in tries[0][0]}, None
         for change, r, steps in tries:
             if r["pos_judged"] < MIN_POS or r["clean_judged"] < MIN_CLEAN:
                 continue
             if _fails({**r, "sens": 1.0}, MIN_POS, MIN_CLEAN, MIN_OTHER):  # false or confused too high
                 continue
-            if allowed is not None and any(change.values()) and not allowed(fault, change):
-                continue
             score = (r["sens"], -steps)
             if best_score is None or score > best_score:
                 best, best_score = change, score
-        out.update(best or {})
+        out.update(best)
     return out
-
-
-def real_guard(cases: list, config: Config):
-    """A veto for :func:`choose_shifts`: a move is refused if it flags its fault on a labelled
-    clip (a :class:`hingecheck.scoring.tune.TuneCase`) measured past the side view whose label
-    says the fault is absent and that the unmoved thresholds do not flag: the synthetic lifter
-    does not stand in for every real one."""
-    from hingecheck.core.analysis import judge_all
-    from hingecheck.core.judging import clip_faults
-
-    past = [c for c in cases if c.prepared.feat.median_yaw() >= config.default.world_measures_min_yaw_deg
-            and c.label.faults is not None and not c.label.any_fault]
-
-    def flags(case, cfg, fault) -> bool:
-        th = cfg.for_exercise(case.label.exercise)
-        return fault in clip_faults(judge_all(case.prepared, th, (fault,)))
-
-    def allowed(fault: str, change: dict[str, float]) -> bool:
-        moved = Config(config.default.replace(**change), config.overrides)
-        for c in past:
-            if fault in c.label.faults or fault in c.label.optional:
-                continue
-            if flags(c, moved, fault) and not flags(c, config, fault):
-                return False
-        return True
-    return allowed
 
 
 def fit_shifts(clips: list, config: Config, band: tuple[float, float] = SHIFT_BAND) -> dict[str, float]:

@@ -71,7 +71,7 @@ class Thresholds:
     # --- judging at all
     # the camera's yaw off side-on (degrees, from the world landmarks: hingecheck.core.view)
     # up to which each fault's rule is run; beyond, that fault is "can't judge". Measured:
-    # `benchmarks/synth_corpus.py fit` on the fitting corpus (seed 1: 129 clips, 258 reps),
+    # `benchmarks/synth_corpus.py fit` on the fitting corpus (seed 1; docs/synth-corpus.md),
     # the largest yaw up to which the corpus *shows* sensitivity >= 0.9, false flags <= 5 %
     # and flags on other faults <= 5 % (docs/view.md); 20 (the side view) where it does not.
     # Never set from the real clips. One field per built-in fault (FaultId), named
@@ -110,9 +110,6 @@ class Thresholds:
     # faults appeared at 38 px
     min_lifter_px: float = 48.0
     max_cut_off_share: float = 0.2  # head or feet out of the frame in more of a rep's frames: cut off
-    # below this share of the applicable checks run, "no fault found" says too little
-    # to call a rep or set even partly checked: it is not checked (hingecheck.core.states)
-    min_checked_share: float = 0.5
     max_camera_tilt_deg: float = 8.0  # the camera's tilt is trusted up to this; beyond, it is the lifter
     # --- which frames a rule trusts (hingecheck.core.evidence)
     segment_max_ratio: float = 1.35  # a segment longer than this share of its clip median is mis-tracked ...
@@ -234,7 +231,7 @@ RANGES: dict[str, tuple[float, float, bool]] = {
     "rep_up_deg": (0.0, 180.0, False), "rep_down_deg": (0.0, 180.0, False),
     "rep_min_depth_deg": (0.0, 180.0, False), "rep_min_s": (0.0, 10.0, False),
     "yaw_side_max_deg": (0.0, 90.0, False), "min_lifter_px": (0.0, 10000.0, False),
-    "max_cut_off_share": (0.0, 1.0, False), "min_checked_share": (0.0, 1.0, False),
+    "max_cut_off_share": (0.0, 1.0, False),
     "max_camera_tilt_deg": (0.0, 90.0, False),
     # a segment's length ratio band must hold 1 (its own median), or every frame is mis-tracked
     "segment_max_ratio": (1.0, 10.0, False), "segment_min_ratio": (0.0, 1.0, False),
@@ -270,7 +267,7 @@ THRESHOLD_INFO: dict[str, tuple[str, str]] = {
     "rep_min_depth_deg": ("deg", "hand-set"), "rep_min_s": ("s", "hand-set"),
     "yaw_side_max_deg": ("deg", "hand-set"), "min_lifter_px": ("px", "measured"),
     "max_cut_off_share": ("fraction of frames", "hand-set"),
-    "min_checked_share": ("fraction of checks", "hand-set"), "max_camera_tilt_deg": ("deg", "hand-set"),
+    "max_camera_tilt_deg": ("deg", "hand-set"),
     "segment_max_ratio": ("ratio to segment median", "hand-set"),
     "segment_min_ratio": ("ratio to segment median", "hand-set"),
     "max_speed_thighs_per_s": ("thigh lengths/s", "hand-set"), "max_shin_lean_deg": ("deg", "hand-set"),
@@ -298,12 +295,21 @@ def range_text(key: str) -> str:
 
 def check_thresholds(th: Thresholds, where: str) -> None:
     """Raise a one-line HingecheckError naming the key, the value and the range of the first
-    threshold out of its range (NaN and infinite are out), or of inverted rep thresholds."""
-    for key, (lo, hi, lo_open) in RANGES.items():
+    threshold out of its range (NaN and infinite are out), also as moved past the side view
+    (:meth:`Thresholds.past_side_view`), or of inverted rep thresholds."""
+    def inside(key: str, v: float) -> bool:
+        lo, hi, lo_open = RANGES[key]
+        return (lo < v if lo_open else lo <= v) and v <= hi  # False for NaN
+    for key in RANGES:
         v = getattr(th, key)
-        inside = (lo < v if lo_open else lo <= v) and v <= hi  # False for NaN
-        if not inside:
+        if not inside(key, v):
             raise HingecheckError(f"config {where}: {key} = {v:g} is out of range ({range_text(key)})")
+    moved = th.past_side_view()
+    for key in OBLIQUE_SHIFTED:
+        v = getattr(moved, key)
+        if not inside(key, v):
+            raise HingecheckError(f"config {where}: {key} moved by {shift_key(key)} past the side view is "
+                                  f"{v:g}, out of range ({range_text(key)})")
     if th.rep_up_deg >= th.rep_down_deg:
         raise HingecheckError(f"config {where}: rep_up_deg = {th.rep_up_deg:g} must be below "
                               f"rep_down_deg = {th.rep_down_deg:g} (a rep goes down past one and back up past the other)")

@@ -221,6 +221,10 @@ class HingeFeatures:
     height_px: np.ndarray
     side: BodySide
     facing: float
+    #: True where :func:`with_world_measures` took hip, trunk, neck and spine from the world
+    #: landmarks (the camera past the side view): the rules then read their thresholds
+    #: moved past the side view (:meth:`hingecheck.core.config.Thresholds.past_side_view`)
+    world_measured: bool = False
 
     ARRAY_FIELDS = ("hip_flexion", "knee_flexion", "shin_angle", "trunk_angle", "neck_angle",
                     "spine_alignment", "hip_drive", "leg_angle", "side_on", "yaw", "reliability",
@@ -323,4 +327,4 @@ def with_world_measures(feat: HingeFeatures, world: np.ndarray | None, min_yaw_d
     virtual = sagittal_points(world)
     seen = np.isfinite(virtual[..., 0]).astype(float)
     wf = hinge_features_arrays(virtual, seen, LEFT, 1.0, _ANY_FRAME)
-    return dataclasses.replace(feat, **{k: getattr(wf, k) for k in WORLD_MEASURES})
+    return dataclasses.replace(feat, world_measured=True, **{k: getattr(wf, k) for k in WORLD_MEASURES})

@@ -167,9 +167,9 @@ def judge_rep(rep: Rep, sig: RepSignals, feat: HingeFeatures, th: Thresholds,
     if problem is not None:
         return RepVerdict(rep, [], {WHOLE_REP: problem}, metrics)
     cant = off_side_reasons(metrics, th)
-    # measured on the world landmarks past the side view (the switch of with_world_measures):
+    # measured on the world landmarks past the side view (geometry.with_world_measures):
     # the rules read their thresholds moved by the oblique shifts
-    if feat.median_yaw() >= th.world_measures_min_yaw_deg:
+    if feat.world_measured:
         th = th.past_side_view()
     results = {spec.id: spec.rule(sig, rep, th, calib) for spec in in_run_order()
                if spec.id not in cant and (faults is None or spec.id in faults)}

@@ -3,8 +3,7 @@
 A rep with no fault found is only *clean* when every check that applies to
 the exercise actually ran on it; a set is only clean when its judged reps
 are clean and every check ran on most of its reps. Otherwise it is
-*partly checked* (at least ``min_checked_share`` of the checks ran, a
-:class:`~hingecheck.core.config.Thresholds` field) or
+*partly checked* (at least :data:`MIN_CHECKED_SHARE` of the checks ran) or
 *not checked* (fewer ran, or none), never clean: a green "good" over checks
 that never ran is the one thing this module exists to prevent.
 
@@ -21,14 +20,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Mapping, Sequence
 
-from hingecheck.core.config import Thresholds
 from hingecheck.core.faults import FAULTS
 from hingecheck.core.judging import WHOLE_REP, RepVerdict
 from hingecheck.core.kinds import Exercise, FaultId, Reason, StrEnum
 from hingecheck.core.signals import CantJudge
 
 __all__ = ["VerdictState", "Unchecked", "StateReport", "RepFacts", "applicable_faults", "rep_state",
-           "clip_state", "state_of_analysis", "APPLICABLE_FAULTS", "NO_REPS"]
+           "clip_state", "state_of_analysis", "MIN_CHECKED_SHARE", "APPLICABLE_FAULTS", "NO_REPS"]
 
 #: what a set with no rep at all could not check
 NO_REPS = CantJudge(Reason.NO_REPS)
@@ -41,6 +39,10 @@ class VerdictState(StrEnum):
     PARTLY_CHECKED = "partly_checked"   # no fault found, but some checks could not run
     NOT_CHECKED = "not_checked"         # no fault found, and most (or all) checks could not run
 
+
+#: below this share of the applicable checks run, "no fault found" says too
+#: little to call a rep or set even partly checked: it is NOT_CHECKED
+MIN_CHECKED_SHARE = 0.5
 
 #: the faults each exercise is checked for. Every rule is written for a hinge
 #: and every fault applies to every exercise listed in
@@ -131,41 +133,35 @@ def _group(reasons: Mapping[str, CantJudge], order: Sequence[str]) -> tuple[Unch
     return tuple(Unchecked(text[k], tuple(fs)) for k, fs in by_key.items())
 
 
-def _unfound_state(n_checked: int, n_applicable: int, th: Thresholds | None) -> VerdictState:
-    """CLEAN with every check run; NOT_CHECKED with none, or under ``min_checked_share``
-    of them (of ``th``; None: the built-in thresholds, e.g. for a cached record); else
-    PARTLY_CHECKED."""
+def _unfound_state(n_checked: int, n_applicable: int) -> VerdictState:
     if n_checked >= n_applicable:
         return VerdictState.CLEAN
-    min_share = (Thresholds() if th is None else th).min_checked_share
-    if n_checked == 0 or n_checked < min_share * n_applicable:
+    if n_checked == 0 or n_checked < MIN_CHECKED_SHARE * n_applicable:
         return VerdictState.NOT_CHECKED
     return VerdictState.PARTLY_CHECKED
 
 
-def rep_state(rep: RepVerdict | RepFacts, exercise: str | None = None, th: Thresholds | None = None) -> StateReport:
+def rep_state(rep: RepVerdict | RepFacts, exercise: str | None = None) -> StateReport:
     """The state of one rep: FAULTS if any fault was found; else CLEAN only when
-    every applicable check ran; else PARTLY_CHECKED or NOT_CHECKED (by ``th``'s
-    ``min_checked_share``; None: the built-in thresholds)."""
+    every applicable check ran; else PARTLY_CHECKED or NOT_CHECKED."""
     facts = rep if isinstance(rep, RepFacts) else RepFacts.of(rep)
     applicable = applicable_faults(exercise)
     missing = facts.not_run(applicable)
     checked = tuple(f for f in applicable if f not in missing)
     found = tuple(f for f in facts.faults if f in applicable)
-    state = VerdictState.FAULTS if found else _unfound_state(len(checked), len(applicable), th)
+    state = VerdictState.FAULTS if found else _unfound_state(len(checked), len(applicable))
     return StateReport(state, checked, _group(missing, applicable), found, applicable)
 
 
 def clip_state(reps: Sequence[RepVerdict | RepFacts], clip_faults: Sequence[str] = (),
-               exercise: str | None = None, no_reps_reason: CantJudge = NO_REPS,
-               th: Thresholds | None = None) -> StateReport:
+               exercise: str | None = None, no_reps_reason: CantJudge = NO_REPS) -> StateReport:
     """The state of a set from its reps (the whole ones if any, else every movement).
 
     FAULTS when a fault recurs (``clip_faults``) or any rep shows one; else
     CLEAN only when every applicable check ran on more than half of the reps;
-    else PARTLY_CHECKED (at least ``th.min_checked_share`` of the checks did;
-    None: the built-in thresholds) or NOT_CHECKED. A check that did not run on
-    most reps is reported with the commonest reason it did not.
+    else PARTLY_CHECKED (at least :data:`MIN_CHECKED_SHARE` of the checks did)
+    or NOT_CHECKED. A check that did not run on most reps is reported with the
+    commonest reason it did not.
     """
     facts = [r if isinstance(r, RepFacts) else RepFacts.of(r) for r in reps]
     applicable = applicable_faults(exercise)
@@ -182,10 +178,10 @@ def clip_state(reps: Sequence[RepVerdict | RepFacts], clip_faults: Sequence[str]
             key, _ = Counter(m.key() for m in missed).most_common(1)[0]
             reasons[f] = next(m for m in missed if m.key() == key)
     found = tuple(f for f in applicable if f in clip_faults or any(f in r.faults for r in pool))
-    state = VerdictState.FAULTS if found else _unfound_state(len(checked), len(applicable), th)
+    state = VerdictState.FAULTS if found else _unfound_state(len(checked), len(applicable))
     return StateReport(state, tuple(checked), _group(reasons, applicable), found, applicable)
 
 
-def state_of_analysis(analysis, th: Thresholds | None = None) -> StateReport:
+def state_of_analysis(analysis) -> StateReport:
     """:func:`clip_state` of an :class:`~hingecheck.core.analysis.Analysis`."""
-    return clip_state(analysis.reps, analysis.clip_faults(), analysis.exercise, th=th)
+    return clip_state(analysis.reps, analysis.clip_faults(), analysis.exercise)

@@ -71,7 +71,7 @@ from hingecheck.core.calibration import Calibration, find_calibration
 from hingecheck.core.config import Thresholds
 from hingecheck.core.geometry import HingeFeatures, hinge_features_arrays, nan_median
 from hingecheck.core.judging import RepVerdict
-from hingecheck.core.kinds import FaultId, LivePhase, RepKind
+from hingecheck.core.kinds import LivePhase, RepKind
 from hingecheck.core.landmarks import NUM_LANDMARKS, PoseSequence, fps_from_timestamps, person_detected
 from hingecheck.core.reps import Rep, segment_reps, smooth, standing_baseline
 from hingecheck.core.sidetrack import SideTracker
@@ -90,12 +90,12 @@ class Said:
     (fault ids, or :data:`~hingecheck.core.judging.WHOLE_REP` for the whole rep), sorted.
     Words for it live in :func:`hingecheck.outputs.wording.said_text`."""
 
-    faults: tuple[FaultId, ...] = ()
+    faults: tuple[str, ...] = ()       # fault ids (a registered fault need not be a built-in FaultId)
     cant_judge: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, v: RepVerdict) -> "Said":
-        return cls(tuple(sorted(FaultId(str(f)) for f in v.faults)), tuple(sorted(map(str, v.cant_judge))))
+        return cls(tuple(sorted(map(str, v.faults))), tuple(sorted(map(str, v.cant_judge))))
 
 
 @dataclasses.dataclass(frozen=True)

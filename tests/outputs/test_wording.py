@@ -175,3 +175,20 @@ def test_a_revised_rep_in_words():
     said = Said((FaultId.SQUATTING,), ("rounded_back",))
     assert said_text(said, "x") == "squatting, can't judge: rounded_back"
     assert said_text(Said((), (WHOLE_REP,)), "x") == "can't judge the rep"
+
+
+def test_a_registered_fault_that_is_no_built_in_id_is_said_and_revised():
+    """A fault added to the registry is a plain string id: what live said of it is kept as is."""
+    from hingecheck.core.judging import RepVerdict
+    from hingecheck.core.kinds import RepKind
+    from hingecheck.core.reps import Rep
+    from hingecheck.core.signals import Finding
+    from hingecheck.core.stream import Said, revisions
+    from hingecheck.outputs.wording import said_text
+
+    rep = Rep(1, 10, 15, 19, 19, 60.0, 1.0, 1.0, RepKind.UP_DOWN_UP, True)
+    live = RepVerdict(rep, [Finding("deep_hinge", (10, 19), 0.5, [])], {})
+    final = RepVerdict(rep, [], {})
+    assert Said.of(live).faults == ("deep_hinge",)
+    (r,) = revisions([live], [final])
+    assert said_text(r.live, "x") == "deep_hinge" and said_text(r.final, "x") == "clean"
