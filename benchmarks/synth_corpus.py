@@ -217,7 +217,7 @@ def shown(outcomes: list, fault: str, limit: float) -> bool:
     return not _fails(pooled, MIN_POS, MIN_CLEAN, MIN_OTHER)
 
 
-def fit_limits(outcomes: list, step: float = 5.0, hi: float = 75.0) -> dict[str, float]:
+def fit_limits(outcomes: list, step: float = 5.0, hi: float = 75.0, faults=None) -> dict[str, float]:
     """Per fault, the largest yaw limit (a multiple of ``step``) that :func:`shown` holds for,
     with at least LAST_MIN judged reps with the fault and LAST_MIN clean ones in the
     :data:`LAST_STRETCH_DEG` below it, provided no such stretch up to it shows a failure (on
@@ -229,7 +229,7 @@ def fit_limits(outcomes: list, step: float = 5.0, hi: float = 75.0) -> dict[str,
     compares with the limit: the estimate reads a few degrees low far round, and a limit on
     the true yaw would let reps from past it through."""
     out = {}
-    for fault in FAULTS:
+    for fault in (FAULTS if faults is None else faults):
         best = FLOOR_DEG
         for limit in np.arange(FLOOR_DEG + step, hi + 1e-9, step):
             # from the floor up: the side view below it is judged whatever this fit says
@@ -251,7 +251,8 @@ SHIFT_BAND = (Thresholds().world_measures_min_yaw_deg, 60.0)
 def shift_candidates(clips: list, config: Config, band: tuple[float, float] = SHIFT_BAND) -> dict[str, list]:
     """Per fault, every combination of moves of its thresholds past the side view
     (``oblique_shift_<key>``, on the steps ``hingecheck tune`` tries) with its rates on the
-    corpus's reps filmed within ``band`` degrees of yaw: ``[(change, rates, steps), ...]``.
+    corpus's reps filmed within ``band`` degrees of yaw and the yaw limit it gives the fault:
+    ``[(change, rates, steps, limit), ...]``.
     ``clips``: :class:`tools.synth.corpus_run.PreparedClip` (prepared once; one rule runs per
     try). The back and head faults are left out: the rendered head's ear is placed 20 degrees
     off (see NOT_FITTED_ON_SYNTHETIC)."""
@@ -268,29 +269,32 @@ def shift_candidates(clips: list, config: Config, band: tuple[float, float] = SH
         for moves in itertools.product(*(k.moves for k in spec.knobs)):
             change = {shift_key(k.key): m for k, m in zip(spec.knobs, moves)}
             cfg = Config(config.default.replace(**change), config.overrides)
-            # only where the shift applies: clips measured on the world landmarks
-            outs = [o for c in clips if c.prepared.feat.world_measured
-                    for o in c.outcomes(cfg, (fault,)) if band[0] <= o.yaw_est < band[1]]
+            every = [o for c in clips for o in c.outcomes(cfg, (fault,))]
+            # the band's rates only where the shift applies: clips measured on the world landmarks
+            world = {c.name for c in clips if c.prepared.feat.world_measured}
+            outs = [o for o in every if o.clip in world and band[0] <= o.yaw_est < band[1]]
             steps = sum(abs(sorted(k.moves).index(m) - sorted(k.moves).index(0.0)) for k, m in zip(spec.knobs, moves))
-            tries.append((change, rates(outs, fault), steps))
+            tries.append((change, rates(outs, fault), steps, fit_limits(every, faults=(fault,))[fault]))
         out[str(fault)] = tries
     return out
 
 
 def choose_shifts(candidates: dict[str, list]) -> dict[str, float]:
-    """Per fault, the candidate with the most sensitivity whose false flags on clean reps and
-    flags on reps with only other faults stay at most MAX_FALSE and MAX_CONFUSED (at least
-    MIN_POS judged reps with the fault and MIN_CLEAN clean ones); ties go to the smallest move.
-    Every fitted shift gets a value: 0 where no candidate qualifies."""
+    """Per fault, the candidate that lets the fault be judged furthest round (the yaw limit
+    :func:`fit_limits` gives with it), then with the most sensitivity in the band, whose false
+    flags on clean reps and flags on reps with only other faults stay at most MAX_FALSE and
+    MAX_CONFUSED there (at least MIN_POS judged reps with the fault and MIN_CLEAN clean ones);
+    ties go to the smallest move. Every fitted shift gets a value: 0 where no candidate
+    qualifies or none opens the fault past the side view."""
     out: dict[str, float] = {}
     for fault, tries in candidates.items():
         best, best_score = {k: 0.0 for k in tries[0][0]}, None
-        for change, r, steps in tries:
-            if r["pos_judged"] < MIN_POS or r["clean_judged"] < MIN_CLEAN:
+        for change, r, steps, limit in tries:
+            if limit <= FLOOR_DEG or r["pos_judged"] < MIN_POS or r["clean_judged"] < MIN_CLEAN:
                 continue
             if _fails({**r, "sens": 1.0}, MIN_POS, MIN_CLEAN, MIN_OTHER):  # false or confused too high
                 continue
-            score = (r["sens"], -steps)
+            score = (limit, r["sens"], -steps)
             if best_score is None or score > best_score:
                 best, best_score = change, score
         out.update(best)

@@ -76,13 +76,13 @@ class Thresholds:
     # and flags on other faults <= 5 % (docs/view.md); 20 (the side view) where it does not.
     # Never set from the real clips. One field per built-in fault (FaultId), named
     # yaw_max_<fault>_deg; a fault without one is judged up to yaw_side_max_deg.
-    yaw_max_squatting_deg: float = 60.0
+    yaw_max_squatting_deg: float = 65.0
     yaw_max_rounded_back_deg: float = 20.0
-    yaw_max_hyperextension_deg: float = 35.0
+    yaw_max_hyperextension_deg: float = 45.0
     yaw_max_dropped_head_deg: float = 20.0
-    yaw_max_hips_rise_first_deg: float = 45.0
+    yaw_max_hips_rise_first_deg: float = 50.0
     yaw_max_excess_knee_bend_deg: float = 20.0
-    yaw_max_incomplete_lockout_deg: float = 35.0
+    yaw_max_incomplete_lockout_deg: float = 20.0
     yaw_front_min_deg: float = 70.0  # above: facing the camera, nothing can be judged
     yaw_side_max_deg: float = 20.0   # up to this: a side view (and the yaw limit of a fault without its own)
     # from this yaw on, hip, trunk, neck and spine are measured on the world landmarks
@@ -97,10 +97,10 @@ class Thresholds:
     oblique_shift_rounded_spine_offset: float = 0.0
     oblique_shift_rounded_mask_curvature: float = 0.0
     oblique_shift_dropped_head_deg: float = 0.0
-    oblique_shift_lean_back_deg: float = -2.0
-    oblique_shift_hip_drive_max: float = -0.02
+    oblique_shift_lean_back_deg: float = -4.0
+    oblique_shift_hip_drive_max: float = 0.0
     oblique_shift_hips_rise_trunk_min: float = 0.1
-    oblique_shift_lockout_hip_flexion_deg: float = -5.0
+    oblique_shift_lockout_hip_flexion_deg: float = 0.0
     side_on_max: float = 0.3       # shoulder width / torso length; above: not side-on (when no yaw is known)
     front_on_min: float = 0.65     # above: facing the camera, nothing can be judged
     min_reliability: float = 0.5   # median landmark visibility over the rep
