@@ -75,7 +75,8 @@ def test_a_fault_is_judged_side_on_and_said_cant_judge_past_its_yaw_limit(fault)
     side = _analyze(fault, 5.0)
     assert side.view == View.SIDE and side.yaw == pytest.approx(5.0, abs=0.5)
     assert all(fault in v.faults for v in side.reps if v.rep.complete)
-    far = _analyze(fault, th.yaw_max_deg(fault) + 10.0)
+    limit = th.yaw_max_deg(fault)
+    far = _analyze(fault, min(limit + 10.0, 0.5 * (limit + th.yaw_front_min_deg)))  # past it, not facing
     assert far.view == View.OBLIQUE
     for v in (r for r in far.reps if r.rep.complete):
         assert fault not in v.faults
