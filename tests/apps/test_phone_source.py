@@ -84,5 +84,9 @@ def test_rtsp_phone_stream_survives_a_server_restart():
                           on_rep=on_rep, stop=stop, max_seconds=120)
     finally:
         server.stop()
-    assert reps == [1, 2] and result.analysis.rep_count == 2
+    assert reps == [1, 2]                       # rep 2 cued as rep 2 after the reconnection
+    # the set's report analyses every frame the loop took in before it stopped: with the
+    # machine busy, frames already queued when rep 2 was cued can hold the sample's next rep
+    # too, so the report counts 2 or 3, and says so live as well (no rep revised or lost)
+    assert result.analysis.rep_count in (2, 3) and result.revisions == []
     assert result.reconnects >= 1 and any("reconnected" in e for e in events)
