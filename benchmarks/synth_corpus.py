@@ -261,6 +261,8 @@ def shift_candidates(clips: list, config: Config, band: tuple[float, float] = SH
     from hingecheck.core.config import shift_key
     from tools.synth.corpus_run import NOT_FITTED_ON_SYNTHETIC
 
+    # the band's rates only where the shift applies: clips measured on the world landmarks
+    world = {c.name for c in clips if c.prepared.feat.world_measured}
     out: dict[str, list] = {}
     for fault, spec in FAULTS.items():
         if fault in NOT_FITTED_ON_SYNTHETIC or not spec.knobs:
@@ -270,8 +272,6 @@ def shift_candidates(clips: list, config: Config, band: tuple[float, float] = SH
             change = {shift_key(k.key): m for k, m in zip(spec.knobs, moves)}
             cfg = Config(config.default.replace(**change), config.overrides)
             every = [o for c in clips for o in c.outcomes(cfg, (fault,))]
-            # the band's rates only where the shift applies: clips measured on the world landmarks
-            world = {c.name for c in clips if c.prepared.feat.world_measured}
             outs = [o for o in every if o.clip in world and band[0] <= o.yaw_est < band[1]]
             steps = sum(abs(sorted(k.moves).index(m) - sorted(k.moves).index(0.0)) for k, m in zip(spec.knobs, moves))
             tries.append((change, rates(outs, fault), steps, fit_limits(every, faults=(fault,))[fault]))

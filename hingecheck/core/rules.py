@@ -95,7 +95,9 @@ def squatting(s: RepSignals, rep: Rep, th: Thresholds, calib: Calibration | None
 
     Over the rep's bottom window (medians of trusted frames) against its
     lockout: flags when the hips flexed less than ``squat_ratio_max`` times
-    as much as the knees (a hinge moves mostly at the hips), or when the
+    as much as the knees (a hinge moves mostly at the hips; but with the
+    trunk tipped past ``squat_trunk_max_deg`` and the knees bent past
+    ``excess_knee_flexion_deg`` that rep is :func:`excess_knee_bend`'s), or when the
     trunk is more upright than ``squat_trunk_max_deg`` while the shins lean
     past ``squat_shin_min_deg``. From the floor: knees bent past
     ``squat_start_knee_deg`` and then the hips rise first (trunk rise below
@@ -114,7 +116,9 @@ def squatting(s: RepSignals, rep: Rep, th: Thresholds, calib: Calibration | None
     trunk, shin = _median(s.trunk_angle, ok, b0, b1), _median(s.shin_angle, ok, b0, b1)
     ev = []
     sev = 0.0
-    if ratio < th.squat_ratio_max:
+    # knees bent as much as the hips with the trunk tipped over is the knee rule's
+    # fault (excess_knee_bend), not a squat's: one fault, one flag
+    if ratio < th.squat_ratio_max and not _hinged_knee_bend(s, rep, th, trunk):
         ev.append(Evidence("hip/knee flexion ratio", ratio, th.squat_ratio_max, Comparison.BELOW, Unit.RATIO))
         sev = max(sev, _severity(ratio, th.squat_ratio_max, 0.5))
     if trunk < th.squat_trunk_max_deg and shin > th.squat_shin_min_deg:
@@ -138,14 +142,31 @@ def squatting(s: RepSignals, rep: Rep, th: Thresholds, calib: Calibration | None
 
 
 def excess_knee_bend(s: RepSignals, rep: Rep, th: Thresholds, calib: Calibration | None) -> Finding | CantJudge | None:
-    """Knee flexion held past ``excess_knee_flexion_deg`` at the bottom while
-    the trunk still tips forward past ``squat_trunk_max_deg`` (an upright
-    trunk with bent knees is squatting instead)."""
+    """Knee flexion held past ``excess_knee_flexion_deg`` at the bottom.
+
+    A rep whose trunk stays more upright than ``squat_trunk_max_deg`` is left
+    to :func:`squatting`, but only when that rule takes it (one fault, one
+    flag); bent knees under an upright trunk that the squat rule passes
+    (shins short of its lean, hips still doing their share) are judged here.
+    """
     b0, b1 = bottom_window(rep, s.hip_flexion, th)
-    if not _median(s.trunk_angle, s.ok(LEGS), b0, b1) >= th.squat_trunk_max_deg:
+    upright = not _median(s.trunk_angle, s.ok(LEGS), b0, b1) >= th.squat_trunk_max_deg
+    if upright and isinstance(squatting(s, rep, th, calib), Finding):
         return None
+    return _knees_past_limit(s, rep, th)
+
+
+def _knees_past_limit(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | CantJudge | None:
+    """Knee flexion held past ``excess_knee_flexion_deg`` over the bottom window."""
     return _over_at_bottom(FaultId.EXCESS_KNEE_BEND, "knee flexion at bottom", s.knee_flexion, s, LEGS, rep,
                            th.excess_knee_flexion_deg, 30.0, th)
+
+
+def _hinged_knee_bend(s: RepSignals, rep: Rep, th: Thresholds, trunk: float) -> bool:
+    """True when the trunk (``trunk``, degrees at the bottom) tips over at least
+    ``squat_trunk_max_deg`` and the knees stay bent past ``excess_knee_flexion_deg``:
+    too much knee bend in a hinge, which :func:`excess_knee_bend` flags."""
+    return bool(trunk >= th.squat_trunk_max_deg) and isinstance(_knees_past_limit(s, rep, th), Finding)
 
 
 def _mask_hump(s: RepSignals, rep: Rep, th: Thresholds) -> tuple[float, int] | None:

@@ -106,3 +106,20 @@ def test_poorly_seen_landmarks_mean_cant_judge():
     assert judged == [True, False, True]
     assert a.reps[1].cant_judge[WHOLE_REP].code == Reason.LANDMARKS_UNRELIABLE
     assert "unreliable" in reason_text(a.reps[1].cant_judge[WHOLE_REP])
+
+
+def test_upright_bent_knees_the_squat_rule_passes_are_excess_knee_bend(monkeypatch):
+    """The knee rule leaves an upright trunk to the squat rule only when that rule takes the rep."""
+    import synthetic
+
+    # trunk 30 deg (upright for the squat rule), shins 10 deg (short of its lean), knees 90 deg:
+    # hips 30 + 80 = 110 deg, 1.22 times the knees' bend (the hips do a hinge's share)
+    monkeypatch.setitem(synthetic.FAULTS, "excess_knee_bend", (dict(shin=10.0, knee=90.0, trunk=30.0), {}))
+    a, _ = analyse("hip_hinge", n_reps=3, fault="excess_knee_bend", noise_px=1.0)
+    per_rep = [r.faults for r in a.reps if r.rep.complete]
+    assert per_rep and all(f == ["excess_knee_bend"] for f in per_rep), per_rep
+    monkeypatch.undo()
+    # a squat (trunk 25, shins 40, knees 110) is the squat rule's alone
+    a, _ = analyse("hip_hinge", n_reps=3, fault="squatting", noise_px=1.0)
+    per_rep = [r.faults for r in a.reps if r.rep.complete]
+    assert per_rep and all(f == ["squatting"] for f in per_rep), per_rep

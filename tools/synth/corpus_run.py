@@ -108,11 +108,11 @@ def prepared_clip(folder: Path, name: str, config) -> PreparedClip | None:
 
     params = json.loads((folder / f"{name}.params.json").read_text())
     truth = json.loads((folder / f"{name}.truth.json").read_text())
-    run = load_pose_run(folder / f"{name}.pose.npz")
+    th = config.for_exercise(truth["exercise"])
+    run = load_pose_run(folder / f"{name}.pose.npz", th)
     if run is None:
         return None
-    return PreparedClip(name, params, truth, prepare(run.pose, truth["exercise"],
-                                                     config.for_exercise(truth["exercise"])))
+    return PreparedClip(name, params, truth, prepare(run.pose, truth["exercise"], th))
 
 
 #: faults whose measures the rendered lifter does not reproduce: MediaPipe places the plain
@@ -135,7 +135,7 @@ def tune_cases(folder: Path, config, source: str = "synthetic",
     for name in clip_names(folder):
         params = json.loads((folder / f"{name}.params.json").read_text())
         truth = json.loads((folder / f"{name}.truth.json").read_text())
-        run = load_pose_run(folder / f"{name}.pose.npz")
+        run = load_pose_run(folder / f"{name}.pose.npz", config.for_exercise(truth["exercise"]))
         if run is None:
             continue
         dialled = dialled_faults(params)
