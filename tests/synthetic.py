@@ -157,7 +157,7 @@ def make_hinge(n_reps=5, fps=30.0, rep_s=2.5, pause_s=0.8, facing=1, scale_px=No
                noise_px=0.0, seed=0, start="standing", view="side", frame_size=(720, 1280),
                near_side=None, down_frac=0.5, wobble_deg=0.0, wobble_hz=2.0,
                walkout_s=0.0, walkout_flex_deg=15.0, walkout_dist=0.15, back_curve=False,
-               world_yaw_deg=None):
+               world_yaw_deg=None, free_leg=None):
     """Generate hinge reps as a PoseSequence, and the ground truth.
 
     Timeline: ``start='standing'``: [walk-out ``walkout_s``], hold at the top
@@ -183,7 +183,10 @@ def make_hinge(n_reps=5, fps=30.0, rep_s=2.5, pause_s=0.8, facing=1, scale_px=No
     ``world_yaw_deg`` fills ``pose.world`` (metres, camera axes: x right,
     y down, z away) as MediaPipe would for a camera that many degrees off
     side-on: the lifter's body turned about the vertical by that angle (the
-    image landmarks are not changed).
+    image landmarks are not changed). ``free_leg`` ('near'/'far') makes it a
+    single-leg RDL: that side's leg swings back in line with the trunk as the
+    hips flex (fully by 60 degrees), its knee bent 10 degrees; the truth is the
+    standing leg's.
 
     Returns ``(pose, truth)``. ``truth`` holds per-frame ``(F,)`` arrays
     (see :func:`_truth_angles`), plus ``t``, ``progress`` (0 top .. 1
@@ -249,13 +252,26 @@ def make_hinge(n_reps=5, fps=30.0, rep_s=2.5, pause_s=0.8, facing=1, scale_px=No
     for name in P:
         P[name] = P[name] + np.stack([shift, np.zeros(F)], axis=-1)
 
+    # --- the free leg of a single-leg RDL: swings back in line with the trunk
+    free_pts: dict[str, np.ndarray] = {}
+    if free_leg is not None:
+        hip_flex = _wrap(tr - (s - k))
+        share = np.clip(hip_flex / 60.0, 0.0, 1.0)
+        thigh_dir = (s - k) + share * (tr - (s - k))        # inclination of knee -> hip
+        free_pts["knee"] = P["hip"] - THIGH * _unit(thigh_dir)
+        free_pts["ankle"] = free_pts["knee"] - SHANK * _unit(thigh_dir - 10.0 * share)
+        free_pts["heel"] = free_pts["ankle"] + (P["heel"] - P["ankle"])
+        free_pts["toe"] = free_pts["ankle"] + (P["toe"] - P["ankle"])
+    free_side = None if free_leg is None else (near if free_leg == "near" else
+                                               ("left" if near == "right" else "right"))
+
     # --- landmarks: (F, 33) sagittal x, y and lateral z ------------------
     X, Y, Z = (np.zeros((F, NUM_LANDMARKS)) for _ in range(3))
     far = np.zeros(NUM_LANDMARKS, dtype=bool)
     X[:, Landmark.NOSE], Y[:, Landmark.NOSE] = P["nose"].T
     for left, right, name, z in _BILATERAL:
-        for lm, sign in ((left, 1.0), (right, -1.0)):
-            X[:, lm], Y[:, lm] = P[name].T
+        for lm, sign, side_name in ((left, 1.0, "left"), (right, -1.0, "right")):
+            X[:, lm], Y[:, lm] = (free_pts[name] if side_name == free_side and name in free_pts else P[name]).T
             Z[:, lm] = sign * z
         far[right if near == "left" else left] = True
     if view == "side":

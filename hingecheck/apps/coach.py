@@ -126,7 +126,7 @@ class LiveCoach:
         if a.verdicts and a.verdicts[-1].rep.end >= len(a) - FAULT_SHOW_FRAMES:
             active = list(a.verdicts[-1].faults)
         return OverlayState(landmarks=image, visibility=fp.visibility,
-                            side=a.side.name if a.side else "left", angles=a.current_angles(),
+                            side=a.side if a.side else "left", angles=a.current_angles(),
                             rep_count=a.rep_count, phase=a.phase, active_faults=active,
                             banner=self.banner, banner_level=self.level, status=status,
                             back_curve=back_curve_points(image, self.contour, a.facing))

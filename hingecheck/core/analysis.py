@@ -22,7 +22,7 @@ from hingecheck.core.calibration import Calibration, find_calibration
 from hingecheck.core.config import Thresholds
 from hingecheck.core.evidence import chain_reliability
 from hingecheck.core.faults import FAULTS
-from hingecheck.core.geometry import HingeFeatures, hinge_features_arrays, lifter_side, with_world_measures
+from hingecheck.core.geometry import HingeFeatures, hinge_features_arrays, lifter_chain, with_world_measures
 from hingecheck.core.judging import WHOLE_REP, RepVerdict, clip_faults, judge_rep
 from hingecheck.core.kinds import Reason, View
 from hingecheck.core.landmarks import SIDES, BodySide, PoseSequence, fps_from_timestamps
@@ -241,11 +241,12 @@ class Prepared:
                         self.calibration, self.tilt, self.yaw)
 
 
-def window_features(pose: PoseSequence, th: Thresholds, side: tuple[BodySide, float] | None = None) -> HingeFeatures:
-    """The hinge features of ``pose``'s frames seen from ``side`` (near side, facing;
-    None: chosen from these frames, :func:`lifter_side`), measured in the
+def window_features(pose: PoseSequence, th: Thresholds, side: tuple[BodySide, float] | None = None,
+                    exercise: str = "") -> HingeFeatures:
+    """The hinge features of ``pose``'s frames seen from ``side`` (the chain read, facing;
+    None: chosen from these frames for ``exercise``, :func:`lifter_chain`), measured in the
     lifter's plane off side-on (:func:`with_world_measures`)."""
-    side, facing = side or (lifter_side(pose.image, pose.visibility) if len(pose) else (SIDES[0], 1.0))
+    side, facing = side or (lifter_chain(pose.image, pose.visibility, exercise) if len(pose) else (SIDES[0], 1.0))
     feat = hinge_features_arrays(pose.image, pose.visibility, side, facing, pose.frame_size, world=pose.world)
     return with_world_measures(feat, pose.world, th.world_measures_min_yaw_deg)
 
@@ -254,7 +255,7 @@ def prepare_window(pose: PoseSequence, exercise: str, th: Thresholds, known: Kno
     """Step one of the engine, on a whole clip or a stream's window: features,
     reliability, smoothing, reps, camera tilt (signals levelled by it) and
     calibration, each estimated from ``pose``'s frames unless ``known`` gives it."""
-    feat = window_features(pose, th, known.side)
+    feat = window_features(pose, th, known.side, exercise)
     sig = clip_signals(pose.image, pose.visibility, pose.timestamps, feat, pose.back_curvature, th,
                        known.segment_px)
     params = th.rep_params()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import heapq
 
 import numpy as np
@@ -73,3 +74,28 @@ class RunningMedian:
         if len(self._low) > len(self._high):
             return -self._low[0]
         return (-self._low[0] + self._high[0]) / 2.0
+
+
+
+class RunningSpread:
+    """The interquartile range of every finite number added so far, as
+    ``numpy.percentile(x, 75) - numpy.percentile(x, 25)`` gives it (NaN with fewer
+    than two): the numbers are kept sorted (O(log n) to find the place, O(n) to read)."""
+
+    def __init__(self):
+        self._sorted: list[float] = []
+
+    def add(self, x: float) -> None:
+        """Add ``x``; NaN is ignored."""
+        if np.isfinite(x):
+            bisect.insort(self._sorted, float(x))
+
+    def __len__(self) -> int:
+        return len(self._sorted)
+
+    @property
+    def spread(self) -> float:
+        if len(self._sorted) < 2:
+            return float("nan")
+        q1, q3 = np.percentile(np.asarray(self._sorted), [25.0, 75.0])
+        return float(q3 - q1)

@@ -23,6 +23,7 @@ from hingecheck.core.landmarks import (
     BodySide,
     Landmark,
     PoseSequence,
+    with_legs,
 )
 from hingecheck.core.vectors import (
     inclination_from_vertical,
@@ -31,6 +32,7 @@ from hingecheck.core.vectors import (
     point_line_offset,
     signed_angle_between,
 )
+from hingecheck.core.kinds import SINGLE_LEG
 from hingecheck.core.view import frame_yaw, sagittal_points
 
 # ---------------------------------------------------------------------------
@@ -80,6 +82,45 @@ def lifter_side(image: np.ndarray, visibility: np.ndarray) -> tuple[BodySide, fl
     layer uses, from ``(F, 33, 2)`` pixels and ``(F, 33)`` visibility."""
     side = choose_side(visibility)
     return side, facing_direction(image, side)
+
+
+def ankle_travel(image: np.ndarray, side: BodySide) -> float:
+    """How far ``side``'s ankle moves up and down over the frames: the interquartile
+    range of its image y (pixels) over the frames where it is placed (a few frames
+    where the tracker swaps the legs do not move it); NaN if under two are."""
+    y = np.asarray(image, float)[:, side.ankle, 1]
+    y = y[np.isfinite(y)]
+    if y.size < 2:
+        return float("nan")
+    q1, q3 = np.percentile(y, [25.0, 75.0])
+    return float(q3 - q1)
+
+
+def standing_leg(travel: dict[str, float]) -> BodySide | None:
+    """The side whose ankle moved least up and down (``travel``: :func:`ankle_travel`
+    per side name): the leg a single-leg lift stands on, while the free leg swings
+    back and up. None when either is unknown or they tie."""
+    left, right = travel.get(LEFT.name, np.nan), travel.get(RIGHT.name, np.nan)
+    if not (np.isfinite(left) and np.isfinite(right)) or left == right:
+        return None
+    return LEFT if left < right else RIGHT
+
+
+def reading_side(near: BodySide, exercise: str, travel: dict[str, float]) -> BodySide:
+    """The chain the analysis reads: the ``near`` side (:func:`choose_side`), on the
+    standing leg (:func:`standing_leg`) for a single-leg exercise (:data:`SINGLE_LEG`):
+    seen from the free leg's side, the near hip, knee and ankle are the free leg's,
+    which swings back in line with the trunk and never hinges."""
+    if exercise not in SINGLE_LEG:
+        return near
+    return with_legs(near, standing_leg(travel) or near)
+
+
+def lifter_chain(image: np.ndarray, visibility: np.ndarray, exercise: str) -> tuple[BodySide, float]:
+    """:func:`lifter_side` with the legs of :func:`reading_side`: the chain every
+    layer reads for ``exercise``, and the way the lifter faces."""
+    near, facing = lifter_side(image, visibility)
+    return reading_side(near, exercise, {s.name: ankle_travel(image, s) for s in SIDES}), facing
 
 
 def in_frame(points: np.ndarray, visibility: np.ndarray, frame_size: tuple[int, int],

@@ -83,6 +83,10 @@ class Exercise(IdEnum):
     KETTLEBELL_SWING = "kettlebell_swing"
 
 
+#: exercises done standing on one leg: the legs are read on the standing leg, not the side nearer the camera
+SINGLE_LEG = frozenset({Exercise.SINGLE_LEG_RDL})
+
+
 class Comparison(StrEnum):
     """How evidence passes its threshold: the fault is flagged when ``value <op> threshold``."""
     ABOVE = ">"

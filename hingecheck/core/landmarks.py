@@ -107,6 +107,26 @@ RIGHT = BodySide(
 )
 SIDES = (LEFT, RIGHT)
 
+
+def with_legs(upper: BodySide, legs: BodySide) -> BodySide:
+    """``upper``'s ear, shoulder, elbow and wrist with ``legs``' hip, knee, ankle,
+    heel and toe, named after ``upper`` (the side the camera sees best); ``upper``
+    itself when both are the same side. A single-leg lift is read on the leg it
+    stands on, whichever side the camera sees."""
+    if upper.name == legs.name:
+        return upper
+    return BodySide(upper.name, upper.ear, upper.shoulder, upper.elbow, upper.wrist,
+                    legs.hip, legs.knee, legs.ankle, legs.heel, legs.foot_index)
+
+
+def legs_name(side: BodySide) -> str:
+    """The name of the side whose legs ``side`` reads (``side.name`` unless :func:`with_legs` mixed them)."""
+    return LEFT.name if side.knee == Landmark.LEFT_KNEE else RIGHT.name
+
+
+#: every chain the analysis can read: each side's upper body on its own legs or on the other side's
+CHAINS = tuple(with_legs(upper, legs) for upper in SIDES for legs in SIDES)
+
 #: Bones drawn by the annotator, as pairs of named landmarks.
 SKELETON: tuple[tuple[Landmark, Landmark], ...] = (
     (Landmark.LEFT_EAR, Landmark.LEFT_SHOULDER),

@@ -6,8 +6,11 @@ visibility, and the sign of the median toe-minus-heel and nose-minus-ear x
 offset. :class:`SideTracker` keeps the same medians as running medians, so
 after any number of frames its answer is ``lifter_side`` of those frames,
 at O(log n) per frame (no pass over the set). It keeps the median length of
-each side's trunk, thigh and shank too, which the trusted-joint test
-(:func:`~hingecheck.core.evidence.chain_reliability`) checks frames against.
+each chain's trunk, thigh and shank too (:data:`~hingecheck.core.landmarks.CHAINS`),
+which the trusted-joint test (:func:`~hingecheck.core.evidence.chain_reliability`)
+checks frames against, and how far each ankle has moved up and down
+(:func:`~hingecheck.core.geometry.ankle_travel`), which picks the standing leg
+of a single-leg lift (:func:`~hingecheck.core.geometry.reading_side`).
 Pure numpy.
 """
 
@@ -15,10 +18,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from hingecheck.core.buffers import RunningMedian
+from hingecheck.core.buffers import RunningMedian, RunningSpread
 from hingecheck.core.evidence import segment_lengths
-from hingecheck.core.geometry import side_visibility
-from hingecheck.core.landmarks import LEFT, RIGHT, SIDES, BodySide, Landmark
+from hingecheck.core.geometry import reading_side, side_visibility
+from hingecheck.core.kinds import SINGLE_LEG
+from hingecheck.core.landmarks import CHAINS, LEFT, RIGHT, SIDES, BodySide, Landmark
 
 
 def facing_votes(image: np.ndarray, side: BodySide) -> np.ndarray:
@@ -37,21 +41,36 @@ class SideTracker:
     def __init__(self):
         self._vis = {s.name: RunningMedian() for s in SIDES}
         self._votes = {s.name: RunningMedian() for s in SIDES}
-        self._lengths = {s.name: {} for s in SIDES}
+        self._lengths: dict[BodySide, dict] = {c: {} for c in CHAINS}
+        self._ankle_y = {s.name: RunningSpread() for s in SIDES}
 
     def add(self, image: np.ndarray, visibility: np.ndarray) -> None:
         """Count one frame: ``image`` (33, 2) pixels, ``visibility`` (33,) (NaN: no person)."""
+        image = np.asarray(image)
         for s in SIDES:
             self._vis[s.name].add(float(side_visibility(visibility[None], s)[0]))
             for v in facing_votes(image, s):
                 self._votes[s.name].add(float(v))
-            for seg, length in segment_lengths(np.asarray(image)[None], s).items():
-                self._lengths[s.name].setdefault(seg, RunningMedian()).add(float(length[0]))
+            self._ankle_y[s.name].add(float(image[s.ankle, 1]))
+        for c in CHAINS:
+            for seg, length in segment_lengths(image[None], c).items():
+                self._lengths[c].setdefault(seg, RunningMedian()).add(float(length[0]))
 
     def segment_px(self, side: BodySide) -> dict[tuple[str, str], float]:
         """The median image length (pixels; NaN: never seen) of each of ``side``'s segments
-        over every frame so far, as :func:`~hingecheck.core.evidence.chain_reliability` reads them."""
-        return {seg: m.median for seg, m in self._lengths[side.name].items()}
+        (a chain of :data:`~hingecheck.core.landmarks.CHAINS`) over every frame so far, as
+        :func:`~hingecheck.core.evidence.chain_reliability` reads them."""
+        return {seg: m.median for seg, m in self._lengths[side].items()}
+
+    def chain(self, exercise: str) -> tuple[BodySide, float]:
+        """(the chain read, facing): :attr:`side` on the legs
+        :func:`~hingecheck.core.geometry.reading_side` reads for ``exercise``, as
+        :func:`~hingecheck.core.geometry.lifter_chain` of every frame so far."""
+        near, facing = self.side
+        if exercise not in SINGLE_LEG:  # the spread is read only when it decides something
+            return near, facing
+        travel = {name: v.spread for name, v in self._ankle_y.items()}
+        return reading_side(near, exercise, travel), facing
 
     @property
     def side(self) -> tuple[BodySide, float]:

@@ -18,9 +18,10 @@ them. The work per frame is bounded by the window, not by the set's length.
 What the stream cannot know is the future, so where the file path uses the
 whole clip the stream uses everything seen so far (intentional differences):
 
-* near side and facing: ``lifter_side`` of every frame so far (running
-  medians, :class:`~hingecheck.core.sidetrack.SideTracker`), equal to the
-  file's once the set has ended;
+* the chain read and facing: ``lifter_chain`` of every frame so far (running
+  medians, and for a single-leg lift each ankle's running variance:
+  :class:`~hingecheck.core.sidetrack.SideTracker`), equal to the file's once
+  the set has ended;
 * standing baseline: the least smoothed hip flexion so far;
 * lifted from the floor or from standing: decided on the first frame with
   the baseline seen so far, fixed when the first rep is reported;
@@ -171,11 +172,12 @@ class StreamingAnalyzer:
         if self.side is None:
             if self._detected < SETUP_FRAMES:
                 return []
-            self.side, self.facing = self._sides.side
+            self.side, self.facing = self._sides.chain(self.exercise)
             self._add_features(0, n)
             return self._update()
-        if self._sides.side != (self.side, self.facing):  # the estimate over every frame so far turned
-            self.side, self.facing = self._sides.side
+        chain = self._sides.chain(self.exercise)
+        if chain != (self.side, self.facing):  # the estimate over every frame so far turned
+            self.side, self.facing = chain
             self._set_features(self._anchor, n - 1)
         self._add_features(n - 1, n)
         return self._update()

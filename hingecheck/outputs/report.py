@@ -9,6 +9,7 @@ from hingecheck import __version__
 from hingecheck.core.analysis import Analysis
 from hingecheck.core.faults import FAULTS
 from hingecheck.core.judging import WHOLE_REP
+from hingecheck.core.landmarks import legs_name
 from hingecheck.core.states import VerdictState, rep_state, state_of_analysis
 from hingecheck.io.atomic import write_text_atomic
 from hingecheck.outputs.angles import Joint, angle_header, angle_legend
@@ -101,7 +102,9 @@ def _state_lines(analysis: Analysis) -> list[str]:
 def summary_text(analysis: Analysis) -> str:
     s = analysis.summary()
     out = [f"{plural(s['reps'], 'rep')}, {s['judged_reps']} judged, {s['clean_reps']} with no fault found; "
-           f"camera view: {s['view']} ({_view_words(analysis)}), lifter's {analysis.side.name} side"]
+           f"camera view: {s['view']} ({_view_words(analysis)}), lifter's {analysis.side.name} side"
+           + (f", legs read on the {legs_name(analysis.side)} leg (the one standing)"
+              if legs_name(analysis.side) != analysis.side.name else "")]
     if analysis.view != "side" and not math.isfinite(analysis.yaw):
         # with the camera's angle known, the verdict's lines name each check it stopped
         out.append("note: film side-on (camera at hip height, perpendicular to the lifter) "

@@ -189,6 +189,9 @@ BEFORE = {(1, 0): "14143333ab95d85d", (1, 7): "29a279436ece8da1", (2, 3): "6e29b
 def test_drawing_a_body_keeps_every_other_parameter(seed, index):
     params = draw_params(seed, index)
     body = params.pop("body")
+    # drawn after the body (a single-leg RDL's free leg), for the same reason
+    free = params["motion"].pop("free_leg", None)
+    assert (free is not None) == (params["motion"]["variant"] == "single_leg_rdl")
     assert hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()[:16] == BEFORE[(seed, index)]
     shape = BodyShape.from_dict(body)
     assert 1.5 <= shape.height_m <= 1.95 and (shape.sex <= 0.2 or shape.sex >= 0.8)
@@ -225,3 +228,31 @@ def test_cli_body_option_sets_and_overrides_the_body():
     assert parse_body("base", {"sex": 1.0}) is None
     with pytest.raises(ValueError, match="KEY=NUMBER"):
         parse_body("sex:1")
+
+
+@pytest.mark.parametrize("free_leg", ["left", "right"])
+def test_the_single_leg_rdls_free_leg_is_either_side(load, free_leg):
+    """The free leg swings back and up on the side asked for; the other foot stays planted,
+    and the truth's knee is the standing leg's."""
+    from tools.synth.clip import ground_truth, pose_frame
+    from tools.synth.clip import ClipSpec
+    from tools.synth.pose import Poser
+    from tools.synth.scene import hands_for
+    motion = Motion(variant="single_leg_rdl", reps=1, down_s=0.6, bottom_s=0.1, up_s=0.5, top_s=0.2,
+                    lead_s=0.2, tail_s=0.2, free_leg=free_leg)
+    ch, reps = timeline(motion, 15.0)
+    body = load(BODIES[0])
+    poser = Poser(body)
+    hands = hands_for("single_leg_rdl", poser)
+    b = int(np.argmax(ch["hip"]))
+    points = [pose_frame(poser, {c: float(ch[c][i]) for c in CHANNELS}, hands, "single_leg_rdl", free_leg).points
+              for i in (0, b)]
+    free, stand = ("L", "R") if free_leg == "left" else ("R", "L")
+    top, bottom = points
+    assert bottom[f"ankle.{free}"][1] - top[f"ankle.{free}"][1] > 0.2          # the free foot leaves the floor
+    assert abs(bottom[f"ankle.{stand}"][1] - top[f"ankle.{stand}"][1]) < 0.01  # the standing one stays
+    truth = ground_truth(ClipSpec(motion=motion), {c: np.asarray([ch[c][0], ch[c][b]]) for c in CHANNELS}, reps,
+                         points)
+    # the standing leg's knee bends as commanded (the free leg's straightens to 10 degrees)
+    bend = truth["per_frame"]["knee_angle"][0] - truth["per_frame"]["knee_angle"][1]
+    assert bend == pytest.approx(ch["knee"][b] - ch["knee"][0], abs=1.0)

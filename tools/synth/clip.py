@@ -103,18 +103,20 @@ def degrade(img: np.ndarray, noise: Noise, rng: np.random.Generator) -> np.ndarr
     return out
 
 
-def sagittal_angles(points: list[dict]) -> dict[str, np.ndarray]:
+def sagittal_angles(points: list[dict], legs: tuple[str, ...] = SIDES) -> dict[str, np.ndarray]:
     """True per-frame angles (deg) in hingecheck's conventions from posed world points.
 
-    The points of both sides are averaged and seen exactly side-on (the
-    world x-y plane, the lifter facing +x), then measured with
+    The points of both sides are averaged (hip, knee and ankle: of the ``legs``
+    sides, the standing leg's alone in a single-leg RDL) and seen exactly side-on
+    (the world x-y plane, the lifter facing +x), then measured with
     :func:`hingecheck.core.geometry.hinge_features_arrays` on a pseudo-image.
     """
     names = ("ear", "shoulder", "hip", "knee", "ankle")
     img = np.full((len(points), 33, 2), np.nan)
     side = geometry.LEFT
     for k, name in enumerate(names):
-        xy = np.array([np.mean([p[f"{name}.{s}"][:2] for s in SIDES], axis=0) for p in points])
+        sides = legs if name in ("hip", "knee", "ankle") else SIDES
+        xy = np.array([np.mean([p[f"{name}.{s}"][:2] for s in sides], axis=0) for p in points])
         img[:, getattr(side, name)] = xy * [1.0, -1.0]   # y up → image y down
     feat = geometry.hinge_features_arrays(img, np.ones(img.shape[:2]), side, 1.0, FRAME_SIZE_ANY)
     return feature_angles(feat)
@@ -122,7 +124,10 @@ def sagittal_angles(points: list[dict]) -> dict[str, np.ndarray]:
 
 def ground_truth(spec: ClipSpec, channels: dict, reps: list, points: list[dict]) -> dict:
     """The ground-truth document of a clip (see the README in sample_videos)."""
-    per_frame = {k: np.round(v, 2).tolist() for k, v in sagittal_angles(points).items()}
+    legs = SIDES
+    if spec.motion.variant == "single_leg_rdl":  # the truth is the standing leg's
+        legs = tuple(s for s in SIDES if s != RIG_SIDE[spec.motion.free_leg])
+    per_frame = {k: np.round(v, 2).tolist() for k, v in sagittal_angles(points, legs).items()}
     per_frame["spine_flexion"] = np.round(channels["lumbar"] + channels["thoracic"], 2).tolist()
     for c in CHANNELS:
         per_frame[f"joint_{c}"] = np.round(channels[c], 2).tolist()
@@ -132,10 +137,14 @@ def ground_truth(spec: ClipSpec, channels: dict, reps: list, points: list[dict])
             "units": "degrees; frames 0-based; spine_flexion = lumbar + thoracic flexion"}
 
 
-def pose_frame(poser: Poser, ch: dict[str, float], hands, variant: str) -> Posed:
-    """Pose one frame; in a single-leg RDL the free leg swings back as the hips flex (full by 60 deg)."""
+#: the rig's side suffix of each leg
+RIG_SIDE = {"left": "L", "right": "R"}
+
+
+def pose_frame(poser: Poser, ch: dict[str, float], hands, variant: str, free_leg: str = "left") -> Posed:
+    """Pose one frame; in a single-leg RDL the ``free_leg`` swings back as the hips flex (full by 60 deg)."""
     free = float(np.clip(ch["hip"] / 60.0, 0.0, 1.0)) if variant == "single_leg_rdl" else 0.0
-    return poser.pose(ch, hands, free_leg=free)
+    return poser.pose(ch, hands, free_leg=free, free_side=RIG_SIDE[free_leg])
 
 
 def render_clip(spec: ClipSpec, out: Path, body: Body | None = None, seed: int = 0) -> dict:
@@ -156,7 +165,8 @@ def render_clip(spec: ClipSpec, out: Path, body: Body | None = None, seed: int =
     from .encode import VideoWriter
     with VideoWriter(out, spec.camera, spec.noise.crf) as writer:
         for i in range(n):
-            posed = pose_frame(poser, {c: float(channels[c][i]) for c in CHANNELS}, hands, variant)
+            posed = pose_frame(poser, {c: float(channels[c][i]) for c in CHANNELS}, hands, variant,
+                               spec.motion.free_leg)
             points.append(posed.points)
             writer.write(degrade(scene.frame(posed), spec.noise, rng))
     renderer.release()
@@ -181,7 +191,8 @@ def still(spec: ClipSpec, time_s: float, body: Body | None = None) -> np.ndarray
     renderer = Renderer(spec.camera)
     try:
         scene = Scene(body, renderer, spec.look, variant, plates, spec.occluder)
-        posed = pose_frame(poser, {c: float(channels[c][i]) for c in CHANNELS}, hands_for(variant, poser), variant)
+        posed = pose_frame(poser, {c: float(channels[c][i]) for c in CHANNELS}, hands_for(variant, poser), variant,
+                           spec.motion.free_leg)
         return degrade(scene.frame(posed), spec.noise, np.random.default_rng(0))
     finally:
         renderer.release()

@@ -126,6 +126,10 @@ def draw_params(seed: int, index: int, yaw_range: tuple[float, float] = (0.0, 75
         params["occluder"] = {"centre": [0.05, 0.45, 0.35], "size": [0.3, 0.4, 0.05],
                               "colour": [0.15, 0.15, 0.15]}
     params["body"] = draw_body(rng)   # drawn last: the draws above are those of clips made before
+    if variant == "single_leg_rdl":
+        # after the body, for the same reason: the free leg is the near one half the time (a single-leg
+        # lift is filmed from either side); clips made before kept the far one
+        params["motion"]["free_leg"] = "right" if rng.random() < 0.5 else "left"
     return params
 
 

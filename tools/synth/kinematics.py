@@ -73,6 +73,7 @@ class Motion:
     tail_s: float = 1.0
     depth: float = 1.0   # scales the clean bottom's hip flexion
     faults: Faults = field(default_factory=Faults)
+    free_leg: str = "left"  # single-leg RDL: the leg that swings back (a camera at yaw 0 sees the right side)
 
     @classmethod
     def from_dict(cls, d: dict) -> "Motion":
@@ -82,6 +83,8 @@ class Motion:
         m = cls(**d, faults=faults)
         if m.variant not in VARIANTS:
             raise ValueError(f"unknown variant {m.variant!r}; choose one of: {', '.join(VARIANTS)}")
+        if m.free_leg not in ("left", "right"):
+            raise ValueError(f"free_leg must be 'left' or 'right', got {m.free_leg!r}")
         if m.reps < 1 or min(m.down_s, m.up_s) <= 0.2:
             raise ValueError("reps must be >= 1 and down_s, up_s > 0.2 s")
         return m

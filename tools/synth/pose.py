@@ -75,7 +75,7 @@ class Poser:
         self.upper_len = {s: float(np.linalg.norm(h[a[1]] - h[a[0]])) for s, a in self.arm.items()}
         self.fore_len = {s: float(np.linalg.norm(h[a[2]] - h[a[1]])) for s, a in self.arm.items()}
 
-    def _local(self, ch: dict[str, float], free_leg: float) -> np.ndarray:
+    def _local(self, ch: dict[str, float], free_leg: float, free_side: str = "L") -> np.ndarray:
         """Local rotations (B, 3, 3) of trunk and legs; arms at rest."""
         b = self.body
         local = np.repeat(np.eye(3)[None], len(b.bones), axis=0)
@@ -83,7 +83,7 @@ class Poser:
         pelvis = thigh + ch["hip"]
         local[b.bone("root")] = tip_forward(pelvis)
         for s in SIDES:
-            free = free_leg if s == "L" else 0.0   # the left leg (far from a camera at yaw 0) swings back
+            free = free_leg if s == free_side else 0.0   # that leg swings back (L: far from a camera at yaw 0)
             leg_thigh = thigh + free * (pelvis - thigh)
             knee = ch["knee"] + free * (10.0 - ch["knee"])
             local[b.bone(f"upperleg01.{s}")] = tip_forward(leg_thigh - pelvis)
@@ -111,14 +111,15 @@ class Poser:
                                     hands[s] - elbow) @ w_parent
             local[fa] = w_parent.T @ w_fa
 
-    def pose(self, ch: dict[str, float], hand_target, free_leg: float = 0.0, pole=(-1.0, -0.2, 0.0)) -> Posed:
+    def pose(self, ch: dict[str, float], hand_target, free_leg: float = 0.0, pole=(-1.0, -0.2, 0.0),
+             free_side: str = "L") -> Posed:
         """Pose one frame. ``hand_target(points) -> {side: (3,)}`` places the hands
         from the trunk-and-legs points (see :meth:`points`); ``free_leg`` 0-1
-        swings the left leg back in line with the trunk (single-leg RDL)."""
+        swings the ``free_side`` leg ("L" or "R") back in line with the trunk (single-leg RDL)."""
         b = self.body
-        local = self._local(ch, free_leg)
+        local = self._local(ch, free_leg, free_side)
         world, posed = forward_kinematics(b.parents, b.heads, local)
-        shift = self._feet_shift(posed, free_leg)
+        shift = self._feet_shift(posed, free_leg, free_side)
         posed = posed + shift
         pts = self.points(posed, None)
         self._reach(local, world, posed, hand_target(pts), np.asarray(pole))
@@ -127,10 +128,11 @@ class Poser:
         verts = skin(b.verts, self.weights, b.heads, world, posed)
         return Posed(verts=verts, points=self.points(posed, verts), world=world)
 
-    def _feet_shift(self, posed: np.ndarray, free_leg: float) -> np.ndarray:
+    def _feet_shift(self, posed: np.ndarray, free_leg: float, free_side: str = "L") -> np.ndarray:
         """Translation (3,) putting the standing foot (or both) back at its rest place."""
         b = self.body
-        feet = [b.bone("foot.R")] if free_leg else [b.bone("foot.L"), b.bone("foot.R")]
+        stand = "R" if free_side == "L" else "L"
+        feet = [b.bone(f"foot.{stand}")] if free_leg else [b.bone("foot.L"), b.bone("foot.R")]
         return (b.heads[feet] - posed[feet]).mean(axis=0)
 
     def points(self, posed: np.ndarray, verts: np.ndarray | None) -> dict[str, np.ndarray]:

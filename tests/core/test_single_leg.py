@@ -1,0 +1,115 @@
+"""A single-leg lift is read on the leg it stands on, whichever side the camera sees."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from synthetic import make_hinge
+
+from hingecheck.core.analysis import analyze_pose
+from hingecheck.core.buffers import RunningSpread
+from hingecheck.core.config import load_config
+from hingecheck.core.geometry import ankle_travel, lifter_chain, lifter_side, reading_side, standing_leg
+from hingecheck.core.landmarks import CHAINS, LEFT, RIGHT, SIDES, with_legs
+from hingecheck.core.sidetrack import SideTracker
+
+
+#: a landscape frame with room behind the lifter for the free leg
+ROOM = dict(frame_size=(1920, 1080), scale_px=380.0)
+
+
+def analyse(exercise, **kw):
+    pose, truth = make_hinge(n_reps=3, noise_px=1.0, **ROOM, **kw)
+    return analyze_pose(pose, exercise, load_config().for_exercise(exercise)), truth
+
+
+def _bottom_knees(a):
+    return [r.metrics["knee_flexion_bottom"] for r in a.reps if r.rep.complete]
+
+
+@pytest.mark.parametrize("facing", [1, -1])
+@pytest.mark.parametrize("free_leg", ["near", "far"])
+def test_single_leg_rdl_reads_the_standing_leg(facing, free_leg):
+    a, truth = analyse("single_leg_rdl", facing=facing, free_leg=free_leg)
+    near = RIGHT if truth["side"] == "right" else LEFT
+    stance = near if free_leg == "far" else (LEFT if near is RIGHT else RIGHT)
+    assert a.side == with_legs(near, stance)
+    assert a.side.name == near.name  # still named after the side the camera sees
+    assert a.rep_count == 3
+    knee_true = float(np.max(truth["knee_flexion"]))
+    assert all(abs(k - knee_true) < 4.0 for k in _bottom_knees(a)), (_bottom_knees(a), knee_true)
+    assert not a.clip_faults()
+
+
+def test_the_free_leg_near_the_camera_misleads_a_two_legged_reading():
+    """The case the standing-leg choice exists for: read as an RDL (the near legs), the
+    free leg's hip never hinges and no rep is found."""
+    two_legged, _ = analyse("rdl", free_leg="near")
+    one_legged, _ = analyse("single_leg_rdl", free_leg="near")
+    assert one_legged.rep_count == 3
+    assert two_legged.rep_count != 3 or _bottom_knees(two_legged) != pytest.approx(_bottom_knees(one_legged), abs=4)
+
+
+def test_two_legged_exercises_keep_the_near_side():
+    pose, _ = make_hinge(n_reps=2, free_leg="near", **ROOM)
+    for exercise in ("rdl", "hip_hinge", "deadlift"):
+        assert lifter_chain(pose.image, pose.visibility, exercise) == lifter_side(pose.image, pose.visibility)
+
+
+def test_standing_leg_is_the_ankle_that_stays_put():
+    assert standing_leg({"left": 4.0, "right": 900.0}) is LEFT
+    assert standing_leg({"left": 900.0, "right": 4.0}) is RIGHT
+    assert standing_leg({"left": 4.0, "right": 4.0}) is None
+    assert standing_leg({"left": float("nan"), "right": 4.0}) is None
+    assert reading_side(RIGHT, "single_leg_rdl", {"left": float("nan"), "right": 1.0}) is RIGHT
+    assert reading_side(RIGHT, "single_leg_rdl", {"left": 1.0, "right": 50.0}) == with_legs(RIGHT, LEFT)
+
+
+def test_chains_are_every_upper_body_on_every_legs():
+    assert len(set(CHAINS)) == 4 and LEFT in CHAINS and RIGHT in CHAINS
+    mixed = with_legs(LEFT, RIGHT)
+    assert (mixed.name, mixed.ear, mixed.shoulder, mixed.hip, mixed.knee, mixed.ankle) == \
+        ("left", LEFT.ear, LEFT.shoulder, RIGHT.hip, RIGHT.knee, RIGHT.ankle)
+    assert with_legs(RIGHT, RIGHT) is RIGHT
+
+
+def test_running_spread_is_numpys_interquartile_range():
+    x = np.random.default_rng(3).normal(50.0, 7.0, 400)
+    x[::17] = np.nan
+    rs = RunningSpread()
+    for i, v in enumerate(x):
+        rs.add(v)
+        seen = x[:i + 1][np.isfinite(x[:i + 1])]
+        want = np.percentile(seen, 75) - np.percentile(seen, 25) if seen.size > 1 else np.nan
+        assert rs.spread == want or (np.isnan(want) and np.isnan(rs.spread))
+    assert len(rs) == np.isfinite(x).sum()
+
+
+@pytest.mark.parametrize("exercise", ["single_leg_rdl", "rdl"])
+def test_tracker_chain_is_the_files_choice_at_every_frame(exercise):
+    pose, _ = make_hinge(n_reps=2, free_leg="near", noise_px=1.0, **ROOM)
+    tracker = SideTracker()
+    for i in range(len(pose)):
+        tracker.add(pose.image[i], pose.visibility[i])
+        if i % 7 == 0 or i == len(pose) - 1:
+            assert tracker.chain(exercise) == lifter_chain(pose.image[:i + 1], pose.visibility[:i + 1], exercise), i
+    travel = {s.name: ankle_travel(pose.image, s) for s in SIDES}
+    assert standing_leg(travel) is not None
+
+
+@pytest.mark.parametrize("free_leg", ["near", "far"])
+def test_a_single_leg_set_streams_as_the_file_reads_it(free_leg):
+    from enginekit import assert_same, both
+    pose, _ = make_hinge(n_reps=3, free_leg=free_leg, noise_px=1.0, seed=2, **ROOM)
+    offline, (s, _, live) = both(pose, "single_leg_rdl")
+    assert_same(offline, live, s)
+    assert s.rep_count == 3
+
+
+def test_the_summary_says_which_leg_was_read():
+    from hingecheck.outputs.report import summary_text
+    a, truth = analyse("single_leg_rdl", free_leg="near")
+    far = "left" if truth["side"] == "right" else "right"
+    assert f"lifter's {truth['side']} side, legs read on the {far} leg (the one standing)" in summary_text(a)
+    a, _ = analyse("single_leg_rdl", free_leg="far")
+    assert "legs read on" not in summary_text(a)
