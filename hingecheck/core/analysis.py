@@ -24,7 +24,7 @@ from hingecheck.core.evidence import chain_reliability
 from hingecheck.core.faults import FAULTS
 from hingecheck.core.geometry import HingeFeatures, hinge_features_arrays, lifter_chain, with_world_measures
 from hingecheck.core.judging import WHOLE_REP, RepVerdict, clip_faults, judge_rep
-from hingecheck.core.kinds import Reason, View
+from hingecheck.core.kinds import SINGLE_LEG, Reason, View
 from hingecheck.core.landmarks import SIDES, BodySide, PoseSequence, fps_from_timestamps
 from hingecheck.core.reps import Rep, segment_reps, smooth, standing_baseline
 from hingecheck.core.signals import CantJudge, RepSignals
@@ -248,7 +248,8 @@ def window_features(pose: PoseSequence, th: Thresholds, side: tuple[BodySide, fl
     lifter's plane off side-on (:func:`with_world_measures`)."""
     side, facing = side or (lifter_chain(pose.image, pose.visibility, exercise) if len(pose) else (SIDES[0], 1.0))
     feat = hinge_features_arrays(pose.image, pose.visibility, side, facing, pose.frame_size, world=pose.world)
-    return with_world_measures(feat, pose.world, th.world_measures_min_yaw_deg)
+    return with_world_measures(feat, pose.world, th.world_measures_min_yaw_deg,
+                               side if exercise in SINGLE_LEG else None)
 
 
 def prepare_window(pose: PoseSequence, exercise: str, th: Thresholds, known: Known = Known()) -> Prepared:

@@ -352,7 +352,8 @@ WORLD_MEASURES = ("hip_flexion", "trunk_angle", "neck_angle", "spine_alignment",
 _ANY_FRAME = (10**6, 10**6)
 
 
-def with_world_measures(feat: HingeFeatures, world: np.ndarray | None, min_yaw_deg: float) -> HingeFeatures:
+def with_world_measures(feat: HingeFeatures, world: np.ndarray | None, min_yaw_deg: float,
+                        legs: BodySide | None = None) -> HingeFeatures:
     """``feat`` with :data:`WORLD_MEASURES` measured on the world landmarks turned side-on
     (:func:`hingecheck.core.view.sagittal_points`) when the camera stands at least
     ``min_yaw_deg`` degrees off side-on (:meth:`HingeFeatures.median_yaw`).
@@ -361,11 +362,13 @@ def with_world_measures(feat: HingeFeatures, world: np.ndarray | None, min_yaw_d
     hip, trunk, neck and spine read wrong; the world landmarks hold them in the
     lifter's own plane. Knee and shin stay from the image, which the synthetic
     corpus shows to read them better (docs/view.md). Unchanged without world
-    landmarks, with an unknown yaw, or nearer side-on than ``min_yaw_deg``.
+    landmarks, with an unknown yaw, or nearer side-on than ``min_yaw_deg``. ``legs``: a
+    single-leg lift's standing leg, whose knee and ankle the hip angle is read on
+    (see :func:`~hingecheck.core.view.sagittal_points`).
     """
     if world is None or not feat.median_yaw() >= min_yaw_deg:
         return feat
-    virtual = sagittal_points(world)
+    virtual = sagittal_points(world, legs=legs)
     seen = np.isfinite(virtual[..., 0]).astype(float)
     wf = hinge_features_arrays(virtual, seen, LEFT, 1.0, _ANY_FRAME)
     return dataclasses.replace(feat, world_measured=True, **{k: getattr(wf, k) for k in WORLD_MEASURES})

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from hingecheck.core.landmarks import Landmark
+from hingecheck.core.landmarks import BodySide, Landmark
 
 #: pairs of landmarks whose right-minus-left vector is the lifter's left-right axis
 AXIS_PAIRS = ((Landmark.LEFT_HIP, Landmark.RIGHT_HIP), (Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER))
@@ -57,7 +57,8 @@ def median_yaw(yaw: np.ndarray, lo: int = 0, hi: int | None = None) -> float:
 
 
 
-def sagittal_points(world: np.ndarray, lo: int = 0, hi: int | None = None) -> np.ndarray:
+def sagittal_points(world: np.ndarray, lo: int = 0, hi: int | None = None,
+                    legs: BodySide | None = None) -> np.ndarray:
     """(F, 33, 2) a virtual side-on image of the lifter from the world landmarks, in metres.
 
     The lifter's left-right axis (the median over frames ``lo..hi-1`` of the hips'
@@ -65,7 +66,9 @@ def sagittal_points(world: np.ndarray, lo: int = 0, hi: int | None = None) -> np
     leaves the hinge's own plane facing the viewer; x then runs the way the lifter
     faces (toes ahead of heels), y down, as in an image. Each bilateral landmark is
     replaced by the mid-point of its left and right (the mid-sagittal chain), so
-    the near side does not matter. All NaN where the axis was never seen.
+    the near side does not matter; with ``legs`` (a single-leg lift's standing leg)
+    the knees, ankles, heels and toes are that leg's instead (the mid-point of a
+    standing and a free leg is neither). All NaN where the axis was never seen.
     """
     w = np.asarray(world, float)
     axes = np.concatenate([w[lo:hi, r] - w[lo:hi, left] for left, r in AXIS_PAIRS])[:, [0, 2]]
@@ -79,6 +82,9 @@ def sagittal_points(world: np.ndarray, lo: int = 0, hi: int | None = None) -> np
     mid = w.copy()
     for left, right in _BILATERAL:
         mid[:, left] = mid[:, right] = 0.5 * (w[:, left] + w[:, right])
+    if legs is not None:
+        for left, right, own in _LEG_POINTS:
+            mid[:, left] = mid[:, right] = w[:, getattr(legs, own)]
     x = mid[..., 0] * fwd[0] + mid[..., 2] * fwd[1]
     toe = x[:, Landmark.LEFT_FOOT_INDEX] - x[:, Landmark.LEFT_HEEL]
     if np.nanmedian(toe) < 0:
@@ -90,6 +96,10 @@ def sagittal_points(world: np.ndarray, lo: int = 0, hi: int | None = None) -> np
 #: every (left, right) pair of landmarks
 _BILATERAL = tuple((lm, Landmark[lm.name.replace("LEFT_", "RIGHT_")]) for lm in Landmark
                    if lm.name.startswith("LEFT_"))
+#: the legs' (left, right, BodySide attribute) below the hip, read on the standing leg alone
+_LEG_POINTS = ((Landmark.LEFT_KNEE, Landmark.RIGHT_KNEE, "knee"), (Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE, "ankle"),
+               (Landmark.LEFT_HEEL, Landmark.RIGHT_HEEL, "heel"),
+               (Landmark.LEFT_FOOT_INDEX, Landmark.RIGHT_FOOT_INDEX, "foot_index"))
 
 
 __all__ = ["frame_yaw", "median_yaw", "sagittal_points", "AXIS_PAIRS", "MIN_AXIS_M"]

@@ -113,3 +113,33 @@ def test_the_summary_says_which_leg_was_read():
     assert f"lifter's {truth['side']} side, legs read on the {far} leg (the one standing)" in summary_text(a)
     a, _ = analyse("single_leg_rdl", free_leg="far")
     assert "legs read on" not in summary_text(a)
+
+
+@pytest.mark.parametrize("free_leg", ["near", "far"])
+def test_off_side_on_the_world_measures_read_the_standing_leg_too(free_leg):
+    """Past the side view the hip is read on the world landmarks turned side-on: on the standing
+    leg's knee, not on the mid-point of a standing and a free leg (half the hinge)."""
+    from hingecheck.core.analysis import judge_all, prepare
+    pose, truth = make_hinge(n_reps=3, noise_px=1.0, free_leg=free_leg, world_yaw_deg=40.0, **ROOM)
+    th = load_config().for_exercise("single_leg_rdl")
+    p = prepare(pose, "single_leg_rdl", th)
+    assert p.feat.world_measured
+    reps = [v for v in judge_all(p, th) if v.rep.complete]
+    assert len(reps) == 3
+    hip_true = float(np.max(truth["hip_flexion"]))
+    hips = [r.metrics["hip_flexion_bottom"] for r in reps]
+    assert all(abs(h - hip_true) < 5.0 for h in hips), (hips, hip_true)
+
+
+def test_sagittal_points_put_the_legs_on_the_standing_leg():
+    from hingecheck.core.landmarks import Landmark
+    from hingecheck.core.view import sagittal_points
+    pose, _ = make_hinge(n_reps=1, free_leg="near", world_yaw_deg=30.0, **ROOM)
+    mid = sagittal_points(pose.world)
+    stance = sagittal_points(pose.world, legs=LEFT)  # the near side is the right: the left leg stands
+    for lm in (Landmark.LEFT_KNEE, Landmark.RIGHT_KNEE):
+        np.testing.assert_allclose(stance[:, lm], stance[:, Landmark.LEFT_KNEE])
+    # the hips and everything above stay the mid-sagittal chain
+    np.testing.assert_array_equal(stance[:, Landmark.LEFT_HIP], mid[:, Landmark.LEFT_HIP])
+    np.testing.assert_array_equal(stance[:, Landmark.LEFT_EAR], mid[:, Landmark.LEFT_EAR])
+    assert np.nanmax(np.abs(stance[:, Landmark.LEFT_KNEE] - mid[:, Landmark.LEFT_KNEE])) > 0.1
