@@ -64,6 +64,31 @@ def tuned(pose_cache, tmp_path_factory):
     return _json.loads((out / "tune.json").read_text()), out / "profile.toml"
 
 
+@_pytest.fixture(scope="session")
+def clip02_analyzed(tmp_path_factory):
+    """``hingecheck analyze clip02.mp4`` (lite model; the JSON report, the annotated video,
+    the HTML report and the history entry), run once for the session, in-process:
+    (exit status, its folder, what it printed). Shared by test_clips.py (the command end to
+    end) and test_report_html.py (the page in Chromium), which asked for the same run."""
+    import contextlib
+    import io
+
+    from assets import require_clips, require_model_dir
+
+    from hingecheck.apps.cli import main
+
+    folder = require_clips()
+    model_dir = require_model_dir("pose_landmarker_lite.task")
+    out = tmp_path_factory.mktemp("clip02-analyze")
+    printed = io.StringIO()
+    with _pytest.MonkeyPatch.context() as mp, contextlib.redirect_stdout(printed):
+        mp.setenv("HINGECHECK_MODEL_DIR", str(model_dir))
+        mp.setenv("HINGECHECK_HOME", str(out / "home"))
+        rc = main(["analyze", str(folder / "clip02.mp4"), "--exercise", "kettlebell_deadlift", "--model", "lite",
+                   "--json", str(out / "clip02.json"), "--video", str(out / "clip02.annotated.mp4"), "--quiet"])
+    return rc, out, printed.getvalue()
+
+
 # ---------------------------------------------------------------- tiers
 # The fast tier (``pytest -m "not clips and not model"``, run first by .ci/run)
 # needs neither the pose model nor the real clips. A test module that names

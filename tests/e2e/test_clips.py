@@ -166,16 +166,12 @@ def test_fitted_profile_loads_as_config(tuned):
     assert cfg.for_exercise("deadlift") == Config().for_exercise("deadlift")
 
 
-def test_analyze_command_end_to_end(tmp_path, monkeypatch, capsys):
-    from hingecheck.apps.cli import main
-
-    folder = require_clips()
-    model_dir = require_model_dir("pose_landmarker_lite.task")
-    monkeypatch.setenv("HINGECHECK_MODEL_DIR", str(model_dir))
-    out_json, out_video = tmp_path / "r.json", tmp_path / "r.mp4"
-    rc = main(["analyze", str(folder / "clip02.mp4"), "--exercise", "kettlebell_deadlift", "--model", "lite",
-               "--json", str(out_json), "--video", str(out_video), "--quiet"])
+def test_analyze_command_end_to_end(clip02_analyzed):
+    """``analyze clip02`` (lite) with every output: the session's one run (conftest's
+    ``clip02_analyzed``, which test_report_html.py opens in Chromium too)."""
+    rc, out, text = clip02_analyzed
     assert rc == 0
+    out_json, out_video = out / "clip02.json", out / "clip02.annotated.mp4"
     report = json.loads(out_json.read_text())
     assert report["summary"]["reps"] == 10
     assert "squatting" in report["summary"]["clip_faults"]
@@ -188,9 +184,8 @@ def test_analyze_command_end_to_end(tmp_path, monkeypatch, capsys):
     assert report["analysis_rate"]["fps"] == 30 and report["frames"] < report["analysis_rate"]["frames_decoded"]
     assert cap.isOpened() and int(cap.get(cv2.CAP_PROP_FRAME_COUNT)) == report["analysis_rate"]["frames_decoded"]
     cap.release()
-    text = capsys.readouterr().out
     assert "squatting" in text and "drill" in text
-    assert not list(tmp_path.glob(".*tmp*")), "temporary files left behind"
+    assert not list(out.glob(".*tmp*")), "temporary files left behind"
 
 
 def _variant(src, dst, mirror: bool, keep_every: int):

@@ -62,9 +62,27 @@ def test_every_sample_has_params_truth_and_matching_frame_count():
         assert all(0 <= r["start"] < r["bottom"] < r["end"] < n for r in truth["reps"]), name
 
 
+#: ``hingecheck analyze`` as ``python -m hingecheck`` runs it, its landmarks also kept in the
+#: ``.npz`` named first (:func:`~hingecheck.io.extract.save_pose_run`), so a test that reads a
+#: sample's landmarks does not run the pose model over it again
+_ANALYZE_KEEPING_POSES = """
+import runpy, sys
+import hingecheck.io.videoanalysis as va
+from hingecheck.io.extract import save_pose_run
+keep, real = sys.argv.pop(1), va.pose_run
+def pose_run(*args, **kwargs):
+    run = real(*args, **kwargs)
+    save_pose_run(keep, run)
+    return run
+va.pose_run = pose_run
+runpy.run_module("hingecheck", run_name="__main__", alter_sys=True)
+"""
+
+
 def _analyze(name: str, model_dir: Path, out_dir: Path) -> dict:
     out = out_dir / f"{name}.json"
-    cmd = [sys.executable, "-m", "hingecheck", "analyze", str(SAMPLES / f"{name}.mp4"),
+    cmd = [sys.executable, "-c", _ANALYZE_KEEPING_POSES, str(out_dir / f"{name}.pose.npz"),
+           "analyze", str(SAMPLES / f"{name}.mp4"),
            "--exercise", _truth(name)["exercise"], "--json", str(out), "--no-video", "--no-html",
            "--no-history", "--quiet"]
     env = dict(os.environ, HINGECHECK_MODEL_DIR=str(model_dir))
@@ -74,12 +92,19 @@ def _analyze(name: str, model_dir: Path, out_dir: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory):
-    """Every sample's JSON report from the CLI (2 at a time)."""
+def sample_runs(tmp_path_factory):
+    """Every sample's JSON report from the CLI (2 at a time), and the folder that keeps the
+    landmarks each of those runs extracted (``NAME.pose.npz``)."""
     model_dir = require_model_dir(MODEL)
     out = tmp_path_factory.mktemp("samples")
     with ThreadPoolExecutor(2) as pool:
-        return dict(zip(SIDE_VIEW_SAMPLES, pool.map(lambda n: _analyze(n, model_dir, out), SIDE_VIEW_SAMPLES)))
+        return dict(zip(SIDE_VIEW_SAMPLES, pool.map(lambda n: _analyze(n, model_dir, out), SIDE_VIEW_SAMPLES))), out
+
+
+@pytest.fixture(scope="module")
+def reports(sample_runs):
+    """Every sample's JSON report from the CLI."""
+    return sample_runs[0]
 
 
 def test_mediapipe_finds_the_lifter_in_99_percent_of_frames(reports):
@@ -101,14 +126,17 @@ def test_sample_verdicts(reports, name):
         assert flagged <= allowed, (name, r["index"], flagged)
 
 
-def test_measured_angles_agree_with_ground_truth():
-    """hip/knee/trunk from MediaPipe vs the rendered truth on the clean clips."""
+def test_measured_angles_agree_with_ground_truth(sample_runs):
+    """hip/knee/trunk from MediaPipe vs the rendered truth on the clean clips: the landmarks the
+    CLI runs above extracted (the samples are 30 fps and 640 px wide, so the default rate and
+    size are every frame at the source's size; the person mask leaves the landmarks as they are)."""
     from hingecheck.core.geometry import hinge_features
-    from hingecheck.io.extract import extract_pose
+    from hingecheck.io.extract import load_pose_run
     from tools.synth.angles import feature_angles
-    model = require_model_dir(MODEL) / MODEL
+    kept = sample_runs[1]
     for name in ("good_hinge", "good_rdl"):
-        run = extract_pose(SAMPLES / f"{name}.mp4", model, segmentation=False, progress=False)
+        run = load_pose_run(kept / f"{name}.pose.npz")
+        assert run is not None and run.frames_read == len(run.pose) == _truth(name)["frames"], name
         feat = feature_angles(hinge_features(run.pose))
         truth = _truth(name)["per_frame"]
         for angle, (med_max, p95_max) in ANGLE_BOUNDS.items():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from assets import REPO_ROOT, require_model_dir
+from iofaults import tiny_clip
 
 from hingecheck.core.config import Config, Thresholds
 from hingecheck.outputs.serialize import thresholds_block
@@ -23,10 +24,12 @@ def test_analyze_report_carries_the_effective_thresholds(tmp_path, monkeypatch):
     from hingecheck.apps.cli import main
 
     monkeypatch.setenv("HINGECHECK_MODEL_DIR", str(require_model_dir("pose_landmarker_lite.task")))
+    # the thresholds block does not depend on the clip: a tiny one (good_rdl's first 45 frames, 320x240)
+    video = tiny_clip(tmp_path / "good_rdl_tiny.mp4", frames=45, source=REPO_ROOT / "sample_videos" / "good_rdl.mp4")
     cfg = tmp_path / "mine.toml"
     cfg.write_text("[profiles.rdl]\ndropped_head_deg = 31\n")
     out = tmp_path / "r.json"
-    rc = main(["analyze", str(REPO_ROOT / "sample_videos" / "good_rdl.mp4"), "--exercise", "rdl", "--model", "lite",
+    rc = main(["analyze", str(video), "--exercise", "rdl", "--model", "lite",
                "--config", str(cfg), "--json", str(out), "--no-video", "--no-html", "--no-history", "--quiet"])
     assert rc == 0
     doc = json.loads(out.read_text())

@@ -9,7 +9,7 @@ import re
 import cv2
 import numpy as np
 import pytest
-from assets import require_clips, require_model_dir
+from assets import require_clips, require_model_dir  # noqa: F401  (conftest.py: the tiers read the names)
 from browser import dump_dom, require_chromium, screenshot
 from synthetic import make_hinge
 
@@ -169,22 +169,18 @@ def test_synthetic_report_in_chromium(mixed, tmp_path):
     assert cv2.imread(str(png)) is not None
 
 
-def test_clip02_report_in_chromium(tmp_path, monkeypatch, capsys):
+def test_clip02_report_in_chromium(clip02_analyzed, tmp_path):
     """analyze clip02 (lite): the HTML report has one card per rep, the squatting
-    fault on every whole rep, every image decoded; a screenshot stays in tmp_path."""
-    from hingecheck.apps.cli import main
+    fault on every whole rep, every image decoded; a screenshot stays in tmp_path.
+    The session's one run of it (conftest's ``clip02_analyzed``, with its own history)."""
     from hingecheck.outputs.history import load_sessions
 
     require_chromium()
-    folder = require_clips()
-    monkeypatch.setenv("HINGECHECK_MODEL_DIR", str(require_model_dir("pose_landmarker_lite.task")))
-    monkeypatch.setenv("HINGECHECK_HOME", str(tmp_path / "home"))
-    rc = main(["analyze", str(folder / "clip02.mp4"), "--exercise", "kettlebell_deadlift", "--model", "lite",
-               "--json", str(tmp_path / "clip02.json"), "--no-video", "--quiet"])
+    rc, out, printed = clip02_analyzed
     assert rc == 0
-    page = tmp_path / "clip02.hingecheck.html"
-    assert page.is_file() and f"visual report: {page}" in capsys.readouterr().out
-    report = json.loads((tmp_path / "clip02.json").read_text())
+    page = out / "clip02.hingecheck.html"
+    assert page.is_file() and f"visual report: {page}" in printed
+    report = json.loads((out / "clip02.json").read_text())
     dom = dump_dom(page)
     cards = re.findall(r'<section class="rep (\w+)" id="([\w-]+)" data-faults="([^"]*)"', dom)
     assert len(cards) == len(report["reps"])
@@ -195,6 +191,6 @@ def test_clip02_report_in_chromium(tmp_path, monkeypatch, capsys):
     assert n_img >= 11 and f'data-images-ok="{n_img}"' in dom
     shot = screenshot(page, tmp_path / "clip02-report.png")
     assert cv2.imread(str(shot)).shape[:2] == (3000, 1200)
-    (session,) = load_sessions(tmp_path / "home" / "history.sqlite")
+    (session,) = load_sessions(out / "home" / "history.sqlite")
     assert session["reps"] == 10 and session["verdict"] == ["squatting"]
     assert session["reports"]["html"] == str(page.resolve())
