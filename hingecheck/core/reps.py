@@ -14,6 +14,7 @@ floor). A cycle shorter than ``min_rep_s`` or shallower than
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,6 +45,19 @@ def fill_gaps(x: np.ndarray, max_gap: int) -> np.ndarray:
     return x
 
 
+@functools.lru_cache(maxsize=64)
+def _butter_design(order: int, wn: float) -> tuple[tuple[float, ...], ...]:
+    from scipy.signal import butter
+
+    return tuple(map(tuple, butter(order, wn, output="sos")))
+
+
+def _butter_sos(order: int, wn: float) -> np.ndarray:
+    """The low-pass Butterworth filter's second-order sections (a fresh array), designed
+    once per (order, cut-off over Nyquist), not on every frame of a stream."""
+    return np.array(_butter_design(order, wn))
+
+
 def lowpass(x: np.ndarray, fps: float, cutoff_hz: float, order: int = 2) -> np.ndarray:
     """Zero-phase Butterworth low-pass of each finite run of ``x``.
 
@@ -55,9 +69,9 @@ def lowpass(x: np.ndarray, fps: float, cutoff_hz: float, order: int = 2) -> np.n
     nyq = 0.5 * fps
     if not np.isfinite(fps) or cutoff_hz >= nyq:
         return out
-    from scipy.signal import butter, sosfiltfilt  # here: scipy.signal costs 0.7 s to import
+    from scipy.signal import sosfiltfilt  # here: scipy.signal costs 0.7 s to import
 
-    sos = butter(order, cutoff_hz / nyq, output="sos")
+    sos = _butter_sos(order, cutoff_hz / nyq)
     finite = np.isfinite(x)
     edges = np.diff(np.concatenate([[0], finite.astype(np.int8), [0]]))
     for s, e in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)):
