@@ -82,3 +82,35 @@ def test_yaw_estimate_and_fault_per_band(rendered, yaw, fault, size):
     else:
         assert all(fid not in v.faults and v.cant_judge[fid].code is Reason.CAMERA_OFF_SIDE for v in reps)
     assert np.isfinite(a.yaw)
+
+
+@pytest.fixture(scope="module")
+def single_leg(tmp_path_factory):
+    """A clean single-leg RDL filmed 35 degrees round from the free leg's side."""
+    _renderer_or_skip()
+    model = require_model_dir("pose_landmarker_full.task") / "pose_landmarker_full.task"
+    from hingecheck.core.analysis import analyze_pose
+    from hingecheck.core.config import Config
+    from hingecheck.io.extract import extract_pose
+    from tools.synth.clip import ClipSpec, render_clip
+
+    params = {"motion": {"variant": "single_leg_rdl", "reps": 2, "lead_s": 1.2, "tail_s": 1.0, "top_s": 0.6,
+                         "free_leg": "right"},
+              "camera": {"yaw": 35.0, "width": 480, "height_px": 360, "fps": 30.0, "msaa": 0}}
+    video = tmp_path_factory.mktemp("synth") / "single_leg.mp4"
+    render_clip(ClipSpec.from_dict(params), video)
+    run = extract_pose(video, model, segmentation=True, progress=False, analysis_fps=30.0, long_side=640)
+    return analyze_pose(run.pose, "single_leg_rdl", Config().for_exercise("single_leg_rdl"))
+
+
+@pytest.mark.slow
+def test_a_single_leg_rdl_filmed_from_the_free_legs_side_is_read_on_the_standing_leg(single_leg):
+    """The camera sees the lifter's right side, the right leg swings free: the legs are read on
+    the left (standing) leg, and both reps are found and judged (read on the near legs, or on
+    the mid-point of both legs in the world landmarks, none was)."""
+    from hingecheck.core.landmarks import legs_name
+
+    a = single_leg
+    assert a.side.name == "right" and legs_name(a.side) == "left"
+    reps = [v for v in a.reps if v.rep.complete and v.judged]
+    assert len(reps) == 2, [v.cant_judge for v in a.reps]
