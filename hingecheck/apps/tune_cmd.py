@@ -43,7 +43,7 @@ def load_cases(jobs, sources: dict[str, str], cache_dir: Path, model_path: Path,
     for job in jobs:
         key = pose_key(file_sha256(job.path), model_hash, analysis_fps=analysis[0], long_side=analysis[1])
         # the back curve is measured from the kept contour with this config's back_fit_* gates
-        run = load_pose_run(layout.pose_file(layout.cache_dir(cache_dir), key), config.for_exercise(job.label.exercise))
+        run = load_pose_run(layout.pose_file(layout.cache_dir(cache_dir), key), config.for_exercise(job.exercise))
         try:
             if run is None:
                 raise HingecheckError("no landmarks cached")

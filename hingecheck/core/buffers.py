@@ -80,7 +80,8 @@ class RunningMedian:
 class RunningSpread:
     """The interquartile range of every finite number added so far, as
     ``numpy.percentile(x, 75) - numpy.percentile(x, 25)`` gives it (NaN with fewer
-    than two): the numbers are kept sorted (O(log n) to find the place, O(n) to read)."""
+    than two): the numbers are kept sorted (an insertion moves the list's tail, a
+    read is O(1): numpy's linear interpolation between the two nearest ranks)."""
 
     def __init__(self):
         self._sorted: list[float] = []
@@ -97,5 +98,14 @@ class RunningSpread:
     def spread(self) -> float:
         if len(self._sorted) < 2:
             return float("nan")
-        q1, q3 = np.percentile(np.asarray(self._sorted), [25.0, 75.0])
-        return float(q3 - q1)
+        return self._quantile(0.75) - self._quantile(0.25)
+
+    def _quantile(self, q: float) -> float:
+        """numpy's ``method="linear"`` quantile of the sorted numbers, as it computes it."""
+        a = self._sorted
+        rank = q * (len(a) - 1)
+        lo = int(np.floor(rank))
+        t = rank - lo
+        below, above = a[lo], a[min(lo + 1, len(a) - 1)]
+        diff = above - below
+        return above - diff * (1.0 - t) if t >= 0.5 else below + diff * t

@@ -86,7 +86,7 @@ def lifter_side(image: np.ndarray, visibility: np.ndarray) -> tuple[BodySide, fl
 
 def ankle_travel(image: np.ndarray, side: BodySide) -> float:
     """How far ``side``'s ankle moves up and down over the frames: the interquartile
-    range of its image y (pixels) over the frames where it is placed (a few frames
+    range of its image y (pixels) over the frames where it is finite (a few frames
     where the tracker swaps the legs do not move it); NaN if under two are."""
     y = np.asarray(image, float)[:, side.ankle, 1]
     y = y[np.isfinite(y)]

@@ -13,6 +13,7 @@ from typing import Callable
 
 import numpy as np
 
+from hingecheck.core import rules
 from hingecheck.core.calibration import Calibration
 from hingecheck.core.config import Thresholds
 from hingecheck.core.faults import FAULTS, in_run_order
@@ -173,6 +174,12 @@ def judge_rep(rep: Rep, sig: RepSignals, feat: HingeFeatures, th: Thresholds,
         th = th.past_side_view()
     results = {spec.id: spec.rule(sig, rep, th, calib) for spec in in_run_order()
                if spec.id not in cant and (faults is None or spec.id in faults)}
+    squat = results.get(FaultId.SQUATTING)
+    # one fault, one flag: a tipped-over trunk over knees bent past their limit is too much
+    # knee bend, not a squat, where the knee rule is judged (whether or not ``faults`` runs it)
+    if (isinstance(squat, Finding) and FaultId.EXCESS_KNEE_BEND not in cant
+            and rules.squat_yields(squat, sig, rep, th, calib)):
+        del results[FaultId.SQUATTING]
     cant.update({fid: r for fid, r in results.items() if isinstance(r, CantJudge)})
     found = [r for r in results.values() if isinstance(r, Finding)]
     return RepVerdict(rep, found, cant, metrics)

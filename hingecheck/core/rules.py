@@ -65,6 +65,9 @@ def _over_at_bottom(fault: FaultId, metric: str, signal: np.ndarray, s: "RepSign
 
 # --------------------------------------------------------------------------- rules
 
+#: the squat rule's hip/knee flexion ratio evidence (see :func:`squat_yields`)
+RATIO_METRIC = "hip/knee flexion ratio"
+
 #: the joints each rule reads (see :data:`hingecheck.core.evidence.CHAIN`)
 LEGS = ("shoulder", "hip", "knee", "ankle")
 BACK = ("ear", "shoulder", "hip")
@@ -95,9 +98,9 @@ def squatting(s: RepSignals, rep: Rep, th: Thresholds, calib: Calibration | None
 
     Over the rep's bottom window (medians of trusted frames) against its
     lockout: flags when the hips flexed less than ``squat_ratio_max`` times
-    as much as the knees (a hinge moves mostly at the hips; but with the
-    trunk tipped past ``squat_trunk_max_deg`` and the knees bent past
-    ``excess_knee_flexion_deg`` that rep is :func:`excess_knee_bend`'s), or when the
+    as much as the knees (a hinge moves mostly at the hips; with the trunk
+    tipped over and the knees past their limit that rep is
+    :func:`excess_knee_bend`'s, see :func:`squat_yields`), or when the
     trunk is more upright than ``squat_trunk_max_deg`` while the shins lean
     past ``squat_shin_min_deg``. From the floor: knees bent past
     ``squat_start_knee_deg`` and then the hips rise first (trunk rise below
@@ -116,10 +119,8 @@ def squatting(s: RepSignals, rep: Rep, th: Thresholds, calib: Calibration | None
     trunk, shin = _median(s.trunk_angle, ok, b0, b1), _median(s.shin_angle, ok, b0, b1)
     ev = []
     sev = 0.0
-    # knees bent as much as the hips with the trunk tipped over is the knee rule's
-    # fault (excess_knee_bend), not a squat's: one fault, one flag
-    if ratio < th.squat_ratio_max and not _hinged_knee_bend(s, rep, th, trunk):
-        ev.append(Evidence("hip/knee flexion ratio", ratio, th.squat_ratio_max, Comparison.BELOW, Unit.RATIO))
+    if ratio < th.squat_ratio_max:
+        ev.append(Evidence(RATIO_METRIC, ratio, th.squat_ratio_max, Comparison.BELOW, Unit.RATIO))
         sev = max(sev, _severity(ratio, th.squat_ratio_max, 0.5))
     if trunk < th.squat_trunk_max_deg and shin > th.squat_shin_min_deg:
         ev.append(Evidence("trunk inclination at bottom", trunk, th.squat_trunk_max_deg, Comparison.BELOW, Unit.DEG))
@@ -162,11 +163,18 @@ def _knees_past_limit(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | Cant
                            th.excess_knee_flexion_deg, 30.0, th)
 
 
-def _hinged_knee_bend(s: RepSignals, rep: Rep, th: Thresholds, trunk: float) -> bool:
-    """True when the trunk (``trunk``, degrees at the bottom) tips over at least
-    ``squat_trunk_max_deg`` and the knees stay bent past ``excess_knee_flexion_deg``:
-    too much knee bend in a hinge, which :func:`excess_knee_bend` flags."""
-    return bool(trunk >= th.squat_trunk_max_deg) and isinstance(_knees_past_limit(s, rep, th), Finding)
+def squat_yields(squat: Finding, s: RepSignals, rep: Rep, th: Thresholds, calib: Calibration | None) -> bool:
+    """True when a squatting finding resting on the hip/knee ratio alone belongs to
+    :func:`excess_knee_bend` instead (one fault, one flag): the trunk tips over at
+    least ``squat_trunk_max_deg`` at the bottom and the knee rule flags the rep. The
+    caller asks only where the knee rule is judged (the camera's yaw within its limit):
+    elsewhere the squat's flag stands."""
+    if not squat.evidence or any(e.metric != RATIO_METRIC for e in squat.evidence):
+        return False
+    b0, b1 = bottom_window(rep, s.hip_flexion, th)
+    if not _median(s.trunk_angle, s.ok(LEGS), b0, b1) >= th.squat_trunk_max_deg:
+        return False
+    return isinstance(excess_knee_bend(s, rep, th, calib), Finding)
 
 
 def _mask_hump(s: RepSignals, rep: Rep, th: Thresholds) -> tuple[float, int] | None:

@@ -19,7 +19,7 @@ What the stream cannot know is the future, so where the file path uses the
 whole clip the stream uses everything seen so far (intentional differences):
 
 * the chain read and facing: ``lifter_chain`` of every frame so far (running
-  medians, and for a single-leg lift each ankle's running variance:
+  medians, and for a single-leg lift each ankle's running interquartile range:
   :class:`~hingecheck.core.sidetrack.SideTracker`), equal to the file's once
   the set has ended;
 * standing baseline: the least smoothed hip flexion so far;
@@ -360,7 +360,7 @@ class StreamingAnalyzer:
         names the reps the whole set judged otherwise."""
         n = self._t.n
         if self.side is None and n:
-            self.side, self.facing = self._sides.side
+            self.side, self.facing = self._sides.chain(self.exercise)
             self._add_features(0, n)
         if n:
             self._update(final=True)

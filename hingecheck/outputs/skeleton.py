@@ -17,7 +17,16 @@ import numpy as np
 
 from hingecheck.core.faults import FAULTS
 from hingecheck.core.geometry import facing_direction
-from hingecheck.core.landmarks import LEFT, PLACED_VISIBILITY, RIGHT, SKELETON, BodySide, Landmark
+from hingecheck.core.landmarks import (
+    LEFT,
+    PLACED_VISIBILITY,
+    RIGHT,
+    SKELETON,
+    BodySide,
+    Landmark,
+    legs_name,
+    with_legs,
+)
 from hingecheck.outputs import draw
 from hingecheck.outputs.draw import ONE, SHIFT, px
 
@@ -39,14 +48,25 @@ def as_side(side: str | BodySide) -> BodySide:
     return RIGHT if str(side).lower() == RIGHT.name else LEFT
 
 
-def _other(side: BodySide) -> BodySide:
-    """The far side to ``side``."""
+def _mirror(side: BodySide) -> BodySide:
+    """The side opposite ``side``'s name (LEFT for RIGHT)."""
     return RIGHT if side.name == LEFT.name else LEFT
 
 
+def _other(side: BodySide) -> BodySide:
+    """The chain behind ``side``: the far upper body on the other legs (for a chain read
+    on the standing leg of a single-leg lift, :func:`~hingecheck.core.landmarks.with_legs`,
+    the near upper body's far side on the free leg)."""
+    return with_legs(_mirror(side), RIGHT if legs_name(side) == LEFT.name else LEFT)
+
+
+def _chain_landmarks(side: BodySide) -> frozenset[int]:
+    return frozenset(int(getattr(side, name)) for name in CHAIN_JOINTS)
+
+
 def _is_side(lm: Landmark, side: BodySide) -> bool:
-    """True when the landmark belongs to ``side`` (by its name, e.g. ``LEFT_KNEE``)."""
-    return lm.name.startswith(side.name.upper() + "_")
+    """True when the landmark is one of ``side``'s chain (the near one)."""
+    return int(lm) in _chain_landmarks(side)
 
 
 def _points(frame: np.ndarray, landmarks, visibility, min_visibility: float):
@@ -116,11 +136,20 @@ def fault_highlights(active_faults: Iterable[str], side: str | BodySide = "left"
 # --- skeleton -------------------------------------------------------------------------
 
 
+def _bones(s: BodySide) -> tuple[tuple[Landmark, Landmark], ...]:
+    """:data:`~hingecheck.core.landmarks.SKELETON`, plus the trunk of a chain read across
+    sides (the near shoulder to the standing leg's hip), which it does not hold."""
+    trunk = (s.shoulder, s.hip)
+    if trunk in SKELETON or trunk[::-1] in SKELETON:
+        return SKELETON
+    return SKELETON + (trunk,)
+
+
 def _bone_groups(pts: np.ndarray, ok: np.ndarray, s: BodySide,
                  hl_bones: set[tuple[int, int]]) -> dict[str, list]:
     """The drawable bones as segments, by how they are drawn: near, mid, far, red."""
     groups: dict[str, list] = {"near": [], "mid": [], "far": [], "red": []}
-    for a, b in SKELETON:
+    for a, b in _bones(s):
         if not (ok[a] and ok[b]):
             continue
         seg = (tuple(pts[a]), tuple(pts[b]))
@@ -197,7 +226,7 @@ def draw_skeleton(frame: np.ndarray, landmarks: np.ndarray | None,
     k = draw.frame_scale(frame)
     hl = {int(i) for i in highlight}
     if highlight_bones is None:
-        hl_bones = {(int(a), int(b)) for a, b in SKELETON if int(a) in hl and int(b) in hl}
+        hl_bones = {(int(a), int(b)) for a, b in _bones(s) if int(a) in hl and int(b) in hl}
     else:
         hl_bones = {(int(a), int(b)) for a, b in highlight_bones}
     _draw_bones(frame, _bone_groups(pts, ok, s, hl_bones), k)

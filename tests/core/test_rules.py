@@ -123,3 +123,39 @@ def test_upright_bent_knees_the_squat_rule_passes_are_excess_knee_bend(monkeypat
     a, _ = analyse("hip_hinge", n_reps=3, fault="squatting", noise_px=1.0)
     per_rep = [r.faults for r in a.reps if r.rep.complete]
     assert per_rep and all(f == ["squatting"] for f in per_rep), per_rep
+
+
+#: a hinge with the trunk tipped over (40 deg) and the knees bent 110 deg: hips 120 deg, 1.09 times
+#: the knees' bend (under the squat's ratio), shins 30 deg: the squat rule's ratio alone flags it
+TIPPED_KNEES = (dict(shin=30.0, knee=110.0, trunk=40.0), {})
+
+
+def test_a_tipped_trunk_over_knees_past_their_limit_is_knee_bend_not_a_squat(monkeypatch):
+    import synthetic
+    monkeypatch.setitem(synthetic.FAULTS, "excess_knee_bend", TIPPED_KNEES)
+    a, _ = analyse("hip_hinge", n_reps=3, fault="excess_knee_bend", noise_px=1.0)
+    per_rep = [r.faults for r in a.reps if r.rep.complete]
+    assert per_rep and all(f == ["excess_knee_bend"] for f in per_rep), per_rep
+    # re-judged with the squat rule alone (as tune runs it), the squat still yields
+    squat_only = [v.faults for v in analyse_only(a, "squatting")]
+    assert squat_only and all(f == [] for f in squat_only), squat_only
+
+
+def test_where_the_knee_rule_is_not_judged_the_squat_flag_stands(monkeypatch):
+    """Past the knee rule's yaw limit (20 deg) the knee bend is can't-judge, so the squat's
+    ratio flag is not dropped for a flag nobody gives."""
+    import synthetic
+    from hingecheck.core.kinds import Reason
+    monkeypatch.setitem(synthetic.FAULTS, "excess_knee_bend", TIPPED_KNEES)
+    a, _ = analyse("hip_hinge", n_reps=3, fault="excess_knee_bend", noise_px=1.0, world_yaw_deg=30.0)
+    reps = [r for r in a.reps if r.rep.complete]
+    assert reps and all(r.cant_judge["excess_knee_bend"].code is Reason.CAMERA_OFF_SIDE for r in reps)
+    assert all("squatting" in r.faults for r in reps), [r.faults for r in reps]
+
+
+def analyse_only(a, fault):
+    """The verdicts of ``a``'s whole reps re-judged with one rule run (as tune runs them)."""
+    from hingecheck.core.analysis import judge_all, prepare
+    pose, _ = make_hinge(n_reps=3, fault="excess_knee_bend", noise_px=1.0)
+    th = load_config().for_exercise("hip_hinge")
+    return [v for v in judge_all(prepare(pose, "hip_hinge", th), th, (fault,)) if v.rep.complete]

@@ -460,3 +460,28 @@ def test_rounded_back_is_drawn_as_the_measured_curve_not_a_straight_line():
                          annotators=[BackCurveAnnotator()])
     assert not clean.any()
     assert back_curve_points(lm, np.full(SAMPLES.size, np.nan), 1.0) is None
+
+
+def test_a_chain_read_across_sides_draws_its_standing_leg_near_and_its_own_trunk():
+    """A single-leg lift read on the left leg with the right side nearer the camera: the
+    standing (left) thigh is drawn bright, the free (right) one grey, and a back fault's trunk
+    bone (right shoulder to left hip, which SKELETON does not hold) red."""
+    from hingecheck.core.landmarks import with_legs
+    h, w = 720, 1280
+    lm = standing_figure(h, w)
+    lm[[s.hip for s in (LEFT, RIGHT)], 0] = (500.0, 800.0)  # pull the thighs apart
+    lm[[s.knee for s in (LEFT, RIGHT)], 0] = (500.0, 800.0)
+    chain = with_legs(RIGHT, LEFT)
+    frame = np.zeros((h, w, 3), np.uint8)
+    joints, bones = fault_highlights(["rounded_back"], chain)
+    assert (Landmark.RIGHT_SHOULDER, Landmark.LEFT_HIP) in bones
+    draw_skeleton(frame, lm, None, side=chain, highlight=joints, highlight_bones=bones)
+    y = int((lm[LEFT.hip, 1] + lm[LEFT.knee, 1]) / 2)
+    standing = (frame[y, 470:530].max(axis=1) > 100).sum()
+    free = (frame[y, 770:830].max(axis=1) > 100).sum()
+    assert standing > free
+    mid = (lm[Landmark.RIGHT_SHOULDER] + lm[Landmark.LEFT_HIP]) / 2
+    from hingecheck.outputs.draw import HIGHLIGHT
+    red = np.array(HIGHLIGHT, np.uint8)
+    patch = frame[int(mid[1]) - 2:int(mid[1]) + 3, int(mid[0]) - 2:int(mid[0]) + 3].reshape(-1, 3)
+    assert (patch == red).all(axis=1).any()
