@@ -169,6 +169,7 @@ def angle_errors(folder: Path, name: str) -> tuple[float, dict[str, dict[str, np
     image landmarks (``image``) and the world landmarks turned side-on (``world``,
     :func:`hingecheck.core.view.sagittal_points`); None without truth per frame."""
     from hingecheck.core import geometry
+    from hingecheck.core.kinds import SINGLE_LEG
     from hingecheck.core.view import sagittal_points
     from hingecheck.io.extract import load_pose_run
 
@@ -182,8 +183,12 @@ def angle_errors(folder: Path, name: str) -> tuple[float, dict[str, dict[str, np
         return None
     pose = run.pose
     idx = np.clip(np.round(pose.timestamps * truth["fps"]).astype(int), 0, truth["frames"] - 1)
-    feats = {"image": geometry.hinge_features(pose)}
-    virtual = sagittal_points(pose.world)
+    # read as the analysis reads it: a single-leg RDL on its standing leg
+    chain, facing = geometry.lifter_chain(pose.image, pose.visibility, truth["exercise"])
+    feats = {"image": geometry.hinge_features_arrays(pose.image, pose.visibility, chain, facing, pose.frame_size,
+                                                     world=pose.world)}
+    legs = chain if truth["exercise"] in SINGLE_LEG else None
+    virtual = sagittal_points(pose.world, legs=legs)
     feats["world"] = geometry.hinge_features_arrays(virtual, pose.visibility, geometry.LEFT, 1.0, FRAME_SIZE_ANY)
     out = {}
     for method, feat in feats.items():
