@@ -26,7 +26,7 @@ SIGNALS = ("hip_flexion", "knee_flexion", "trunk_angle")
 #: key order of a rep and of a result as :func:`~hingecheck.outputs.serialize.result_record` writes them
 _REP_ORDER = ("index", "complete", "judged", "start", "end", "bottom", "t_start", "t_end", "depth_deg",
               "faults", "fault_spans", "cant_judge", "state")
-_RESULT_ORDER = ("frames", "duration_s", "fps", "view", "side", "side_on_ratio", "camera_yaw_deg",
+_RESULT_ORDER = ("frames", "duration_s", "fps", "view", "side", "legs", "side_on_ratio", "camera_yaw_deg",
                  "person_detected_fraction", "rep_count", "reps_found", "judged_reps", "cant_judge",
                  "clip_faults", "state", "reps", "signals")
 

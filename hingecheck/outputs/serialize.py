@@ -9,6 +9,7 @@ import math
 
 from hingecheck.core.analysis import Analysis
 from hingecheck.core.judging import RepVerdict
+from hingecheck.core.landmarks import legs_name
 from hingecheck.core.states import rep_state, state_of_analysis
 from hingecheck.outputs.wording import reason_text, reasons_in_words
 from hingecheck.outputs.records import SIGNALS, ClipResult
@@ -58,6 +59,7 @@ def clip_header(analysis: Analysis) -> dict:
         "duration_s": round(float(t[-1]), 3) if t.size else 0.0,
         "fps": _round(analysis.fps, 2),
         "view": str(analysis.view), "side": analysis.side.name,
+        "legs": legs_name(analysis.side),  # the legs read: the standing leg of a single-leg lift
         "side_on_ratio": _round(analysis.side_on, 3),
         "camera_yaw_deg": _round(analysis.yaw, 1),
         "person_detected_fraction": round(analysis.detected_fraction, 3),

@@ -145,3 +145,12 @@ def test_sagittal_points_put_the_legs_on_the_standing_leg():
     np.testing.assert_array_equal(stance[:, Landmark.LEFT_HIP], mid[:, Landmark.LEFT_HIP])
     np.testing.assert_array_equal(stance[:, Landmark.LEFT_EAR], mid[:, Landmark.LEFT_EAR])
     assert np.nanmax(np.abs(stance[:, Landmark.LEFT_KNEE] - mid[:, Landmark.LEFT_KNEE])) > 0.1
+
+
+def test_the_reports_name_the_leg_read():
+    from hingecheck.outputs.serialize import analysis_dict, result_record
+    a, truth = analyse("single_leg_rdl", free_leg="near")
+    far = "left" if truth["side"] == "right" else "right"
+    for d in (analysis_dict(a), result_record(a)):
+        flat = {**d, **d.get("clip", {})}
+        assert (flat["side"], flat["legs"]) == (truth["side"], far)
