@@ -85,19 +85,23 @@ def lifter_side(image: np.ndarray, visibility: np.ndarray) -> tuple[BodySide, fl
 
 
 def ankle_travel(image: np.ndarray, side: BodySide) -> float:
-    """How far ``side``'s ankle moves up and down over the frames: the interquartile
-    range of its image y (pixels) over the frames where it is finite (a few frames
-    where the tracker swaps the legs do not move it); NaN if under two are."""
-    y = np.asarray(image, float)[:, side.ankle, 1]
-    y = y[np.isfinite(y)]
-    if y.size < 2:
-        return float("nan")
-    q1, q3 = np.percentile(y, [25.0, 75.0])
-    return float(q3 - q1)
+    """How far ``side``'s ankle moves over the frames: the interquartile range of its
+    image x plus that of its image y (pixels; a free leg swings back and up), each over
+    the frames where it is finite (a few frames where the tracker swaps the legs do not
+    move it); NaN if under two are."""
+    total = 0.0
+    for axis in (0, 1):
+        v = np.asarray(image, float)[:, side.ankle, axis]
+        v = v[np.isfinite(v)]
+        if v.size < 2:
+            return float("nan")
+        q1, q3 = np.percentile(v, [25.0, 75.0])
+        total += float(q3 - q1)
+    return total
 
 
 def standing_leg(travel: dict[str, float]) -> BodySide | None:
-    """The side whose ankle moved least up and down (``travel``: :func:`ankle_travel`
+    """The side whose ankle moved least (``travel``: :func:`ankle_travel`
     per side name): the leg a single-leg lift stands on, while the free leg swings
     back and up. None when either is unknown or they tie."""
     left, right = travel.get(LEFT.name, np.nan), travel.get(RIGHT.name, np.nan)

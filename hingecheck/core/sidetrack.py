@@ -42,7 +42,7 @@ class SideTracker:
         self._vis = {s.name: RunningMedian() for s in SIDES}
         self._votes = {s.name: RunningMedian() for s in SIDES}
         self._lengths: dict[BodySide, dict] = {c: {} for c in CHAINS}
-        self._ankle_y = {s.name: RunningSpread() for s in SIDES}
+        self._ankle = {s.name: (RunningSpread(), RunningSpread()) for s in SIDES}  # x, y
 
     def add(self, image: np.ndarray, visibility: np.ndarray) -> None:
         """Count one frame: ``image`` (33, 2) pixels, ``visibility`` (33,) (NaN: no person)."""
@@ -51,7 +51,8 @@ class SideTracker:
             self._vis[s.name].add(float(side_visibility(visibility[None], s)[0]))
             for v in facing_votes(image, s):
                 self._votes[s.name].add(float(v))
-            self._ankle_y[s.name].add(float(image[s.ankle, 1]))
+            for axis, spread in enumerate(self._ankle[s.name]):
+                spread.add(float(image[s.ankle, axis]))
         for c in CHAINS:
             for seg, length in segment_lengths(image[None], c).items():
                 self._lengths[c].setdefault(seg, RunningMedian()).add(float(length[0]))
@@ -69,7 +70,7 @@ class SideTracker:
         near, facing = self.side
         if exercise not in SINGLE_LEG:  # the spread is read only when it decides something
             return near, facing
-        travel = {name: v.spread for name, v in self._ankle_y.items()}
+        travel = {name: x.spread + y.spread for name, (x, y) in self._ankle.items()}
         return reading_side(near, exercise, travel), facing
 
     @property

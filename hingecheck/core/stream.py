@@ -19,7 +19,7 @@ What the stream cannot know is the future, so where the file path uses the
 whole clip the stream uses everything seen so far (intentional differences):
 
 * the chain read and facing: ``lifter_chain`` of every frame so far (running
-  medians, and for a single-leg lift each ankle's running interquartile range:
+  medians, and for a single-leg lift each ankle's running interquartile ranges:
   :class:`~hingecheck.core.sidetrack.SideTracker`), equal to the file's once
   the set has ended;
 * standing baseline: the least smoothed hip flexion so far;
