@@ -76,12 +76,11 @@ class RunningMedian:
         return (-self._low[0] + self._high[0]) / 2.0
 
 
-
 class RunningSpread:
-    """The interquartile range of every finite number added so far, as
-    ``numpy.percentile(x, 75) - numpy.percentile(x, 25)`` gives it (NaN with fewer
-    than two): the numbers are kept sorted (an insertion moves the list's tail, a
-    read is O(1): numpy's linear interpolation between the two nearest ranks)."""
+    """Every finite number added so far, kept sorted, to read the spread between any two
+    of its quantiles as ``numpy.quantile(x, hi) - numpy.quantile(x, lo)`` gives it (NaN
+    with fewer than two): an insertion moves the list's tail, a read is O(1) (numpy's
+    linear interpolation between the two nearest ranks)."""
 
     def __init__(self):
         self._sorted: list[float] = []
@@ -94,11 +93,13 @@ class RunningSpread:
     def __len__(self) -> int:
         return len(self._sorted)
 
-    @property
-    def spread(self) -> float:
+    def spread(self, lo: float, hi: float) -> float:
+        """The ``hi`` quantile less the ``lo`` one (fractions, 0 <= lo < hi <= 1)."""
+        if not 0.0 <= lo < hi <= 1.0:
+            raise ValueError(f"quantiles must satisfy 0 <= lo < hi <= 1, got {lo}, {hi}")
         if len(self._sorted) < 2:
             return float("nan")
-        return self._quantile(0.75) - self._quantile(0.25)
+        return self._quantile(hi) - self._quantile(lo)
 
     def _quantile(self, q: float) -> float:
         """numpy's ``method="linear"`` quantile of the sorted numbers, as it computes it."""

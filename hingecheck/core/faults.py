@@ -66,7 +66,7 @@ _SPECS = (
         parts=BodyParts(("hip",)), colour="#ff7f00", show_at=ShowAt.SPAN_END, run_rank=5),
     FaultSpec(
         FaultId.EXCESS_KNEE_BEND, "Too much knee bend",
-        "the knees bend more than this hinge needs (with the torso upright, squatting instead)",
+        "the knees bend more than this hinge needs (a squatted rep, shins angled under an upright torso, is squatting instead)",
         "soft knees, then send the hips back; the knees stay where they are", WALL_HINGE,
         side_view_only=False, rule=rules.excess_knee_bend,
         knobs=(Knob("excess_knee_flexion_deg", (-10.0, -5.0, 0.0, 5.0, 10.0, 15.0, 20.0, 30.0)),),

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from hingecheck.core.kinds import SINGLE_LEG
 from hingecheck.core.landmarks import (
     EDGE_VISIBILITY,
     LEFT,
@@ -32,7 +33,6 @@ from hingecheck.core.vectors import (
     point_line_offset,
     signed_angle_between,
 )
-from hingecheck.core.kinds import SINGLE_LEG
 from hingecheck.core.view import frame_yaw, sagittal_points
 
 # ---------------------------------------------------------------------------
@@ -84,30 +84,49 @@ def lifter_side(image: np.ndarray, visibility: np.ndarray) -> tuple[BodySide, fl
     return side, facing_direction(image, side)
 
 
-def ankle_travel(image: np.ndarray, side: BodySide) -> float:
-    """How far ``side``'s ankle moves over the frames: the interquartile range of its
-    image x plus that of its image y (pixels; a free leg swings back and up), each over
-    the frames where it is finite (a few frames where the tracker swaps the legs do not
-    move it); NaN if under two are."""
-    total = 0.0
+#: the spreads of an ankle's image x and y that :func:`ankle_travel` reads, each between two
+#: quantiles: the middle half (a leg the tracker swaps or collapses onto the other for up to a
+#: quarter of the frames does not move it) and the 10th to the 90th percentile (a free leg that is
+#: up only a fifth of the set, between long rests, still does)
+ANKLE_SPREAD_QUANTILES = ((0.25, 0.75), (0.10, 0.90))
+#: :func:`standing_leg` names a leg only where, on the more decisive spread, the other ankle travelled
+#: at least this many times as far (below it, neither ankle clearly swung: the near legs are read)
+STANDING_LEG_MARGIN = 2.0
+
+
+def ankle_travel(image: np.ndarray, side: BodySide) -> tuple[float, ...]:
+    """How far ``side``'s ankle moves over the frames, once per quantile pair of
+    :data:`ANKLE_SPREAD_QUANTILES`: the spread between the two quantiles of its image x
+    plus that of its image y (pixels; a free leg swings back and up), each over the
+    frames where it is finite; NaN if under two are."""
+    axes = []
     for axis in (0, 1):
         v = np.asarray(image, float)[:, side.ankle, axis]
-        v = v[np.isfinite(v)]
-        if v.size < 2:
-            return float("nan")
-        q1, q3 = np.percentile(v, [25.0, 75.0])
-        total += float(q3 - q1)
-    return total
+        axes.append(v[np.isfinite(v)])
+    if min(v.size for v in axes) < 2:
+        return tuple(float("nan") for _ in ANKLE_SPREAD_QUANTILES)
+    return tuple(float(sum(np.quantile(v, hi) - np.quantile(v, lo) for v in axes))
+                 for lo, hi in ANKLE_SPREAD_QUANTILES)
 
 
-def standing_leg(travel: dict[str, float]) -> BodySide | None:
-    """The side whose ankle moved least (``travel``: :func:`ankle_travel`
-    per side name): the leg a single-leg lift stands on, while the free leg swings
-    back and up. None when either is unknown or they tie."""
-    left, right = travel.get(LEFT.name, np.nan), travel.get(RIGHT.name, np.nan)
-    if not (np.isfinite(left) and np.isfinite(right)) or left == right:
+def standing_leg(travel: dict[str, tuple[float, ...]]) -> BodySide | None:
+    """The side whose ankle moved least (``travel``: :func:`ankle_travel` per side
+    name): the leg a single-leg lift stands on, while the free leg swings back and
+    up. Decided on the spread (quantile pair) on which the two ankles differ most;
+    None when no spread of both is known, or on that one the other ankle did not
+    travel :data:`STANDING_LEG_MARGIN` times as far (no leg clearly swung)."""
+    left, right = travel.get(LEFT.name), travel.get(RIGHT.name)
+    if left is None or right is None:
         return None
-    return LEFT if left < right else RIGHT
+    best, best_ratio = None, 0.0
+    for lt, rt in zip(left, right):
+        if not (np.isfinite(lt) and np.isfinite(rt)) or lt == rt:
+            continue
+        least, most = min(lt, rt), max(lt, rt)
+        ratio = most / least if least > 0.0 else np.inf
+        if ratio > best_ratio:
+            best, best_ratio = (LEFT if lt < rt else RIGHT), ratio
+    return best if best_ratio >= STANDING_LEG_MARGIN else None
 
 
 def reading_side(near: BodySide, exercise: str, travel: dict[str, float]) -> BodySide:

@@ -8,9 +8,9 @@ after any number of frames its answer is ``lifter_side`` of those frames,
 at O(log n) per frame (no pass over the set). It keeps the median length of
 each chain's trunk, thigh and shank too (:data:`~hingecheck.core.landmarks.CHAINS`),
 which the trusted-joint test (:func:`~hingecheck.core.evidence.chain_reliability`)
-checks frames against, and how far each ankle has moved up and down
-(:func:`~hingecheck.core.geometry.ankle_travel`), which picks the standing leg
-of a single-leg lift (:func:`~hingecheck.core.geometry.reading_side`).
+checks frames against, and, for a single-leg exercise, how far each ankle has
+moved in x and y (:func:`~hingecheck.core.geometry.ankle_travel`), which picks
+the standing leg (:func:`~hingecheck.core.geometry.reading_side`).
 Pure numpy.
 """
 
@@ -20,7 +20,7 @@ import numpy as np
 
 from hingecheck.core.buffers import RunningMedian, RunningSpread
 from hingecheck.core.evidence import segment_lengths
-from hingecheck.core.geometry import reading_side, side_visibility
+from hingecheck.core.geometry import ANKLE_SPREAD_QUANTILES, reading_side, side_visibility
 from hingecheck.core.kinds import SINGLE_LEG
 from hingecheck.core.landmarks import CHAINS, LEFT, RIGHT, SIDES, BodySide, Landmark
 
@@ -36,13 +36,19 @@ def facing_votes(image: np.ndarray, side: BodySide) -> np.ndarray:
 
 
 class SideTracker:
-    """``lifter_side`` of every frame added so far, updated one frame at a time."""
+    """``lifter_chain`` of every frame added so far, updated one frame at a time.
 
-    def __init__(self):
+    ``exercise``: the ankles' travel is kept only for a single-leg one (:data:`SINGLE_LEG`),
+    the only kind it decides anything for; None keeps it (any exercise can be asked).
+    The segment lengths are kept for the chains ``exercise`` can read."""
+
+    def __init__(self, exercise: str | None = None):
         self._vis = {s.name: RunningMedian() for s in SIDES}
         self._votes = {s.name: RunningMedian() for s in SIDES}
-        self._lengths: dict[BodySide, dict] = {c: {} for c in CHAINS}
-        self._ankle = {s.name: (RunningSpread(), RunningSpread()) for s in SIDES}  # x, y
+        single = exercise is None or exercise in SINGLE_LEG
+        chains = CHAINS if single else SIDES
+        self._lengths: dict[BodySide, dict] = {c: {} for c in chains}
+        self._ankle = {s.name: (RunningSpread(), RunningSpread()) for s in SIDES} if single else {}  # x, y
 
     def add(self, image: np.ndarray, visibility: np.ndarray) -> None:
         """Count one frame: ``image`` (33, 2) pixels, ``visibility`` (33,) (NaN: no person)."""
@@ -51,9 +57,9 @@ class SideTracker:
             self._vis[s.name].add(float(side_visibility(visibility[None], s)[0]))
             for v in facing_votes(image, s):
                 self._votes[s.name].add(float(v))
-            for axis, spread in enumerate(self._ankle[s.name]):
+            for axis, spread in enumerate(self._ankle.get(s.name, ())):
                 spread.add(float(image[s.ankle, axis]))
-        for c in CHAINS:
+        for c in self._lengths:
             for seg, length in segment_lengths(image[None], c).items():
                 self._lengths[c].setdefault(seg, RunningMedian()).add(float(length[0]))
 
@@ -70,7 +76,10 @@ class SideTracker:
         near, facing = self.side
         if exercise not in SINGLE_LEG:  # the spread is read only when it decides something
             return near, facing
-        travel = {name: x.spread + y.spread for name, (x, y) in self._ankle.items()}
+        if not self._ankle:
+            raise ValueError(f"this tracker was made for another exercise than {exercise!r}")
+        travel = {name: tuple(x.spread(lo, hi) + y.spread(lo, hi) for lo, hi in ANKLE_SPREAD_QUANTILES)
+                  for name, (x, y) in self._ankle.items()}
         return reading_side(near, exercise, travel), facing
 
     @property

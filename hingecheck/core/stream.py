@@ -19,7 +19,7 @@ What the stream cannot know is the future, so where the file path uses the
 whole clip the stream uses everything seen so far (intentional differences):
 
 * the chain read and facing: ``lifter_chain`` of every frame so far (running
-  medians, and for a single-leg lift each ankle's running interquartile ranges:
+  medians, and for a single-leg lift each ankle's running quantile spreads:
   :class:`~hingecheck.core.sidetrack.SideTracker`), equal to the file's once
   the set has ended;
 * standing baseline: the least smoothed hip flexion so far;
@@ -133,7 +133,7 @@ class StreamingAnalyzer:
         self._t = GrowBuffer(())
         self._curv = GrowBuffer(())
         self._feat = {k: GrowBuffer(()) for k in HingeFeatures.ARRAY_FIELDS}
-        self._sides = SideTracker()
+        self._sides = SideTracker(exercise)
         self._detected = 0
         self.side = None
         self.facing = None
@@ -179,6 +179,8 @@ class StreamingAnalyzer:
         if chain != (self.side, self.facing):  # the estimate over every frame so far turned
             self.side, self.facing = chain
             self._set_features(self._anchor, n - 1)
+            if not self.verdicts:  # nothing reported yet: the standing baseline is read again on the new chain
+                self._least = np.inf
         self._add_features(n - 1, n)
         return self._update()
 
