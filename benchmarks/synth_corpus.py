@@ -170,6 +170,38 @@ def angle_table(folders: list[Path]) -> str:
     return "\n".join(lines + ["", "clips per band: " + ", ".join(map(str, n))])
 
 
+def landmark_table(folders: list[Path]) -> str:
+    """Median offset of MediaPipe's image ear, shoulder and hip from the posed skeleton's, per yaw
+    band, in trunk lengths (along the trunk toward the shoulder; across it, the way the lifter faces)."""
+    import warnings
+
+    from tools.synth.corpus_run import OFFSET_LANDMARKS, landmark_offsets
+
+    rows = [r for f in folders for n in clip_names(f) if (r := landmark_offsets(f, n)) is not None]
+    lines = ["| landmark | direction | " + " | ".join(f"{lo}-{hi}°" for lo, hi in YAW_BANDS) + " |",
+             "|---|---|" + "---|" * len(YAW_BANDS)]
+    for name in OFFSET_LANDMARKS:
+        for k, direction in enumerate(("along the trunk", "forward")):
+            cells = []
+            for lo, hi in YAW_BANDS:
+                v = [off[name][:, k] for yaw, off in rows if lo <= yaw < hi]
+                v = np.concatenate(v) if v else np.array([])
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", RuntimeWarning)
+                    cells.append(f"{np.nanmedian(v):+.3f}" if np.isfinite(v).any() else "–")
+            lines.append(f"| {name} | {direction} | " + " | ".join(cells) + " |")
+    n = [sum(lo <= yaw < hi for yaw, _ in rows) for lo, hi in YAW_BANDS]
+    return "\n".join(lines + ["", "clips per band: " + ", ".join(map(str, n))])
+
+
+def landmarks(args) -> int:
+    md = landmark_table(args.folders)
+    print(md)
+    if args.md:
+        args.md.write_text(md + "\n")
+    return 0
+
+
 def angles(args) -> int:
     md = angle_table(args.folders)
     print(md)
@@ -367,6 +399,9 @@ def main(argv=None) -> int:
     a = sub.add_parser("angles", help="angle errors per yaw band: image against world landmarks")
     a.add_argument("folders", type=Path, nargs="+")
     a.add_argument("--md", type=Path)
+    lm = sub.add_parser("landmarks", help="MediaPipe's ear, shoulder and hip against the skeleton's, per yaw band")
+    lm.add_argument("folders", type=Path, nargs="+")
+    lm.add_argument("--md", type=Path)
     f = sub.add_parser("fit", help="fit each fault's yaw limit (gates opened)")
     f.add_argument("folders", type=Path, nargs="+")
     f.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a threshold (repeatable)")
@@ -376,7 +411,8 @@ def main(argv=None) -> int:
     s.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a threshold (repeatable)")
     s.add_argument("--config", type=Path, metavar="TOML", help="start from these thresholds (a --config file)")
     args = ap.parse_args(argv)
-    return {"make": make, "judge": judge, "fit": fit, "angles": angles, "fit-shifts": fit_shifts_cmd}[args.cmd](args)
+    return {"make": make, "judge": judge, "fit": fit, "angles": angles, "landmarks": landmarks,
+            "fit-shifts": fit_shifts_cmd}[args.cmd](args)
 
 
 if __name__ == "__main__":

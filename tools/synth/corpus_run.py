@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -158,6 +159,72 @@ def clip_yaw_estimate(folder: Path, name: str) -> tuple[float, float]:
     if run is not None and run.pose.world is not None:
         est = median_yaw(frame_yaw(run.pose.world))
     return float(params["camera"]["yaw"]), est
+
+
+#: the landmarks :func:`landmark_offsets` compares with the truth (both sides averaged)
+OFFSET_LANDMARKS = ("ear", "shoulder", "hip")
+
+
+def trunk_frame_offsets(measured: dict[str, np.ndarray], truth: dict[str, np.ndarray],
+                        forward: np.ndarray) -> dict[str, np.ndarray]:
+    """Where each measured landmark sits against the truth's, in the true trunk's frame: per
+    name of :data:`OFFSET_LANDMARKS`, ``(F, 2)`` (along the trunk, hip to shoulder: + toward the
+    shoulder; across it: + the way the lifter faces), in true trunk lengths (hip to shoulder).
+
+    ``measured``, ``truth``: ``(F, 2)`` image pixels per name; ``forward``: ``(F, 2)`` an image
+    direction the lifter faces (its sign alone is used). NaN where either point is."""
+    along = truth["shoulder"] - truth["hip"]
+    length = np.linalg.norm(along, axis=-1, keepdims=True)
+    along = along / length
+    across = np.stack([-along[:, 1], along[:, 0]], axis=-1)
+    across *= np.sign(np.sum(across * forward, axis=-1, keepdims=True))
+    out = {}
+    for name in OFFSET_LANDMARKS:
+        d = (measured[name] - truth[name]) / length
+        out[name] = np.stack([np.sum(d * along, axis=-1), np.sum(d * across, axis=-1)], axis=-1)
+    return out
+
+
+def landmark_offsets(folder: Path, name: str, every: int = 3) -> tuple[float, dict[str, np.ndarray]] | None:
+    """(true yaw, :func:`trunk_frame_offsets` of every ``every``-th analysed frame) of one kept
+    clip: MediaPipe's image ear, shoulder and hip (both sides averaged) against the posed
+    skeleton's (the truth's points, projected through the clip's camera). None without landmarks."""
+    from hingecheck.core.landmarks import Landmark
+    from hingecheck.io.extract import load_pose_run
+
+    from .clip import CHANNELS, ClipSpec, body_for, pose_frame
+    from .kinematics import timeline
+    from .pose import Poser
+    from .scene import hands_for
+
+    params = json.loads((folder / f"{name}.params.json").read_text())
+    run = load_pose_run(folder / f"{name}.pose.npz")
+    if run is None:
+        return None
+    spec = ClipSpec.from_dict(params)
+    poser = Poser(body_for(spec))
+    channels, _ = timeline(spec.motion, spec.camera.fps)
+    hands = hands_for(spec.motion.variant, poser)
+    pose = run.pose
+    rows = np.arange(0, len(pose), every)
+    frames = np.clip(np.round(pose.timestamps[rows] * spec.camera.fps).astype(int), 0, len(channels["hip"]) - 1)
+    scale = spec.camera.width / pose.frame_size[0]   # analysed pixels -> rendered pixels
+    truth = {n: [] for n in OFFSET_LANDMARKS}
+    forward = []
+    for i in frames:
+        pts = pose_frame(poser, {c: float(channels[c][i]) for c in CHANNELS}, hands, spec.motion.variant,
+                         spec.motion.free_leg).points
+        for n in OFFSET_LANDMARKS:
+            truth[n].append(np.mean([spec.camera.project(np.asarray(pts[f"{n}.{s}"], float)) for s in ("L", "R")], 0))
+        hip = np.mean([np.asarray(pts[f"hip.{s}"], float) for s in ("L", "R")], 0)
+        forward.append(spec.camera.project(hip + [0.3, 0.0, 0.0]) - spec.camera.project(hip))  # the lifter faces +x
+    with warnings.catch_warnings():  # frames with no person: NaN
+        warnings.simplefilter("ignore", RuntimeWarning)
+        measured = {n: np.nanmean(pose.image[rows][:, [getattr(Landmark, f"LEFT_{n.upper()}"),
+                                                          getattr(Landmark, f"RIGHT_{n.upper()}")]], axis=1) * scale
+                    for n in OFFSET_LANDMARKS}
+    return float(params["camera"]["yaw"]), trunk_frame_offsets(
+        measured, {n: np.array(v) for n, v in truth.items()}, np.array(forward))
 
 
 def clip_names(folder: Path) -> list[str]:
