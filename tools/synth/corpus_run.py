@@ -116,9 +116,10 @@ def prepared_clip(folder: Path, name: str, config) -> PreparedClip | None:
     return PreparedClip(name, params, truth, prepare(run.pose, truth["exercise"], th))
 
 
-#: faults whose measures the rendered lifter does not reproduce: MediaPipe places the plain
-#: mesh head's ear 20-22 degrees off the truth even side-on (docs/synth-corpus.md, the image
-#: neck and spine rows), so a synthetic clip says nothing of these two when thresholds are fitted
+#: faults whose measures the rendered lifter does not reproduce: a clean synthetic rep's neck reads
+#: about 15 degrees more flexed at the bottom than a real good lifter's (about 5 of them MediaPipe
+#: reading the mesh, 10 the rendered posture; docs/synth-corpus.md, "Does the rendered lifter read
+#: like a real one?"), so a synthetic clip says nothing of these two when thresholds are fitted
 NOT_FITTED_ON_SYNTHETIC = ("rounded_back", "dropped_head")
 
 
