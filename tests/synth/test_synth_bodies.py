@@ -192,6 +192,9 @@ def test_drawing_a_body_keeps_every_other_parameter(seed, index):
     # drawn after the body (a single-leg RDL's free leg), for the same reason
     free = params["motion"].pop("free_leg", None)
     assert (free is not None) == (params["motion"]["variant"] == "single_leg_rdl")
+    # and after that the gaze (how far the lifter looks ahead at the bottom)
+    from tools.synth.corpus import GAZE_DEG
+    assert GAZE_DEG[0] <= params["motion"].pop("gaze") <= GAZE_DEG[1]
     assert hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()[:16] == BEFORE[(seed, index)]
     shape = BodyShape.from_dict(body)
     assert 1.5 <= shape.height_m <= 1.95 and (shape.sex <= 0.2 or shape.sex >= 0.8)

@@ -42,6 +42,22 @@ def test_faults_change_the_pose_the_way_their_names_say():
     assert ch["hip"][top] == pytest.approx(20.0) and ch["hip"][0] == 0.0
 
 
+def test_gaze_extends_the_clean_bottoms_neck_and_a_dropped_head_looks_down_instead():
+    from tools.synth.kinematics import CLEAN_BOTTOM, CHANNELS
+    for variant in CLEAN_BOTTOM:
+        clean = bottom_pose(Motion(variant=variant))
+        assert clean["neck"] == CLEAN_BOTTOM[variant][CHANNELS.index("neck")]  # no gaze: as before
+        ahead = bottom_pose(Motion(variant=variant, gaze=25.0))
+        assert ahead["neck"] == pytest.approx(clean["neck"] - 25.0)
+        assert {k: v for k, v in ahead.items() if k != "neck"} == {k: v for k, v in clean.items() if k != "neck"}
+        dropped = Faults(dropped_head=45.0)
+        assert bottom_pose(Motion(variant=variant, gaze=25.0, faults=dropped)) == \
+            bottom_pose(Motion(variant=variant, faults=dropped))
+    # standing, the head is neutral whatever the gaze
+    ch, reps = timeline(Motion(gaze=30.0, reps=1), FPS)
+    assert ch["neck"][0] == 0.0 and ch["neck"][reps[0]["bottom"]] == pytest.approx(bottom_pose(Motion(gaze=30.0))["neck"])
+
+
 def test_hips_rise_first_straightens_the_knees_before_the_trunk_rises():
     ch, reps = timeline(Motion(faults=Faults(hips_rise_first=1.0)), FPS)
     r = reps[0]

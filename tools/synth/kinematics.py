@@ -74,6 +74,10 @@ class Motion:
     depth: float = 1.0   # scales the clean bottom's hip flexion
     faults: Faults = field(default_factory=Faults)
     free_leg: str = "left"  # single-leg RDL: the leg that swings back (a camera at yaw 0 sees the right side)
+    #: degrees of neck extension added at the bottom: the lifter looks ahead, as the real good
+    #: lifters of the design clips do (0: as CLEAN_BOTTOM). A dropped head looks down instead:
+    #: with that fault dialled in the gaze is not added (the fault's size stays from CLEAN_BOTTOM)
+    gaze: float = 0.0
 
     @classmethod
     def from_dict(cls, d: dict) -> "Motion":
@@ -98,6 +102,8 @@ def bottom_pose(m: Motion) -> dict[str, float]:
     b = dict(zip(CHANNELS, CLEAN_BOTTOM[m.variant]))
     b["hip"] *= m.depth
     f = m.faults
+    if not f.dropped_head:
+        b["neck"] -= m.gaze
     trunk = b["shin"] - b["knee"] + b["hip"]
     if f.squat:
         squat = {"shin": 36.0, "knee": 100.0, "trunk": 22.0}
