@@ -177,9 +177,13 @@ def judge_rep(rep: Rep, sig: RepSignals, feat: HingeFeatures, th: Thresholds,
     squat = results.get(FaultId.SQUATTING)
     # one fault, one flag: a tipped-over trunk over knees bent past their limit is too much
     # knee bend, not a squat, where the knee rule is judged (whether or not ``faults`` runs it)
-    if (isinstance(squat, Finding) and FaultId.EXCESS_KNEE_BEND not in cant
-            and rules.squat_yields(squat, sig, rep, th, calib)):
-        del results[FaultId.SQUATTING]
+    if isinstance(squat, Finding) and FaultId.EXCESS_KNEE_BEND not in cant:
+        if FaultId.EXCESS_KNEE_BEND in results:
+            knee = results[FaultId.EXCESS_KNEE_BEND]
+        else:  # the caller's ``faults`` left the knee rule out: it is asked here all the same
+            knee = FAULTS[FaultId.EXCESS_KNEE_BEND].rule(sig, rep, th, calib)
+        if rules.squat_yields(squat, knee, sig, rep, th):
+            del results[FaultId.SQUATTING]
     cant.update({fid: r for fid, r in results.items() if isinstance(r, CantJudge)})
     found = [r for r in results.values() if isinstance(r, Finding)]
     return RepVerdict(rep, found, cant, metrics)

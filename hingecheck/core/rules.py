@@ -163,18 +163,17 @@ def _knees_past_limit(s: RepSignals, rep: Rep, th: Thresholds) -> Finding | Cant
                            th.excess_knee_flexion_deg, 30.0, th)
 
 
-def squat_yields(squat: Finding, s: RepSignals, rep: Rep, th: Thresholds, calib: Calibration | None) -> bool:
+def squat_yields(squat: Finding, knee: Finding | CantJudge | None, s: RepSignals, rep: Rep,
+                 th: Thresholds) -> bool:
     """True when a squatting finding resting on the hip/knee ratio alone belongs to
-    :func:`excess_knee_bend` instead (one fault, one flag): the trunk tips over at
-    least ``squat_trunk_max_deg`` at the bottom and the knee rule flags the rep. The
-    caller asks only where the knee rule is judged (the camera's yaw within its limit):
-    elsewhere the squat's flag stands."""
-    if not squat.evidence or any(e.metric != RATIO_METRIC for e in squat.evidence):
+    too much knee bend instead (one fault, one flag): the trunk tips over at least
+    ``squat_trunk_max_deg`` at the bottom and ``knee``, the knee-bend rule's result on
+    the same rep, is a finding. The caller asks only where the knee rule is judged (the
+    camera's yaw within its limit): elsewhere the squat's flag stands."""
+    if not isinstance(knee, Finding) or not squat.evidence or any(e.metric != RATIO_METRIC for e in squat.evidence):
         return False
     b0, b1 = bottom_window(rep, s.hip_flexion, th)
-    if not _median(s.trunk_angle, s.ok(LEGS), b0, b1) >= th.squat_trunk_max_deg:
-        return False
-    return isinstance(excess_knee_bend(s, rep, th, calib), Finding)
+    return _median(s.trunk_angle, s.ok(LEGS), b0, b1) >= th.squat_trunk_max_deg
 
 
 def _mask_hump(s: RepSignals, rep: Rep, th: Thresholds) -> tuple[float, int] | None:
