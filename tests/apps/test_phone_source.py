@@ -87,6 +87,12 @@ def test_rtsp_phone_stream_survives_a_server_restart():
     assert reps == [1, 2]                       # rep 2 cued as rep 2 after the reconnection
     # the set's report analyses every frame the loop took in before it stopped: with the
     # machine busy, frames already queued when rep 2 was cued can hold the sample's next rep
-    # too, so the report counts 2 or 3, and says so live as well (no rep revised or lost)
-    assert result.analysis.rep_count in (2, 3) and result.revisions == []
+    # too, so the report counts 2 or 3. The restarted server plays the sample again from its
+    # start, so the frames after the gap jump back in the clip: the set's report may then read
+    # rep 1's lockout across that jump and judge it otherwise than the live cue did (seen once
+    # in four runs: live "can't judge", the set "incomplete lockout"). That is named as a
+    # revision of rep 1, never of the rep cued after the reconnection, and no rep is lost.
+    assert result.analysis.rep_count in (2, 3)
+    assert all(r.index == 1 and r.live is not None and r.final is not None for r in result.revisions), \
+        result.revisions
     assert result.reconnects >= 1 and any("reconnected" in e for e in events)
