@@ -147,6 +147,25 @@ def yaw_table(folders: list[Path]) -> list[str]:
     return lines + [""]
 
 
+def band_table(columns: tuple[str, str], rows: list, series: list) -> str:
+    """A markdown table of medians per yaw band, and the clips in each band.
+
+    ``rows``: (true yaw, data) per clip; ``series``: (first cell, second cell, values, format)
+    per table row, ``values(data)`` a per-frame array of one clip (NaN frames left out)."""
+    lines = [f"| {columns[0]} | {columns[1]} | " + " | ".join(f"{lo}-{hi}°" for lo, hi in YAW_BANDS) + " |",
+             "|---|---|" + "---|" * len(YAW_BANDS)]
+    for first, second, values, fmt in series:
+        cells = []
+        for lo, hi in YAW_BANDS:
+            v = [values(d) for yaw, d in rows if lo <= yaw < hi]
+            v = np.concatenate(v) if v else np.array([])
+            v = v[np.isfinite(v)]
+            cells.append(fmt.format(np.median(v)) if v.size else "–")
+        lines.append(f"| {first} | {second} | " + " | ".join(cells) + " |")
+    n = [sum(lo <= yaw < hi for yaw, _ in rows) for lo, hi in YAW_BANDS]
+    return "\n".join(lines + ["", "clips per band: " + ", ".join(map(str, n))])
+
+
 def angle_table(folders: list[Path]) -> str:
     """Median absolute error (degrees; spine alignment in ear-hip lengths) per yaw band of each
     measure, read from the image landmarks and from the world landmarks turned side-on."""
@@ -154,60 +173,35 @@ def angle_table(folders: list[Path]) -> str:
     from tools.synth.corpus_run import angle_errors
 
     rows = [r for f in folders for n in clip_names(f) if (r := angle_errors(f, n)) is not None]
-    lines = ["| measure | method | " + " | ".join(f"{lo}-{hi}°" for lo, hi in YAW_BANDS) + " |",
-             "|---|---|" + "---|" * len(YAW_BANDS)]
-    for k in ANGLE_NAMES:
-        for method in ("image", "world"):
-            cells = []
-            for lo, hi in YAW_BANDS:
-                errs = [np.abs(e[method][k]) for yaw, e in rows if lo <= yaw < hi]
-                errs = np.concatenate(errs) if errs else np.array([])
-                errs = errs[np.isfinite(errs)]
-                fmt = "{:.3f}" if k == "spine_alignment" else "{:.1f}"
-                cells.append(fmt.format(np.median(errs)) if errs.size else "–")
-            lines.append(f"| {k} | {method} | " + " | ".join(cells) + " |")
-    n = [sum(lo <= yaw < hi for yaw, _ in rows) for lo, hi in YAW_BANDS]
-    return "\n".join(lines + ["", "clips per band: " + ", ".join(map(str, n))])
+    return band_table(("measure", "method"), rows, [
+        (k, method, lambda e, k=k, m=method: np.abs(e[m][k]), "{:.3f}" if k == "spine_alignment" else "{:.1f}")
+        for k in ANGLE_NAMES for method in ("image", "world")])
 
 
 def landmark_table(folders: list[Path]) -> str:
     """Median offset of MediaPipe's image ear, shoulder and hip from the posed skeleton's, per yaw
     band, in trunk lengths (along the trunk toward the shoulder; across it, the way the lifter faces)."""
-    import warnings
-
     from tools.synth.corpus_run import OFFSET_LANDMARKS, landmark_offsets
 
     rows = [r for f in folders for n in clip_names(f) if (r := landmark_offsets(f, n)) is not None]
-    lines = ["| landmark | direction | " + " | ".join(f"{lo}-{hi}°" for lo, hi in YAW_BANDS) + " |",
-             "|---|---|" + "---|" * len(YAW_BANDS)]
-    for name in OFFSET_LANDMARKS:
-        for k, direction in enumerate(("along the trunk", "forward")):
-            cells = []
-            for lo, hi in YAW_BANDS:
-                v = [off[name][:, k] for yaw, off in rows if lo <= yaw < hi]
-                v = np.concatenate(v) if v else np.array([])
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore", RuntimeWarning)
-                    cells.append(f"{np.nanmedian(v):+.3f}" if np.isfinite(v).any() else "–")
-            lines.append(f"| {name} | {direction} | " + " | ".join(cells) + " |")
-    n = [sum(lo <= yaw < hi for yaw, _ in rows) for lo, hi in YAW_BANDS]
-    return "\n".join(lines + ["", "clips per band: " + ", ".join(map(str, n))])
+    return band_table(("landmark", "direction"), rows, [
+        (name, direction, lambda off, name=name, k=k: off[name][:, k], "{:+.3f}")
+        for name in OFFSET_LANDMARKS for k, direction in enumerate(("along the trunk", "forward"))])
+
+
+def _show_table(md: str, out: Path | None) -> int:
+    print(md)
+    if out:
+        out.write_text(md + "\n")
+    return 0
 
 
 def landmarks(args) -> int:
-    md = landmark_table(args.folders)
-    print(md)
-    if args.md:
-        args.md.write_text(md + "\n")
-    return 0
+    return _show_table(landmark_table(args.folders), args.md)
 
 
 def angles(args) -> int:
-    md = angle_table(args.folders)
-    print(md)
-    if args.md:
-        args.md.write_text(md + "\n")
-    return 0
+    return _show_table(angle_table(args.folders), args.md)
 
 
 def judge(args) -> int:
